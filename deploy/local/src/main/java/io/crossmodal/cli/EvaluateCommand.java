@@ -1,0 +1,98 @@
+package io.crossmodal.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossmodal.model.data.Item;
+import io.crossmodal.model.data.Manifest;
+import io.crossmodal.model.eval.Evaluation;
+import io.crossmodal.model.eval.JointModelScorer;
+import io.crossmodal.model.eval.PairScorer;
+import io.crossmodal.model.eval.RandomScorer;
+import io.crossmodal.model.eval.RetrievalSet;
+import io.crossmodal.model.joint.DefaultModel;
+import io.crossmodal.model.joint.ModelFile;
+import io.crossmodal.model.seed.SeedRecipe;
+import io.crossmodal.model.text.MiniLmTextTower;
+import io.crossmodal.model.text.WordPieceTokenizer;
+import io.crossmodal.model.train.FeatureExtractor;
+import io.crossmodal.model.train.FeatureStore;
+import io.crossmodal.model.train.TrainingPairs;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code evaluate}: Recall@1/5/10 and median rank in both directions for the model, the seed
+ * recipe (trained here on the same train split) and random ranking, on one split, in one run.
+ */
+final class EvaluateCommand implements Command {
+  @Override
+  public String summary() {
+    return "Recall@K of model vs seed recipe vs random ([--model F] [--split test|val|tuxpaint] [--json] [--no-seed])";
+  }
+
+  @Override
+  public int run(Options o) throws Exception {
+    Path manifest = o.path("manifest", Options.home().resolve("data/dataset/manifest.jsonl"));
+    Path modelFile = o.path("model", null);
+    String split = o.get("split", "test");
+    boolean asJson = o.flag("json");
+    boolean withSeed = !o.flag("no-seed");
+    int seedEpochs = o.getInt("seed-epochs", 3);
+    Path cache = o.path("cache", Options.home().resolve(".cache/features"));
+    o.requireAllUsed();
+
+    ModelFile.LoadedModel model = DefaultModel.load(modelFile);
+    int size = model.spec().imageSize();
+    List<Item> items = Manifest.read(manifest);
+    List<Item> chosen = items.stream().filter(i -> i.split().equals(split)).toList();
+    if (chosen.isEmpty()) {
+      System.err.println("no items in split '" + split + "' of " + manifest);
+      return 2;
+    }
+    FeatureStore text = FeatureExtractor.texts(items, cache);
+    FeatureStore image = FeatureExtractor.images(items, size, cache);
+    RetrievalSet set = RetrievalSet.of(chosen, image, text);
+
+    List<PairScorer> scorers = new ArrayList<>();
+    scorers.add(new JointModelScorer("model", model.heads()));
+    if (withSeed) {
+      List<Item> train = items.stream().filter(i -> i.split().equals("train")).toList();
+      scorers.add(SeedRecipe.train(TrainingPairs.of(train, image, text), tokenizer(), seedEpochs, 42));
+    }
+    scorers.add(new RandomScorer(42));
+
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode out = json.createObjectNode();
+    out.put("split", split);
+    out.put("model_id", model.spec().modelId());
+    for (PairScorer s : scorers) {
+      out.set(s.name(), Evaluation.run(s, set).toJson());
+    }
+    if (asJson) {
+      System.out.println(json.writeValueAsString(out));
+    } else {
+      printTable(out, scorers, set);
+    }
+    return 0;
+  }
+
+  private static WordPieceTokenizer tokenizer() throws Exception {
+    try (InputStream in = MiniLmTextTower.class.getResourceAsStream("/all-minilm-l6-v2-tokenizer.json")) {
+      return WordPieceTokenizer.fromHuggingFaceJson(in, MiniLmTextTower.MAX_TOKENS);
+    }
+  }
+
+  private static void printTable(ObjectNode out, List<PairScorer> scorers, RetrievalSet set) {
+    System.out.printf("split %s: %d images, %d distinct captions; model %s%n", out.get("split").asText(),
+        set.images().size(), set.captions().size(), out.get("model_id").asText());
+    System.out.printf("%-8s %8s %8s %8s %8s | %8s %8s %8s %8s%n", "", "i2t R@1", "R@5", "R@10", "medR", "t2i R@1", "R@5", "R@10", "medR");
+    for (PairScorer s : scorers) {
+      var r = out.get(s.name());
+      System.out.printf("%-8s %8.3f %8.3f %8.3f %8.1f | %8.3f %8.3f %8.3f %8.1f%n", s.name(), r.get("i2t_r1").asDouble(),
+          r.get("i2t_r5").asDouble(), r.get("i2t_r10").asDouble(), r.get("i2t_median_rank").asDouble(), r.get("t2i_r1").asDouble(),
+          r.get("t2i_r5").asDouble(), r.get("t2i_r10").asDouble(), r.get("t2i_median_rank").asDouble());
+    }
+  }
+}

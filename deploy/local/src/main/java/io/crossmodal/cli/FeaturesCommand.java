@@ -1,0 +1,27 @@
+package io.crossmodal.cli;
+
+import io.crossmodal.model.data.Item;
+import io.crossmodal.model.data.Manifest;
+import io.crossmodal.model.train.FeatureExtractor;
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code features}: precomputes the frozen towers' features for a manifest (train does it too). */
+final class FeaturesCommand implements Command {
+  @Override
+  public String summary() {
+    return "cache frozen-tower features for a manifest ([--manifest F] [--image-size N] [--cache DIR])";
+  }
+
+  @Override
+  public int run(Options o) throws Exception {
+    Path manifest = o.path("manifest", Options.home().resolve("data/dataset/manifest.jsonl"));
+    int size = o.getInt("image-size", 128);
+    Path cache = o.path("cache", Options.home().resolve(".cache/features"));
+    o.requireAllUsed();
+    List<Item> items = Manifest.read(manifest);
+    FeatureExtractor.texts(items, cache);
+    FeatureExtractor.images(items, size, cache);
+    return 0;
+  }
+}

@@ -1,0 +1,28 @@
+package io.crossmodal.cli;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The {@code ./crossmodal} command line: dispatches to one {@link Command} per subcommand. */
+public final class Main {
+  private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("dataset", new DatasetCommand());
+    COMMANDS.put("features", new FeaturesCommand());
+    COMMANDS.put("train", new TrainCommand());
+    COMMANDS.put("evaluate", new EvaluateCommand());
+  }
+
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || !COMMANDS.containsKey(args[0])) {
+      System.out.println("usage: ./crossmodal <command> [options]   (each command takes --help)\n");
+      COMMANDS.forEach((name, c) -> System.out.printf("  %-16s %s%n", name, c.summary()));
+      System.exit(args.length == 0 || args[0].startsWith("-") ? 0 : 2);
+    }
+    System.exit(COMMANDS.get(args[0]).run(new Options(Arrays.copyOfRange(args, 1, args.length))));
+  }
+}

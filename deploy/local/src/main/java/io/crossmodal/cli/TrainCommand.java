@@ -1,0 +1,74 @@
+package io.crossmodal.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossmodal.model.data.Item;
+import io.crossmodal.model.data.Manifest;
+import io.crossmodal.model.eval.RetrievalSet;
+import io.crossmodal.model.image.MobileNetV2Tower;
+import io.crossmodal.model.joint.ContrastiveTrainer;
+import io.crossmodal.model.joint.ModelFile;
+import io.crossmodal.model.joint.ModelSpec;
+import io.crossmodal.model.text.MiniLmTextTower;
+import io.crossmodal.model.train.FeatureExtractor;
+import io.crossmodal.model.train.FeatureStore;
+import io.crossmodal.model.train.TrainingPairs;
+import io.crossmodal.model.train.TrainingPlot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code train}: trains the projection heads on a manifest's train split and saves one model file. */
+final class TrainCommand implements Command {
+  @Override
+  public String summary() {
+    return "train the joint model's heads ([--manifest F] [--image-size N] [--dim D] [--epochs E] [--out F] [--resume])";
+  }
+
+  @Override
+  public int run(Options o) throws Exception {
+    Path manifest = o.path("manifest", Options.home().resolve("data/dataset/manifest.jsonl"));
+    int size = o.getInt("image-size", 128);
+    ContrastiveTrainer.Settings d = ContrastiveTrainer.Settings.defaults();
+    ContrastiveTrainer.Settings settings = new ContrastiveTrainer.Settings(o.getInt("dim", d.dim()),
+        o.getInt("epochs", d.epochs()), o.getInt("batch", d.batchSize()), Double.parseDouble(o.get("lr", String.valueOf(d.learningRate()))),
+        Double.parseDouble(o.get("l2", String.valueOf(d.l2()))), o.getInt("patience", d.patience()), o.getInt("seed", (int) d.seed()));
+    Path out = o.path("out", Options.home().resolve("data/models/model.cmm"));
+    Path cache = o.path("cache", Options.home().resolve(".cache/features"));
+    Path checkpoints = o.path("checkpoint-dir", out.resolveSibling(out.getFileName() + ".checkpoint"));
+    boolean resume = o.flag("resume");
+    o.requireAllUsed();
+
+    List<Item> items = Manifest.read(manifest);
+    List<Item> train = items.stream().filter(i -> i.split().equals("train")).toList();
+    List<Item> val = items.stream().filter(i -> i.split().equals("val")).toList();
+    FeatureStore text = FeatureExtractor.texts(items, cache);
+    FeatureStore image = FeatureExtractor.images(items, size, cache);
+    TrainingPairs pairs = TrainingPairs.of(train, image, text);
+    System.err.printf("training on %d images, validating on %d%n", pairs.size(), val.size());
+    long start = System.nanoTime();
+    ContrastiveTrainer.Result result = new ContrastiveTrainer(settings)
+        .train(pairs.images(), pairs.captionFeatures(), pairs.captionTexts(), RetrievalSet.of(val, image, text), checkpoints, resume);
+    double minutes = (System.nanoTime() - start) / 6e10;
+
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode training = json.createObjectNode();
+    training.put("manifest", manifest.getFileName().toString());
+    training.put("trainImages", pairs.size());
+    training.put("bestEpoch", result.bestEpoch());
+    training.put("minutes", Math.round(minutes * 10) / 10.0);
+    training.set("settings", json.valueToTree(settings));
+    ArrayNode history = training.putArray("history");
+    result.history().forEach(e -> history.addObject().put("epoch", e.epoch()).put("loss", e.loss())
+        .put("valI2tR10", e.validation().imageToText().r10()).put("valT2iR10", e.validation().textToImage().r10()));
+    ModelSpec spec = new ModelSpec("", settings.dim(), size, MobileNetV2Tower.PROVENANCE, MiniLmTextTower.PROVENANCE,
+        result.temperature(), training);
+    String id = ModelFile.save(out, spec, result.heads());
+    Path plot = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.cmm$", "") + "-training.png");
+    TrainingPlot.write(result.history(), plot, "crossmodal " + id + " (" + size + " px, d=" + settings.dim() + ")");
+    Files.writeString(out.resolveSibling(out.getFileName() + ".json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(training));
+    System.out.printf("saved %s (model id %s, best epoch %d, %.1f min); plot %s%n", out, id, result.bestEpoch(), minutes, plot);
+    return 0;
+  }
+}

@@ -1,0 +1,218 @@
+package io.crossmodal.model.joint;
+
+import io.crossmodal.model.eval.Evaluation;
+import io.crossmodal.model.eval.JointModelScorer;
+import io.crossmodal.model.eval.RetrievalSet;
+import io.crossmodal.model.train.Progress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.weightinit.impl.XavierInitScheme;
+
+/**
+ * Trains the {@link ProjectionHeads} on frozen-tower features with the symmetric InfoNCE loss of
+ * CLIP: an in-batch image×caption similarity matrix scaled by a learnable temperature, softmax
+ * cross-entropy along rows and along columns. Pairs whose captions are identical text are both
+ * marked positive (soft targets), so duplicate clip art does not teach the model to separate them.
+ *
+ * <p>Each epoch samples one caption per training image; validation Recall@K after every epoch
+ * drives early stopping and the best heads are kept. The SameDiff graph (with Adam state) is
+ * checkpointed every epoch, so {@code resume} continues where a run stopped.
+ */
+public final class ContrastiveTrainer {
+  /** Hyper-parameters; defaults are what the shipped model used. */
+  public record Settings(int dim, int epochs, int batchSize, double learningRate, double l2, int patience, long seed) {
+    public static Settings defaults() {
+      return new Settings(256, 40, 256, 1e-3, 1e-4, 6, 42);
+    }
+  }
+
+  /** One epoch of history: mean training loss and validation recall. */
+  public record EpochLog(int epoch, double loss, double temperature, Evaluation validation, double seconds) {
+    public double meanR10() {
+      return (validation.imageToText().r10() + validation.textToImage().r10()) / 2;
+    }
+
+    public double recallSum() {
+      var a = validation.imageToText();
+      var b = validation.textToImage();
+      return a.r1() + a.r5() + a.r10() + b.r1() + b.r5() + b.r10();
+    }
+  }
+
+  /** The best heads found and the full history. */
+  public record Result(ProjectionHeads heads, double temperature, int bestEpoch, List<EpochLog> history) {}
+
+  private final Settings settings;
+
+  public ContrastiveTrainer(Settings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * @param trainImages [n, imageDim] frozen image features
+   * @param trainCaptions for each training image, the frozen features of each of its captions
+   * @param trainCaptionText the caption strings, parallel to {@code trainCaptions}
+   * @param checkpointDir where the per-epoch checkpoint goes; resumed from when {@code resume}
+   */
+  public Result train(INDArray trainImages, List<float[][]> trainCaptions, List<String[]> trainCaptionText,
+      RetrievalSet validation, Path checkpointDir, boolean resume) throws IOException {
+    INDArray mean = trainImages.mean(0);
+    INDArray std = trainImages.std(0).addi(1e-3);
+    Path checkpoint = checkpointDir.resolve("trainer.sd");
+    Path historyFile = checkpointDir.resolve("history.txt");
+    SameDiff sd;
+    int firstEpoch = 1;
+    List<EpochLog> history = new ArrayList<>();
+    if (resume && Files.exists(checkpoint)) {
+      sd = SameDiff.load(checkpoint.toFile(), true);
+      firstEpoch = Files.exists(historyFile) ? (int) Files.readAllLines(historyFile).stream().filter(l -> !l.isBlank()).count() + 1 : 1;
+      System.err.println("resuming from " + checkpoint + " at epoch " + firstEpoch);
+    } else {
+      sd = graph((int) trainImages.size(1), trainCaptions.get(0)[0].length);
+      Files.deleteIfExists(historyFile);
+    }
+    sd.setTrainingConfig(TrainingConfig.builder()
+        .updater(new Adam(settings.learningRate()))
+        .l2(settings.l2())
+        .dataSetFeatureMapping("img", "txt")
+        .dataSetLabelMapping("labels")
+        .build());
+
+    INDArray standardised = trainImages.subRowVector(mean).diviRowVector(std);
+    SplittableRandom random = new SplittableRandom(settings.seed() + firstEpoch);
+    int n = (int) trainImages.size(0);
+    ProjectionHeads best = null;
+    double bestScore = -1;
+    double bestTemperature = 0;
+    int bestEpoch = 0;
+    int sinceBest = 0;
+    for (int epoch = firstEpoch; epoch <= settings.epochs(); epoch++) {
+      long start = System.nanoTime();
+      int[] order = shuffled(n, random);
+      Progress progress = new Progress("epoch " + epoch + "/" + settings.epochs(), n);
+      double lossSum = 0;
+      int batches = 0;
+      for (int b = 0; b + settings.batchSize() / 2 <= n; b += settings.batchSize()) {
+        int size = Math.min(settings.batchSize(), n - b);
+        int[] rows = java.util.Arrays.copyOfRange(order, b, b + size);
+        MultiDataSet batch = batch(standardised, trainCaptions, trainCaptionText, rows, random);
+        sd.fit(batch);
+        lossSum += sd.output(Map.of("img", batch.getFeatures(0), "txt", batch.getFeatures(1), "labels", batch.getLabels(0)), "loss")
+            .get("loss").getDouble(0);
+        batches++;
+        progress.step(size);
+      }
+      progress.done();
+      ProjectionHeads heads = heads(sd, mean, std);
+      double temperature = 1.0 / Math.exp(sd.getVariable("logScale").getArr().getDouble(0));
+      Evaluation val = Evaluation.run(new JointModelScorer("val", heads), validation);
+      EpochLog log = new EpochLog(epoch, lossSum / Math.max(1, batches), temperature, val, (System.nanoTime() - start) / 1e9);
+      history.add(log);
+      System.err.printf("epoch %d: loss %.4f, temperature %.4f, val R@1/5/10 i2t %.3f/%.3f/%.3f t2i %.3f/%.3f/%.3f (%.1fs)%n",
+          epoch, log.loss(), temperature, val.imageToText().r1(), val.imageToText().r5(), val.imageToText().r10(),
+          val.textToImage().r1(), val.textToImage().r5(), val.textToImage().r10(), log.seconds());
+      Files.createDirectories(checkpointDir);
+      sd.save(checkpoint.toFile(), true);
+      Files.writeString(historyFile, epoch + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      if (log.recallSum() > bestScore) {
+        bestScore = log.recallSum();
+        best = heads;
+        bestTemperature = temperature;
+        bestEpoch = epoch;
+        sinceBest = 0;
+      } else if (++sinceBest >= settings.patience()) {
+        System.err.println("early stop: no validation gain for " + settings.patience() + " epochs; best epoch " + bestEpoch);
+        break;
+      }
+    }
+    if (best == null) {
+      best = heads(sd, mean, std);
+    }
+    return new Result(best, bestTemperature, bestEpoch, history);
+  }
+
+  private SameDiff graph(int imageDim, int textDim) {
+    Nd4j.getRandom().setSeed(settings.seed());
+    SameDiff sd = SameDiff.create();
+    SDVariable img = sd.placeHolder("img", DataType.FLOAT, -1, imageDim);
+    SDVariable txt = sd.placeHolder("txt", DataType.FLOAT, -1, textDim);
+    SDVariable labels = sd.placeHolder("labels", DataType.FLOAT, -1, -1);
+    SDVariable wi = sd.var("wi", new XavierInitScheme('c', imageDim, settings.dim()), DataType.FLOAT, imageDim, settings.dim());
+    SDVariable bi = sd.var("bi", Nd4j.zeros(DataType.FLOAT, 1, settings.dim()));
+    SDVariable wt = sd.var("wt", new XavierInitScheme('c', textDim, settings.dim()), DataType.FLOAT, textDim, settings.dim());
+    SDVariable bt = sd.var("bt", Nd4j.zeros(DataType.FLOAT, 1, settings.dim()));
+    // CLIP's initial temperature 0.07, learned in log space.
+    SDVariable logScale = sd.var("logScale", Nd4j.scalar(DataType.FLOAT, (float) Math.log(1 / 0.07)).reshape(1, 1));
+    SDVariable zi = unit(sd, img.mmul(wi).add(bi));
+    SDVariable zt = unit(sd, unit(sd, txt).mmul(wt).add(bt));
+    SDVariable logits = zi.mmul(sd.transpose(zt)).mul(sd.math.exp(logScale));
+    SDVariable rows = sd.loss.softmaxCrossEntropy("rowLoss", labels, logits, null);
+    SDVariable cols = sd.loss.softmaxCrossEntropy("colLoss", sd.transpose(labels), sd.transpose(logits), null);
+    rows.add(cols).div(2).rename("loss");
+    sd.setLossVariables("loss");
+    return sd;
+  }
+
+  private static SDVariable unit(SameDiff sd, SDVariable x) {
+    return x.div(sd.norm2(x, true, 1).add(1e-8));
+  }
+
+  private static ProjectionHeads heads(SameDiff sd, INDArray mean, INDArray std) {
+    return new ProjectionHeads(mean, std, sd.getVariable("wi").getArr().dup(), sd.getVariable("bi").getArr().dup(),
+        sd.getVariable("wt").getArr().dup(), sd.getVariable("bt").getArr().dup());
+  }
+
+  private static MultiDataSet batch(INDArray images, List<float[][]> captions, List<String[]> texts, int[] rows,
+      SplittableRandom random) {
+    int size = rows.length;
+    float[][] txt = new float[size][];
+    String[] chosen = new String[size];
+    for (int i = 0; i < size; i++) {
+      int c = random.nextInt(captions.get(rows[i]).length);
+      txt[i] = captions.get(rows[i])[c];
+      chosen[i] = texts.get(rows[i])[c].trim().toLowerCase(java.util.Locale.ROOT);
+    }
+    float[][] labels = new float[size][size];
+    for (int i = 0; i < size; i++) {
+      int same = 0;
+      for (int j = 0; j < size; j++) {
+        if (chosen[i].equals(chosen[j])) {
+          labels[i][j] = 1;
+          same++;
+        }
+      }
+      for (int j = 0; j < size; j++) {
+        labels[i][j] /= same;
+      }
+    }
+    INDArray img = images.getRows(java.util.Arrays.stream(rows).toArray());
+    return new MultiDataSet(new INDArray[] {img, Nd4j.create(txt)}, new INDArray[] {Nd4j.create(labels)});
+  }
+
+  private static int[] shuffled(int n, SplittableRandom random) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
+  }
+}

@@ -1,0 +1,22 @@
+package io.crossmodal.model.joint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Everything about a saved model except its weights: what it needs to encode exactly as in
+ * training (image size, tower provenance, tokenizer) and where it came from.
+ *
+ * @param modelId content-hash id ({@code cm-…}), blank while hashing
+ * @param dim dimension of the shared embedding space
+ * @param imageSize square input side of the image tower, pixels
+ * @param imageTower provenance of the frozen image tower
+ * @param textTower provenance of the frozen text tower (its WordPiece vocabulary ships with it)
+ * @param temperature learned softmax temperature at the end of training (information only)
+ * @param training free-form training summary: data, epochs, best validation recall, seed
+ */
+public record ModelSpec(String modelId, int dim, int imageSize, String imageTower, String textTower, double temperature,
+    JsonNode training) {
+  public ModelSpec withModelId(String id) {
+    return new ModelSpec(id, dim, imageSize, imageTower, textTower, temperature, training);
+  }
+}

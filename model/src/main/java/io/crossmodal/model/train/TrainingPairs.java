@@ -1,0 +1,36 @@
+package io.crossmodal.model.train;
+
+import io.crossmodal.model.data.Item;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Training items as arrays: image features and, per image, each caption's text and features. */
+public record TrainingPairs(INDArray images, List<float[][]> captionFeatures, List<String[]> captionTexts) {
+  /** Items without cached image features (undecodable files) are left out. */
+  public static TrainingPairs of(List<Item> items, FeatureStore imageStore, FeatureStore textStore) {
+    List<float[]> img = new ArrayList<>();
+    List<float[][]> caps = new ArrayList<>();
+    List<String[]> texts = new ArrayList<>();
+    for (Item item : items) {
+      float[] f = imageStore.get(item.id());
+      if (f == null) {
+        continue;
+      }
+      img.add(f);
+      String[] t = item.captions().toArray(String[]::new);
+      float[][] c = new float[t.length][];
+      for (int i = 0; i < t.length; i++) {
+        c[i] = textStore.get(t[i]);
+      }
+      caps.add(c);
+      texts.add(t);
+    }
+    return new TrainingPairs(Nd4j.create(img.toArray(float[][]::new)), caps, texts);
+  }
+
+  public int size() {
+    return (int) images.size(0);
+  }
+}
