@@ -20,7 +20,8 @@ final class DatasetCommand implements Command {
       return 2;
     }
     DatasetBuilder.Summary s = DatasetBuilder.build(cache, out);
-    System.out.printf("wrote %s: %s items by split, %d duplicates removed%n", s.manifest(), s.bySplit(), s.duplicatesRemoved());
+    System.out.printf("wrote %s: items by split %s; dropped %d duplicate images and %d items repeating a title%n",
+        s.manifest(), s.bySplit(), s.duplicateImages(), s.repeatedTitles());
     return 0;
   }
 }

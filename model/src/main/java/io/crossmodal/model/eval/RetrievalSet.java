@@ -1,5 +1,6 @@
 package io.crossmodal.model.eval;
 
+import io.crossmodal.model.data.CaptionText;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.train.FeatureStore;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ public final class RetrievalSet {
     for (int i = 0; i < images.size(); i++) {
       Set<Integer> mine = new HashSet<>();
       for (String c : images.get(i).captions()) {
-        String key = normalise(c);
+        String key = CaptionText.normalise(c);
         Integer idx = captionIndex.get(key);
         if (idx == null) {
           idx = captionIndex.size();
@@ -59,7 +60,7 @@ public final class RetrievalSet {
     List<String> captions = new ArrayList<>(java.util.Collections.nCopies(captionIndex.size(), ""));
     for (Item item : images) {
       for (String c : item.captions()) {
-        captions.set(captionIndex.get(normalise(c)), c);
+        captions.set(captionIndex.get(CaptionText.normalise(c)), c);
       }
     }
     float[][] img = new float[images.size()][];
@@ -74,11 +75,6 @@ public final class RetrievalSet {
       }
     }
     return new RetrievalSet(images, captions, Nd4j.create(img), Nd4j.create(txt), captionsOfImage, imagesOfCaption);
-  }
-
-  /** Identical caption text, compared case- and whitespace-insensitively. */
-  static String normalise(String caption) {
-    return caption.trim().replaceAll("\\s+", " ").toLowerCase(java.util.Locale.ROOT);
   }
 
   public List<Item> images() {

@@ -1,5 +1,6 @@
 package io.crossmodal.model.joint;
 
+import io.crossmodal.model.data.CaptionText;
 import io.crossmodal.model.eval.Evaluation;
 import io.crossmodal.model.eval.JointModelScorer;
 import io.crossmodal.model.eval.RetrievalSet;
@@ -183,7 +184,7 @@ public final class ContrastiveTrainer {
     for (int i = 0; i < size; i++) {
       int c = random.nextInt(captions.get(rows[i]).length);
       txt[i] = captions.get(rows[i])[c];
-      chosen[i] = texts.get(rows[i])[c].trim().toLowerCase(java.util.Locale.ROOT);
+      chosen[i] = CaptionText.normalise(texts.get(rows[i])[c]);
     }
     float[][] labels = new float[size][size];
     for (int i = 0; i < size; i++) {

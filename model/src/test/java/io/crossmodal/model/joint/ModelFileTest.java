@@ -1,0 +1,70 @@
+package io.crossmodal.model.joint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class ModelFileTest {
+  @TempDir Path dir;
+
+  private static ModelSpec spec() {
+    return new ModelSpec("", 16, 96, "image tower", "text tower", 0.05, JsonNodeFactory.instance.objectNode().put("note", "test"));
+  }
+
+  @Test
+  void shouldGiveIdenticalVectorsWhenSavedAndLoaded() throws IOException {
+    ProjectionHeads heads = ProjectionHeads.random(40, 24, 16, 7);
+    INDArray images = Nd4j.rand(DataType.FLOAT, 5, 40);
+    INDArray texts = Nd4j.rand(DataType.FLOAT, 5, 24);
+
+    String id = ModelFile.save(dir.resolve("m.cmm"), spec(), heads);
+    ModelFile.LoadedModel loaded = ModelFile.load(dir.resolve("m.cmm"));
+
+    assertEquals(id, loaded.spec().modelId());
+    assertEquals(96, loaded.spec().imageSize());
+    assertArrayEquals(heads.projectImages(images).toFloatMatrix(), loaded.heads().projectImages(images).toFloatMatrix());
+    assertArrayEquals(heads.projectTexts(texts).toFloatMatrix(), loaded.heads().projectTexts(texts).toFloatMatrix());
+  }
+
+  @Test
+  void shouldDeriveTheIdFromContentWhenSaving() throws IOException {
+    String a = ModelFile.save(dir.resolve("a.cmm"), spec(), ProjectionHeads.random(40, 24, 16, 7));
+    String b = ModelFile.save(dir.resolve("b.cmm"), spec(), ProjectionHeads.random(40, 24, 16, 7));
+    String c = ModelFile.save(dir.resolve("c.cmm"), spec(), ProjectionHeads.random(40, 24, 16, 8));
+
+    assertTrue(a.matches("cm-[0-9a-f]{16}"), a);
+    assertEquals(a, b);
+    assertNotEquals(a, c);
+  }
+
+  @Test
+  void shouldRefuseWhenFileIsNotAModel() throws IOException {
+    Files.writeString(dir.resolve("x.cmm"), "not a model");
+    IOException e = assertThrows(IOException.class, () -> ModelFile.load(dir.resolve("x.cmm")));
+    assertTrue(e.getMessage().contains("not a crossmodal model file"));
+  }
+
+  @Test
+  void shouldProduceUnitLengthVectorsWhenProjecting() {
+    ProjectionHeads heads = ProjectionHeads.random(40, 24, 16, 3);
+    INDArray z = heads.projectImages(Nd4j.rand(DataType.FLOAT, 7, 40).muli(100));
+    INDArray norms = z.norm2(1);
+    for (int i = 0; i < 7; i++) {
+      assertEquals(1.0, norms.getDouble(i), 1e-5);
+    }
+    INDArray t = heads.projectTexts(Nd4j.rand(DataType.FLOAT, 3, 24));
+    assertEquals(1.0, t.norm2(1).getDouble(2), 1e-5);
+  }
+}
