@@ -1,0 +1,165 @@
+package io.crossmodal.common.config;
+
+import io.crossmodal.common.topic.TopicNames;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Immutable configuration of every service: defaults in code ({@link #KEYS}), overridden by an
+ * optional properties file, then by environment variables ({@code CROSSMODAL_SEARCH_PORT} for
+ * {@code search.port}), then by explicit overrides. Unknown keys and unparsable values fail at
+ * start-up naming the key. Keys under {@code kafka.} pass through to every Kafka client with the
+ * prefix removed (security protocol, SASL, TLS, …).
+ */
+public final class Config {
+  public static final String KAFKA_PREFIX = "kafka.";
+  public static final String ENV_PREFIX = "CROSSMODAL_";
+
+  public static final List<ConfigKey> KEYS = List.of(
+      new ConfigKey("bootstrap.servers", "localhost:9092", "Kafka bootstrap servers"),
+      new ConfigKey("topic.media.images", TopicNames.defaults().mediaImages(), "image media topic"),
+      new ConfigKey("topic.media.texts", TopicNames.defaults().mediaTexts(), "text media topic"),
+      new ConfigKey("topic.embeddings", TopicNames.defaults().embeddings(), "compacted embeddings topic"),
+      new ConfigKey("topic.queries", TopicNames.defaults().queries(), "client query topic"),
+      new ConfigKey("topic.queries.encoded", TopicNames.defaults().encodedQueries(), "encoded queries (internal)"),
+      new ConfigKey("topic.shard.answers", TopicNames.defaults().shardAnswers(), "per-shard answers (internal)"),
+      new ConfigKey("topic.results", TopicNames.defaults().results(), "ranked results topic"),
+      new ConfigKey("topic.encoder.dlq", TopicNames.defaults().encoderDlq(), "encoder dead letters"),
+      new ConfigKey("topic.search.dlq", TopicNames.defaults().searchDlq(), "search dead letters"),
+      new ConfigKey("topic.ingest.dlq", TopicNames.defaults().ingestDlq(), "ingest dead letters"),
+      new ConfigKey("topic.partitions", "6", "partitions of topics the system creates (= search shards)"),
+      new ConfigKey("topic.replication.factor", "1", "replication factor of topics the system creates"),
+      new ConfigKey("topic.max.message.bytes", "16777216", "max record size on media topics and clients (≥ 10 MiB images)"),
+      new ConfigKey("ingest.port", "8081", "ingest-service HTTP port (0 = any free port)"),
+      new ConfigKey("encoder.port", "8082", "encoder-service HTTP port for /health and /metrics"),
+      new ConfigKey("encoder.group.id", "crossmodal-encoder", "consumer group of encoder instances"),
+      new ConfigKey("encoder.batch.size", "32", "max items per inference batch"),
+      new ConfigKey("encoder.batch.linger.ms", "20", "max wait to fill a batch"),
+      new ConfigKey("encoder.model.file", "", "model file; empty = the bundled default model"),
+      new ConfigKey("encoder.image.max.bytes", "10485760", "largest accepted encoded image"),
+      new ConfigKey("encoder.image.max.pixels", "40000000", "largest accepted declared width × height"),
+      new ConfigKey("encoder.text.max.chars", "10000", "longest accepted text"),
+      new ConfigKey("search.port", "8083", "search-service HTTP port"),
+      new ConfigKey("search.application.id", "crossmodal-search", "Kafka Streams application id"),
+      new ConfigKey("search.state.dir", "", "Kafka Streams state dir; empty = a temp folder"),
+      new ConfigKey("search.standby.replicas", "0", "standby replicas per shard"),
+      new ConfigKey("search.stream.threads", "1", "Kafka Streams threads"),
+      new ConfigKey("search.processing.guarantee", "exactly_once_v2", "at_least_once or exactly_once_v2"),
+      new ConfigKey("search.merge.timeout.ms", "3000", "emit a partial answer when not all shards answered in time"),
+      new ConfigKey("search.k.max", "100", "largest k a query may ask for"),
+      new ConfigKey("search.request.timeout.ms", "15000", "POST /v1/search waits this long for the result"),
+      new ConfigKey("search.commit.interval.ms", "100", "Kafka Streams commit interval (latency of results)"));
+
+  private final Map<String, String> values;
+
+  private Config(Map<String, String> values) {
+    this.values = Map.copyOf(values);
+  }
+
+  public static Config defaults() {
+    return load(null, Map.of(), Map.of());
+  }
+
+  /** Defaults ← properties file (optional) ← environment ← overrides; validates every key. */
+  public static Config load(Path propertiesFile, Map<String, String> environment, Map<String, String> overrides) {
+    Map<String, String> v = new LinkedHashMap<>();
+    KEYS.forEach(k -> v.put(k.name(), k.defaultValue()));
+    if (propertiesFile != null) {
+      Properties p = new Properties();
+      try (Reader r = Files.newBufferedReader(propertiesFile)) {
+        p.load(r);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read config file " + propertiesFile + ": " + e.getMessage(), e);
+      }
+      p.stringPropertyNames().forEach(k -> v.put(requireKnown(k, propertiesFile.toString()), p.getProperty(k).trim()));
+    }
+    environment.forEach((name, value) -> {
+      if (name.startsWith(ENV_PREFIX)) {
+        v.put(requireKnown(fromEnvName(name), "environment variable " + name), value);
+      }
+    });
+    overrides.forEach((k, value) -> v.put(requireKnown(k, "override"), value));
+    Config c = new Config(v);
+    c.validate();
+    return c;
+  }
+
+  /** {@code CROSSMODAL_SEARCH_K_MAX} → {@code search.k.max}; {@code CROSSMODAL_KAFKA_SASL_MECHANISM} → {@code kafka.sasl.mechanism}. */
+  static String fromEnvName(String env) {
+    return env.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+  }
+
+  private static String requireKnown(String key, String origin) {
+    if (key.startsWith(KAFKA_PREFIX) || KEYS.stream().anyMatch(k -> k.name().equals(key))) {
+      return key;
+    }
+    throw new IllegalArgumentException("unknown config key '" + key + "' (from " + origin + ")");
+  }
+
+  private void validate() {
+    for (ConfigKey k : KEYS) {
+      if (k.defaultValue().matches("-?\\d+")) {
+        getLong(k.name());
+      }
+    }
+    String guarantee = get("search.processing.guarantee");
+    if (!guarantee.equals("at_least_once") && !guarantee.equals("exactly_once_v2")) {
+      throw new IllegalArgumentException("search.processing.guarantee must be at_least_once or exactly_once_v2, got " + guarantee);
+    }
+  }
+
+  public String get(String key) {
+    String v = values.get(key);
+    if (v == null) {
+      throw new IllegalArgumentException("unknown config key '" + key + "'");
+    }
+    return v;
+  }
+
+  public int getInt(String key) {
+    return Math.toIntExact(getLong(key));
+  }
+
+  public long getLong(String key) {
+    String v = get(key);
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("config key '" + key + "' expects an integer, got '" + v + "'");
+    }
+  }
+
+  /** A copy with some keys replaced (validated like any other source). */
+  public Config with(Map<String, String> overrides) {
+    Map<String, String> v = new LinkedHashMap<>(values);
+    overrides.forEach((k, value) -> v.put(requireKnown(k, "override"), value));
+    Config c = new Config(v);
+    c.validate();
+    return c;
+  }
+
+  public TopicNames topicNames() {
+    return new TopicNames(get("topic.media.images"), get("topic.media.texts"), get("topic.embeddings"), get("topic.queries"),
+        get("topic.queries.encoded"), get("topic.shard.answers"), get("topic.results"), get("topic.encoder.dlq"),
+        get("topic.search.dlq"), get("topic.ingest.dlq"));
+  }
+
+  /** Common Kafka client settings: bootstrap servers, max record size, and every {@code kafka.*} key. */
+  public Map<String, Object> kafkaClientProperties() {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("bootstrap.servers", get("bootstrap.servers"));
+    values.forEach((k, v) -> {
+      if (k.startsWith(KAFKA_PREFIX)) {
+        p.put(k.substring(KAFKA_PREFIX.length()), v);
+      }
+    });
+    return p;
+  }
+}

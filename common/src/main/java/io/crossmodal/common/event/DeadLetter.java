@@ -1,0 +1,49 @@
+package io.crossmodal.common.event;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Headers of a dead-letter record: why it failed and exactly where it came from, so an operator
+ * can find, fix and replay it. The record's key and value are the original bytes.
+ */
+public final class DeadLetter {
+  public static final String ERROR_CLASS = "crossmodal.error.class";
+  public static final String ERROR_REASON = "crossmodal.error.reason";
+  public static final String ERROR_MESSAGE = "crossmodal.error.message";
+  public static final String SOURCE_TOPIC = "crossmodal.source.topic";
+  public static final String SOURCE_PARTITION = "crossmodal.source.partition";
+  public static final String SOURCE_OFFSET = "crossmodal.source.offset";
+  public static final String SERVICE = "crossmodal.service";
+  public static final String TIME = "crossmodal.error.time";
+
+  private DeadLetter() {}
+
+  /**
+   * @param reason short stable label, also the metric tag (e.g. {@code corrupt-image})
+   * @param error the exception class name or a label
+   */
+  public static Headers headers(String reason, String error, String message, String topic, int partition, long offset, String service) {
+    RecordHeaders h = new RecordHeaders();
+    add(h, ERROR_REASON, reason);
+    add(h, ERROR_CLASS, error);
+    add(h, ERROR_MESSAGE, message == null ? "" : message);
+    add(h, SOURCE_TOPIC, topic);
+    add(h, SOURCE_PARTITION, String.valueOf(partition));
+    add(h, SOURCE_OFFSET, String.valueOf(offset));
+    add(h, SERVICE, service);
+    add(h, TIME, String.valueOf(System.currentTimeMillis()));
+    return h;
+  }
+
+  private static void add(Headers h, String key, String value) {
+    h.add(key, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Reads a header as text, or null. */
+  public static String header(Headers headers, String key) {
+    var h = headers.lastHeader(key);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+}

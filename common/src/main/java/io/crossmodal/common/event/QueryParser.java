@@ -1,0 +1,103 @@
+package io.crossmodal.common.event;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.Set;
+
+/**
+ * Parses and validates query JSON ({@code {"text": "a red car", "k": 10, "target": "image"}}).
+ * Rejects malformed JSON, unknown fields, wrong types, none or several of {@code text}/{@code
+ * image}/{@code mediaId}, blank text, bad base64, and {@code k} outside 1…{@code kMax}, each with
+ * a message naming the field. Thread safe.
+ */
+public final class QueryParser {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> FIELDS = Set.of("text", "image", "mediaId", "k", "target", "source");
+  public static final int DEFAULT_K = 10;
+
+  private final int kMax;
+
+  public QueryParser(int kMax) {
+    this.kMax = kMax;
+  }
+
+  public SearchQuery parse(String json) throws InvalidQueryException {
+    if (json == null || json.isBlank()) {
+      throw new InvalidQueryException("empty query");
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new InvalidQueryException("malformed JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new InvalidQueryException("query must be a JSON object");
+    }
+    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!FIELDS.contains(f)) {
+        throw new InvalidQueryException("unknown field '" + f + "' (allowed: " + FIELDS + ")");
+      }
+    }
+    String text = optionalString(root, "text");
+    String image = optionalString(root, "image");
+    String mediaId = optionalString(root, "mediaId");
+    int given = (text != null ? 1 : 0) + (image != null ? 1 : 0) + (mediaId != null ? 1 : 0);
+    if (given != 1) {
+      throw new InvalidQueryException("exactly one of 'text', 'image' or 'mediaId' is required, got " + given);
+    }
+    if (text != null && text.isBlank()) {
+      throw new InvalidQueryException("'text' is blank");
+    }
+    if (mediaId != null && mediaId.isBlank()) {
+      throw new InvalidQueryException("'mediaId' is blank");
+    }
+    byte[] imageBytes = null;
+    if (image != null) {
+      try {
+        imageBytes = Base64.getMimeDecoder().decode(image);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidQueryException("'image' is not valid base64: " + e.getMessage());
+      }
+      if (imageBytes.length == 0) {
+        throw new InvalidQueryException("'image' is empty");
+      }
+    }
+    int k = DEFAULT_K;
+    if (root.has("k")) {
+      JsonNode kNode = root.get("k");
+      if (!kNode.isIntegralNumber() || !kNode.canConvertToInt()) {
+        throw new InvalidQueryException("'k' must be an integer, got " + kNode);
+      }
+      k = kNode.asInt();
+    }
+    if (k < 1 || k > kMax) {
+      throw new InvalidQueryException("'k' must be between 1 and " + kMax + ", got " + k);
+    }
+    Target target = Target.ANY;
+    String t = optionalString(root, "target");
+    if (t != null) {
+      try {
+        target = Target.parse(t);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidQueryException(e.getMessage());
+      }
+    }
+    return new SearchQuery(text, imageBytes, mediaId, k, target, optionalString(root, "source"));
+  }
+
+  private static String optionalString(JsonNode root, String field) throws InvalidQueryException {
+    JsonNode n = root.get(field);
+    if (n == null || n.isNull()) {
+      return null;
+    }
+    if (!n.isTextual()) {
+      throw new InvalidQueryException("'" + field + "' must be a string, got " + n.getNodeType().name().toLowerCase());
+    }
+    return n.asText();
+  }
+}

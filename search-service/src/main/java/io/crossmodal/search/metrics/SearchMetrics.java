@@ -1,0 +1,72 @@
+package io.crossmodal.search.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The search service's own meters ({@code crossmodal_*}); thread safe. */
+public final class SearchMetrics {
+  private final MeterRegistry registry;
+  private final Map<Integer, AtomicLong> vectorsPerShard = new ConcurrentHashMap<>();
+  private final Map<Integer, AtomicLong> bytesPerShard = new ConcurrentHashMap<>();
+  private final Timer shardSearch;
+  private final Timer queryLatency;
+  private final DistributionSummary freshness;
+
+  public SearchMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    shardSearch = Timer.builder("crossmodal.search.shard.latency").description("time of one shard's exact top-k scan")
+        .publishPercentileHistogram().register(registry);
+    queryLatency = Timer.builder("crossmodal.query.latency").description("query record to merged result")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry);
+    freshness = DistributionSummary.builder("crossmodal.freshness.seconds")
+        .description("time from media record to searchable vector").baseUnit("seconds").publishPercentileHistogram().register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void recordIn(String topic) {
+    Counter.builder("crossmodal.records.in").tag("service", "search").tag("topic", topic).register(registry).increment();
+  }
+
+  public void recordOut(String topic) {
+    Counter.builder("crossmodal.records.out").tag("service", "search").tag("topic", topic).register(registry).increment();
+  }
+
+  public void deadLetter(String reason) {
+    Counter.builder("crossmodal.dlq.records").tag("service", "search").tag("reason", reason).register(registry).increment();
+  }
+
+  public void shardSize(int partition, int vectors, long bytes) {
+    vectorsPerShard.computeIfAbsent(partition, p -> gauge("crossmodal.index.vectors", p)).set(vectors);
+    bytesPerShard.computeIfAbsent(partition, p -> gauge("crossmodal.index.bytes", p)).set(bytes);
+  }
+
+  private AtomicLong gauge(String name, int partition) {
+    AtomicLong value = new AtomicLong();
+    Gauge.builder(name, value, AtomicLong::get).tag("shard", String.valueOf(partition)).register(registry);
+    return value;
+  }
+
+  public void shardSearched(long nanos) {
+    shardSearch.record(Duration.ofNanos(nanos));
+  }
+
+  public void queryAnswered(long millis, boolean complete) {
+    queryLatency.record(Duration.ofMillis(Math.max(0, millis)));
+    Counter.builder("crossmodal.queries.answered").tag("complete", String.valueOf(complete)).register(registry).increment();
+  }
+
+  public void freshness(long millis) {
+    freshness.record(Math.max(0, millis) / 1000.0);
+  }
+}

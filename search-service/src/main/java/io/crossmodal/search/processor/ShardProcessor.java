@@ -1,0 +1,171 @@
+package io.crossmodal.search.processor;
+
+import io.crossmodal.common.event.DeadLetter;
+import io.crossmodal.common.event.EmbeddingRecord;
+import io.crossmodal.common.event.EncodedQuery;
+import io.crossmodal.common.event.Hit;
+import io.crossmodal.common.event.ShardAnswer;
+import io.crossmodal.common.event.Target;
+import io.crossmodal.common.serde.EmbeddingSerde;
+import io.crossmodal.common.serde.Json;
+import io.crossmodal.search.metrics.SearchMetrics;
+import io.crossmodal.search.store.DotProductKernel;
+import io.crossmodal.search.store.TopKCollector;
+import io.crossmodal.search.store.VectorIndex;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Serves one shard (one partition of {@code embeddings}): indexes the shard's vectors and answers
+ * every encoded query addressed to the shard with its exact local top-k.
+ *
+ * <p>The changelogged RocksDB store is the shard's durable state; the contiguous in-memory
+ * {@link VectorIndex} is rebuilt from it in {@link #init}, which Kafka Streams calls after
+ * restoration, so a restarted or moved task answers with exactly the restored vectors. Both input
+ * topics arrive here because both need the same index. Bad records go to the dead-letter sink.
+ */
+public final class ShardProcessor implements Processor<String, byte[], Object, Object> {
+  public static final String STORE = "vectors";
+  public static final String ANSWERS = "shard-answers-sink";
+  public static final String DLQ = "search-dlq-sink";
+
+  private final String embeddingsTopic;
+  private final String modelId;
+  private final int dim;
+  private final SearchMetrics metrics;
+  private final EmbeddingSerde serde = new EmbeddingSerde();
+  private ProcessorContext<Object, Object> context;
+  private KeyValueStore<String, byte[]> store;
+  private VectorIndex index;
+  private int partition = -1;
+
+  public ShardProcessor(String embeddingsTopic, String modelId, int dim, SearchMetrics metrics) {
+    this.embeddingsTopic = embeddingsTopic;
+    this.modelId = modelId;
+    this.dim = dim;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(ProcessorContext<Object, Object> context) {
+    this.context = context;
+    this.store = context.getStateStore(STORE);
+    this.partition = context.taskId().partition();
+    this.index = new VectorIndex(dim, (int) Math.min(1 << 20, store.approximateNumEntries() + 16), DotProductKernel.best());
+    try (KeyValueIterator<String, byte[]> all = store.all()) {
+      all.forEachRemaining(kv -> {
+        EmbeddingRecord r = serde.deserialize(embeddingsTopic, kv.value);
+        index.upsert(kv.key, r.modality(), r.source(), r.vector());
+      });
+    }
+    reportSize();
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    RecordMetadata meta = context.recordMetadata().orElseThrow();
+    metrics.recordIn(meta.topic());
+    if (meta.topic().equals(embeddingsTopic)) {
+      index(record, meta);
+    } else {
+      answer(record, meta);
+    }
+  }
+
+  private void index(Record<String, byte[]> record, RecordMetadata meta) {
+    if (record.key() == null) {
+      deadLetter(record, meta, "missing-key", "IllegalArgumentException", "embedding record without a media id key");
+      return;
+    }
+    if (record.value() == null) {
+      store.delete(record.key());
+      index.delete(record.key());
+      reportSize();
+      return;
+    }
+    EmbeddingRecord embedding;
+    try {
+      embedding = serde.deserialize(meta.topic(), record.value());
+    } catch (RuntimeException e) {
+      deadLetter(record, meta, "corrupt-embedding", e.getClass().getName(), e.getMessage());
+      return;
+    }
+    String problem = validate(embedding);
+    if (problem != null) {
+      deadLetter(record, meta, problem.substring(0, problem.indexOf(':')), "IllegalArgumentException", problem);
+      return;
+    }
+    store.put(record.key(), record.value());
+    index.upsert(record.key(), embedding.modality(), embedding.source(), embedding.vector());
+    metrics.freshness(System.currentTimeMillis() - embedding.createdAtMillis());
+    reportSize();
+  }
+
+  /** Returns "reason: message" when the vector must not enter this index, else null. */
+  private String validate(EmbeddingRecord e) {
+    if (!e.modelId().equals(modelId)) {
+      return "wrong-model: vector of model " + e.modelId() + ", index holds model " + modelId;
+    }
+    if (e.dimension() != dim) {
+      return "wrong-dimension: expected dim " + dim + ", got " + e.dimension();
+    }
+    for (float v : e.vector()) {
+      if (!Float.isFinite(v)) {
+        return "non-finite-vector: vector contains NaN or infinity";
+      }
+    }
+    return null;
+  }
+
+  private void answer(Record<String, byte[]> record, RecordMetadata meta) {
+    EncodedQuery q;
+    try {
+      q = Json.read(new String(record.value(), StandardCharsets.UTF_8), EncodedQuery.class);
+    } catch (RuntimeException e) {
+      deadLetter(record, meta, "corrupt-encoded-query", e.getClass().getName(), e.getMessage());
+      return;
+    }
+    long start = System.nanoTime();
+    String error = null;
+    List<Hit> hits = new ArrayList<>();
+    if (!modelId.equals(q.modelId())) {
+      error = "query encoded by model " + q.modelId() + ", index holds model " + modelId;
+    } else if (q.vector() == null || q.vector().length != dim) {
+      error = "query vector has dim " + (q.vector() == null ? 0 : q.vector().length) + ", index has dim " + dim;
+    } else {
+      for (TopKCollector.Scored s : index.search(q.vector(), q.k(), Target.parse(q.target()), q.source())) {
+        hits.add(hit(s));
+      }
+    }
+    long nanos = System.nanoTime() - start;
+    metrics.shardSearched(nanos);
+    ShardAnswer answer = new ShardAnswer(q.queryId(), partition, q.partitions(), q.k(), modelId, hits, error,
+        q.receivedAtMillis(), q.encodeMillis(), nanos / 1e6);
+    context.forward(new Record<Object, Object>(q.queryId(), Json.write(answer), record.timestamp()), ANSWERS);
+    metrics.recordOut("shard-answers");
+  }
+
+  private Hit hit(TopKCollector.Scored s) {
+    byte[] stored = store.get(s.id());
+    EmbeddingRecord r = stored == null ? null : serde.deserialize(embeddingsTopic, stored);
+    return new Hit(s.id(), index.modality(s.slot()).wireName(), s.score(), Json.object(r == null ? "{}" : r.metadata()));
+  }
+
+  private void deadLetter(Record<String, byte[]> record, RecordMetadata meta, String reason, String error, String message) {
+    byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+    context.forward(new Record<Object, Object>(key, record.value(), record.timestamp(),
+        DeadLetter.headers(reason, error, message, meta.topic(), meta.partition(), meta.offset(), "search-service")), DLQ);
+    metrics.deadLetter(reason);
+  }
+
+  private void reportSize() {
+    metrics.shardSize(partition, index.size(), index.vectorBytes());
+  }
+}

@@ -1,0 +1,48 @@
+package io.crossmodal.search.topology;
+
+import io.crossmodal.common.topic.Topics;
+import io.crossmodal.search.metrics.SearchMetrics;
+import io.crossmodal.search.processor.AnswerMerger;
+import io.crossmodal.search.processor.ShardProcessor;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The search service's topology, a pure function of its inputs (used by main, tests and
+ * benchmarks):
+ *
+ * <pre>
+ * embeddings ─┐
+ *             ├─► ShardProcessor [vectors store] ─► shard answers ─► AnswerMerger [pending store] ─► search.results
+ * encoded q. ─┘                                  └─► search.dlq
+ * </pre>
+ *
+ * The encoded-queries topic must have as many partitions as {@code embeddings} (co-partitioned):
+ * shard p answers the copy of each query written to partition p.
+ */
+public final class SearchTopology {
+  private SearchTopology() {}
+
+  public static Topology build(Topics topics, String modelId, int dim, long mergeTimeoutMillis, SearchMetrics metrics) {
+    Topology t = new Topology();
+    t.addSource("embeddings", new StringDeserializer(), new ByteArrayDeserializer(), topics.embeddings.name());
+    t.addSource("encoded-queries", new StringDeserializer(), new ByteArrayDeserializer(), topics.encodedQueries.name());
+    t.addProcessor("shard", () -> new ShardProcessor(topics.embeddings.name(), modelId, dim, metrics), "embeddings", "encoded-queries");
+    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShardProcessor.STORE), Serdes.String(), Serdes.ByteArray()),
+        "shard");
+    t.addSink(ShardProcessor.ANSWERS, topics.shardAnswers.name(), new StringSerializer(), new StringSerializer(), "shard");
+    t.addSink(ShardProcessor.DLQ, topics.searchDlq.name(), new ByteArraySerializer(), new ByteArraySerializer(), "shard");
+
+    t.addSource("shard-answers", new StringDeserializer(), new StringDeserializer(), topics.shardAnswers.name());
+    t.addProcessor("merge", () -> new AnswerMerger(mergeTimeoutMillis, metrics), "shard-answers");
+    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AnswerMerger.STORE), Serdes.String(), Serdes.String()),
+        "merge");
+    t.addSink("results", topics.results.name(), new StringSerializer(), new StringSerializer(), "merge");
+    return t;
+  }
+}
