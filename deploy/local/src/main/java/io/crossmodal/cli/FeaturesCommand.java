@@ -16,7 +16,7 @@ final class FeaturesCommand implements Command {
   @Override
   public int run(Options o) throws Exception {
     Path manifest = o.path("manifest", Options.home().resolve("data/dataset/manifest.jsonl"));
-    int size = o.getInt("image-size", 128);
+    int size = o.getInt("image-size", 96);
     Path cache = o.path("cache", Options.home().resolve(".cache/features"));
     o.requireAllUsed();
     List<Item> items = Manifest.read(manifest);

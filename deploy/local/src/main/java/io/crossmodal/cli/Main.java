@@ -9,6 +9,12 @@ public final class Main {
   private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
   static {
+    COMMANDS.put("local", new LocalCommand());
+    COMMANDS.put("encoder-service", ServiceCommands.encoder());
+    COMMANDS.put("search-service", ServiceCommands.search());
+    COMMANDS.put("ingest-service", ServiceCommands.ingest());
+    COMMANDS.put("ingest", new IngestCommand());
+    COMMANDS.put("search", new SearchCommand());
     COMMANDS.put("dataset", new DatasetCommand());
     COMMANDS.put("features", new FeaturesCommand());
     COMMANDS.put("train", new TrainCommand());

@@ -29,7 +29,7 @@ final class TrainCommand implements Command {
   @Override
   public int run(Options o) throws Exception {
     Path manifest = o.path("manifest", Options.home().resolve("data/dataset/manifest.jsonl"));
-    int size = o.getInt("image-size", 128);
+    int size = o.getInt("image-size", 96);
     ContrastiveTrainer.Settings d = ContrastiveTrainer.Settings.defaults();
     ContrastiveTrainer.Settings settings = new ContrastiveTrainer.Settings(o.getInt("dim", d.dim()),
         o.getInt("epochs", d.epochs()), o.getInt("batch", d.batchSize()), Double.parseDouble(o.get("lr", String.valueOf(d.learningRate()))),

@@ -36,7 +36,7 @@ public final class ContrastiveTrainer {
   /** Hyper-parameters; defaults are what the shipped model used. */
   public record Settings(int dim, int epochs, int batchSize, double learningRate, double l2, int patience, long seed) {
     public static Settings defaults() {
-      return new Settings(256, 40, 256, 1e-3, 1e-4, 6, 42);
+      return new Settings(512, 40, 256, 5e-4, 1e-3, 10, 42);
     }
   }
 

@@ -1,0 +1,75 @@
+package io.crossmodal.common.config;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import io.crossmodal.common.topic.TopicNames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+
+/** Kafka client settings derived from {@link Config}, and topic creation with suitable configs. */
+public final class KafkaClients {
+  private KafkaClients() {}
+
+  /** Idempotent, {@code acks=all}, large records allowed. */
+  public static Map<String, Object> producer(Config c) {
+    Map<String, Object> p = new HashMap<>(c.kafkaClientProperties());
+    p.put("acks", "all");
+    p.put("enable.idempotence", "true");
+    p.put("max.request.size", c.getInt("topic.max.message.bytes"));
+    p.put("compression.type", "lz4");
+    p.put("linger.ms", 5);
+    return p;
+  }
+
+  /** Reads only committed data; offsets are committed by the application. */
+  public static Map<String, Object> consumer(Config c, String groupId) {
+    Map<String, Object> p = new HashMap<>(c.kafkaClientProperties());
+    p.put("group.id", groupId);
+    p.put("isolation.level", "read_committed");
+    p.put("enable.auto.commit", "false");
+    p.put("auto.offset.reset", "earliest");
+    p.put("max.partition.fetch.bytes", c.getInt("topic.max.message.bytes"));
+    p.put("fetch.max.bytes", Math.max(52_428_800, c.getInt("topic.max.message.bytes")));
+    return p;
+  }
+
+  /** Creates every topic of the system that does not exist yet; existing ones are left alone. */
+  public static void createTopics(Config c) {
+    TopicNames n = c.topicNames();
+    int partitions = c.getInt("topic.partitions");
+    short rf = (short) c.getInt("topic.replication.factor");
+    String maxBytes = c.get("topic.max.message.bytes");
+    List<NewTopic> topics = new ArrayList<>();
+    for (String media : List.of(n.mediaImages(), n.mediaTexts())) {
+      topics.add(new NewTopic(media, partitions, rf).configs(Map.of("max.message.bytes", maxBytes)));
+    }
+    topics.add(new NewTopic(n.embeddings(), partitions, rf).configs(Map.of("cleanup.policy", "compact", "max.message.bytes", maxBytes,
+        "min.cleanable.dirty.ratio", "0.1", "segment.ms", "3600000")));
+    topics.add(new NewTopic(n.queries(), partitions, rf).configs(Map.of("max.message.bytes", maxBytes, "retention.ms", "86400000")));
+    // Co-partitioned with embeddings: shard p answers the query copy in partition p.
+    topics.add(new NewTopic(n.encodedQueries(), partitions, rf).configs(Map.of("retention.ms", "3600000")));
+    topics.add(new NewTopic(n.shardAnswers(), partitions, rf).configs(Map.of("retention.ms", "3600000")));
+    topics.add(new NewTopic(n.results(), partitions, rf).configs(Map.of("retention.ms", "86400000")));
+    for (String dlq : List.of(n.encoderDlq(), n.searchDlq(), n.ingestDlq())) {
+      topics.add(new NewTopic(dlq, 1, rf).configs(Map.of("max.message.bytes", maxBytes)));
+    }
+    try (Admin admin = Admin.create(c.kafkaClientProperties())) {
+      for (NewTopic t : topics) {
+        try {
+          admin.createTopics(List.of(t)).all().get();
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException("cannot create topic " + t.name() + ": " + e.getCause().getMessage(), e.getCause());
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    }
+  }
+}

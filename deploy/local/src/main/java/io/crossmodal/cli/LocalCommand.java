@@ -1,0 +1,56 @@
+package io.crossmodal.cli;
+
+import io.crossmodal.common.config.Config;
+import io.crossmodal.local.LocalStack;
+import io.crossmodal.local.MediaLoader;
+import io.crossmodal.model.data.Manifest;
+import io.crossmodal.model.joint.DefaultModel;
+import io.crossmodal.model.joint.ModelFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code local}: broker, topics and the three services in this JVM; loads the bundled sample once;
+ * prints the URLs; Ctrl-C stops cleanly and a second run restores from the data folder.
+ */
+final class LocalCommand implements Command {
+  @Override
+  public String summary() {
+    return "run everything in one JVM with an embedded broker ([--data-dir D] [--kafka-port 9092] [--no-sample])";
+  }
+
+  @Override
+  public int run(Options o) throws Exception {
+    Path dataDir = o.path("data-dir", Options.home().resolve("data/local"));
+    int kafkaPort = o.getInt("kafka-port", 9092);
+    boolean sample = !o.flag("no-sample");
+    Path sampleManifest = o.path("sample", Options.home().resolve("deploy/local/sample/manifest.jsonl"));
+    Path modelFile = o.path("model", null);
+    Config config = ServiceConfig.from(o);
+    o.requireAllUsed();
+
+    ModelFile.LoadedModel model = DefaultModel.load(modelFile);
+    System.out.println("crossmodal local: data folder " + dataDir.toAbsolutePath() + " (model " + model.spec().modelId() + ")");
+    CountDownLatch stop = new CountDownLatch(1);
+    LocalStack stack = LocalStack.start(dataDir, kafkaPort, config, model);
+    Thread hook = new Thread(() -> {
+      stack.close();
+      stop.countDown();
+    }, "crossmodal-local-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    Path marker = dataDir.resolve(".sample-loaded");
+    if (sample && !Files.exists(marker)) {
+      int n = MediaLoader.load(stack.config(), Manifest.read(sampleManifest), true);
+      Files.writeString(marker, model.spec().modelId());
+      System.out.println("loaded " + n + " sample items (images and captions); encoding continues in the background");
+    }
+    System.out.printf("%nready:%n  search   http://localhost:%d/v1/search  (POST {\"text\": \"a red car\"})%n"
+        + "  ingest   http://localhost:%d/v1/images, /v1/texts%n  encoder  http://localhost:%d/health%n"
+        + "  metrics  /metrics on each port%n  kafka    %s%nCtrl-C to stop.%n",
+        stack.searchPort(), stack.ingestPort(), stack.encoderPort(), stack.bootstrapServers());
+    System.out.flush();
+    stop.await();
+    return 0;
+  }
+}

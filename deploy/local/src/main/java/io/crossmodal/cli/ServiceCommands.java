@@ -1,0 +1,73 @@
+package io.crossmodal.cli;
+
+import io.crossmodal.common.config.Config;
+import io.crossmodal.common.config.KafkaClients;
+import io.crossmodal.encoder.app.EncoderService;
+import io.crossmodal.ingest.app.IngestService;
+import io.crossmodal.model.joint.DefaultModel;
+import io.crossmodal.model.joint.JointEncoder;
+import io.crossmodal.model.joint.ModelFile;
+import io.crossmodal.search.app.SearchService;
+import java.util.concurrent.CountDownLatch;
+
+/** One service alone against any broker: {@code encoder-service}, {@code search-service}, {@code ingest-service}. */
+final class ServiceCommands {
+  private ServiceCommands() {}
+
+  interface Starter {
+    AutoCloseable start(Config config, Options o) throws Exception;
+  }
+
+  static Command of(String summary, Starter starter) {
+    return new Command() {
+      @Override
+      public String summary() {
+        return summary;
+      }
+
+      @Override
+      public int run(Options o) throws Exception {
+        Config config = ServiceConfig.from(o);
+        boolean createTopics = o.flag("create-topics");
+        AutoCloseable service;
+        if (createTopics) {
+          KafkaClients.createTopics(config);
+        }
+        service = starter.start(config, o);
+        o.requireAllUsed();
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try {
+            service.close();
+          } catch (Exception e) {
+            e.printStackTrace();
+          } finally {
+            stop.countDown();
+          }
+        }, "crossmodal-service-shutdown"));
+        stop.await();
+        return 0;
+      }
+    };
+  }
+
+  static Command encoder() {
+    return of("run encoder-service alone ([--bootstrap-servers H:P] [--config F] [--set k=v,…] [--model F] [--create-topics])",
+        (c, o) -> {
+          ModelFile.LoadedModel model = DefaultModel.load(o.path("model", null));
+          return new EncoderService(c, new JointEncoder(model, 1)).start();
+        });
+  }
+
+  static Command search() {
+    return of("run search-service alone (same options as encoder-service)", (c, o) -> {
+      ModelFile.LoadedModel model = DefaultModel.load(o.path("model", null));
+      return new SearchService(c, model.spec().modelId(), model.spec().dim()).start();
+    });
+  }
+
+  static Command ingest() {
+    return of("run ingest-service alone ([--bootstrap-servers H:P] [--config F] [--set k=v,…] [--create-topics])",
+        (c, o) -> new IngestService(c).start());
+  }
+}

@@ -1,0 +1,90 @@
+package io.crossmodal.local;
+
+import io.crossmodal.common.config.Config;
+import io.crossmodal.common.config.KafkaClients;
+import io.crossmodal.encoder.app.EncoderService;
+import io.crossmodal.ingest.app.IngestService;
+import io.crossmodal.kafka.EmbeddedKafkaBroker;
+import io.crossmodal.model.joint.JointEncoder;
+import io.crossmodal.model.joint.ModelFile;
+import io.crossmodal.search.app.SearchService;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything in one JVM: an embedded KRaft broker, the topics, and the three services, with all
+ * state under one data folder so that a second start restores instead of re-encoding.
+ */
+public final class LocalStack implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+  private final EmbeddedKafkaBroker broker;
+  private final Config config;
+  private final SearchService search;
+  private final EncoderService encoder;
+  private final IngestService ingest;
+
+  private LocalStack(EmbeddedKafkaBroker broker, Config config, SearchService search, EncoderService encoder, IngestService ingest) {
+    this.broker = broker;
+    this.config = config;
+    this.search = search;
+    this.encoder = encoder;
+    this.ingest = ingest;
+  }
+
+  /** @param config service settings; {@code bootstrap.servers} and {@code search.state.dir} are set here */
+  public static LocalStack start(Path dataDir, int kafkaPort, Config config, ModelFile.LoadedModel model) throws Exception {
+    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), kafkaPort);
+    Config c = config.with(Map.of("bootstrap.servers", broker.bootstrapServers(),
+        "search.state.dir", dataDir.resolve("search-state").toString()));
+    KafkaClients.createTopics(c);
+    SearchService search = new SearchService(c, model.spec().modelId(), model.spec().dim()).start();
+    EncoderService encoder = new EncoderService(c, new JointEncoder(model, 1)).start();
+    IngestService ingest = new IngestService(c).start();
+    LocalStack stack = new LocalStack(broker, c, search, encoder, ingest);
+    stack.awaitSearchRunning(120);
+    return stack;
+  }
+
+  private void awaitSearchRunning(int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (!search.healthy()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("search-service not RUNNING after " + seconds + " s (state " + search.state() + ")");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public String bootstrapServers() {
+    return broker.bootstrapServers();
+  }
+
+  public int searchPort() {
+    return search.httpPort();
+  }
+
+  public int encoderPort() {
+    return encoder.httpPort();
+  }
+
+  public int ingestPort() {
+    return ingest.httpPort();
+  }
+
+  @Override
+  public void close() {
+    LOG.info("stopping local stack");
+    ingest.close();
+    encoder.close();
+    search.close();
+    broker.close();
+  }
+}

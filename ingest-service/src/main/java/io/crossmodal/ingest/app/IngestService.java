@@ -1,0 +1,56 @@
+package io.crossmodal.ingest.app;
+
+import io.crossmodal.common.config.Config;
+import io.crossmodal.common.config.KafkaClients;
+import io.crossmodal.common.http.HttpService;
+import io.crossmodal.common.topic.Topics;
+import io.crossmodal.ingest.http.IngestApi;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The ingest service: HTTP in, idempotent {@code acks=all} producer out. */
+public final class IngestService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
+  private final Config config;
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private KafkaProducer<String, byte[]> producer;
+  private HttpService http;
+
+  public IngestService(Config config) {
+    this.config = config;
+  }
+
+  public IngestService start() {
+    new JvmMemoryMetrics().bindTo(registry);
+    producer = new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer());
+    new KafkaClientMetrics(producer).bindTo(registry);
+    http = new HttpService("ingest-service", config.getInt("ingest.port"), () -> true, registry);
+    new IngestApi(producer, new Topics(config.topicNames()), config.getInt("encoder.image.max.bytes"), registry).register(http);
+    http.start();
+    LOG.info("ingest-service started: http port {}", http.port());
+    return this;
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  @Override
+  public void close() {
+    if (http != null) {
+      http.close();
+    }
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(5));
+    }
+    LOG.info("ingest-service stopped");
+  }
+}

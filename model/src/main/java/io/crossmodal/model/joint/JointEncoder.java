@@ -1,0 +1,78 @@
+package io.crossmodal.model.joint;
+
+import io.crossmodal.model.image.ImagePreprocessor;
+import io.crossmodal.model.image.MobileNetV2Tower;
+import io.crossmodal.model.text.MiniLmTextTower;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The whole model at inference: frozen towers plus trained heads, turning batches of decoded
+ * images or texts into unit-length vectors of the shared space, tagged with the model id.
+ *
+ * <p>Not thread safe (the image tower's graph and the reusable pixel buffer are per instance);
+ * give each encoding thread its own encoder. {@link #close()} frees the text tower's native memory.
+ */
+public final class JointEncoder implements AutoCloseable {
+  private final ModelSpec spec;
+  private final ProjectionHeads heads;
+  private final MobileNetV2Tower imageTower;
+  private final MiniLmTextTower textTower;
+  private final ImagePreprocessor preprocessor;
+  private float[] pixels = new float[0];
+
+  public JointEncoder(ModelFile.LoadedModel model, int textThreads) {
+    this.spec = model.spec();
+    this.heads = model.heads();
+    this.imageTower = MobileNetV2Tower.load(spec.imageSize());
+    this.textTower = MiniLmTextTower.load(textThreads);
+    this.preprocessor = new ImagePreprocessor(spec.imageSize());
+  }
+
+  public String modelId() {
+    return spec.modelId();
+  }
+
+  public int dim() {
+    return spec.dim();
+  }
+
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  /** One unit vector per image, in order. */
+  public float[][] encodeImages(List<BufferedImage> images) {
+    if (images.isEmpty()) {
+      return new float[0][];
+    }
+    int n = images.size();
+    int length = preprocessor.length();
+    if (pixels.length < n * length) {
+      pixels = new float[n * length];
+    }
+    for (int i = 0; i < n; i++) {
+      preprocessor.writeChw(images.get(i), pixels, i * length);
+    }
+    INDArray batch = Nd4j.create(pixels, new long[] {n, 3, spec.imageSize(), spec.imageSize()}, 'c');
+    if (pixels.length != n * length) {
+      batch = Nd4j.create(java.util.Arrays.copyOf(pixels, n * length), new long[] {n, 3, spec.imageSize(), spec.imageSize()}, 'c');
+    }
+    return heads.projectImages(imageTower.features(batch)).toFloatMatrix();
+  }
+
+  /** One unit vector per text, in order. */
+  public float[][] encodeTexts(List<String> texts) {
+    if (texts.isEmpty()) {
+      return new float[0][];
+    }
+    return heads.projectTexts(Nd4j.create(textTower.features(texts))).toFloatMatrix();
+  }
+
+  @Override
+  public void close() {
+    textTower.close();
+  }
+}

@@ -1,0 +1,135 @@
+package io.crossmodal.search.app;
+
+import io.crossmodal.common.config.Config;
+import io.crossmodal.common.config.KafkaClients;
+import io.crossmodal.common.event.QueryParser;
+import io.crossmodal.common.http.HttpService;
+import io.crossmodal.common.topic.Topics;
+import io.crossmodal.search.http.ResultWaiter;
+import io.crossmodal.search.http.SearchApi;
+import io.crossmodal.search.metrics.SearchMetrics;
+import io.crossmodal.search.processor.ShardProcessor;
+import io.crossmodal.search.topology.SearchTopology;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.common.serialization.Serdes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The search service: the Kafka Streams vector store plus its HTTP API. */
+public final class SearchService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SearchService.class);
+
+  private final Config config;
+  private final String modelId;
+  private final int dim;
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private KafkaStreams streams;
+  private KafkaProducer<String, String> producer;
+  private ResultWaiter results;
+  private HttpService http;
+
+  public SearchService(Config config, String modelId, int dim) {
+    this.config = config;
+    this.modelId = modelId;
+    this.dim = dim;
+  }
+
+  public SearchService start() throws Exception {
+    Topics topics = new Topics(config.topicNames());
+    new JvmMemoryMetrics().bindTo(registry);
+    streams = new KafkaStreams(SearchTopology.build(topics, modelId, dim, config.getLong("search.merge.timeout.ms"),
+        new SearchMetrics(registry)), streamsProperties());
+    new KafkaStreamsMetrics(streams).bindTo(registry);
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("stream thread failed; replacing it", e);
+      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    streams.start();
+    producer = new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new StringSerializer());
+    results = new ResultWaiter(KafkaClients.consumer(config, "unused"), topics.results.name());
+    http = new HttpService("search-service", config.getInt("search.port"), this::healthy, registry);
+    new SearchApi(producer, topics.queries.name(), results, new QueryParser(config.getInt("search.k.max")),
+        config.getLong("search.request.timeout.ms"), this::storedEmbedding).register(http);
+    http.start();
+    LOG.info("search-service started: model {} (dim {}), http port {}", modelId, dim, http.port());
+    return this;
+  }
+
+  private Properties streamsProperties() throws java.io.IOException {
+    Properties p = new Properties();
+    p.putAll(config.kafkaClientProperties());
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get("search.application.id"));
+    String stateDir = config.get("search.state.dir");
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.isEmpty() ? Files.createTempDirectory("crossmodal-search").toString() : stateDir);
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.get("search.processing.guarantee"));
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.getInt("search.standby.replicas"));
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt("search.stream.threads"));
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong("search.commit.interval.ms"));
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.getInt("topic.replication.factor"));
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), config.getInt("topic.max.message.bytes"));
+    p.put(StreamsConfig.producerPrefix("max.request.size"), config.getInt("topic.max.message.bytes"));
+    p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:" + config.getInt("search.port"));
+    return p;
+  }
+
+  /** The stored embedding of {@code id} if the shard holding it runs on this instance. */
+  private byte[] storedEmbedding(String id) {
+    KeyQueryMetadata meta = streams.queryMetadataForKey(ShardProcessor.STORE, id, Serdes.String().serializer());
+    if (meta == null || meta.partition() < 0) {
+      return null;
+    }
+    try {
+      ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters
+          .fromNameAndType(ShardProcessor.STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()).withPartition(meta.partition()));
+      return store.get(id);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  public boolean healthy() {
+    return streams != null && streams.state() == KafkaStreams.State.RUNNING;
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  public int httpPort() {
+    return http.port();
+  }
+
+  @Override
+  public void close() {
+    if (http != null) {
+      http.close();
+    }
+    if (results != null) {
+      results.close();
+    }
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(5));
+    }
+    if (streams != null) {
+      streams.close(Duration.ofSeconds(30));
+    }
+    LOG.info("search-service stopped");
+  }
+}
