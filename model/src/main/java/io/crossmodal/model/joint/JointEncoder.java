@@ -56,10 +56,9 @@ public final class JointEncoder implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       preprocessor.writeChw(images.get(i), pixels, i * length);
     }
-    INDArray batch = Nd4j.create(pixels, new long[] {n, 3, spec.imageSize(), spec.imageSize()}, 'c');
-    if (pixels.length != n * length) {
-      batch = Nd4j.create(java.util.Arrays.copyOf(pixels, n * length), new long[] {n, 3, spec.imageSize(), spec.imageSize()}, 'c');
-    }
+    long[] shape = {n, 3, spec.imageSize(), spec.imageSize()};
+    // The buffer is reused across batches; a smaller final batch needs an exact-length copy.
+    INDArray batch = Nd4j.create(pixels.length == n * length ? pixels : java.util.Arrays.copyOf(pixels, n * length), shape, 'c');
     return heads.projectImages(imageTower.features(batch)).toFloatMatrix();
   }
 

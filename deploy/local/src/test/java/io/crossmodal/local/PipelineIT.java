@@ -1,0 +1,210 @@
+package io.crossmodal.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crossmodal.common.config.Config;
+import io.crossmodal.model.data.Item;
+import io.crossmodal.model.data.Manifest;
+import io.crossmodal.model.joint.DefaultModel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The pipeline end to end on a real in-process KRaft broker: 50 images and their 50 captions are
+ * published with a plain Kafka producer, queries go through {@code search.queries} and come back
+ * on {@code search.results}, read with a plain consumer.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PipelineIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int ITEMS = 50;
+
+  private Path dir;
+  private LocalStack stack;
+  private List<Item> items;
+
+  @BeforeAll
+  void startAndPublish() throws Exception {
+    dir = Files.createTempDirectory("pipeline-it");
+    Config config = Config.defaults().with(Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0", "topic.partitions", "3"));
+    stack = LocalStack.start(dir, 0, config, DefaultModel.load(null));
+    items = Manifest.read(Path.of("sample/manifest.jsonl")).subList(0, ITEMS);
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(), new StringSerializer(), new ByteArraySerializer())) {
+      for (Item item : items) {
+        ProducerRecord<String, byte[]> image = new ProducerRecord<>("media.images", item.id(), Files.readAllBytes(Path.of(item.image())));
+        image.headers().add("metadata", ("{\"caption\":" + JSON.writeValueAsString(item.captions().get(0)) + "}").getBytes(StandardCharsets.UTF_8));
+        producer.send(image);
+        producer.send(new ProducerRecord<>("media.texts", textId(item), item.captions().get(0).getBytes(StandardCharsets.UTF_8)));
+      }
+      producer.flush();
+    }
+    awaitIndexed(2 * ITEMS);
+  }
+
+  @AfterAll
+  void stop() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  private static String textId(Item item) {
+    return item.id() + ":caption";
+  }
+
+  private Properties producerProps() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", stack.bootstrapServers());
+    p.put("max.request.size", 16 << 20);
+    return p;
+  }
+
+  /** Waits until the search service holds {@code count} vectors, reading its /metrics gauge. */
+  private void awaitIndexed(int count) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+    var client = java.net.http.HttpClient.newHttpClient();
+    while (System.nanoTime() < deadline) {
+      String metrics = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + stack.searchPort() + "/metrics")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      double total = metrics.lines().filter(l -> l.startsWith("crossmodal_index_vectors{"))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+      if (total >= count) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("index did not reach " + count + " vectors in time");
+  }
+
+  /** Sends queries to search.queries and returns each result by query id. */
+  private Map<String, JsonNode> ask(Map<String, String> queries) throws Exception {
+    Map<String, JsonNode> results = new HashMap<>();
+    Properties c = new Properties();
+    c.put("bootstrap.servers", stack.bootstrapServers());
+    c.put("group.id", "it-" + UUID.randomUUID());
+    c.put("auto.offset.reset", "latest");
+    c.put("isolation.level", "read_committed");
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(), new StringSerializer(), new ByteArraySerializer())) {
+      consumer.subscribe(List.of("search.results"));
+      while (consumer.assignment().isEmpty()) {
+        consumer.poll(Duration.ofMillis(100));
+      }
+      consumer.seekToEnd(consumer.assignment());
+      consumer.assignment().forEach(consumer::position);
+      queries.forEach((id, json) -> producer.send(new ProducerRecord<>("search.queries", id, json.getBytes(StandardCharsets.UTF_8))));
+      producer.flush();
+      long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+      while (results.size() < queries.size() && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+          if (queries.containsKey(r.key())) {
+            assertFalse(results.containsKey(r.key()), "exactly one result per query, got a second for " + r.key());
+            results.put(r.key(), JSON.readTree(r.value()));
+          }
+        }
+      }
+    }
+    assertEquals(queries.size(), results.size(), "every query gets a result");
+    return results;
+  }
+
+  private static List<String> ids(JsonNode result) {
+    List<String> ids = new ArrayList<>();
+    result.path("hits").forEach(h -> ids.add(h.path("id").asText()));
+    return ids;
+  }
+
+  @Test
+  void shouldFindTheImageOfACaptionAndTheCaptionOfAnImageThenForgetATombstonedItem() throws Exception {
+    Map<String, String> textQueries = new HashMap<>();
+    Map<String, String> imageQueries = new HashMap<>();
+    for (int i = 0; i < ITEMS; i++) {
+      Item item = items.get(i);
+      textQueries.put("t" + i, JSON.createObjectNode().put("text", item.captions().get(0)).put("k", 5).put("target", "image").toString());
+      imageQueries.put("i" + i, JSON.createObjectNode().put("image", Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(item.image()))))
+          .put("k", 5).put("target", "text").toString());
+    }
+    Map<String, JsonNode> textResults = ask(textQueries);
+    Map<String, JsonNode> imageResults = ask(imageQueries);
+
+    int textFound = 0;
+    int imageFound = 0;
+    String foundByText = null;
+    for (int i = 0; i < ITEMS; i++) {
+      Item item = items.get(i);
+      JsonNode t = textResults.get("t" + i);
+      assertEquals(5, t.path("hits").size());
+      assertEquals(3, t.path("shardsAnswered").asInt());
+      t.path("hits").forEach(h -> assertEquals("image", h.path("modality").asText()));
+      if (ids(t).contains(item.id())) {
+        textFound++;
+        foundByText = foundByText == null ? item.id() : foundByText;
+      }
+      if (ids(imageResults.get("i" + i)).contains(textId(item))) {
+        imageFound++;
+      }
+    }
+    // Chance for top 5 of 50 is 10%; the shipped model ranks far above it on these held-out items.
+    assertTrue(textFound >= ITEMS * 0.3, "text→image: caption's image in top 5 for " + textFound + "/" + ITEMS);
+    assertTrue(imageFound >= ITEMS * 0.3, "image→text: image's caption in top 5 for " + imageFound + "/" + ITEMS);
+
+    String gone = foundByText;
+    Item goneItem = items.stream().filter(it -> it.id().equals(gone)).findFirst().orElseThrow();
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(), new StringSerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>("media.images", gone, null)).get();
+    }
+    awaitIndexedAtMost(2 * ITEMS - 1);
+    JsonNode after = ask(Map.of("after", JSON.createObjectNode().put("text", goneItem.captions().get(0)).put("k", 10)
+        .put("target", "image").toString())).get("after");
+    assertFalse(ids(after).contains(gone), "tombstoned item must not be returned, got " + ids(after));
+    assertEquals(10, after.path("hits").size());
+  }
+
+  private void awaitIndexedAtMost(int count) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    var client = java.net.http.HttpClient.newHttpClient();
+    while (System.nanoTime() < deadline) {
+      String metrics = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + stack.searchPort() + "/metrics")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      double total = metrics.lines().filter(l -> l.startsWith("crossmodal_index_vectors{"))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+      if (total <= count) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("tombstone not applied in time");
+  }
+
+  @Test
+  void shouldAnswerMalformedQueriesWithAnErrorResultAndADeadLetter() throws Exception {
+    JsonNode r = ask(Map.of("bad", "{\"text\": 42}")).get("bad");
+    assertTrue(r.path("error").asText().contains("'text' must be a string"), r.toString());
+    assertEquals(0, r.path("hits").size());
+  }
+
+}
