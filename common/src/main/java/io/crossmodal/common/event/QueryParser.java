@@ -59,7 +59,9 @@ public final class QueryParser {
     byte[] imageBytes = null;
     if (image != null) {
       try {
-        imageBytes = Base64.getMimeDecoder().decode(image);
+        // Strict decoding (whitespace and a data-URL prefix allowed) so garbage is refused, not skipped.
+        String payload = image.startsWith("data:") && image.contains(",") ? image.substring(image.indexOf(',') + 1) : image;
+        imageBytes = Base64.getDecoder().decode(payload.replaceAll("\\s", ""));
       } catch (IllegalArgumentException e) {
         throw new InvalidQueryException("'image' is not valid base64: " + e.getMessage());
       }

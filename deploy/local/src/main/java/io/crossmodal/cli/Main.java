@@ -16,6 +16,7 @@ public final class Main {
     COMMANDS.put("ingest", new IngestCommand());
     COMMANDS.put("search", new SearchCommand());
     COMMANDS.put("dataset", new DatasetCommand());
+    COMMANDS.put("bench", new BenchCommand());
     COMMANDS.put("features", new FeaturesCommand());
     COMMANDS.put("train", new TrainCommand());
     COMMANDS.put("evaluate", new EvaluateCommand());

@@ -1,0 +1,117 @@
+package io.crossmodal.search.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.crossmodal.common.event.Modality;
+import io.crossmodal.common.event.Target;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class VectorIndexTest {
+  static List<DotProductKernel> kernels() {
+    return List.of(DotProductKernel.scalar(), DotProductKernel.best());
+  }
+
+  private static float[] unit(Random r, int dim) {
+    float[] v = new float[dim];
+    double n = 0;
+    for (int i = 0; i < dim; i++) {
+      v[i] = (float) r.nextGaussian();
+      n += v[i] * v[i];
+    }
+    for (int i = 0; i < dim; i++) {
+      v[i] /= (float) Math.sqrt(n);
+    }
+    return v;
+  }
+
+  @ParameterizedTest
+  @MethodSource("kernels")
+  void shouldEqualANaiveSortWhenSearchingRandomData(DotProductKernel kernel) {
+    for (int seed = 0; seed < 20; seed++) {
+      Random r = new Random(seed);
+      int dim = 1 + r.nextInt(300);
+      int n = 1 + r.nextInt(3000);
+      int k = 1 + r.nextInt(50);
+      VectorIndex index = new VectorIndex(dim, 4, kernel);
+      List<float[]> vectors = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        vectors.add(unit(r, dim));
+        index.upsert("id" + i, i % 3 == 0 ? Modality.TEXT : Modality.IMAGE, "s", vectors.get(i));
+      }
+      float[] q = unit(r, dim);
+      List<TopKCollector.Scored> got = index.search(q, k, Target.ANY, null);
+      List<TopKCollector.Scored> naive = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        double dot = 0;
+        for (int d = 0; d < dim; d++) {
+          dot += (double) q[d] * vectors.get(i)[d];
+        }
+        naive.add(new TopKCollector.Scored("id" + i, (float) dot, i));
+      }
+      naive.sort(Comparator.comparingDouble((TopKCollector.Scored s) -> -s.score()).thenComparing(TopKCollector.Scored::id));
+      assertEquals(Math.min(k, n), got.size(), "seed " + seed);
+      for (int i = 0; i < got.size(); i++) {
+        assertEquals(naive.get(i).score(), got.get(i).score(), 1e-4f, "seed " + seed + " rank " + i);
+      }
+      // Ids agree wherever scores are not within float rounding of a neighbour.
+      for (int i = 0; i < got.size(); i++) {
+        float gap = Math.min(i > 0 ? naive.get(i - 1).score() - naive.get(i).score() : 1,
+            i + 1 < naive.size() ? naive.get(i).score() - naive.get(i + 1).score() : 1);
+        if (gap > 1e-4f) {
+          assertEquals(naive.get(i).id(), got.get(i).id(), "seed " + seed + " rank " + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  void shouldReplaceInPlaceWhenTheSameIdIsPutAgain() {
+    VectorIndex index = new VectorIndex(2, 4, DotProductKernel.scalar());
+    index.upsert("a", Modality.IMAGE, "", new float[] {1, 0});
+    index.upsert("a", Modality.TEXT, "", new float[] {0, 1});
+    assertEquals(1, index.size());
+    assertArrayEquals(new float[] {0, 1}, index.vector("a"));
+    assertEquals("a", index.search(new float[] {0, 1}, 1, Target.TEXT, null).get(0).id());
+    assertTrue(index.search(new float[] {0, 1}, 1, Target.IMAGE, null).isEmpty());
+  }
+
+  @Test
+  void shouldForgetAndReuseTheSlotWhenAnIdIsDeleted() {
+    VectorIndex index = new VectorIndex(2, 4, DotProductKernel.scalar());
+    int a = index.upsert("a", Modality.IMAGE, "", new float[] {1, 0});
+    index.upsert("b", Modality.IMAGE, "", new float[] {0, 1});
+    assertTrue(index.delete("a"));
+    assertFalse(index.delete("a"));
+    assertNull(index.vector("a"));
+    assertEquals(List.of("b"), index.search(new float[] {1, 0}, 5, Target.ANY, null).stream().map(TopKCollector.Scored::id).toList());
+    assertEquals(a, index.upsert("c", Modality.IMAGE, "", new float[] {1, 0}), "freed slot is reused");
+    assertEquals(2, index.size());
+  }
+
+  @Test
+  void shouldBreakTiesById() {
+    VectorIndex index = new VectorIndex(1, 4, DotProductKernel.scalar());
+    for (String id : List.of("c", "a", "b")) {
+      index.upsert(id, Modality.IMAGE, "", new float[] {1});
+    }
+    assertEquals(List.of("a", "b"), index.search(new float[] {1}, 2, Target.ANY, null).stream().map(TopKCollector.Scored::id).toList());
+  }
+
+  @Test
+  void shouldOnlyReturnTheGivenSourceWhenFiltered() {
+    VectorIndex index = new VectorIndex(1, 4, DotProductKernel.scalar());
+    index.upsert("x", Modality.IMAGE, "cam", new float[] {0.5f});
+    index.upsert("y", Modality.IMAGE, "web", new float[] {1f});
+    assertEquals(List.of("x"), index.search(new float[] {1}, 5, Target.ANY, "cam").stream().map(TopKCollector.Scored::id).toList());
+  }
+}

@@ -1,0 +1,129 @@
+package io.crossmodal.search.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.crossmodal.common.event.DeadLetter;
+import io.crossmodal.common.event.EmbeddingRecord;
+import io.crossmodal.common.event.EncodedQuery;
+import io.crossmodal.common.event.Modality;
+import io.crossmodal.common.serde.EmbeddingSerde;
+import io.crossmodal.common.serde.Json;
+import io.crossmodal.common.topic.Topics;
+import io.crossmodal.search.metrics.SearchMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SearchTopologyTest {
+  private static final String MODEL = "cm-test";
+  private final Topics topics = Topics.defaults();
+  private final EmbeddingSerde serde = new EmbeddingSerde();
+  @TempDir Path stateDir;
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> embeddings;
+  private TestInputTopic<String, byte[]> queries;
+  private TestOutputTopic<String, String> results;
+  private TestOutputTopic<byte[], byte[]> dlq;
+
+  @BeforeEach
+  void start() {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver = new TopologyTestDriver(SearchTopology.build(topics, MODEL, 2, 1000, new SearchMetrics(new SimpleMeterRegistry())), p);
+    embeddings = driver.createInputTopic(topics.embeddings.name(), new StringSerializer(), new ByteArraySerializer());
+    queries = driver.createInputTopic(topics.encodedQueries.name(), new StringSerializer(), new ByteArraySerializer());
+    results = driver.createOutputTopic(topics.results.name(), new StringDeserializer(), new StringDeserializer());
+    dlq = driver.createOutputTopic(topics.searchDlq.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  private void index(String id, Modality m, String model, float... v) {
+    embeddings.pipeInput(id, serde.serialize("", new EmbeddingRecord(m, model, v, "src", "{\"caption\":\"" + id + "\"}", 0)));
+  }
+
+  private JsonNode ask(String queryId, String target, float... v) {
+    EncodedQuery q = new EncodedQuery(queryId, MODEL, v, null, 3, target, null, 0, 1, System.currentTimeMillis(), 1.0);
+    queries.pipeInput(queryId, Json.write(q).getBytes(StandardCharsets.UTF_8));
+    return Json.object(results.readValue());
+  }
+
+  private static List<String> ids(JsonNode result) {
+    return java.util.stream.StreamSupport.stream(result.path("hits").spliterator(), false).map(h -> h.path("id").asText()).toList();
+  }
+
+  @Test
+  void shouldRankByCosineAndFilterByTargetWhenQueried() {
+    index("east", Modality.IMAGE, MODEL, 1, 0);
+    index("north", Modality.IMAGE, MODEL, 0, 1);
+    index("north-east", Modality.TEXT, MODEL, 0.7071f, 0.7071f);
+
+    JsonNode any = ask("q1", "any", 1, 0);
+    JsonNode images = ask("q2", "image", 0.7071f, 0.7071f);
+
+    assertEquals(List.of("east", "north-east", "north"), ids(any));
+    assertEquals("north-east", any.path("hits").get(1).path("metadata").path("caption").asText());
+    assertEquals(1, any.path("shardsAnswered").asInt());
+    assertEquals(List.of("east", "north"), ids(images));
+  }
+
+  @Test
+  void shouldRemoveTheItemWhenATombstoneArrives() {
+    index("a", Modality.IMAGE, MODEL, 1, 0);
+    index("b", Modality.IMAGE, MODEL, 0, 1);
+    embeddings.pipeInput("a", (byte[]) null);
+    assertEquals(List.of("b"), ids(ask("q", "any", 1, 0)));
+  }
+
+  @Test
+  void shouldDeadLetterVectorsOfAnotherModelOrDimensionWhenIndexing() {
+    index("other-model", Modality.IMAGE, "cm-other", 1, 0);
+    index("wrong-dim", Modality.IMAGE, MODEL, 1, 0, 0);
+    embeddings.pipeInput("garbage", "not a vector".getBytes(StandardCharsets.UTF_8));
+    index("nan", Modality.IMAGE, MODEL, Float.NaN, 0);
+
+    List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+
+    assertEquals(4, dead.size());
+    assertEquals("wrong-model", DeadLetter.header(dead.get(0).headers(), DeadLetter.ERROR_REASON));
+    assertEquals("wrong-dimension", DeadLetter.header(dead.get(1).headers(), DeadLetter.ERROR_REASON));
+    assertTrue(DeadLetter.header(dead.get(1).headers(), DeadLetter.ERROR_MESSAGE).contains("expected dim 2, got 3"));
+    assertEquals("corrupt-embedding", DeadLetter.header(dead.get(2).headers(), DeadLetter.ERROR_REASON));
+    assertEquals("non-finite-vector", DeadLetter.header(dead.get(3).headers(), DeadLetter.ERROR_REASON));
+    assertEquals(topics.embeddings.name(), DeadLetter.header(dead.get(0).headers(), DeadLetter.SOURCE_TOPIC));
+    assertEquals("0", DeadLetter.header(dead.get(0).headers(), DeadLetter.SOURCE_OFFSET));
+    assertTrue(ids(ask("q", "any", 1, 0)).isEmpty(), "refused vectors are not searchable");
+  }
+
+  @Test
+  void shouldAnswerWithAnErrorWhenTheQueryComesFromAnotherModel() {
+    index("a", Modality.IMAGE, MODEL, 1, 0);
+    EncodedQuery q = new EncodedQuery("q", "cm-other", new float[] {1, 0}, null, 3, "any", null, 0, 1, 0, 0);
+    queries.pipeInput("q", Json.write(q).getBytes(StandardCharsets.UTF_8));
+    JsonNode r = Json.object(results.readValue());
+    assertTrue(r.path("error").asText().contains("cm-other"), r.toString());
+    assertEquals(0, r.path("hits").size());
+  }
+}
