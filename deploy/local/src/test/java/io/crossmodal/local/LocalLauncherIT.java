@@ -1,0 +1,134 @@
+package io.crossmodal.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crossmodal.kafka.EmbeddedKafkaBroker;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs {@code ./crossmodal local} as a new user would: a child process from the repository root,
+ * waits for {@code /health}, searches over HTTP, stops it with a signal, starts it again on the same
+ * data folder and checks that state was restored without re-encoding or re-ingesting.
+ */
+class LocalLauncherIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
+  private static final int SAMPLE_VECTORS = 600; // 300 images + their 300 captions
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private record Run(Process process, List<String> output, int searchPort, int encoderPort) {}
+
+  private Run start(Path dataDir) throws Exception {
+    int search = EmbeddedKafkaBroker.freePort();
+    int encoder = EmbeddedKafkaBroker.freePort();
+    int ingest = EmbeddedKafkaBroker.freePort();
+    Process p = new ProcessBuilder(ROOT.resolve("crossmodal").toString(), "local", "--data-dir", dataDir.toString(), "--kafka-port", "0",
+        "--set", "search.port=" + search + ",encoder.port=" + encoder + ",ingest.port=" + ingest)
+        .directory(ROOT.toFile()).redirectErrorStream(true).start();
+    List<String> output = Collections.synchronizedList(new ArrayList<>());
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        r.lines().forEach(output::add);
+      } catch (Exception ignored) {
+        // process ended
+      }
+    });
+    reader.setDaemon(true);
+    reader.start();
+    return new Run(p, output, search, encoder);
+  }
+
+  private int get(String url) {
+    try {
+      return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  private double metric(int port, String prefix) throws Exception {
+    String body = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    return body.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  private void awaitHealthy(Run run) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (get("http://localhost:" + run.searchPort() + "/health") != 200) {
+      assertTrue(run.process().isAlive(), "launcher exited: " + String.join("\n", run.output()));
+      assertTrue(System.nanoTime() < deadline, "no healthy search-service: " + String.join("\n", run.output()));
+      Thread.sleep(500);
+    }
+  }
+
+  private void awaitVectors(Run run, int count) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (metric(run.searchPort(), "crossmodal_index_vectors{") < count) {
+      assertTrue(System.nanoTime() < deadline, "index below " + count + ": " + String.join("\n", run.output()));
+      Thread.sleep(500);
+    }
+  }
+
+  private void stop(Run run) throws Exception {
+    run.process().destroy(); // SIGTERM, like Ctrl-C: the shutdown hook stops services and broker
+    assertTrue(run.process().waitFor(90, TimeUnit.SECONDS), "launcher did not stop on SIGTERM");
+  }
+
+  @Test
+  void shouldSearchTheSampleAndRestoreItOnASecondRunWhenStartedLikeANewUser() throws Exception {
+    Path dataDir = Files.createTempDirectory("crossmodal-local-it");
+    Run first = start(dataDir);
+    try {
+      awaitHealthy(first);
+      awaitVectors(first, SAMPLE_VECTORS);
+      String body = JSON.createObjectNode().put("text", "a red apple").put("k", 5).put("target", "image").toString();
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + first.searchPort() + "/v1/search"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, response.statusCode(), response.body());
+      JsonNode hits = JSON.readTree(response.body()).path("hits");
+      assertEquals(5, hits.size());
+      for (int i = 0; i < hits.size(); i++) {
+        assertEquals("image", hits.get(i).path("modality").asText());
+        assertTrue(hits.get(i).path("score").asDouble() <= 1.0001);
+        if (i > 0) {
+          assertTrue(hits.get(i).path("score").asDouble() <= hits.get(i - 1).path("score").asDouble(), "ranked best first");
+        }
+      }
+      assertTrue(String.join("\n", first.output()).contains("loaded 300 sample items"));
+    } finally {
+      stop(first);
+    }
+
+    Run second = start(dataDir);
+    try {
+      awaitHealthy(second);
+      awaitVectors(second, SAMPLE_VECTORS);
+      Thread.sleep(3000); // give a (wrong) re-encode the chance to show up
+      assertEquals(0.0, metric(second.encoderPort(), "crossmodal_records_out_total{"), "second run must not re-encode");
+      assertEquals(SAMPLE_VECTORS, metric(second.searchPort(), "crossmodal_index_vectors{"), 0.0, "no duplicates after restore");
+      assertFalse(String.join("\n", second.output()).contains("loaded 300 sample items"), "sample must not be ingested twice");
+    } finally {
+      stop(second);
+    }
+  }
+}
