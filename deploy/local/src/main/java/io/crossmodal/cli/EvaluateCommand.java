@@ -13,11 +13,9 @@ import io.crossmodal.model.joint.DefaultModel;
 import io.crossmodal.model.joint.ModelFile;
 import io.crossmodal.model.seed.SeedRecipe;
 import io.crossmodal.model.text.MiniLmTextTower;
-import io.crossmodal.model.text.WordPieceTokenizer;
 import io.crossmodal.model.train.FeatureExtractor;
 import io.crossmodal.model.train.FeatureStore;
 import io.crossmodal.model.train.TrainingPairs;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +57,7 @@ final class EvaluateCommand implements Command {
     scorers.add(new JointModelScorer("model", model.heads()));
     if (withSeed) {
       List<Item> train = items.stream().filter(i -> i.split().equals("train")).toList();
-      scorers.add(SeedRecipe.train(TrainingPairs.of(train, image, text), tokenizer(), seedEpochs, 42));
+      scorers.add(SeedRecipe.train(TrainingPairs.of(train, image, text), MiniLmTextTower.loadTokenizer(), seedEpochs, 42));
     }
     scorers.add(new RandomScorer(42));
 
@@ -76,12 +74,6 @@ final class EvaluateCommand implements Command {
       printTable(out, scorers, set);
     }
     return 0;
-  }
-
-  private static WordPieceTokenizer tokenizer() throws Exception {
-    try (InputStream in = MiniLmTextTower.class.getResourceAsStream("/all-minilm-l6-v2-tokenizer.json")) {
-      return WordPieceTokenizer.fromHuggingFaceJson(in, MiniLmTextTower.MAX_TOKENS);
-    }
   }
 
   private static void printTable(ObjectNode out, List<PairScorer> scorers, RetrievalSet set) {

@@ -31,7 +31,7 @@ public final class FeatureExtractor {
   }
 
   public static Path textFeatureFile(Path cacheDir) {
-    return cacheDir.resolve("text-minilm.bin");
+    return cacheDir.resolve("text-minilm-q.bin");
   }
 
   /** Images whose file cannot be decoded are reported and left out (they have no key in the store). */
