@@ -26,8 +26,8 @@ final class LocalCommand implements Command {
     int kafkaPort = o.getInt("kafka-port", 9092);
     boolean sample = !o.flag("no-sample");
     Path sampleManifest = o.path("sample", Options.home().resolve("deploy/local/sample/manifest.jsonl"));
-    Path modelFile = o.path("model", null);
     Config config = ServiceConfig.from(o);
+    Path modelFile = ServiceConfig.modelFile(o, config);
     o.requireAllUsed();
 
     ModelFile.LoadedModel model = DefaultModel.load(modelFile);

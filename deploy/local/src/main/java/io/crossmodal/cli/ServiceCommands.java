@@ -54,14 +54,14 @@ final class ServiceCommands {
   static Command encoder() {
     return of("run encoder-service alone ([--bootstrap-servers H:P] [--config F] [--set k=v,…] [--model F] [--create-topics])",
         (c, o) -> {
-          ModelFile.LoadedModel model = DefaultModel.load(o.path("model", null));
+          ModelFile.LoadedModel model = DefaultModel.load(ServiceConfig.modelFile(o, c));
           return new EncoderService(c, new JointEncoder(model, 1)).start();
         });
   }
 
   static Command search() {
     return of("run search-service alone (same options as encoder-service)", (c, o) -> {
-      ModelFile.LoadedModel model = DefaultModel.load(o.path("model", null));
+      ModelFile.LoadedModel model = DefaultModel.load(ServiceConfig.modelFile(o, c));
       return new SearchService(c, model.spec().modelId(), model.spec().dim()).start();
     });
   }

@@ -9,6 +9,12 @@ import java.util.Map;
 final class ServiceConfig {
   private ServiceConfig() {}
 
+  /** {@code --model FILE}, else {@code encoder.model.file}, else null (the bundled model). */
+  static Path modelFile(Options o, Config config) {
+    String configured = config.get("encoder.model.file");
+    return o.path("model", configured.isBlank() ? null : Path.of(configured));
+  }
+
   static Config from(Options o) {
     Path file = o.path("config", null);
     Map<String, String> overrides = new HashMap<>();
