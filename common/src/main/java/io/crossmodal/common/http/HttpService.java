@@ -55,13 +55,16 @@ public final class HttpService implements AutoCloseable {
 
   public HttpService route(String path, Handler handler) {
     server.createContext(path, ex -> {
-      try (ex) {
+      // Not try-with-resources: the exchange must still be open when an error answer is written.
+      try {
         handler.handle(ex);
       } catch (HttpError e) {
         sendJson(ex, e.status(), Json.MAPPER.createObjectNode().put("error", e.getMessage()).toString());
-      } catch (Exception e) {
+      } catch (Exception | LinkageError e) {
         LOG.error("{} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
         sendJson(ex, 500, Json.MAPPER.createObjectNode().put("error", "internal error: " + e).toString());
+      } finally {
+        ex.close();
       }
     });
     return this;

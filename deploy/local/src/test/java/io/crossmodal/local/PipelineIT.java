@@ -83,16 +83,19 @@ class PipelineIT {
     return p;
   }
 
-  /** Waits until the search service holds {@code count} vectors, reading its /metrics gauge. */
+  /** Vectors held by the search service, summed over shards from its /metrics gauge. */
+  private double indexedVectors() throws Exception {
+    String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://localhost:" + stack.searchPort() + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    return metrics.lines().filter(l -> l.startsWith("crossmodal_index_vectors{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  /** Waits until the search service holds {@code count} vectors. */
   private void awaitIndexed(int count) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-    var client = java.net.http.HttpClient.newHttpClient();
     while (System.nanoTime() < deadline) {
-      String metrics = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + stack.searchPort() + "/metrics")).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-      double total = metrics.lines().filter(l -> l.startsWith("crossmodal_index_vectors{"))
-          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-      if (total >= count) {
+      if (indexedVectors() >= count) {
         return;
       }
       Thread.sleep(500);
@@ -174,25 +177,21 @@ class PipelineIT {
 
     String gone = foundByText;
     Item goneItem = items.stream().filter(it -> it.id().equals(gone)).findFirst().orElseThrow();
+    double before = indexedVectors();
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(), new StringSerializer(), new ByteArraySerializer())) {
       producer.send(new ProducerRecord<>("media.images", gone, null)).get();
     }
-    awaitIndexedAtMost(2 * ITEMS - 1);
+    awaitIndexedAtMost(before - 1);
     JsonNode after = ask(Map.of("after", JSON.createObjectNode().put("text", goneItem.captions().get(0)).put("k", 10)
         .put("target", "image").toString())).get("after");
     assertFalse(ids(after).contains(gone), "tombstoned item must not be returned, got " + ids(after));
     assertEquals(10, after.path("hits").size());
   }
 
-  private void awaitIndexedAtMost(int count) throws Exception {
+  private void awaitIndexedAtMost(double count) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    var client = java.net.http.HttpClient.newHttpClient();
     while (System.nanoTime() < deadline) {
-      String metrics = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + stack.searchPort() + "/metrics")).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-      double total = metrics.lines().filter(l -> l.startsWith("crossmodal_index_vectors{"))
-          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-      if (total <= count) {
+      if (indexedVectors() <= count) {
         return;
       }
       Thread.sleep(200);
@@ -207,4 +206,68 @@ class PipelineIT {
     assertEquals(0, r.path("hits").size());
   }
 
+
+  private java.net.http.HttpResponse<byte[]> http(java.net.http.HttpRequest.Builder request) throws Exception {
+    return java.net.http.HttpClient.newHttpClient().send(request.timeout(Duration.ofSeconds(60)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static java.net.URI uri(int port, String path) {
+    return java.net.URI.create("http://localhost:" + port + path);
+  }
+
+  @Test
+  void shouldIngestAMultipartUploadServeItsImageAndFindItByExample() throws Exception {
+    Item item = Manifest.read(Path.of("sample/manifest.jsonl")).get(ITEMS + 1);
+    String boundary = "----crossmodal-it";
+    var body = new java.io.ByteArrayOutputStream();
+    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"caption\"\r\n\r\nuploaded " + item.captions().get(0)
+        + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\nupload-1\r\n--" + boundary
+        + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"x.png\"\r\nContent-Type: image/png\r\n\r\n")
+        .getBytes(StandardCharsets.UTF_8));
+    body.write(Files.readAllBytes(Path.of(item.image())));
+    body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+
+    var accepted = http(java.net.http.HttpRequest.newBuilder(uri(stack.ingestPort(), "/v1/images"))
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    assertEquals(202, accepted.statusCode(), new String(accepted.body()));
+    assertEquals("upload-1", JSON.readTree(accepted.body()).path("id").asText());
+
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    var media = http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/media/upload-1")));
+    while (media.statusCode() == 404 && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      media = http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/media/upload-1")));
+    }
+    assertEquals(200, media.statusCode());
+    JsonNode stored = JSON.readTree(media.body());
+    assertEquals("uploaded " + item.captions().get(0), stored.path("metadata").path("caption").asText());
+    var png = http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/media/upload-1/image")));
+    assertEquals(200, png.statusCode());
+    assertTrue(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png.body())).getWidth() > 0, "a decodable PNG preview");
+
+    var byExample = http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/search"))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"mediaId\":\"upload-1\",\"k\":3,\"target\":\"image\"}")));
+    assertEquals(200, byExample.statusCode(), new String(byExample.body()));
+    assertEquals("upload-1", JSON.readTree(byExample.body()).path("hits").get(0).path("id").asText(), "the example itself ranks first");
+
+    var unknown = http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/search"))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"mediaId\":\"no-such-item\"}")));
+    assertEquals(422, unknown.statusCode());
+    assertTrue(new String(unknown.body()).contains("unknown mediaId"));
+
+    var bad = http(java.net.http.HttpRequest.newBuilder(uri(stack.ingestPort(), "/v1/images")).header("Content-Type", "text/plain")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("hello")));
+    assertEquals(415, bad.statusCode());
+    assertTrue(JSON.readTree(bad.body()).path("error").asText().contains("image/*"));
+
+    var deleted = http(java.net.http.HttpRequest.newBuilder(uri(stack.ingestPort(), "/v1/media/upload-1")).DELETE());
+    assertEquals(202, deleted.statusCode());
+    deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/media/upload-1"))).statusCode() != 404) {
+      assertTrue(System.nanoTime() < deadline, "deleted item still indexed");
+      Thread.sleep(200);
+    }
+  }
 }

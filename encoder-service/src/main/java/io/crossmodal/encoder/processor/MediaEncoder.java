@@ -14,6 +14,7 @@ import io.crossmodal.common.topic.Topics;
 import io.crossmodal.encoder.metrics.EncoderMetrics;
 import io.crossmodal.model.image.ImageDecoder;
 import io.crossmodal.model.image.InvalidImageException;
+import io.crossmodal.model.image.Thumbnails;
 import io.crossmodal.model.joint.JointEncoder;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
@@ -40,6 +41,9 @@ import org.apache.kafka.common.utils.Utils;
  */
 public final class MediaEncoder {
   private static final String SERVICE = "encoder-service";
+  /** Metadata key of the image preview the search service serves at {@code /v1/media/{id}/image}. */
+  public static final String THUMBNAIL = "thumbnail";
+  private static final int THUMBNAIL_SIDE = 128;
 
   private final Topics topics;
   private final JointEncoder encoder;
@@ -118,7 +122,10 @@ public final class MediaEncoder {
       return;
     }
     try {
-      images.add(new Pending<>(r, decoder.decode(r.value()), metadata));
+      BufferedImage image = decoder.decode(r.value());
+      var node = (com.fasterxml.jackson.databind.node.ObjectNode) Json.object(metadata);
+      node.put(THUMBNAIL, java.util.Base64.getEncoder().encodeToString(Thumbnails.png(image, THUMBNAIL_SIDE)));
+      images.add(new Pending<>(r, image, Json.write(node)));
     } catch (InvalidImageException e) {
       deadLetter(r, "invalid-image", InvalidImageException.class.getName(), e.getMessage(), out);
     }

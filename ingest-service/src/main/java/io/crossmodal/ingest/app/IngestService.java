@@ -32,11 +32,20 @@ public final class IngestService implements AutoCloseable {
     new JvmMemoryMetrics().bindTo(registry);
     producer = new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer());
     new KafkaClientMetrics(producer).bindTo(registry);
-    http = new HttpService("ingest-service", config.getInt("ingest.port"), () -> true, registry);
+    // Fail fast when the broker or the topics are missing; afterwards health follows the producer.
+    producer.partitionsFor(config.topicNames().mediaImages());
+    http = new HttpService("ingest-service", config.getInt("ingest.port"), this::healthy, registry);
     new IngestApi(producer, new Topics(config.topicNames()), config.getInt("encoder.image.max.bytes"), registry).register(http);
     http.start();
     LOG.info("ingest-service started: http port {}", http.port());
     return this;
+  }
+
+  /** Up while the producer is connected to at least one broker. */
+  public boolean healthy() {
+    return producer != null && producer.metrics().entrySet().stream()
+        .filter(e -> e.getKey().name().equals("connection-count") && e.getKey().group().equals("producer-metrics"))
+        .anyMatch(e -> ((Number) e.getValue().metricValue()).doubleValue() > 0);
   }
 
   public int httpPort() {

@@ -23,7 +23,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *
  * <ul>
  *   <li>{@code POST /v1/images}: raw image body with its {@code Content-Type}; optional {@code ?id=},
- *       {@code X-Caption}, {@code X-Source}, {@code X-Metadata} (JSON object) headers.
+ *       {@code X-Caption}, {@code X-Source}, {@code X-Metadata} (JSON object) headers; or
+ *       {@code multipart/form-data} with an {@code image} file part and optional {@code caption},
+ *       {@code metadata}, {@code source}, {@code id} fields.
  *   <li>{@code POST /v1/texts}: JSON {@code {"text": …, "id"?, "source"?, "metadata"?}}.
  *   <li>{@code DELETE /v1/media/{id}}: a tombstone on both media topics.
  * </ul>
@@ -50,22 +52,44 @@ public final class IngestApi {
   private void image(HttpExchange ex) throws Exception {
     HttpService.requireMethod(ex, "POST");
     String type = ex.getRequestHeaders().getFirst("Content-Type");
-    if (type == null || !type.toLowerCase().startsWith("image/")) {
-      throw reject(415, "Content-Type must be image/*, got " + type, "unsupported-media-type");
-    }
     byte[] body = HttpService.body(ex, maxBytes);
+    String caption = ex.getRequestHeaders().getFirst("X-Caption");
+    String metadataJson = ex.getRequestHeaders().getFirst("X-Metadata");
+    String source = ex.getRequestHeaders().getFirst("X-Source");
+    String id = queryParam(ex, "id");
+    if (type != null && type.toLowerCase().startsWith("multipart/form-data")) {
+      MultipartForm form;
+      try {
+        form = MultipartForm.parse(type, body);
+      } catch (IllegalArgumentException e) {
+        throw reject(400, e.getMessage(), "malformed-multipart");
+      }
+      MultipartForm.Part image = form.part("image");
+      if (image == null) {
+        throw reject(400, "multipart form needs an 'image' part", "missing-image");
+      }
+      type = image.contentType();
+      body = image.body();
+      caption = form.part("caption") == null ? caption : form.part("caption").text();
+      metadataJson = form.part("metadata") == null ? metadataJson : form.part("metadata").text();
+      source = form.part("source") == null ? source : form.part("source").text();
+      id = form.part("id") == null ? id : form.part("id").text();
+    }
+    if (type == null || !type.toLowerCase().startsWith("image/")) {
+      throw reject(415, "Content-Type must be image/* (or multipart/form-data with an image part), got " + type,
+          "unsupported-media-type");
+    }
     if (body.length == 0) {
       throw reject(400, "empty image body", "empty-image");
     }
-    var metadata = metadata(ex.getRequestHeaders().getFirst("X-Metadata"));
-    String caption = ex.getRequestHeaders().getFirst("X-Caption");
+    var metadata = metadata(metadataJson);
     if (caption != null && !caption.isBlank()) {
       metadata.put("caption", caption);
     }
     metadata.put("contentType", type);
-    String id = idFrom(queryParam(ex, "id"));
-    send(topics.mediaImages.name(), id, body, type, ex.getRequestHeaders().getFirst("X-Source"), metadata.toString());
-    accepted(ex, id, "image");
+    String mediaId = idFrom(id);
+    send(topics.mediaImages.name(), mediaId, body, type, source, metadata.toString());
+    accepted(ex, mediaId, "image");
   }
 
   private void text(HttpExchange ex) throws Exception {

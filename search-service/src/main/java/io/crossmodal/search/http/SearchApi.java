@@ -10,6 +10,7 @@ import io.crossmodal.common.http.HttpError;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.serde.EmbeddingSerde;
 import io.crossmodal.common.serde.Json;
+import io.crossmodal.search.processor.ShardProcessor;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * {@code POST /v1/search}: validates the query (400 with a reason), writes it to
  * {@code search.queries} like any client would, and returns the merged result from
  * {@code search.results} (504 after the request timeout). {@code GET /v1/media/{id}}: the stored
- * metadata of an indexed item (404 when this instance holds no such item).
+ * metadata of an indexed item (404 when this instance holds no such item), and
+ * {@code GET /v1/media/{id}/image} its PNG preview.
  */
 public final class SearchApi {
   private static final int MAX_BODY = 16 << 20;
@@ -73,15 +75,29 @@ public final class SearchApi {
 
   private void media(HttpExchange ex) throws Exception {
     HttpService.requireMethod(ex, "GET");
-    String id = java.net.URLDecoder.decode(ex.getRequestURI().getRawPath().substring("/v1/media/".length()), StandardCharsets.UTF_8);
+    String path = ex.getRequestURI().getRawPath().substring("/v1/media/".length());
+    boolean wantsImage = path.endsWith("/image");
+    String id = java.net.URLDecoder.decode(wantsImage ? path.substring(0, path.length() - "/image".length()) : path, StandardCharsets.UTF_8);
     byte[] stored = id.isEmpty() ? null : storedEmbedding.apply(id);
     if (stored == null) {
       throw new HttpError(404, "no indexed media with id '" + id + "' on this instance");
     }
     EmbeddingRecord r = serde.deserialize("", stored);
+    ObjectNode metadata = (ObjectNode) Json.object(r.metadata());
+    JsonNode thumbnail = metadata.remove(ShardProcessor.THUMBNAIL);
+    if (wantsImage) {
+      if (thumbnail == null || !thumbnail.isTextual()) {
+        throw new HttpError(404, "media '" + id + "' has no image");
+      }
+      HttpService.send(ex, 200, "image/png", java.util.Base64.getDecoder().decode(thumbnail.asText()));
+      return;
+    }
     ObjectNode out = Json.MAPPER.createObjectNode().put("id", id).put("modality", r.modality().wireName()).put("model", r.modelId())
         .put("source", r.source()).put("dimension", r.dimension()).put("createdAt", r.createdAtMillis());
-    out.set("metadata", Json.object(r.metadata()));
+    out.set("metadata", metadata);
+    if (thumbnail != null) {
+      out.put("image", "/v1/media/" + id + "/image");
+    }
     HttpService.sendJson(ex, 200, out.toString());
   }
 }

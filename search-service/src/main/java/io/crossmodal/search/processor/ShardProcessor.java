@@ -33,8 +33,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class ShardProcessor implements Processor<String, byte[], Object, Object> {
   public static final String STORE = "vectors";
+  /** Metadata key of an image's small PNG thumbnail (base64), added by the encoder. */
+  public static final String THUMBNAIL = "thumbnail";
   public static final String ANSWERS = "shard-answers-sink";
   public static final String DLQ = "search-dlq-sink";
+  /** Sink that writes a query to every partition of the encoded-queries topic (query by example). */
+  public static final String FAN_OUT = "encoded-queries-fan-out-sink";
 
   private final String embeddingsTopic;
   private final String modelId;
@@ -132,6 +136,10 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
       deadLetter(record, meta, "corrupt-encoded-query", e.getClass().getName(), e.getMessage());
       return;
     }
+    if (q.vector() == null && q.mediaId() != null) {
+      resolveExample(q, record);
+      return;
+    }
     long start = System.nanoTime();
     String error = null;
     List<Hit> hits = new ArrayList<>();
@@ -152,10 +160,30 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     metrics.recordOut("shard-answers");
   }
 
+  /**
+   * Query by example: this shard owns {@code mediaId}'s partition, so it alone can turn the id into
+   * a vector; it re-emits the query with that vector to every shard. An unknown id ends the query
+   * at once with an error answer (a one-shard answer, so the merge step emits it immediately).
+   */
+  private void resolveExample(EncodedQuery q, Record<String, byte[]> record) {
+    float[] vector = index.vector(q.mediaId());
+    if (vector == null) {
+      ShardAnswer unknown = new ShardAnswer(q.queryId(), partition, 1, q.k(), modelId, List.of(),
+          "unknown mediaId '" + q.mediaId() + "'", q.receivedAtMillis(), q.encodeMillis(), 0);
+      context.forward(new Record<Object, Object>(q.queryId(), Json.write(unknown), record.timestamp()), ANSWERS);
+      return;
+    }
+    EncodedQuery resolved = new EncodedQuery(q.queryId(), modelId, vector, null, q.k(), q.target(), q.source(), -1, q.partitions(),
+        q.receivedAtMillis(), q.encodeMillis());
+    context.forward(new Record<Object, Object>(q.queryId(), Json.write(resolved), record.timestamp()), FAN_OUT);
+  }
+
   private Hit hit(TopKCollector.Scored s) {
     byte[] stored = store.get(s.id());
     EmbeddingRecord r = stored == null ? null : serde.deserialize(embeddingsTopic, stored);
-    return new Hit(s.id(), index.modality(s.slot()).wireName(), s.score(), Json.object(r == null ? "{}" : r.metadata()));
+    var metadata = (com.fasterxml.jackson.databind.node.ObjectNode) Json.object(r == null ? "{}" : r.metadata());
+    metadata.remove(THUMBNAIL); // served by GET /v1/media/{id}/image, too large for every hit
+    return new Hit(s.id(), index.modality(s.slot()).wireName(), s.score(), metadata);
   }
 
   private void deadLetter(Record<String, byte[]> record, RecordMetadata meta, String reason, String error, String message) {

@@ -37,6 +37,8 @@ public final class SearchTopology {
         "shard");
     t.addSink(ShardProcessor.ANSWERS, topics.shardAnswers.name(), new StringSerializer(), new StringSerializer(), "shard");
     t.addSink(ShardProcessor.DLQ, topics.searchDlq.name(), new ByteArraySerializer(), new ByteArraySerializer(), "shard");
+    t.addSink(ShardProcessor.FAN_OUT, topics.encodedQueries.name(), new StringSerializer(), new StringSerializer(),
+        new AllPartitions<String, String>(), "shard");
 
     t.addSource("shard-answers", new StringDeserializer(), new StringDeserializer(), topics.shardAnswers.name());
     t.addProcessor("merge", () -> new AnswerMerger(mergeTimeoutMillis, metrics), "shard-answers");
