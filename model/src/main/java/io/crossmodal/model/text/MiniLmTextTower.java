@@ -33,20 +33,30 @@ public final class MiniLmTextTower implements AutoCloseable {
   private final OrtSession session;
   private final WordPieceTokenizer tokenizer;
 
-  private MiniLmTextTower(OrtEnvironment env, OrtSession session, WordPieceTokenizer tokenizer) {
+  private final int threads;
+  private final java.util.concurrent.ExecutorService workers;
+
+  private MiniLmTextTower(OrtEnvironment env, OrtSession session, WordPieceTokenizer tokenizer, int threads) {
     this.env = env;
     this.session = session;
     this.tokenizer = tokenizer;
+    this.threads = threads;
+    this.workers = threads > 1 ? java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "minilm-worker");
+      t.setDaemon(true);
+      return t;
+    }) : null;
   }
 
   public static MiniLmTextTower load(int threads) {
     try (InputStream model = resource(ONNX); InputStream vocab = resource(TOKENIZER)) {
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-      options.setIntraOpNumThreads(threads);
+      // Parallelism comes from running texts on several workers; each run stays single-threaded.
+      options.setIntraOpNumThreads(1);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       OrtSession session = env.createSession(model.readAllBytes(), options);
-      return new MiniLmTextTower(env, session, WordPieceTokenizer.fromHuggingFaceJson(vocab, MAX_TOKENS));
+      return new MiniLmTextTower(env, session, WordPieceTokenizer.fromHuggingFaceJson(vocab, MAX_TOKENS), Math.max(1, threads));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the bundled MiniLM text tower", e);
     } catch (OrtException e) {
@@ -75,32 +85,40 @@ public final class MiniLmTextTower implements AutoCloseable {
     return tokenizer;
   }
 
-  /** Texts per ONNX call: short runs of similar length keep padding waste low. */
-  private static final int CHUNK = 32;
-
   /**
-   * Mean-pooled 384-d features, one row per text in input order. Texts are sorted by token count
-   * and run in chunks of similar length, because attention cost grows with the padded length.
+   * Mean-pooled 384-d features, one row per text in input order.
+   *
+   * <p>Each text runs alone (no padding) on one of {@code threads} workers: the int8 graph
+   * quantises activations with ranges taken over the whole input tensor, so batching texts together
+   * made a text's vector depend on its neighbours (cosine 0.991 to itself alone). One text per run
+   * keeps vectors identical however texts are grouped, and was measured as fast as padded batches
+   * of mixed lengths.
    */
   public float[][] features(List<String> texts) {
-    int n = texts.size();
-    int[][] tokens = new int[n][];
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      tokens[i] = tokenizer.encode(texts.get(i));
-      order[i] = i;
-    }
-    java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> tokens[i].length));
-    float[][] out = new float[n][];
-    for (int start = 0; start < n; start += CHUNK) {
-      int size = Math.min(CHUNK, n - start);
-      int[][] chunk = new int[size][];
-      for (int j = 0; j < size; j++) {
-        chunk[j] = tokens[order[start + j]];
+    float[][] out = new float[texts.size()][];
+    if (texts.size() == 1 || workers == null) {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = run(new int[][] {tokenizer.encode(texts.get(i))})[0];
       }
-      float[][] pooled = run(chunk);
-      for (int j = 0; j < size; j++) {
-        out[order[start + j]] = pooled[j];
+      return out;
+    }
+    List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    for (int w = 0; w < threads; w++) {
+      done.add(workers.submit(() -> {
+        for (int i = next.getAndIncrement(); i < out.length; i = next.getAndIncrement()) {
+          out[i] = run(new int[][] {tokenizer.encode(texts.get(i))})[0];
+        }
+      }));
+    }
+    for (var f : done) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while encoding texts", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException("MiniLM inference failed", e.getCause());
       }
     }
     return out;
@@ -150,6 +168,9 @@ public final class MiniLmTextTower implements AutoCloseable {
 
   @Override
   public void close() {
+    if (workers != null) {
+      workers.shutdownNow();
+    }
     try {
       session.close();
     } catch (OrtException e) {

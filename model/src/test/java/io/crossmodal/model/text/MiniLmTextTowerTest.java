@@ -42,6 +42,6 @@ class MiniLmTextTowerTest {
   void shouldGiveTheSameVectorWhenBatchedWithLongerTexts() {
     float[] alone = tower.features(List.of("a star")).clone()[0];
     float[] padded = tower.features(List.of("a star", "a much longer sentence about many different things entirely"))[0];
-    assertTrue(cosine(alone, padded) > 0.9999, "padding must not change a text's vector");
+    assertTrue(cosine(alone, padded) > 0.99999, "grouping must not change a text's vector, cosine " + cosine(alone, padded));
   }
 }
