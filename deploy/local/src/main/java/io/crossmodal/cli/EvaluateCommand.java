@@ -11,6 +11,7 @@ import io.crossmodal.model.eval.RandomScorer;
 import io.crossmodal.model.eval.RetrievalSet;
 import io.crossmodal.model.joint.DefaultModel;
 import io.crossmodal.model.joint.ModelFile;
+import io.crossmodal.model.scratch.ScratchModel;
 import io.crossmodal.model.seed.SeedRecipe;
 import io.crossmodal.model.text.MiniLmTextTower;
 import io.crossmodal.model.train.FeatureExtractor;
@@ -27,7 +28,7 @@ import java.util.List;
 final class EvaluateCommand implements Command {
   @Override
   public String summary() {
-    return "Recall@K of model vs seed recipe vs random ([--model F] [--split test|val|tuxpaint] [--json] [--no-seed])";
+    return "Recall@K of model vs seed recipe vs random ([--model F] [--split test|val|tuxpaint] [--json] [--no-seed] [--scratch F])";
   }
 
   @Override
@@ -37,7 +38,8 @@ final class EvaluateCommand implements Command {
     String split = o.get("split", "test");
     boolean asJson = o.flag("json");
     boolean withSeed = !o.flag("no-seed");
-    int seedEpochs = o.getInt("seed-epochs", 3);
+    int seedEpochs = o.getInt("seed-epochs", 5);
+    Path scratch = o.path("scratch", null);
     Path cache = o.path("cache", Options.home().resolve(".cache/features"));
     o.requireAllUsed();
 
@@ -55,6 +57,9 @@ final class EvaluateCommand implements Command {
 
     List<PairScorer> scorers = new ArrayList<>();
     scorers.add(new JointModelScorer("model", model.heads()));
+    if (scratch != null) {
+      scorers.add(ScratchModel.load(scratch, MiniLmTextTower.loadTokenizer()));
+    }
     if (withSeed) {
       List<Item> train = items.stream().filter(i -> i.split().equals("train")).toList();
       scorers.add(SeedRecipe.train(TrainingPairs.of(train, image, text), MiniLmTextTower.loadTokenizer(), seedEpochs, 42));

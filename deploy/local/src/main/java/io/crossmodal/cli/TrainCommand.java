@@ -10,6 +10,7 @@ import io.crossmodal.model.image.MobileNetV2Tower;
 import io.crossmodal.model.joint.ContrastiveTrainer;
 import io.crossmodal.model.joint.ModelFile;
 import io.crossmodal.model.joint.ModelSpec;
+import io.crossmodal.model.scratch.ScratchModel;
 import io.crossmodal.model.text.MiniLmTextTower;
 import io.crossmodal.model.train.FeatureExtractor;
 import io.crossmodal.model.train.FeatureStore;
@@ -23,7 +24,7 @@ import java.util.List;
 final class TrainCommand implements Command {
   @Override
   public String summary() {
-    return "train the joint model's heads ([--manifest F] [--image-size N] [--dim D] [--epochs E] [--out F] [--resume])";
+    return "train the joint model's heads ([--manifest F] [--image-size N] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch])";
   }
 
   @Override
@@ -38,6 +39,7 @@ final class TrainCommand implements Command {
     Path cache = o.path("cache", Options.home().resolve(".cache/features"));
     Path checkpoints = o.path("checkpoint-dir", out.resolveSibling(out.getFileName() + ".checkpoint"));
     boolean resume = o.flag("resume");
+    String recipe = o.get("recipe", "heads");
     o.requireAllUsed();
 
     List<Item> items = Manifest.read(manifest);
@@ -45,6 +47,11 @@ final class TrainCommand implements Command {
     List<Item> val = items.stream().filter(i -> i.split().equals("val")).toList();
     FeatureStore text = FeatureExtractor.texts(items, cache);
     FeatureStore image = FeatureExtractor.images(items, size, cache);
+    if (recipe.equals("scratch")) {
+      return trainScratch(train, RetrievalSet.of(val, image, text), settings, o.get("epochs", null) == null ? 15 : settings.epochs(), out);
+    } else if (!recipe.equals("heads")) {
+      throw new IllegalArgumentException("--recipe expects heads or scratch, got " + recipe);
+    }
     TrainingPairs pairs = TrainingPairs.of(train, image, text);
     System.err.printf("training on %d images, validating on %d%n", pairs.size(), val.size());
     long start = System.nanoTime();
@@ -69,6 +76,16 @@ final class TrainCommand implements Command {
     TrainingPlot.write(result.history(), plot, "crossmodal " + id + " (" + size + " px, d=" + settings.dim() + ")");
     Files.writeString(out.resolveSibling(out.getFileName() + ".json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(training));
     System.out.printf("saved %s (model id %s, best epoch %d, %.1f min); plot %s%n", out, id, result.bestEpoch(), minutes, plot);
+    return 0;
+  }
+
+  /** Recipe B: both towers from scratch (a comparison point for evaluate --scratch). */
+  private static int trainScratch(List<Item> train, RetrievalSet val, ContrastiveTrainer.Settings settings, int epochs, Path out)
+      throws Exception {
+    long start = System.nanoTime();
+    ScratchModel model = ScratchModel.train(train, val, MiniLmTextTower.loadTokenizer(), settings.dim(), epochs, 64, settings.seed());
+    model.save(out);
+    System.out.printf("saved scratch model %s (%.1f min)%n", out, (System.nanoTime() - start) / 6e10);
     return 0;
   }
 }
