@@ -21,7 +21,7 @@ import java.util.List;
 final class BenchCommand implements Command {
   @Override
   public String summary() {
-    return "bench encoder [--model F] [--seconds S] [--json]: images/s and texts/s at batch 1, 8, 32, 128";
+    return "bench encoder|search [--seconds S] [--json]: encoder images/s and texts/s; search q/s, p50/p99, bandwidth";
   }
 
   @Override
@@ -31,6 +31,9 @@ final class BenchCommand implements Command {
     boolean asJson = o.flag("json");
     Path sample = o.path("sample", Options.home().resolve("deploy/local/sample/manifest.jsonl"));
     o.requireAllUsed();
+    if (o.positional().equals(List.of("search"))) {
+      return searchBench(seconds, asJson);
+    }
     if (!o.positional().equals(List.of("encoder"))) {
       System.err.println("usage: ./crossmodal " + summary());
       return 2;
@@ -70,6 +73,14 @@ final class BenchCommand implements Command {
     }
     if (asJson) {
       System.out.println(out);
+    }
+    return 0;
+  }
+
+  private static int searchBench(double seconds, boolean asJson) {
+    ObjectNode result = SearchBench.run(seconds, Json.MAPPER.createObjectNode(), !asJson);
+    if (asJson) {
+      System.out.println(result);
     }
     return 0;
   }

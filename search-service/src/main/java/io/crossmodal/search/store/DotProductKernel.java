@@ -28,6 +28,16 @@ public abstract class DotProductKernel {
    */
   public abstract void dots(float[] query, float[] slab, int dim, int first, int rows, float[] out);
 
+  /**
+   * Dot products of several queries against the same rows, reading each row from memory once:
+   * {@code out[q][r] = dot(queries[q], row first + r)}. Default: one pass per query.
+   */
+  public void dotsBatch(float[][] queries, float[] slab, int dim, int first, int rows, float[][] out) {
+    for (int q = 0; q < queries.length; q++) {
+      dots(queries[q], slab, dim, first, rows, out[q]);
+    }
+  }
+
   private static DotProductKernel choose() {
     if (Boolean.getBoolean("crossmodal.scalar")) {
       LOG.info("vector search kernel: scalar (forced by -Dcrossmodal.scalar=true)");

@@ -17,6 +17,29 @@ final class SimdKernel extends DotProductKernel {
     return "simd-" + SPECIES.vectorBitSize() + "bit";
   }
 
+  /** Row-major over the block: each row is loaded once while it is hot in cache for all queries. */
+  @Override
+  public void dotsBatch(float[][] queries, float[] slab, int dim, int first, int rows, float[][] out) {
+    int lanes = SPECIES.length();
+    int upper = SPECIES.loopBound(dim);
+    for (int r = 0; r < rows; r++) {
+      int base = (first + r) * dim;
+      for (int q = 0; q < queries.length; q++) {
+        float[] query = queries[q];
+        FloatVector acc = FloatVector.zero(SPECIES);
+        int d = 0;
+        for (; d < upper; d += lanes) {
+          acc = FloatVector.fromArray(SPECIES, query, d).fma(FloatVector.fromArray(SPECIES, slab, base + d), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; d < dim; d++) {
+          sum += query[d] * slab[base + d];
+        }
+        out[q][r] = sum;
+      }
+    }
+  }
+
   @Override
   public void dots(float[] query, float[] slab, int dim, int first, int rows, float[] out) {
     int lanes = SPECIES.length();

@@ -108,6 +108,35 @@ public final class VectorIndex {
     return top.result();
   }
 
+  /**
+   * Several queries in one scan of the shard (each block of rows is read once for all of them);
+   * results equal {@link #search} per query.
+   */
+  public List<List<TopKCollector.Scored>> searchBatch(float[][] queries, int k, Target target, String source) {
+    TopKCollector[] tops = new TopKCollector[queries.length];
+    float[][] blockScores = new float[queries.length][BLOCK];
+    for (int q = 0; q < queries.length; q++) {
+      tops[q] = new TopKCollector(k);
+    }
+    for (int first = 0; first < highWater; first += BLOCK) {
+      int rows = Math.min(BLOCK, highWater - first);
+      kernel.dotsBatch(queries, slab, dim, first, rows, blockScores);
+      for (int q = 0; q < queries.length; q++) {
+        for (int r = 0; r < rows; r++) {
+          int slot = first + r;
+          if (ids[slot] != null && tops[q].admits(blockScores[q][r]) && matches(slot, target, source)) {
+            tops[q].offer(ids[slot], blockScores[q][r], slot);
+          }
+        }
+      }
+    }
+    List<List<TopKCollector.Scored>> out = new java.util.ArrayList<>(queries.length);
+    for (TopKCollector t : tops) {
+      out.add(t.result());
+    }
+    return out;
+  }
+
   private boolean matches(int slot, Target target, String source) {
     return target.accepts(Modality.values()[modalities[slot]]) && (source == null || source.equals(sources[slot]));
   }

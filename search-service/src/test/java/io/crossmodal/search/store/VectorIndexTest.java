@@ -74,6 +74,27 @@ class VectorIndexTest {
     }
   }
 
+  @ParameterizedTest
+  @MethodSource("kernels")
+  void shouldEqualSingleQuerySearchesWhenSearchingInABatch(DotProductKernel kernel) {
+    Random r = new Random(7);
+    int dim = 256;
+    VectorIndex index = new VectorIndex(dim, 4, kernel);
+    for (int i = 0; i < 5000; i++) {
+      index.upsert("id" + i, Modality.IMAGE, "s", unit(r, dim));
+    }
+    index.delete("id17");
+    float[][] queries = new float[7][];
+    for (int q = 0; q < queries.length; q++) {
+      queries[q] = unit(r, dim);
+    }
+    List<List<TopKCollector.Scored>> batch = index.searchBatch(queries, 10, Target.ANY, null);
+    for (int q = 0; q < queries.length; q++) {
+      List<TopKCollector.Scored> single = index.search(queries[q], 10, Target.ANY, null);
+      assertEquals(single.stream().map(TopKCollector.Scored::id).toList(), batch.get(q).stream().map(TopKCollector.Scored::id).toList());
+    }
+  }
+
   @Test
   void shouldReplaceInPlaceWhenTheSameIdIsPutAgain() {
     VectorIndex index = new VectorIndex(2, 4, DotProductKernel.scalar());

@@ -1,0 +1,137 @@
+package io.crossmodal.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossmodal.common.event.Modality;
+import io.crossmodal.common.event.Target;
+import io.crossmodal.search.store.DotProductKernel;
+import io.crossmodal.search.store.VectorIndex;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * {@code bench search}: exact top-k throughput and latency of one shard's {@link VectorIndex} at
+ * 100k and 1M vectors of dim 256, single queries and 16-query batches, on one thread, beside the
+ * machine's measured sequential-read bandwidth (one thread summing a 512 MiB array), so the scan's
+ * share of the memory bandwidth is printed.
+ */
+final class SearchBench {
+  private static final int DIM = 256;
+  private static final int K = 10;
+  private static final int BATCH = 16;
+
+  private SearchBench() {}
+
+  static ObjectNode run(double seconds, ObjectNode out, boolean print) {
+    double machine = memoryBandwidth(seconds);
+    out.put("kernel", DotProductKernel.best().name()).put("dim", DIM).put("k", K).put("machine_gb_s", round(machine));
+    if (print) {
+      System.out.printf("kernel %s; machine sequential read %.1f GB/s (1 thread)%n", DotProductKernel.best().name(), machine);
+    }
+    double ratio100k = 0;
+    for (int n : new int[] {100_000, 1_000_000}) {
+      String tag = n == 100_000 ? "100k" : "1m";
+      VectorIndex index = index(n);
+      SplittableRandom r = new SplittableRandom(7);
+      double[] single = latencies(seconds, () -> index.search(unit(r), K, Target.ANY, null));
+      double qps = 1000.0 / mean(single);
+      double scanGbS = qps * n * DIM * 4.0 / 1e9;
+      double[] batched = latencies(seconds, () -> {
+        float[][] qs = new float[BATCH][];
+        for (int i = 0; i < BATCH; i++) {
+          qs[i] = unit(r);
+        }
+        index.searchBatch(qs, K, Target.ANY, null);
+      });
+      double batchQps = BATCH * 1000.0 / mean(batched);
+      out.put("qps_" + tag, round(qps)).put("p50_ms_" + tag, round(percentile(single, 50))).put("p99_ms_" + tag, round(percentile(single, 99)))
+          .put("qps_batched_" + tag, round(batchQps)).put("p99_ms_batch_" + tag, round(percentile(batched, 99)))
+          .put("scan_gb_s_" + tag, round(scanGbS)).put("bandwidth_ratio_" + tag, round(scanGbS / machine));
+      if (n == 100_000) {
+        ratio100k = scanGbS / machine;
+      }
+      if (print) {
+        System.out.printf("%s × %d: %.0f q/s (p50 %.2f ms, p99 %.2f ms), scan %.1f GB/s = %.2f of machine; batched ×%d: %.0f q/s (p99 %.2f ms per batch)%n",
+            tag, DIM, qps, percentile(single, 50), percentile(single, 99), scanGbS, scanGbS / machine, BATCH, batchQps, percentile(batched, 99));
+      }
+    }
+    return out.put("bandwidth_ratio", round(ratio100k));
+  }
+
+  private static VectorIndex index(int n) {
+    VectorIndex index = new VectorIndex(DIM, n, DotProductKernel.best());
+    SplittableRandom r = new SplittableRandom(n);
+    for (int i = 0; i < n; i++) {
+      index.upsert("v" + i, Modality.IMAGE, "", unit(r));
+    }
+    return index;
+  }
+
+  private static float[] unit(SplittableRandom r) {
+    float[] v = new float[DIM];
+    double s = 0;
+    for (int i = 0; i < DIM; i++) {
+      v[i] = (float) (r.nextDouble() - 0.5);
+      s += v[i] * v[i];
+    }
+    float inv = (float) (1 / Math.sqrt(s));
+    for (int i = 0; i < DIM; i++) {
+      v[i] *= inv;
+    }
+    return v;
+  }
+
+  /** Milliseconds per call, after a warm-up of one second. */
+  private static double[] latencies(double seconds, Runnable call) {
+    long warm = System.nanoTime();
+    while (System.nanoTime() - warm < 1e9) {
+      call.run();
+    }
+    double[] ms = new double[1 << 16];
+    int n = 0;
+    long start = System.nanoTime();
+    while ((System.nanoTime() - start < seconds * 1e9 || n < 5) && n < ms.length) {
+      long t = System.nanoTime();
+      call.run();
+      ms[n++] = (System.nanoTime() - t) / 1e6;
+    }
+    return Arrays.copyOf(ms, n);
+  }
+
+  private static double memoryBandwidth(double seconds) {
+    float[] big = new float[128 << 20]; // 512 MiB, far beyond any cache
+    Arrays.fill(big, 1f);
+    double best = 0;
+    long start = System.nanoTime();
+    float sink = 0;
+    while (System.nanoTime() - start < seconds * 1e9) {
+      long t = System.nanoTime();
+      float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (int i = 0; i < big.length; i += 4) {
+        s0 += big[i];
+        s1 += big[i + 1];
+        s2 += big[i + 2];
+        s3 += big[i + 3];
+      }
+      sink += s0 + s1 + s2 + s3;
+      best = Math.max(best, big.length * 4.0 / ((System.nanoTime() - t) / 1e9) / 1e9);
+    }
+    if (sink == 42) {
+      System.out.print(""); // keeps the loop's result alive
+    }
+    return best;
+  }
+
+  private static double mean(double[] v) {
+    return Arrays.stream(v).average().orElse(0);
+  }
+
+  private static double percentile(double[] v, int p) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)];
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+}
