@@ -1,6 +1,5 @@
 package io.crossmodal.model.joint;
 
-import io.crossmodal.model.data.CaptionText;
 import io.crossmodal.model.eval.Evaluation;
 import io.crossmodal.model.eval.JointModelScorer;
 import io.crossmodal.model.eval.RetrievalSet;
@@ -23,10 +22,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.weightinit.impl.XavierInitScheme;
 
 /**
- * Trains the {@link ProjectionHeads} on frozen-tower features with the symmetric InfoNCE loss of
- * CLIP: an in-batch image×caption similarity matrix scaled by a learnable temperature, softmax
- * cross-entropy along rows and along columns. Pairs whose captions are identical text are both
- * marked positive (soft targets), so duplicate clip art does not teach the model to separate them.
+ * Trains the {@link ProjectionHeads} on frozen-tower features with the {@link ContrastiveLoss}.
  *
  * <p>Each epoch samples one caption per training image; validation Recall@K after every epoch
  * drives early stopping and the best heads are kept. The SameDiff graph (with Adam state) is
@@ -118,7 +114,7 @@ public final class ContrastiveTrainer {
       }
       progress.done();
       ProjectionHeads heads = heads(sd, mean, std);
-      double temperature = 1.0 / Math.exp(sd.getVariable("logScale").getArr().getDouble(0));
+      double temperature = 1.0 / Math.exp(sd.getVariable(ContrastiveLoss.LOG_SCALE).getArr().getDouble(0));
       Evaluation val = Evaluation.run(new JointModelScorer("val", heads), validation);
       EpochLog log = new EpochLog(epoch, lossSum / Math.max(1, batches), temperature, val, (System.nanoTime() - start) / 1e9);
       history.add(log);
@@ -155,20 +151,10 @@ public final class ContrastiveTrainer {
     SDVariable bi = sd.var("bi", Nd4j.zeros(DataType.FLOAT, 1, settings.dim()));
     SDVariable wt = sd.var("wt", new XavierInitScheme('c', textDim, settings.dim()), DataType.FLOAT, textDim, settings.dim());
     SDVariable bt = sd.var("bt", Nd4j.zeros(DataType.FLOAT, 1, settings.dim()));
-    // CLIP's initial temperature 0.07, learned in log space.
-    SDVariable logScale = sd.var("logScale", Nd4j.scalar(DataType.FLOAT, (float) Math.log(1 / 0.07)).reshape(1, 1));
-    SDVariable zi = unit(sd, img.mmul(wi).add(bi));
-    SDVariable zt = unit(sd, unit(sd, txt).mmul(wt).add(bt));
-    SDVariable logits = zi.mmul(sd.transpose(zt)).mul(sd.math.exp(logScale));
-    SDVariable rows = sd.loss.softmaxCrossEntropy("rowLoss", labels, logits, null);
-    SDVariable cols = sd.loss.softmaxCrossEntropy("colLoss", sd.transpose(labels), sd.transpose(logits), null);
-    rows.add(cols).div(2).rename("loss");
-    sd.setLossVariables("loss");
+    SDVariable zi = ContrastiveLoss.unit(sd, img.mmul(wi).add(bi));
+    SDVariable zt = ContrastiveLoss.unit(sd, ContrastiveLoss.unit(sd, txt).mmul(wt).add(bt));
+    ContrastiveLoss.attach(sd, zi, zt, labels);
     return sd;
-  }
-
-  private static SDVariable unit(SameDiff sd, SDVariable x) {
-    return x.div(sd.norm2(x, true, 1).add(1e-8));
   }
 
   private static ProjectionHeads heads(SameDiff sd, INDArray mean, INDArray std) {
@@ -184,23 +170,10 @@ public final class ContrastiveTrainer {
     for (int i = 0; i < size; i++) {
       int c = random.nextInt(captions.get(rows[i]).length);
       txt[i] = captions.get(rows[i])[c];
-      chosen[i] = CaptionText.normalise(texts.get(rows[i])[c]);
-    }
-    float[][] labels = new float[size][size];
-    for (int i = 0; i < size; i++) {
-      int same = 0;
-      for (int j = 0; j < size; j++) {
-        if (chosen[i].equals(chosen[j])) {
-          labels[i][j] = 1;
-          same++;
-        }
-      }
-      for (int j = 0; j < size; j++) {
-        labels[i][j] /= same;
-      }
+      chosen[i] = texts.get(rows[i])[c];
     }
     INDArray img = images.getRows(java.util.Arrays.stream(rows).toArray());
-    return new MultiDataSet(new INDArray[] {img, Nd4j.create(txt)}, new INDArray[] {Nd4j.create(labels)});
+    return new MultiDataSet(new INDArray[] {img, Nd4j.create(txt)}, new INDArray[] {ContrastiveLoss.targets(chosen)});
   }
 
   private static int[] shuffled(int n, SplittableRandom random) {

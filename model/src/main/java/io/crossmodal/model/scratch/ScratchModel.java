@@ -1,6 +1,6 @@
 package io.crossmodal.model.scratch;
 
-import io.crossmodal.model.data.CaptionText;
+import io.crossmodal.model.joint.ContrastiveLoss;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.eval.Evaluation;
 import io.crossmodal.model.eval.PairScorer;
@@ -92,7 +92,7 @@ public final class ScratchModel implements PairScorer {
           captions[i] = item.captions().get(random.nextInt(item.captions().size()));
         }
         model.sd.fit(new MultiDataSet(new INDArray[] {model.imageBatch(img), model.bagOfWords(List.of(captions))},
-            new INDArray[] {labels(captions)}));
+            new INDArray[] {ContrastiveLoss.targets(captions)}));
         progress.step(n);
       }
       progress.done();
@@ -130,37 +130,10 @@ public final class ScratchModel implements PairScorer {
     SDVariable wi = sd.var("wi", new XavierInitScheme('c', in, dim), DataType.FLOAT, in, dim);
     SDVariable embedding = sd.var("embedding", new XavierInitScheme('c', vocabulary, EMBED), DataType.FLOAT, vocabulary, EMBED);
     SDVariable wt = sd.var("wt", new XavierInitScheme('c', EMBED, dim), DataType.FLOAT, EMBED, dim);
-    SDVariable logScale = sd.var("logScale", Nd4j.scalar(DataType.FLOAT, (float) Math.log(1 / 0.07)).reshape(1, 1));
-    SDVariable zi = unit(sd, pooled.mmul(wi)).rename("zi");
-    SDVariable zt = unit(sd, words.mmul(embedding).mmul(wt)).rename("zt");
-    SDVariable logits = zi.mmul(sd.transpose(zt)).mul(sd.math.exp(logScale));
-    SDVariable rows = sd.loss.softmaxCrossEntropy("rowLoss", labels, logits, null);
-    SDVariable cols = sd.loss.softmaxCrossEntropy("colLoss", sd.transpose(labels), sd.transpose(logits), null);
-    rows.add(cols).div(2).rename("loss");
-    sd.setLossVariables("loss");
+    SDVariable zi = ContrastiveLoss.unit(sd, pooled.mmul(wi)).rename("zi");
+    SDVariable zt = ContrastiveLoss.unit(sd, words.mmul(embedding).mmul(wt)).rename("zt");
+    ContrastiveLoss.attach(sd, zi, zt, labels);
     return sd;
-  }
-
-  private static SDVariable unit(SameDiff sd, SDVariable v) {
-    return v.div(sd.norm2(v, true, 1).add(1e-8));
-  }
-
-  private static INDArray labels(String[] captions) {
-    int n = captions.length;
-    float[][] l = new float[n][n];
-    for (int i = 0; i < n; i++) {
-      int same = 0;
-      for (int j = 0; j < n; j++) {
-        if (CaptionText.normalise(captions[i]).equals(CaptionText.normalise(captions[j]))) {
-          l[i][j] = 1;
-          same++;
-        }
-      }
-      for (int j = 0; j < n; j++) {
-        l[i][j] /= same;
-      }
-    }
-    return Nd4j.create(l);
   }
 
   private float[] pixels(Item item) {
