@@ -26,12 +26,10 @@ import org.apache.kafka.server.common.MetadataVersion;
  * its topics, offsets and transactions. Not thread safe; {@link #close()} stops it.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
-  private final Path dataDir;
   private final int port;
   private final KafkaRaftServer server;
 
-  private EmbeddedKafkaBroker(Path dataDir, int port, KafkaRaftServer server) {
-    this.dataDir = dataDir;
+  private EmbeddedKafkaBroker(int port, KafkaRaftServer server) {
     this.port = port;
     this.server = server;
   }
@@ -77,7 +75,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       }
       KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
       server.startup();
-      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, brokerPort, server);
+      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(brokerPort, server);
       broker.awaitReady();
       return broker;
     } catch (IOException e) {
@@ -125,10 +123,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   public String bootstrapServers() {
     return "127.0.0.1:" + port;
-  }
-
-  public Path dataDir() {
-    return dataDir;
   }
 
   public static int freePort() {

@@ -30,6 +30,12 @@ public final class Main {
       COMMANDS.forEach((name, c) -> System.out.printf("  %-16s %s%n", name, c.summary()));
       System.exit(args.length == 0 || args[0].startsWith("-") ? 0 : 2);
     }
-    System.exit(COMMANDS.get(args[0]).run(new Options(Arrays.copyOfRange(args, 1, args.length))));
+    try {
+      System.exit(COMMANDS.get(args[0]).run(new Options(Arrays.copyOfRange(args, 1, args.length))));
+    } catch (IllegalArgumentException e) {
+      // Bad options or config: a clear one-line reason, not a stack trace.
+      System.err.println("crossmodal " + args[0] + ": " + e.getMessage());
+      System.exit(2);
+    }
   }
 }

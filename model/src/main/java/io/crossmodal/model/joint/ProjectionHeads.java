@@ -37,14 +37,6 @@ public final class ProjectionHeads {
     return (int) imageWeights.size(1);
   }
 
-  public int imageFeatureDim() {
-    return (int) imageWeights.size(0);
-  }
-
-  public int textFeatureDim() {
-    return (int) textWeights.size(0);
-  }
-
   /** Unit-length embeddings for image features [n, imageDim]. */
   public INDArray projectImages(INDArray features) {
     return unit(standardise(features).mmul(imageWeights).addiRowVector(imageBias));

@@ -22,11 +22,6 @@ public final class Progress {
     }
   }
 
-  /** Redraws with a trailing status, e.g. the current loss. */
-  public void status(String text) {
-    draw(System.nanoTime(), text);
-  }
-
   public void done() {
     draw(System.nanoTime(), "");
     System.err.println();

@@ -51,10 +51,6 @@ public final class VectorIndex {
     return 4L * slab.length;
   }
 
-  public boolean contains(String id) {
-    return slotOf.containsKey(id);
-  }
-
   /** Returns the vector of {@code id} (a copy), or null. */
   public float[] vector(String id) {
     Integer slot = slotOf.get(id);
