@@ -1,0 +1,102 @@
+package io.crossmodal.model.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Builds the training/evaluation manifest offline: fetches the Debian and npm packages into the
+ * cache, pairs images with captions, and writes a JSONL manifest.
+ *
+ * <p>Deduplication, because clip-art collections repeat one title over hundreds of images
+ * (1,375 "gramastar" stars): exact duplicate images (same bytes) are dropped; items are grouped by
+ * their normalised title and the <em>whole group</em> goes to one split (by a hash of the title),
+ * so no test caption was seen in training; evaluation splits keep one item per title and training
+ * keeps at most {@link #MAX_PER_TITLE_IN_TRAIN}. The held-out Tux Paint set drops repeated
+ * captions. Ids are content hashes, so the same file keeps its id and cached features.
+ */
+public final class DatasetBuilder {
+  public static final List<String> DEBIAN_PACKAGES = List.of("openclipart-png", "openclipart-svg", "tuxpaint-stamps-default");
+  public static final int MAX_PER_TITLE_IN_TRAIN = 3;
+
+  private DatasetBuilder() {}
+
+  public record Summary(Map<String, Integer> bySplit, int duplicateImages, int repeatedTitles, Path manifest) {}
+
+  public static Summary build(Path cache, Path manifest) throws IOException, InterruptedException {
+    Path root = new DebianPackages(cache.resolve("debian")).unpack(DEBIAN_PACKAGES);
+    Path emoji = new NpmPackages(cache.resolve("npm")).unpack(EmojiSource.PACKAGE, EmojiSource.VERSION);
+    Set<String> seenImages = new HashSet<>();
+    int[] duplicateImages = {0};
+    List<Item> items = new ArrayList<>();
+    List<Item> captioned = new ArrayList<>(OpenClipartSource.read(root));
+    captioned.addAll(EmojiSource.read(emoji));
+    Map<String, Integer> perTitle = new HashMap<>();
+    int repeated = 0;
+    for (Item raw : captioned) {
+      Item item = withContentId(raw, seenImages, duplicateImages);
+      if (item == null) {
+        continue;
+      }
+      String title = CaptionText.normalise(item.captions().get(0));
+      String split = Splits.of("title:" + title);
+      int count = perTitle.merge(title, 1, Integer::sum);
+      if (count > (split.equals("train") ? MAX_PER_TITLE_IN_TRAIN : 1)) {
+        repeated++;
+        continue;
+      }
+      items.add(withSplit(item, split));
+    }
+    Set<String> seenCaptions = new HashSet<>();
+    for (Item raw : TuxPaintSource.read(root)) {
+      Item item = withContentId(raw, seenImages, duplicateImages);
+      if (item == null) {
+        continue;
+      }
+      if (seenCaptions.add(CaptionText.normalise(item.captions().get(0)))) {
+        items.add(withSplit(item, TuxPaintSource.SPLIT));
+      } else {
+        repeated++;
+      }
+    }
+    Path base = manifest.toAbsolutePath().getParent();
+    Manifest.write(manifest, items.stream().map(i -> new Item(i.id(), base.relativize(Path.of(i.image()).toAbsolutePath()).toString(),
+        i.captions(), i.source(), i.licence(), i.split(), i.category())).toList());
+    Map<String, Integer> bySplit = new LinkedHashMap<>();
+    items.forEach(i -> bySplit.merge(i.split(), 1, Integer::sum));
+    return new Summary(bySplit, duplicateImages[0], repeated, manifest);
+  }
+
+  /** The item with its content-hash id, or null when the same image bytes were seen before. */
+  private static Item withContentId(Item item, Set<String> seen, int[] duplicates) throws IOException {
+    String hash = sha256(Files.readAllBytes(Path.of(item.image())));
+    if (!seen.add(hash)) {
+      duplicates[0]++;
+      return null;
+    }
+    String id = item.source() + "-" + hash.substring(0, 16);
+    return new Item(id, item.image(), item.captions(), item.source(), item.licence(), item.split(), item.category());
+  }
+
+  private static Item withSplit(Item i, String split) {
+    return new Item(i.id(), i.image(), i.captions(), i.source(), i.licence(), split, i.category());
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
