@@ -171,6 +171,7 @@ class PipelineIT {
         imageFound++;
       }
     }
+    System.out.printf("PipelineIT: caption→image in top 5 for %d/%d, image→caption for %d/%d%n", textFound, ITEMS, imageFound, ITEMS);
     // Chance for top 5 of 50 is 10%; the shipped model ranks far above it on these held-out items.
     assertTrue(textFound >= ITEMS * 0.3, "text→image: caption's image in top 5 for " + textFound + "/" + ITEMS);
     assertTrue(imageFound >= ITEMS * 0.3, "image→text: image's caption in top 5 for " + imageFound + "/" + ITEMS);
