@@ -30,6 +30,10 @@ public final class Main {
       COMMANDS.forEach((name, c) -> System.out.printf("  %-16s %s%n", name, c.summary()));
       System.exit(args.length == 0 || args[0].startsWith("-") ? 0 : 2);
     }
+    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+      System.out.println("./crossmodal " + args[0] + ": " + COMMANDS.get(args[0]).summary());
+      System.exit(0);
+    }
     try {
       System.exit(COMMANDS.get(args[0]).run(new Options(Arrays.copyOfRange(args, 1, args.length))));
     } catch (IllegalArgumentException e) {

@@ -64,7 +64,7 @@ final class Options {
   /** Fails naming the first option no command asked for, so typos never pass silently. */
   void requireAllUsed() {
     for (String key : values.keySet()) {
-      if (!used.contains(key) && !key.equals("help")) {
+      if (!used.contains(key)) {
         throw new IllegalArgumentException("unknown option --" + key);
       }
     }

@@ -15,7 +15,7 @@ final class ServiceCommands {
   private ServiceCommands() {}
 
   interface Starter {
-    AutoCloseable start(Config config, Options o) throws Exception;
+    AutoCloseable start(Config config, java.nio.file.Path modelFile) throws Exception;
   }
 
   static Command of(String summary, Starter starter) {
@@ -29,12 +29,12 @@ final class ServiceCommands {
       public int run(Options o) throws Exception {
         Config config = ServiceConfig.from(o);
         boolean createTopics = o.flag("create-topics");
-        AutoCloseable service;
+        java.nio.file.Path modelFile = ServiceConfig.modelFile(o, config);
+        o.requireAllUsed();
         if (createTopics) {
           KafkaClients.createTopics(config);
         }
-        service = starter.start(config, o);
-        o.requireAllUsed();
+        AutoCloseable service = starter.start(config, modelFile);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           try {
@@ -53,21 +53,18 @@ final class ServiceCommands {
 
   static Command encoder() {
     return of("run encoder-service alone ([--bootstrap-servers H:P] [--config F] [--set k=v,…] [--model F] [--create-topics])",
-        (c, o) -> {
-          ModelFile.LoadedModel model = DefaultModel.load(ServiceConfig.modelFile(o, c));
-          return new EncoderService(c, new JointEncoder(model, 1)).start();
-        });
+        (c, modelFile) -> new EncoderService(c, new JointEncoder(DefaultModel.load(modelFile), 1)).start());
   }
 
   static Command search() {
-    return of("run search-service alone (same options as encoder-service)", (c, o) -> {
-      ModelFile.LoadedModel model = DefaultModel.load(ServiceConfig.modelFile(o, c));
+    return of("run search-service alone (same options as encoder-service)", (c, modelFile) -> {
+      ModelFile.LoadedModel model = DefaultModel.load(modelFile);
       return new SearchService(c, model.spec().modelId(), model.spec().dim()).start();
     });
   }
 
   static Command ingest() {
     return of("run ingest-service alone ([--bootstrap-servers H:P] [--config F] [--set k=v,…] [--create-topics])",
-        (c, o) -> new IngestService(c).start());
+        (c, modelFile) -> new IngestService(c).start());
   }
 }
