@@ -45,7 +45,7 @@ final class LocalCommand implements Command {
       Files.writeString(marker, model.spec().modelId());
       System.out.println("loaded " + n + " sample items (images and captions); encoding continues in the background");
     }
-    System.out.printf("%nready:%n  search   http://localhost:%d/v1/search  (POST {\"text\": \"a red car\"})%n"
+    System.out.printf("%nready:%n  search   http://localhost:%d/  (web page; API: POST /v1/search {\"text\": \"a red car\"})%n"
         + "  ingest   http://localhost:%d/v1/images, /v1/texts%n  encoder  http://localhost:%d/health%n"
         + "  metrics  /metrics on each port%n  kafka    %s%nCtrl-C to stop.%n",
         stack.searchPort(), stack.ingestPort(), stack.encoderPort(), stack.bootstrapServers());

@@ -258,6 +258,11 @@ class PipelineIT {
     assertEquals(422, unknown.statusCode());
     assertTrue(new String(unknown.body()).contains("unknown mediaId"));
 
+    var page = http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/")));
+    assertEquals(200, page.statusCode());
+    assertTrue(new String(page.body(), StandardCharsets.UTF_8).contains("fetch('/v1/search'"), "the page queries the search API");
+    assertEquals(404, http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/nope"))).statusCode());
+
     var bad = http(java.net.http.HttpRequest.newBuilder(uri(stack.ingestPort(), "/v1/images")).header("Content-Type", "text/plain")
         .POST(java.net.http.HttpRequest.BodyPublishers.ofString("hello")));
     assertEquals(415, bad.statusCode());

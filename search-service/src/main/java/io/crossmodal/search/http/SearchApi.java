@@ -24,7 +24,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * {@code search.queries} like any client would, and returns the merged result from
  * {@code search.results} (504 after the request timeout). {@code GET /v1/media/{id}}: the stored
  * metadata of an indexed item (404 when this instance holds no such item), and
- * {@code GET /v1/media/{id}/image} its PNG preview.
+ * {@code GET /v1/media/{id}/image} its PNG preview; {@code GET /} a search page for people.
  */
 public final class SearchApi {
   private static final int MAX_BODY = 16 << 20;
@@ -49,6 +49,19 @@ public final class SearchApi {
   public void register(HttpService http) {
     http.route("/v1/search", this::search);
     http.route("/v1/media/", this::media);
+    http.route("/", this::page);
+  }
+
+  /** The search page for people; every other unknown path is a 404. */
+  private void page(HttpExchange ex) throws Exception {
+    String path = ex.getRequestURI().getPath();
+    if (!path.equals("/") && !path.equals("/index.html")) {
+      throw new HttpError(404, "no such resource: " + path);
+    }
+    HttpService.requireMethod(ex, "GET");
+    try (var in = SearchApi.class.getResourceAsStream("index.html")) {
+      HttpService.send(ex, 200, "text/html; charset=utf-8", in.readAllBytes());
+    }
   }
 
   private void search(HttpExchange ex) throws Exception {
