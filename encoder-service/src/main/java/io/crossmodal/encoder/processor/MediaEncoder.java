@@ -1,5 +1,6 @@
 package io.crossmodal.encoder.processor;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.common.event.DeadLetter;
 import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.EncodedQuery;
@@ -70,6 +71,9 @@ public final class MediaEncoder {
   /** An input that passed validation, waiting for its batch. */
   private record Pending<T>(ConsumerRecord<byte[], byte[]> source, T input, String metadata) {}
 
+  /** An image query whose image decoded. */
+  private record ImageQuery(SearchQuery query, BufferedImage image) {}
+
   /** @param queryPartitions partitions of the encoded-queries topic (= search shards) */
   public EncodedBatch encode(List<ConsumerRecord<byte[], byte[]>> records, int queryPartitions) {
     EncodedBatch out = new EncodedBatch();
@@ -97,42 +101,36 @@ public final class MediaEncoder {
     inBatches(texts, Modality.TEXT, p -> encoder.encodeTexts(p.stream().map(Pending::input).toList()),
         (p, v) -> embedding(p, Modality.TEXT, v, out));
     inBatches(textQueries, Modality.TEXT, p -> encoder.encodeTexts(p.stream().map(q -> q.input().text()).toList()),
-        (p, v) -> fanOut(p, v, out, queryPartitions));
-    List<Pending<BufferedImage>> decodedQueries = new ArrayList<>();
-    List<Pending<SearchQuery>> decodedQuerySources = new ArrayList<>();
+        (p, v) -> fanOut(p.source(), p.input(), v, out, queryPartitions));
+    List<Pending<ImageQuery>> decodedQueries = new ArrayList<>();
     for (Pending<SearchQuery> q : imageQueries) {
       try {
-        decodedQueries.add(new Pending<>(q.source(), decoder.decode(q.input().image()), null));
-        decodedQuerySources.add(q);
+        decodedQueries.add(new Pending<>(q.source(), new ImageQuery(q.input(), decoder.decode(q.input().image())), null));
       } catch (InvalidImageException e) {
         rejectQuery(q.source(), "invalid-image", e.getMessage(), out);
       }
     }
-    float[][] vectors = decodedQueries.isEmpty() ? new float[0][] : timed(Modality.IMAGE, decodedQueries.size(),
-        () -> encoder.encodeImages(decodedQueries.stream().map(Pending::input).toList()));
-    for (int i = 0; i < vectors.length; i++) {
-      fanOut(decodedQuerySources.get(i), vectors[i], out, queryPartitions);
-    }
+    inBatches(decodedQueries, Modality.IMAGE, p -> encoder.encodeImages(p.stream().map(q -> q.input().image()).toList()),
+        (p, v) -> fanOut(p.source(), p.input().query(), v, out, queryPartitions));
     return out;
   }
 
   private void acceptImage(ConsumerRecord<byte[], byte[]> r, List<Pending<BufferedImage>> images, EncodedBatch out) {
-    String metadata = metadata(r, out);
+    ObjectNode metadata = metadata(r, out);
     if (metadata == null) {
       return;
     }
     try {
       BufferedImage image = decoder.decode(r.value());
-      var node = (com.fasterxml.jackson.databind.node.ObjectNode) Json.object(metadata);
-      node.put(THUMBNAIL, java.util.Base64.getEncoder().encodeToString(Thumbnails.png(image, THUMBNAIL_SIDE)));
-      images.add(new Pending<>(r, image, Json.write(node)));
+      metadata.put(THUMBNAIL, java.util.Base64.getEncoder().encodeToString(Thumbnails.png(image, THUMBNAIL_SIDE)));
+      images.add(new Pending<>(r, image, Json.write(metadata)));
     } catch (InvalidImageException e) {
       deadLetter(r, "invalid-image", InvalidImageException.class.getName(), e.getMessage(), out);
     }
   }
 
   private void acceptText(ConsumerRecord<byte[], byte[]> r, List<Pending<String>> texts, EncodedBatch out) {
-    String metadata = metadata(r, out);
+    ObjectNode metadata = metadata(r, out);
     if (metadata == null) {
       return;
     }
@@ -150,25 +148,23 @@ public final class MediaEncoder {
       deadLetter(r, "text-too-long", "IllegalArgumentException",
           "text of " + text.length() + " chars exceeds the limit of " + maxTextChars, out);
     } else {
-      var node = (com.fasterxml.jackson.databind.node.ObjectNode) Json.object(metadata);
-      if (!node.has("text")) {
-        node.put("text", text.length() > 500 ? text.substring(0, 500) : text);
+      if (!metadata.has("text")) {
+        metadata.put("text", text.length() > 500 ? text.substring(0, 500) : text);
       }
-      texts.add(new Pending<>(r, text, Json.write(node)));
+      texts.add(new Pending<>(r, text, Json.write(metadata)));
     }
   }
 
-  /** The record's {@code metadata} header as a JSON object text; dead-letters and returns null when invalid. */
-  private String metadata(ConsumerRecord<byte[], byte[]> r, EncodedBatch out) {
+  /** The record's {@code metadata} header as a JSON object; dead-letters and returns null when invalid. */
+  private ObjectNode metadata(ConsumerRecord<byte[], byte[]> r, EncodedBatch out) {
     Header h = r.headers().lastHeader("metadata");
     if (h == null || h.value() == null) {
-      return "{}";
+      return Json.MAPPER.createObjectNode();
     }
-    String json = new String(h.value(), StandardCharsets.UTF_8);
     try {
-      var node = Json.MAPPER.readTree(json);
+      var node = Json.MAPPER.readTree(h.value());
       if (node != null && node.isObject()) {
-        return json;
+        return (ObjectNode) node;
       }
     } catch (Exception ignored) {
       // reported below
@@ -211,12 +207,11 @@ public final class MediaEncoder {
     metrics.recordOut(topics.results.name());
   }
 
-  private void fanOut(Pending<SearchQuery> p, float[] vector, EncodedBatch out, int partitions) {
-    SearchQuery q = p.input();
+  private void fanOut(ConsumerRecord<byte[], byte[]> source, SearchQuery q, float[] vector, EncodedBatch out, int partitions) {
     for (int partition = 0; partition < partitions; partition++) {
-      EncodedQuery eq = new EncodedQuery(key(p.source()), encoder.modelId(), vector, null, q.k(), q.target().wireName(), q.source(),
-          partition, partitions, p.source().timestamp(), lastEncodeMillis);
-      out.add(new ProducerRecord<>(topics.encodedQueries.name(), partition, p.source().key(),
+      EncodedQuery eq = new EncodedQuery(key(source), encoder.modelId(), vector, null, q.k(), q.target().wireName(), q.source(),
+          partition, partitions, source.timestamp(), lastEncodeMillis);
+      out.add(new ProducerRecord<>(topics.encodedQueries.name(), partition, source.key(),
           Json.write(eq).getBytes(StandardCharsets.UTF_8)));
     }
     metrics.recordOut(topics.encodedQueries.name());
