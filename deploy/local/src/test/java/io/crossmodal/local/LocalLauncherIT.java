@@ -65,12 +65,6 @@ class LocalLauncherIT {
     }
   }
 
-  private double metric(int port, String prefix) throws Exception {
-    String body = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-    return body.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-  }
-
   private void awaitHealthy(Run run) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (get("http://localhost:" + run.searchPort() + "/health") != 200) {
@@ -82,7 +76,7 @@ class LocalLauncherIT {
 
   private void awaitVectors(Run run, int count) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-    while (metric(run.searchPort(), "crossmodal_index_vectors{") < count) {
+    while (ScrapedMetrics.sum(run.searchPort(), "crossmodal_index_vectors{") < count) {
       assertTrue(System.nanoTime() < deadline, "index below " + count + ": " + String.join("\n", run.output()));
       Thread.sleep(500);
     }
@@ -124,8 +118,8 @@ class LocalLauncherIT {
       awaitHealthy(second);
       awaitVectors(second, SAMPLE_VECTORS);
       Thread.sleep(3000); // give a (wrong) re-encode the chance to show up
-      assertEquals(0.0, metric(second.encoderPort(), "crossmodal_records_out_total{"), "second run must not re-encode");
-      assertEquals(SAMPLE_VECTORS, metric(second.searchPort(), "crossmodal_index_vectors{"), 0.0, "no duplicates after restore");
+      assertEquals(0.0, ScrapedMetrics.sum(second.encoderPort(), "crossmodal_records_out_total{"), "second run must not re-encode");
+      assertEquals(SAMPLE_VECTORS, ScrapedMetrics.sum(second.searchPort(), "crossmodal_index_vectors{"), 0.0, "no duplicates after restore");
       assertFalse(String.join("\n", second.output()).contains("loaded 300 sample items"), "sample must not be ingested twice");
     } finally {
       stop(second);

@@ -85,10 +85,7 @@ class PipelineIT {
 
   /** Vectors held by the search service, summed over shards from its /metrics gauge. */
   private double indexedVectors() throws Exception {
-    String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create("http://localhost:" + stack.searchPort() + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-    return metrics.lines().filter(l -> l.startsWith("crossmodal_index_vectors{"))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    return ScrapedMetrics.sum(stack.searchPort(), "crossmodal_index_vectors{");
   }
 
   /** Waits until the search service holds {@code count} vectors. */
