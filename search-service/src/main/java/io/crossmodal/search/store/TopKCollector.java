@@ -20,6 +20,8 @@ public final class TopKCollector {
 
   private final int k;
   private final PriorityQueue<Scored> heap;
+  /** Score of the worst kept entry once k are kept, else -∞: a field so the hot check is one compare. */
+  private float floor = Float.NEGATIVE_INFINITY;
 
   public TopKCollector(int k) {
     if (k < 1) {
@@ -31,7 +33,7 @@ public final class TopKCollector {
 
   /** Cheap pre-check for the hot loop: could this score enter the top k? */
   public boolean admits(float score) {
-    return heap.size() < k || score >= heap.peek().score();
+    return score >= floor;
   }
 
   public void offer(String id, float score, int slot) {
@@ -41,6 +43,9 @@ public final class TopKCollector {
     } else if (BEST_FIRST.compare(s, heap.peek()) < 0) {
       heap.poll();
       heap.add(s);
+    }
+    if (heap.size() == k) {
+      floor = heap.peek().score();
     }
   }
 

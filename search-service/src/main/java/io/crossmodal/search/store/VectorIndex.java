@@ -96,7 +96,7 @@ public final class VectorIndex {
       kernel.dots(query, slab, dim, first, rows, scores);
       for (int r = 0; r < rows; r++) {
         int slot = first + r;
-        if (ids[slot] != null && top.admits(scores[r]) && matches(slot, target, source)) {
+        if (top.admits(scores[r]) && ids[slot] != null && matches(slot, target, source)) {
           top.offer(ids[slot], scores[r], slot);
         }
       }
@@ -120,7 +120,7 @@ public final class VectorIndex {
       for (int q = 0; q < queries.length; q++) {
         for (int r = 0; r < rows; r++) {
           int slot = first + r;
-          if (ids[slot] != null && tops[q].admits(blockScores[q][r]) && matches(slot, target, source)) {
+          if (tops[q].admits(blockScores[q][r]) && ids[slot] != null && matches(slot, target, source)) {
             tops[q].offer(ids[slot], blockScores[q][r], slot);
           }
         }
