@@ -79,6 +79,7 @@ class MediaEncoderTest {
         record(images, "too-many-pixels", png(1100, 1000), null),
         record(images, "too-many-bytes", new byte[200_001], null),
         record(images, "bad-metadata", good, "[1,2]"),
+        record(texts, "bad-tags", "a red star".getBytes(StandardCharsets.UTF_8), "{\"tags\":[\"ok\",7]}"),
         record(images, null, good, null),
         record(images, "deleted", null, null),
         record(texts, "good-text", "a red star".getBytes(StandardCharsets.UTF_8), null),
@@ -108,7 +109,7 @@ class MediaEncoderTest {
     }
     assertEquals(Map.ofEntries(Map.entry("not-an-image", "invalid-image"), Map.entry("truncated", "invalid-image"),
         Map.entry("too-many-pixels", "invalid-image"), Map.entry("too-many-bytes", "invalid-image"),
-        Map.entry("bad-metadata", "invalid-metadata"), Map.entry("<null>", "missing-key"), Map.entry("empty", "empty-text"),
+        Map.entry("bad-metadata", "invalid-metadata"), Map.entry("bad-tags", "invalid-metadata"), Map.entry("<null>", "missing-key"), Map.entry("empty", "empty-text"),
         Map.entry("blank", "empty-text"), Map.entry("invalid-utf8", "invalid-utf8"), Map.entry("too-long", "text-too-long"),
         Map.entry("bad-query", "invalid-query")), reasons);
     assertEquals(3, vectors.size());

@@ -15,7 +15,7 @@ import java.util.Set;
  */
 public final class QueryParser {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> FIELDS = Set.of("text", "image", "mediaId", "k", "target", "source");
+  private static final Set<String> FIELDS = Set.of("text", "image", "mediaId", "k", "target", "source", "tags");
   public static final int DEFAULT_K = 10;
 
   private final int kMax;
@@ -89,7 +89,48 @@ public final class QueryParser {
         throw new InvalidQueryException(e.getMessage());
       }
     }
-    return new SearchQuery(text, imageBytes, mediaId, k, target, optionalString(root, "source"));
+    return new SearchQuery(text, imageBytes, mediaId, k, target, optionalString(root, "source"), tagFilter(root.get("tags")));
+  }
+
+  /**
+   * {@code "tags": ["a", "b"]} (all of them) or {@code "tags": {"all": [...], "any": [...]}};
+   * null when absent.
+   */
+  private static TagFilter tagFilter(JsonNode node) throws InvalidQueryException {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (node.isArray()) {
+      return new TagFilter(tagList(node, "tags"), null);
+    }
+    if (!node.isObject()) {
+      throw new InvalidQueryException("'tags' must be an array of strings or an object with 'all' and/or 'any', got " + node.getNodeType().name().toLowerCase());
+    }
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!f.equals("all") && !f.equals("any")) {
+        throw new InvalidQueryException("unknown field 'tags." + f + "' (allowed: all, any)");
+      }
+    }
+    TagFilter filter = new TagFilter(node.has("all") ? tagList(node.get("all"), "tags.all") : null,
+        node.has("any") ? tagList(node.get("any"), "tags.any") : null);
+    if (filter.isEmpty()) {
+      throw new InvalidQueryException("'tags' needs a non-empty 'all' or 'any'");
+    }
+    return filter;
+  }
+
+  private static java.util.List<String> tagList(JsonNode node, String field) throws InvalidQueryException {
+    String problem = Tags.problem(node);
+    if (problem != null) {
+      throw new InvalidQueryException(problem.replace("'tags'", "'" + field + "'"));
+    }
+    if (node.isEmpty()) {
+      throw new InvalidQueryException("'" + field + "' is empty");
+    }
+    java.util.List<String> tags = new java.util.ArrayList<>();
+    node.forEach(t -> tags.add(t.asText()));
+    return tags;
   }
 
   private static String optionalString(JsonNode root, String field) throws InvalidQueryException {

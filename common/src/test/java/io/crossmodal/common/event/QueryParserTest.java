@@ -2,9 +2,12 @@ package io.crossmodal.common.event;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,6 +31,18 @@ class QueryParserTest {
     assertEquals("cam", q.source());
   }
 
+  @Test
+  void shouldReadTagConditionsWhenGivenAsAListOrAsAllAndAny() throws Exception {
+    assertEquals(new TagFilter(List.of("cat", "red"), null), parser.parse("{\"text\":\"a\",\"tags\":[\"cat\",\"red\"]}").tags());
+    TagFilter both = parser.parse("{\"text\":\"a\",\"tags\":{\"all\":[\"cat\"],\"any\":[\"red\",\"blue\"]}}").tags();
+    assertEquals(List.of("cat"), both.all());
+    assertEquals(List.of("red", "blue"), both.any());
+    assertTrue(both.matches(List.of("cat", "blue", "big")));
+    assertFalse(both.matches(List.of("cat", "green")));
+    assertFalse(both.matches(List.of("red")));
+    assertNull(parser.parse("{\"text\":\"a\"}").tags());
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "{not json|malformed JSON",
@@ -43,6 +58,13 @@ class QueryParserTest {
       "{\"text\":\"a\",\"target\":\"video\"}|unknown target",
       "{\"text\":\"a\",\"colour\":\"red\"}|unknown field 'colour'",
       "{\"image\":\"***\"}|not valid base64",
+      "{\"text\":\"a\",\"tags\":\"red\"}|'tags' must be an array of strings or an object",
+      "{\"text\":\"a\",\"tags\":[]}|'tags' is empty",
+      "{\"text\":\"a\",\"tags\":[1]}|entries must be non-blank strings",
+      "{\"text\":\"a\",\"tags\":{}}|needs a non-empty 'all' or 'any'",
+      "{\"text\":\"a\",\"tags\":{\"none\":[\"x\"]}}|unknown field 'tags.none'",
+      "{\"text\":\"a\",\"tags\":{\"any\":[\" \"]}}|'tags.any' entries must be non-blank",
+      "{\"text\":\"a\",\"tags\":{\"all\":[]}}|'tags.all' is empty",
   })
   void shouldRejectWithAReasonNamingTheFieldWhenQueryIsInvalid(String json, String reason) {
     InvalidQueryException e = assertThrows(InvalidQueryException.class, () -> parser.parse(json));

@@ -2,8 +2,8 @@ package io.crossmodal.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.common.event.Modality;
-import io.crossmodal.common.event.Target;
 import io.crossmodal.search.store.DotProductKernel;
+import io.crossmodal.search.store.SearchFilter;
 import io.crossmodal.search.store.VectorIndex;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -46,7 +46,7 @@ final class SearchBench {
       double[] single = new double[0];
       for (int round = 0; round < ROUNDS; round++) {
         reads[round] = readGbS(sameSize, 0);
-        double[] ms = latencies(seconds / ROUNDS, round == 0, () -> index.search(unit(r), K, Target.ANY, null));
+        double[] ms = latencies(seconds / ROUNDS, round == 0, () -> index.search(unit(r), K, SearchFilter.ANY));
         ratios[round] = n * DIM * 4.0 / (mean(ms) / 1e3) / 1e9 / reads[round];
         single = concat(single, ms);
       }
@@ -57,7 +57,7 @@ final class SearchBench {
         for (int i = 0; i < BATCH; i++) {
           qs[i] = unit(r);
         }
-        index.searchBatch(qs, K, Target.ANY, null);
+        index.searchBatch(qs, K, SearchFilter.ANY);
       });
       double batchQps = BATCH * 1000.0 / mean(batched);
       double ratio = median(ratios);

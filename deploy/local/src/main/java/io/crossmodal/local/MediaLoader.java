@@ -3,6 +3,7 @@ package io.crossmodal.local;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
+import io.crossmodal.common.event.Tags;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.model.data.Item;
@@ -23,7 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Bulk loader: publishes each manifest item's image to {@code media.images} (key = item id) and its
  * first caption to {@code media.texts} (key = id + {@value #CAPTION_SUFFIX}), with the caption,
- * category and licence as metadata. Keys are the items' stable ids, so loading twice overwrites
+ * category (also as the item's tag, for tag filters) and licence as metadata. Keys are the items' stable ids, so loading twice overwrites
  * rather than duplicates.
  */
 public final class MediaLoader {
@@ -40,6 +41,9 @@ public final class MediaLoader {
       for (Item item : items) {
         ObjectNode meta = Json.MAPPER.createObjectNode().put("caption", item.captions().get(0)).put("category", item.category())
             .put("licence", item.licence()).put("dataset", item.source());
+        if (item.category() != null && !item.category().isBlank()) {
+          meta.putArray(Tags.FIELD).add(item.category());
+        }
         acks.add(producer.send(new ProducerRecord<>(topics.mediaImages.name(), null, item.id(), Files.readAllBytes(Path.of(item.image())),
             headers(item.source(), meta.toString(), contentType(item.image())))));
         acks.add(producer.send(new ProducerRecord<>(topics.mediaTexts.name(), null, item.id() + CAPTION_SUFFIX,

@@ -9,6 +9,7 @@ import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.event.QueryParser;
 import io.crossmodal.common.event.SearchQuery;
 import io.crossmodal.common.event.SearchResult;
+import io.crossmodal.common.event.Tags;
 import io.crossmodal.common.serde.EmbeddingSerde;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
@@ -164,7 +165,12 @@ public final class MediaEncoder {
     try {
       var node = Json.MAPPER.readTree(h.value());
       if (node != null && node.isObject()) {
-        return (ObjectNode) node;
+        String problem = node.has(Tags.FIELD) ? Tags.problem(node.get(Tags.FIELD)) : null;
+        if (problem == null) {
+          return (ObjectNode) node;
+        }
+        deadLetter(r, "invalid-metadata", "IllegalArgumentException", "metadata " + problem, out);
+        return null;
       }
     } catch (Exception ignored) {
       // reported below
@@ -194,7 +200,7 @@ public final class MediaEncoder {
       // Query by example: only the shard holding the item has its vector; it re-fans the query out.
       int owner = Utils.toPositive(Utils.murmur2(q.mediaId().getBytes(StandardCharsets.UTF_8))) % partitions;
       EncodedQuery eq = new EncodedQuery(key(r), encoder.modelId(), null, q.mediaId(), q.k(), q.target().wireName(), q.source(),
-          owner, partitions, r.timestamp(), 0);
+          q.tags(), owner, partitions, r.timestamp(), 0);
       out.add(new ProducerRecord<>(topics.encodedQueries.name(), owner, r.key(), Json.write(eq).getBytes(StandardCharsets.UTF_8)));
       metrics.recordOut(topics.encodedQueries.name());
     }
@@ -210,7 +216,7 @@ public final class MediaEncoder {
   private void fanOut(ConsumerRecord<byte[], byte[]> source, SearchQuery q, float[] vector, EncodedBatch out, int partitions) {
     for (int partition = 0; partition < partitions; partition++) {
       EncodedQuery eq = new EncodedQuery(key(source), encoder.modelId(), vector, null, q.k(), q.target().wireName(), q.source(),
-          partition, partitions, source.timestamp(), lastEncodeMillis);
+          q.tags(), partition, partitions, source.timestamp(), lastEncodeMillis);
       out.add(new ProducerRecord<>(topics.encodedQueries.name(), partition, source.key(),
           Json.write(eq).getBytes(StandardCharsets.UTF_8)));
     }

@@ -5,11 +5,13 @@ import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.EncodedQuery;
 import io.crossmodal.common.event.Hit;
 import io.crossmodal.common.event.ShardAnswer;
+import io.crossmodal.common.event.Tags;
 import io.crossmodal.common.event.Target;
 import io.crossmodal.common.serde.EmbeddingSerde;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.search.metrics.SearchMetrics;
 import io.crossmodal.search.store.DotProductKernel;
+import io.crossmodal.search.store.SearchFilter;
 import io.crossmodal.search.store.TopKCollector;
 import io.crossmodal.search.store.VectorIndex;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +68,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     try (KeyValueIterator<String, byte[]> all = store.all()) {
       all.forEachRemaining(kv -> {
         EmbeddingRecord r = serde.deserialize(embeddingsTopic, kv.value);
-        index.upsert(kv.key, r.modality(), r.source(), r.vector());
+        index.upsert(kv.key, r.modality(), r.source(), Tags.of(Json.object(r.metadata())), r.vector());
       });
     }
     reportSize();
@@ -106,8 +108,15 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
       deadLetter(record, meta, problem.substring(0, problem.indexOf(':')), "IllegalArgumentException", problem);
       return;
     }
+    List<String> tags;
+    try {
+      tags = Tags.of(Json.object(embedding.metadata()));
+    } catch (RuntimeException e) {
+      deadLetter(record, meta, "invalid-metadata", e.getClass().getName(), "metadata " + e.getMessage());
+      return;
+    }
     store.put(record.key(), record.value());
-    index.upsert(record.key(), embedding.modality(), embedding.source(), embedding.vector());
+    index.upsert(record.key(), embedding.modality(), embedding.source(), tags, embedding.vector());
     metrics.freshness(System.currentTimeMillis() - embedding.createdAtMillis());
     reportSize();
   }
@@ -148,7 +157,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     } else if (q.vector() == null || q.vector().length != dim) {
       error = "query vector has dim " + (q.vector() == null ? 0 : q.vector().length) + ", index has dim " + dim;
     } else {
-      for (TopKCollector.Scored s : index.search(q.vector(), q.k(), Target.parse(q.target()), q.source())) {
+      for (TopKCollector.Scored s : index.search(q.vector(), q.k(), new SearchFilter(Target.parse(q.target()), q.source(), q.tags()))) {
         hits.add(hit(s));
       }
     }
@@ -173,7 +182,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
       context.forward(new Record<Object, Object>(q.queryId(), Json.write(unknown), record.timestamp()), ANSWERS);
       return;
     }
-    EncodedQuery resolved = new EncodedQuery(q.queryId(), modelId, vector, null, q.k(), q.target(), q.source(), -1, q.partitions(),
+    EncodedQuery resolved = new EncodedQuery(q.queryId(), modelId, vector, null, q.k(), q.target(), q.source(), q.tags(), -1, q.partitions(),
         q.receivedAtMillis(), q.encodeMillis());
     context.forward(new Record<Object, Object>(q.queryId(), Json.write(resolved), record.timestamp()), FAN_OUT);
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crossmodal.common.event.Modality;
+import io.crossmodal.common.event.TagFilter;
 import io.crossmodal.common.event.Target;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,7 +50,7 @@ class VectorIndexTest {
         index.upsert("id" + i, i % 3 == 0 ? Modality.TEXT : Modality.IMAGE, "s", vectors.get(i));
       }
       float[] q = unit(r, dim);
-      List<TopKCollector.Scored> got = index.search(q, k, Target.ANY, null);
+      List<TopKCollector.Scored> got = index.search(q, k, SearchFilter.ANY);
       List<TopKCollector.Scored> naive = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         double dot = 0;
@@ -74,6 +75,86 @@ class VectorIndexTest {
     }
   }
 
+  /**
+   * Filters stay exact: for random tags (a common and a rare vocabulary, so both the sparse and the
+   * full-scan paths run), random AND/OR conditions, modality and source, after overwrites and
+   * deletes, the index returns exactly the naive top-k of the matching items.
+   */
+  @ParameterizedTest
+  @MethodSource("kernels")
+  void shouldEqualANaiveFilteredSortWhenFilteringByTagsModalityAndSource(DotProductKernel kernel) {
+    String[] common = {"red", "blue", "green", "cat", "dog"};
+    for (int seed = 0; seed < 30; seed++) {
+      Random r = new Random(seed);
+      int dim = 8 + r.nextInt(64);
+      int n = 200 + r.nextInt(3000);
+      VectorIndex index = new VectorIndex(dim, 4, kernel);
+      java.util.Map<String, Object[]> live = new java.util.HashMap<>(); // id -> {vector, modality, source, tags}
+      for (int i = 0; i < n; i++) {
+        String id = "id" + r.nextInt(n); // repeats overwrite
+        List<String> tags = new ArrayList<>();
+        for (String t : common) {
+          if (r.nextInt(3) == 0) {
+            tags.add(t);
+          }
+        }
+        if (r.nextInt(50) == 0) {
+          tags.add("rare" + r.nextInt(3));
+        }
+        Modality m = r.nextBoolean() ? Modality.IMAGE : Modality.TEXT;
+        String source = r.nextBoolean() ? "cam" : "web";
+        float[] v = unit(r, dim);
+        index.upsert(id, m, source, tags, v);
+        live.put(id, new Object[] {v, m, source, tags});
+        if (r.nextInt(10) == 0) {
+          String gone = "id" + r.nextInt(n);
+          index.delete(gone);
+          live.remove(gone);
+        }
+      }
+      for (int trial = 0; trial < 10; trial++) {
+        List<String> all = r.nextBoolean() ? List.of(common[r.nextInt(common.length)]) : List.of();
+        List<String> any = r.nextBoolean() ? List.of("rare" + r.nextInt(3), common[r.nextInt(common.length)]) : List.of("rare" + r.nextInt(3));
+        SearchFilter filter = new SearchFilter(Target.values()[r.nextInt(3)], r.nextBoolean() ? null : "cam", new TagFilter(all, any));
+        float[] q = unit(r, dim);
+        int k = 1 + r.nextInt(20);
+        List<TopKCollector.Scored> naive = new ArrayList<>();
+        for (var e : live.entrySet()) {
+          Object[] item = e.getValue();
+          @SuppressWarnings("unchecked")
+          List<String> tags = (List<String>) item[3];
+          if (filter.accepts((Modality) item[1], (String) item[2], tags)) {
+            naive.add(new TopKCollector.Scored(e.getKey(), dot(q, (float[]) item[0]), -1));
+          }
+        }
+        naive.sort(TopKCollector.BEST_FIRST);
+        List<String> want = naive.subList(0, Math.min(k, naive.size())).stream().map(TopKCollector.Scored::id).toList();
+        List<String> got = index.search(q, k, filter).stream().map(TopKCollector.Scored::id).toList();
+        assertEquals(want, got, "seed " + seed + " trial " + trial + " filter " + filter);
+      }
+    }
+  }
+
+  private static float dot(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += (double) a[i] * b[i];
+    }
+    return (float) s;
+  }
+
+  @Test
+  void shouldForgetATagWhenItsLastItemIsDeletedOrRetagged() {
+    VectorIndex index = new VectorIndex(1, 4, DotProductKernel.scalar());
+    index.upsert("a", Modality.IMAGE, "", List.of("red"), new float[] {1});
+    index.upsert("b", Modality.IMAGE, "", List.of("red", "cat"), new float[] {1});
+    index.upsert("b", Modality.IMAGE, "", List.of("dog"), new float[] {1});
+    index.delete("a");
+    assertEquals(1, index.tagCount(), "only 'dog' is still carried");
+    assertTrue(index.search(new float[] {1}, 5, new SearchFilter(Target.ANY, null, new TagFilter(List.of("red"), null))).isEmpty());
+    assertEquals("b", index.search(new float[] {1}, 5, new SearchFilter(Target.ANY, null, new TagFilter(null, List.of("x", "dog")))).get(0).id());
+  }
+
   @ParameterizedTest
   @MethodSource("kernels")
   void shouldEqualSingleQuerySearchesWhenSearchingInABatch(DotProductKernel kernel) {
@@ -88,9 +169,9 @@ class VectorIndexTest {
     for (int q = 0; q < queries.length; q++) {
       queries[q] = unit(r, dim);
     }
-    List<List<TopKCollector.Scored>> batch = index.searchBatch(queries, 10, Target.ANY, null);
+    List<List<TopKCollector.Scored>> batch = index.searchBatch(queries, 10, SearchFilter.ANY);
     for (int q = 0; q < queries.length; q++) {
-      List<TopKCollector.Scored> single = index.search(queries[q], 10, Target.ANY, null);
+      List<TopKCollector.Scored> single = index.search(queries[q], 10, SearchFilter.ANY);
       assertEquals(single.stream().map(TopKCollector.Scored::id).toList(), batch.get(q).stream().map(TopKCollector.Scored::id).toList());
     }
   }
@@ -102,8 +183,8 @@ class VectorIndexTest {
     index.upsert("a", Modality.TEXT, "", new float[] {0, 1});
     assertEquals(1, index.size());
     assertArrayEquals(new float[] {0, 1}, index.vector("a"));
-    assertEquals("a", index.search(new float[] {0, 1}, 1, Target.TEXT, null).get(0).id());
-    assertTrue(index.search(new float[] {0, 1}, 1, Target.IMAGE, null).isEmpty());
+    assertEquals("a", index.search(new float[] {0, 1}, 1, SearchFilter.target(Target.TEXT)).get(0).id());
+    assertTrue(index.search(new float[] {0, 1}, 1, SearchFilter.target(Target.IMAGE)).isEmpty());
   }
 
   @Test
@@ -114,7 +195,7 @@ class VectorIndexTest {
     assertTrue(index.delete("a"));
     assertFalse(index.delete("a"));
     assertNull(index.vector("a"));
-    assertEquals(List.of("b"), index.search(new float[] {1, 0}, 5, Target.ANY, null).stream().map(TopKCollector.Scored::id).toList());
+    assertEquals(List.of("b"), index.search(new float[] {1, 0}, 5, SearchFilter.ANY).stream().map(TopKCollector.Scored::id).toList());
     assertEquals(a, index.upsert("c", Modality.IMAGE, "", new float[] {1, 0}), "freed slot is reused");
     assertEquals(2, index.size());
   }
@@ -125,7 +206,7 @@ class VectorIndexTest {
     for (String id : List.of("c", "a", "b")) {
       index.upsert(id, Modality.IMAGE, "", new float[] {1});
     }
-    assertEquals(List.of("a", "b"), index.search(new float[] {1}, 2, Target.ANY, null).stream().map(TopKCollector.Scored::id).toList());
+    assertEquals(List.of("a", "b"), index.search(new float[] {1}, 2, SearchFilter.ANY).stream().map(TopKCollector.Scored::id).toList());
   }
 
   @Test
@@ -133,6 +214,6 @@ class VectorIndexTest {
     VectorIndex index = new VectorIndex(1, 4, DotProductKernel.scalar());
     index.upsert("x", Modality.IMAGE, "cam", new float[] {0.5f});
     index.upsert("y", Modality.IMAGE, "web", new float[] {1f});
-    assertEquals(List.of("x"), index.search(new float[] {1}, 5, Target.ANY, "cam").stream().map(TopKCollector.Scored::id).toList());
+    assertEquals(List.of("x"), index.search(new float[] {1}, 5, new SearchFilter(Target.ANY, "cam", null)).stream().map(TopKCollector.Scored::id).toList());
   }
 }

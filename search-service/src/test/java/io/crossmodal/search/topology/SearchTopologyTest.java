@@ -8,6 +8,7 @@ import io.crossmodal.common.event.DeadLetter;
 import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.EncodedQuery;
 import io.crossmodal.common.event.Modality;
+import io.crossmodal.common.event.TagFilter;
 import io.crossmodal.common.serde.EmbeddingSerde;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
@@ -65,7 +66,7 @@ class SearchTopologyTest {
   }
 
   private JsonNode ask(String queryId, String target, float... v) {
-    EncodedQuery q = new EncodedQuery(queryId, MODEL, v, null, 3, target, null, 0, 1, System.currentTimeMillis(), 1.0);
+    EncodedQuery q = new EncodedQuery(queryId, MODEL, v, null, 3, target, null, null, 0, 1, System.currentTimeMillis(), 1.0);
     queries.pipeInput(queryId, Json.write(q).getBytes(StandardCharsets.UTF_8));
     return Json.object(results.readValue());
   }
@@ -87,6 +88,23 @@ class SearchTopologyTest {
     assertEquals("north-east", any.path("hits").get(1).path("metadata").path("caption").asText());
     assertEquals(1, any.path("shardsAnswered").asInt());
     assertEquals(List.of("east", "north"), ids(images));
+  }
+
+  @Test
+  void shouldReturnOnlyItemsWhoseMetadataTagsPassTheConditionWhenFilteredByTags() {
+    String[][] items = {{"cat-red", "[\"cat\",\"red\"]"}, {"cat-blue", "[\"cat\",\"blue\"]"}, {"dog-red", "[\"dog\",\"red\"]"}};
+    for (String[] item : items) {
+      embeddings.pipeInput(item[0], serde.serialize("", new EmbeddingRecord(Modality.IMAGE, MODEL, new float[] {1, 0}, "src",
+          "{\"tags\":" + item[1] + "}", 0)));
+    }
+    embeddings.pipeInput("bad-tags", serde.serialize("", new EmbeddingRecord(Modality.IMAGE, MODEL, new float[] {1, 0}, "src",
+        "{\"tags\":\"cat\"}", 0)));
+    EncodedQuery q = new EncodedQuery("q", MODEL, new float[] {1, 0}, null, 5, "any", null,
+        new TagFilter(List.of("red"), List.of("cat", "bird")), 0, 1, 0, 0);
+    queries.pipeInput("q", Json.write(q).getBytes(StandardCharsets.UTF_8));
+
+    assertEquals(List.of("cat-red"), ids(Json.object(results.readValue())));
+    assertEquals("invalid-metadata", DeadLetter.header(dlq.readRecord().headers(), DeadLetter.ERROR_REASON));
   }
 
   @Test
@@ -120,7 +138,7 @@ class SearchTopologyTest {
   @Test
   void shouldAnswerWithAnErrorWhenTheQueryComesFromAnotherModel() {
     index("a", Modality.IMAGE, MODEL, 1, 0);
-    EncodedQuery q = new EncodedQuery("q", "cm-other", new float[] {1, 0}, null, 3, "any", null, 0, 1, 0, 0);
+    EncodedQuery q = new EncodedQuery("q", "cm-other", new float[] {1, 0}, null, 3, "any", null, null, 0, 1, 0, 0);
     queries.pipeInput("q", Json.write(q).getBytes(StandardCharsets.UTF_8));
     JsonNode r = Json.object(results.readValue());
     assertTrue(r.path("error").asText().contains("cm-other"), r.toString());
@@ -132,7 +150,7 @@ class SearchTopologyTest {
     index("a", Modality.IMAGE, MODEL, 1, 0);
     index("b", Modality.TEXT, MODEL, 0.6f, 0.8f);
     index("c", Modality.IMAGE, MODEL, 0, 1);
-    EncodedQuery byExample = new EncodedQuery("q", MODEL, null, "a", 2, "any", null, 0, 1, 0, 0);
+    EncodedQuery byExample = new EncodedQuery("q", MODEL, null, "a", 2, "any", null, null, 0, 1, 0, 0);
     queries.pipeInput("q", Json.write(byExample).getBytes(StandardCharsets.UTF_8));
     pipeFannedOutQueries();
 
@@ -141,7 +159,7 @@ class SearchTopologyTest {
 
   @Test
   void shouldAnswerWithAnErrorWhenTheExampleIsUnknown() {
-    EncodedQuery byExample = new EncodedQuery("q", MODEL, null, "nope", 2, "any", null, 0, 1, 0, 0);
+    EncodedQuery byExample = new EncodedQuery("q", MODEL, null, "nope", 2, "any", null, null, 0, 1, 0, 0);
     queries.pipeInput("q", Json.write(byExample).getBytes(StandardCharsets.UTF_8));
     JsonNode r = Json.object(results.readValue());
     assertTrue(r.path("error").asText().contains("unknown mediaId 'nope'"), r.toString());
