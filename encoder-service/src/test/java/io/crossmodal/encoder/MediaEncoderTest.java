@@ -118,7 +118,7 @@ class MediaEncoderTest {
     assertEquals(model.modelId(), vectors.get("good-text").modelId());
     assertEquals("c", Json.object(vectors.get("good-image").metadata()).path("caption").asText());
     assertEquals(2, encodedQueries, "the good query is fanned out to both partitions");
-    assertTrue(out.stream().anyMatch(r -> r.topic().equals(TOPICS.results.name())
+    assertTrue(out.stream().anyMatch(r -> r.topic().equals(TOPICS.shardAnswers.name())
         && new String(r.value(), StandardCharsets.UTF_8).contains("'k' must be between 1 and 100")), "the bad query gets an error result");
     double norm = 0;
     for (float v : vectors.get("good-text").vector()) {

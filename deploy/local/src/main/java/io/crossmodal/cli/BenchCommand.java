@@ -1,6 +1,7 @@
 package io.crossmodal.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossmodal.common.config.Config;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
@@ -21,7 +22,8 @@ import java.util.List;
 final class BenchCommand implements Command {
   @Override
   public String summary() {
-    return "bench encoder|search [--seconds S] [--json]: encoder images/s and texts/s; search q/s, p50/p99, bandwidth";
+    return "bench encoder|search|e2e [--seconds S] [--vectors N] [--queries Q] [--json]: encoder images/s and texts/s; "
+        + "search kernel q/s, p50/p99, bandwidth; POST /v1/search latency end to end";
   }
 
   @Override
@@ -30,9 +32,19 @@ final class BenchCommand implements Command {
     double seconds = Double.parseDouble(o.get("seconds", "10"));
     boolean asJson = o.flag("json");
     Path sample = o.path("sample", Options.home().resolve("deploy/local/sample/manifest.jsonl"));
+    int vectors = o.getInt("vectors", 100_000);
+    int queries = o.getInt("queries", 300);
+    Config config = ServiceConfig.from(o);
     o.requireAllUsed();
     if (o.positional().equals(List.of("search"))) {
       return searchBench(seconds, asJson);
+    }
+    if (o.positional().equals(List.of("e2e"))) {
+      ObjectNode result = EndToEndBench.run(config, DefaultModel.load(modelFile), Manifest.read(sample), vectors, queries, !asJson);
+      if (asJson) {
+        System.out.println(result);
+      }
+      return 0;
     }
     if (!o.positional().equals(List.of("encoder"))) {
       System.err.println("usage: ./crossmodal " + summary());

@@ -11,10 +11,18 @@ final class ScrapedMetrics {
 
   private ScrapedMetrics() {}
 
+  /** Number of series whose line starts with {@code prefix}. */
+  static long count(int port, String prefix) throws Exception {
+    return scrape(port).lines().filter(l -> l.startsWith(prefix)).count();
+  }
+
+  private static String scrape(int port) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
   /** Sum of every series whose line starts with {@code prefix} (e.g. {@code crossmodal_index_vectors{}). */
   static double sum(int port, String prefix) throws Exception {
-    String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-    return body.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    return scrape(port).lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 }

@@ -8,7 +8,7 @@ import io.crossmodal.common.event.InvalidQueryException;
 import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.event.QueryParser;
 import io.crossmodal.common.event.SearchQuery;
-import io.crossmodal.common.event.SearchResult;
+import io.crossmodal.common.event.ShardAnswer;
 import io.crossmodal.common.event.Tags;
 import io.crossmodal.common.serde.EmbeddingSerde;
 import io.crossmodal.common.serde.Json;
@@ -208,9 +208,10 @@ public final class MediaEncoder {
 
   private void rejectQuery(ConsumerRecord<byte[], byte[]> r, String reason, String message, EncodedBatch out) {
     deadLetter(r, reason, InvalidQueryException.class.getName(), message, out);
-    SearchResult error = new SearchResult(key(r), List.of(), encoder.modelId(), 0, 0, message, new SearchResult.Timings(0, 0, 0));
-    out.add(new ProducerRecord<>(topics.results.name(), r.key(), Json.write(error).getBytes(StandardCharsets.UTF_8)));
-    metrics.recordOut(topics.results.name());
+    // The error travels as a one-shard answer, so the merge step emits it as the query's only result.
+    ShardAnswer error = new ShardAnswer(key(r), 0, 1, 0, encoder.modelId(), List.of(), message, r.timestamp(), 0, 0);
+    out.add(new ProducerRecord<>(topics.shardAnswers.name(), r.key(), Json.write(error).getBytes(StandardCharsets.UTF_8)));
+    metrics.recordOut(topics.shardAnswers.name());
   }
 
   private void fanOut(ConsumerRecord<byte[], byte[]> source, SearchQuery q, float[] vector, EncodedBatch out, int partitions) {

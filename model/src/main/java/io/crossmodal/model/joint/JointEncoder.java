@@ -43,8 +43,11 @@ public final class JointEncoder implements AutoCloseable {
     return spec;
   }
 
-  /** One unit vector per image, in order. */
-  public float[][] encodeImages(List<BufferedImage> images) {
+  /**
+   * One unit vector per image, in order. Synchronized: the pixel buffer is reused and the DL4J
+   * graph is not safe for concurrent use (the encoder's media and query loops share this encoder).
+   */
+  public synchronized float[][] encodeImages(List<BufferedImage> images) {
     if (images.isEmpty()) {
       return new float[0][];
     }
@@ -62,7 +65,7 @@ public final class JointEncoder implements AutoCloseable {
     return heads.projectImages(imageTower.features(batch)).toFloatMatrix();
   }
 
-  /** One unit vector per text, in order. */
+  /** One unit vector per text, in order. Thread safe (ONNX Runtime sessions and the heads are). */
   public float[][] encodeTexts(List<String> texts) {
     if (texts.isEmpty()) {
       return new float[0][];

@@ -61,8 +61,10 @@ public final class SearchService implements AutoCloseable {
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
     streams.start();
-    producer = new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new StringSerializer());
-    results = new ResultWaiter(KafkaClients.consumer(config, "unused"), topics.results.name());
+    Map<String, Object> producerProps = KafkaClients.producer(config);
+    producerProps.put("linger.ms", 0); // one query at a time from HTTP: send it now
+    producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
+    results = new ResultWaiter(KafkaClients.consumer(config, "unused"), topics.results.name(), topics.shardAnswers.name());
     http = new HttpService("search-service", config.getInt("search.port"), this::healthy, registry);
     new SearchApi(producer, topics.queries.name(), results, new QueryParser(config.getInt("search.k.max")),
         config.getLong("search.request.timeout.ms"), this::storedEmbedding).register(http);
@@ -85,6 +87,11 @@ public final class SearchService implements AutoCloseable {
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
     p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), config.getInt("topic.max.message.bytes"));
     p.put(StreamsConfig.producerPrefix("max.request.size"), config.getInt("topic.max.message.bytes"));
+    // Streams lingers 100 ms by default; a shard answer should leave at once (see ResultWaiter).
+    p.put(StreamsConfig.producerPrefix("linger.ms"), 0);
+    // Vectors and queries need no timestamp alignment across the shard's two input partitions: never
+    // hold a query back waiting for the embeddings partition to be fetched.
+    p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:" + config.getInt("search.port"));
     return p;
   }

@@ -1,11 +1,18 @@
 package io.crossmodal.search.http;
 
+import io.crossmodal.common.event.ShardAnswer;
+import io.crossmodal.common.serde.Json;
+import io.crossmodal.search.processor.ResultMerge;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -13,20 +20,40 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Completes HTTP requests' futures from {@code search.results}: tails every partition of the
- * results topic from its end (no consumer group, so every instance sees every result) and hands
- * each record to whoever registered its query id. Thread safe.
+ * Completes HTTP requests' futures. Tails every partition of {@code shard-answers} and {@code
+ * search.results} from their ends (no consumer group, so every instance sees everything) and
+ * completes a waiting query as soon as either every shard's answer has arrived (merged here with
+ * the same {@link ResultMerge} as the Streams merge step) or its result record arrives (errors,
+ * merge timeouts), whichever comes first.
+ *
+ * <p>Why not only the result topic: under exactly-once, a record becomes visible to read-committed
+ * readers only at its transaction's commit, and the query path crosses two Streams commits (shard,
+ * merge), each up to {@code search.commit.interval.ms} away: ≈ 300 ms measured. This reader is
+ * read-uncommitted instead, which is sound for answers: they are read-only results computed from the
+ * shard's index, and a shard answer from a transaction that later aborts was still a correct answer
+ * to the query. Kafka clients of {@code search.results} keep the committed, merged record.
+ * Thread safe.
  */
 public final class ResultWaiter implements AutoCloseable {
   private final KafkaConsumer<String, String> consumer;
-  private final Map<String, CompletableFuture<String>> waiting = new ConcurrentHashMap<>();
+  private final String resultsTopic;
+  private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread thread;
 
-  public ResultWaiter(Map<String, Object> consumerProperties, String resultsTopic) {
-    consumer = new KafkaConsumer<>(consumerProperties, new StringDeserializer(), new StringDeserializer());
-    List<TopicPartition> partitions = consumer.partitionsFor(resultsTopic).stream()
-        .map(p -> new TopicPartition(resultsTopic, p.partition())).toList();
+  private static final class Waiting {
+    final CompletableFuture<String> future = new CompletableFuture<>();
+    final Map<Integer, ShardAnswer> byShard = new HashMap<>();
+  }
+
+  public ResultWaiter(Map<String, Object> consumerProperties, String resultsTopic, String shardAnswersTopic) {
+    Map<String, Object> props = new HashMap<>(consumerProperties);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+    this.resultsTopic = resultsTopic;
+    consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+    List<TopicPartition> partitions = Stream.of(resultsTopic, shardAnswersTopic)
+        .flatMap(t -> consumer.partitionsFor(t).stream().map(p -> new TopicPartition(t, p.partition()))).toList();
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
     partitions.forEach(consumer::position); // resolve the end offsets now, before any query is sent
@@ -37,7 +64,7 @@ public final class ResultWaiter implements AutoCloseable {
 
   /** Registers interest in a query id; call before producing the query. */
   public CompletableFuture<String> expect(String queryId) {
-    return waiting.computeIfAbsent(queryId, id -> new CompletableFuture<>());
+    return waiting.computeIfAbsent(queryId, id -> new Waiting()).future;
   }
 
   public void forget(String queryId) {
@@ -48,9 +75,13 @@ public final class ResultWaiter implements AutoCloseable {
     try {
       while (running.get()) {
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-          CompletableFuture<String> f = waiting.remove(r.key());
-          if (f != null) {
-            f.complete(r.value());
+          if (r.key() == null || r.value() == null || !waiting.containsKey(r.key())) {
+            continue;
+          }
+          if (r.topic().equals(resultsTopic)) {
+            complete(r.key(), r.value());
+          } else {
+            gather(r.key(), Json.read(r.value(), ShardAnswer.class));
           }
         }
       }
@@ -58,6 +89,25 @@ public final class ResultWaiter implements AutoCloseable {
       // closing
     } finally {
       consumer.close();
+    }
+  }
+
+  private void gather(String queryId, ShardAnswer answer) {
+    Waiting w = waiting.get(queryId);
+    if (w == null) {
+      return;
+    }
+    w.byShard.putIfAbsent(answer.partition(), answer); // a replayed answer of the same shard counts once
+    if (w.byShard.size() >= answer.partitions()) {
+      complete(queryId, Json.write(ResultMerge.merge(queryId, new ArrayList<>(w.byShard.values()), answer.partitions(),
+          System.currentTimeMillis())));
+    }
+  }
+
+  private void complete(String queryId, String result) {
+    Waiting w = waiting.remove(queryId);
+    if (w != null) {
+      w.future.complete(result);
     }
   }
 

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +50,18 @@ public final class SearchMetrics {
   public void shardSize(int partition, int vectors, long bytes) {
     vectorsPerShard.computeIfAbsent(partition, p -> gauge("crossmodal.index.vectors", p)).set(vectors);
     bytesPerShard.computeIfAbsent(partition, p -> gauge("crossmodal.index.bytes", p)).set(bytes);
+  }
+
+  /** The shard moved away or closed: its gauges go, so sums over instances stay true. */
+  public void shardClosed(int partition) {
+    for (String name : List.of("crossmodal.index.vectors", "crossmodal.index.bytes")) {
+      var gauge = registry.find(name).tag("shard", String.valueOf(partition)).gauge();
+      if (gauge != null) {
+        registry.remove(gauge);
+      }
+    }
+    vectorsPerShard.remove(partition);
+    bytesPerShard.remove(partition);
   }
 
   private AtomicLong gauge(String name, int partition) {

@@ -2,14 +2,12 @@ package io.crossmodal.search.processor;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.crossmodal.common.event.Hit;
 import io.crossmodal.common.event.SearchResult;
 import io.crossmodal.common.event.ShardAnswer;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.search.metrics.SearchMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -22,11 +20,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Gathers the shards' answers for each query id and emits one merged, ranked result: as soon as
  * every shard answered, or after the merge timeout with {@code shardsAnswered < shardsTotal}.
- * Pending answers live in a changelogged store, so a crash between answers loses nothing.
+ * Pending answers live in a changelogged store, so a crash between answers loses nothing. After
+ * the result, the query id stays marked done for {@link #DONE_RETENTION_MS} (at least), so a
+ * replayed query (the query path is at-least-once) or a shard answering after the timeout never
+ * makes a second result: one result per query id.
  */
 public final class AnswerMerger implements Processor<String, String, String, String> {
   public static final String STORE = "pending-answers";
-  private static final Comparator<Hit> BEST_FIRST = Comparator.comparingDouble((Hit h) -> -h.score()).thenComparing(Hit::id);
+  static final long DONE_RETENTION_MS = 10 * 60_000;
 
   private final long timeoutMillis;
   private final SearchMetrics metrics;
@@ -50,6 +51,9 @@ public final class AnswerMerger implements Processor<String, String, String, Str
     ShardAnswer answer = Json.read(record.value(), ShardAnswer.class);
     String json = pending.get(record.key());
     ObjectNode state = json == null ? newState(answer) : (ObjectNode) Json.object(json);
+    if (state.has("doneAtMillis")) {
+      return; // already answered
+    }
     ArrayNode answers = (ArrayNode) state.get("answers");
     for (var a : answers) {
       if (a.get("partition").asInt() == answer.partition()) {
@@ -74,37 +78,32 @@ public final class AnswerMerger implements Processor<String, String, String, Str
 
   private void expire(long now) {
     List<KeyValue<String, String>> expired = new ArrayList<>();
+    List<String> forgotten = new ArrayList<>();
+    long retention = Math.max(DONE_RETENTION_MS, 10 * timeoutMillis);
     try (KeyValueIterator<String, String> all = pending.all()) {
       all.forEachRemaining(kv -> {
-        if (now - Json.object(kv.value).path("firstSeenMillis").asLong(now) >= timeoutMillis) {
+        var state = Json.object(kv.value);
+        if (state.has("doneAtMillis")) {
+          if (now - state.get("doneAtMillis").asLong() >= retention) {
+            forgotten.add(kv.key);
+          }
+        } else if (now - state.path("firstSeenMillis").asLong(now) >= timeoutMillis) {
           expired.add(kv);
         }
       });
     }
     expired.forEach(kv -> emit(kv.key, (ObjectNode) Json.object(kv.value)));
+    forgotten.forEach(pending::delete);
   }
 
   private void emit(String queryId, ObjectNode state) {
     List<ShardAnswer> answers = new ArrayList<>();
     state.get("answers").forEach(a -> answers.add(Json.MAPPER.convertValue(a, ShardAnswer.class)));
     int total = state.get("shardsTotal").asInt();
-    ShardAnswer first = answers.get(0);
-    List<Hit> hits = new ArrayList<>();
-    String error = null;
-    double searchMax = 0;
-    for (ShardAnswer a : answers) {
-      hits.addAll(a.hits());
-      error = error == null ? a.error() : error;
-      searchMax = Math.max(searchMax, a.searchMillis());
-    }
-    hits.sort(BEST_FIRST);
-    List<Hit> top = hits.subList(0, Math.min(first.k(), hits.size()));
-    long totalMillis = System.currentTimeMillis() - first.receivedAtMillis();
-    SearchResult result = new SearchResult(queryId, new ArrayList<>(top), first.modelId(), answers.size(), total, error,
-        new SearchResult.Timings(first.encodeMillis(), searchMax, totalMillis));
-    pending.delete(queryId);
+    SearchResult result = ResultMerge.merge(queryId, answers, total, System.currentTimeMillis());
+    pending.put(queryId, Json.MAPPER.createObjectNode().put("doneAtMillis", System.currentTimeMillis()).toString());
     context.forward(new Record<>(queryId, Json.write(result), System.currentTimeMillis()));
     metrics.recordOut("results");
-    metrics.queryAnswered(totalMillis, answers.size() == total);
+    metrics.queryAnswered((long) result.timings().total(), answers.size() == total);
   }
 }

@@ -202,6 +202,11 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     metrics.deadLetter(reason);
   }
 
+  @Override
+  public void close() {
+    metrics.shardClosed(partition);
+  }
+
   private void reportSize() {
     metrics.shardSize(partition, index.size(), index.vectorBytes());
   }

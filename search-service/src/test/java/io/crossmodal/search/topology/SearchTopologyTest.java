@@ -108,6 +108,15 @@ class SearchTopologyTest {
   }
 
   @Test
+  void shouldEmitOneResultPerQueryIdWhenAQueryIsReplayedAfterItWasAnswered() {
+    index("a", Modality.IMAGE, MODEL, 1, 0);
+    assertEquals(List.of("a"), ids(ask("q", "any", 1, 0)));
+    EncodedQuery replay = new EncodedQuery("q", MODEL, new float[] {1, 0}, null, 3, "any", null, null, 0, 1, 0, 0);
+    queries.pipeInput("q", Json.write(replay).getBytes(StandardCharsets.UTF_8));
+    assertTrue(results.isEmpty(), "the replayed query's answer is dropped: the query id is done");
+  }
+
+  @Test
   void shouldRemoveTheItemWhenATombstoneArrives() {
     index("a", Modality.IMAGE, MODEL, 1, 0);
     index("b", Modality.IMAGE, MODEL, 0, 1);

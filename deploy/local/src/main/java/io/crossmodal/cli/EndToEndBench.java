@@ -1,0 +1,146 @@
+package io.crossmodal.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossmodal.common.config.Config;
+import io.crossmodal.common.config.KafkaClients;
+import io.crossmodal.common.event.EmbeddingRecord;
+import io.crossmodal.common.event.Modality;
+import io.crossmodal.common.serde.EmbeddingSerde;
+import io.crossmodal.common.serde.Json;
+import io.crossmodal.common.topic.Topics;
+import io.crossmodal.local.LocalStack;
+import io.crossmodal.model.data.Item;
+import io.crossmodal.model.joint.ModelFile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * {@code bench e2e}: latency of {@code POST /v1/search} end to end (HTTP → search.queries → encoder
+ * → every shard → merge → HTTP answer) on the whole local stack, with {@code vectors} random unit
+ * vectors of the model's dimension written straight to {@code embeddings} (encoding 100k real items
+ * would take an hour on 2 cores, and the scan cost depends only on the count). Queries are the
+ * sample's captions, one at a time, text → image, k = 10.
+ */
+final class EndToEndBench {
+  private EndToEndBench() {}
+
+  static ObjectNode run(Config config, ModelFile.LoadedModel model, List<Item> sample, int vectors, int queries, boolean print)
+      throws Exception {
+    Path dir = Files.createTempDirectory("crossmodal-bench-e2e");
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    try (LocalStack stack = LocalStack.start(dir, 0, config.with(java.util.Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0")), model)) {
+      load(stack.config(), model, vectors, print);
+      awaitIndexed(stack.searchPort(), vectors);
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      URI uri = URI.create("http://localhost:" + stack.searchPort() + "/v1/search");
+      for (int i = 0; i < 30; i++) { // warm-up: JIT, connections, first fetches
+        ask(http, uri, sample.get(i % sample.size()).captions().get(0));
+      }
+      double[] ms = new double[queries];
+      double encode = 0;
+      double scan = 0;
+      for (int i = 0; i < queries; i++) {
+        long t = System.nanoTime();
+        JsonNode result = ask(http, uri, sample.get((i * 7) % sample.size()).captions().get(0));
+        ms[i] = (System.nanoTime() - t) / 1e6;
+        encode += result.path("timings").path("encode").asDouble();
+        scan += result.path("timings").path("searchMax").asDouble();
+      }
+      Arrays.sort(ms);
+      out.put("vectors", vectors).put("dim", model.spec().dim()).put("partitions", stack.config().getInt("topic.partitions"))
+          .put("queries", queries).put("p50_ms", round(pct(ms, 50))).put("p95_ms", round(pct(ms, 95)))
+          .put("p99_ms", round(pct(ms, 99))).put("mean_ms", round(Arrays.stream(ms).average().orElse(0)))
+          .put("mean_encode_ms", round(encode / queries)).put("mean_slowest_shard_ms", round(scan / queries));
+      if (print) {
+        System.out.printf("POST /v1/search, %d vectors × %d in %d shards, %d text queries: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms "
+                + "(mean encode %.1f ms, mean slowest shard scan %.1f ms)%n", vectors, model.spec().dim(), out.get("partitions").asInt(),
+            queries, pct(ms, 50), pct(ms, 95), pct(ms, 99), encode / queries, scan / queries);
+      }
+    } finally {
+      deleteRecursively(dir);
+    }
+    return out;
+  }
+
+  private static void load(Config config, ModelFile.LoadedModel model, int vectors, boolean print) throws Exception {
+    Topics topics = new Topics(config.topicNames());
+    EmbeddingSerde serde = new EmbeddingSerde();
+    SplittableRandom r = new SplittableRandom(42);
+    int dim = model.spec().dim();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < vectors; i++) {
+        float[] v = new float[dim];
+        double norm = 0;
+        for (int d = 0; d < dim; d++) {
+          v[d] = (float) r.nextGaussian();
+          norm += v[d] * v[d];
+        }
+        for (int d = 0; d < dim; d++) {
+          v[d] /= (float) Math.sqrt(norm);
+        }
+        EmbeddingRecord e = new EmbeddingRecord(Modality.IMAGE, model.spec().modelId(), v, "bench", "{}", System.currentTimeMillis());
+        producer.send(new ProducerRecord<>(topics.embeddings.name(), "bench-" + i, serde.serialize(topics.embeddings.name(), e)));
+      }
+      producer.flush();
+    }
+    if (print) {
+      System.out.println("wrote " + vectors + " vectors to " + topics.embeddings.name());
+    }
+  }
+
+  /** Waits until the search service's index gauges add up to {@code vectors}. */
+  private static void awaitIndexed(int searchPort, int vectors) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      String metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + searchPort + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      long indexed = metrics.lines().filter(l -> l.startsWith("crossmodal_index_vectors{"))
+          .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+      if (indexed >= vectors) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("index did not reach " + vectors + " vectors within 10 minutes");
+  }
+
+  private static JsonNode ask(HttpClient http, URI uri, String text) throws Exception {
+    String body = Json.MAPPER.createObjectNode().put("text", text).put("k", 10).put("target", "image").toString();
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    JsonNode result = Json.object(response.body());
+    if (response.statusCode() != 200 || result.path("shardsAnswered").asInt() != result.path("shardsTotal").asInt()) {
+      throw new IllegalStateException("query failed: HTTP " + response.statusCode() + " " + response.body());
+    }
+    return result;
+  }
+
+  private static double pct(double[] sorted, int p) {
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+
+  private static void deleteRecursively(Path dir) throws java.io.IOException {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

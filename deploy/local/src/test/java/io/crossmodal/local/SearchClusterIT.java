@@ -1,0 +1,262 @@
+package io.crossmodal.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.crossmodal.common.config.Config;
+import io.crossmodal.common.config.KafkaClients;
+import io.crossmodal.common.event.EmbeddingRecord;
+import io.crossmodal.common.event.EncodedQuery;
+import io.crossmodal.common.event.Modality;
+import io.crossmodal.common.serde.EmbeddingSerde;
+import io.crossmodal.common.serde.Json;
+import io.crossmodal.common.topic.Topics;
+import io.crossmodal.kafka.EmbeddedKafkaBroker;
+import io.crossmodal.model.joint.DefaultModel;
+import io.crossmodal.model.joint.ModelSpec;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three {@code search-service} processes (child JVMs started with {@code ./crossmodal
+ * search-service}, each with its own state folder) against one broker with 6 partitions: they answer
+ * exactly what one instance answers, and after one is killed with SIGKILL the others take over its
+ * shards (restored from the changelogs) and answer exactly the same again. Queries go in as the
+ * encoder writes them (one copy per shard on the encoded-queries topic) and come out of
+ * {@code search.results}.
+ */
+class SearchClusterIT {
+  private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
+  private static final int PARTITIONS = 6;
+  private static final int VECTORS = 3000;
+  private static final int QUERIES = 12;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final List<Process> processes = new ArrayList<>();
+  private EmbeddedKafkaBroker broker;
+  @TempDir Path dir;
+
+  private record Instance(Process process, int port) {}
+
+  @AfterEach
+  void stop() {
+    processes.forEach(Process::destroyForcibly);
+    if (broker != null) {
+      broker.close();
+    }
+  }
+
+  @Test
+  void shouldAnswerLikeOneInstanceWhenThreeShareTheShardsAndAfterOneIsKilled() throws Exception {
+    broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0);
+    Config config = Config.defaults().with(Map.of("bootstrap.servers", broker.bootstrapServers(), "topic.partitions",
+        String.valueOf(PARTITIONS)));
+    KafkaClients.createTopics(config);
+    Topics topics = new Topics(config.topicNames());
+    ModelSpec spec = DefaultModel.load(null).spec();
+    Random random = new Random(11);
+
+    Instance a = start("a");
+    awaitHealthy(a);
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer())) {
+      EmbeddingSerde serde = new EmbeddingSerde();
+      for (int i = 0; i < VECTORS; i++) {
+        EmbeddingRecord e = new EmbeddingRecord(Modality.IMAGE, spec.modelId(), unit(random, spec.dim()), "it", "{}", 0);
+        producer.send(new ProducerRecord<>(topics.embeddings.name(), "v" + i, serde.serialize("", e)));
+      }
+    }
+    awaitIndexed(List.of(a));
+    List<float[]> queries = new ArrayList<>();
+    for (int q = 0; q < QUERIES; q++) {
+      queries.add(unit(random, spec.dim()));
+    }
+
+    try (Asker asker = new Asker(config, topics, spec.modelId())) {
+      List<List<String>> one = asker.askAll(queries, "one");
+
+      Instance b = start("b");
+      Instance c = start("c");
+      awaitHealthy(b);
+      awaitHealthy(c);
+      awaitIndexed(List.of(a, b, c));
+      assertTrue(shards(b) > 0 && shards(c) > 0, "the new instances took shards");
+      assertEquals(one, asker.askAll(queries, "three"), "three instances answer exactly like one");
+
+      b.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no leave-group, no flush
+      long killedAt = System.nanoTime();
+      // Keep asking while the group notices and the shards move: every query gets exactly one
+      // result (partial ones allowed during the move), until answers are complete again.
+      int partial = 0;
+      List<List<String>> after = null;
+      while (after == null) {
+        assertTrue(System.nanoTime() - killedAt < TimeUnit.SECONDS.toNanos(120), "no complete answers 120 s after the kill");
+        JsonNode r = asker.ask(queries.get(0), "probe-" + partial);
+        if (r.path("shardsAnswered").asInt() == PARTITIONS) {
+          after = asker.askAll(queries, "after-kill");
+        } else {
+          partial++;
+        }
+      }
+      System.out.printf("failover: complete answers %.1f s after SIGKILL (%d partial answers before)%n",
+          (System.nanoTime() - killedAt) / 1e9, partial);
+      awaitIndexed(List.of(a, c));
+      assertEquals(one, after, "after the kill the survivors answer exactly like one instance");
+      assertEquals(0, asker.duplicates(), "one result per query id");
+    }
+  }
+
+  private Instance start(String name) throws Exception {
+    int port = EmbeddedKafkaBroker.freePort();
+    ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("crossmodal").toString(), "search-service", "--bootstrap-servers",
+        broker.bootstrapServers(), "--set", "search.port=" + port + ",search.state.dir=" + dir.resolve("state-" + name)
+            + ",topic.partitions=" + PARTITIONS + ",kafka.session.timeout.ms=6000,kafka.heartbeat.interval.ms=1000")
+        .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
+    pb.environment().put("CROSSMODAL_JAVA_OPTS", "-Xmx512m");
+    Process p = pb.start();
+    processes.add(p);
+    return new Instance(p, port);
+  }
+
+  private void awaitHealthy(Instance i) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (System.nanoTime() < deadline) {
+      assertTrue(i.process().isAlive(), "instance exited: see " + dir);
+      try {
+        if (http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + i.port() + "/health")).build(),
+            HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+          return;
+        }
+      } catch (java.io.IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(300);
+    }
+    throw new AssertionError("instance not healthy in 180 s");
+  }
+
+  /** Waits until the instances' shard gauges cover all partitions and add up to every vector. */
+  private void awaitIndexed(List<Instance> instances) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    double vectors = 0;
+    int shards = 0;
+    while (System.nanoTime() < deadline) {
+      vectors = 0;
+      shards = 0;
+      for (Instance i : instances) {
+        vectors += ScrapedMetrics.sum(i.port(), "crossmodal_index_vectors{");
+        shards += shards(i);
+      }
+      if (vectors == VECTORS && shards == PARTITIONS) {
+        return;
+      }
+      Thread.sleep(300);
+    }
+    throw new AssertionError("indexed " + vectors + " vectors in " + shards + " shards");
+  }
+
+  private int shards(Instance i) throws Exception {
+    return (int) ScrapedMetrics.count(i.port(), "crossmodal_index_vectors{");
+  }
+
+  private static float[] unit(Random r, int dim) {
+    float[] v = new float[dim];
+    double n = 0;
+    for (int d = 0; d < dim; d++) {
+      v[d] = (float) r.nextGaussian();
+      n += v[d] * v[d];
+    }
+    for (int d = 0; d < dim; d++) {
+      v[d] /= (float) Math.sqrt(n);
+    }
+    return v;
+  }
+
+  /** Writes queries the way the encoder does and reads their results from {@code search.results}. */
+  private static final class Asker implements AutoCloseable {
+    private final KafkaProducer<String, String> producer;
+    private final KafkaConsumer<String, String> consumer;
+    private final Topics topics;
+    private final String modelId;
+    private final Map<String, Integer> seen = new HashMap<>();
+    private final Map<String, JsonNode> results = new HashMap<>();
+
+    Asker(Config config, Topics topics, String modelId) {
+      this.topics = topics;
+      this.modelId = modelId;
+      producer = new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new StringSerializer());
+      consumer = new KafkaConsumer<>(KafkaClients.consumer(config, "unused"), new StringDeserializer(), new StringDeserializer());
+      List<TopicPartition> parts = consumer.partitionsFor(topics.results.name()).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(parts);
+      consumer.seekToEnd(parts);
+      parts.forEach(consumer::position);
+    }
+
+    List<List<String>> askAll(List<float[]> queries, String round) throws Exception {
+      List<List<String>> out = new ArrayList<>();
+      for (int q = 0; q < queries.size(); q++) {
+        JsonNode r = ask(queries.get(q), round + "-" + q);
+        assertEquals(PARTITIONS, r.path("shardsAnswered").asInt(), "complete answer in round " + round);
+        List<String> ids = new ArrayList<>();
+        r.path("hits").forEach(h -> ids.add(h.path("id").asText() + "@" + h.path("score").asText()));
+        out.add(ids);
+      }
+      return out;
+    }
+
+    JsonNode ask(float[] vector, String queryId) throws Exception {
+      for (int p = 0; p < PARTITIONS; p++) {
+        EncodedQuery q = new EncodedQuery(queryId, modelId, vector, null, 10, "any", null, null, p, PARTITIONS,
+            System.currentTimeMillis(), 0);
+        producer.send(new ProducerRecord<>(topics.encodedQueries.name(), p, queryId, Json.write(q)));
+      }
+      producer.flush();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!results.containsKey(queryId)) {
+        assertTrue(System.nanoTime() < deadline, "no result for " + queryId + " within 60 s");
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+          if (seen.merge(r.key(), 1, Integer::sum) == 1) {
+            results.put(r.key(), Json.object(r.value()));
+          }
+        }
+      }
+      return results.get(queryId);
+    }
+
+    /** Result records beyond the first per query id seen so far (after a last short poll). */
+    int duplicates() {
+      for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofSeconds(2))) {
+        seen.merge(r.key(), 1, Integer::sum);
+      }
+      return seen.values().stream().mapToInt(n -> n - 1).sum();
+    }
+
+    @Override
+    public void close() {
+      producer.close();
+      consumer.close();
+    }
+  }
+}
