@@ -21,6 +21,8 @@ import java.util.Properties;
 public final class Config {
   public static final String KAFKA_PREFIX = "kafka.";
   public static final String ENV_PREFIX = "CROSSMODAL_";
+  /** Read by the {@code ./crossmodal} launcher itself (JVM options), not config keys. */
+  static final java.util.Set<String> LAUNCHER_VARIABLES = java.util.Set.of("CROSSMODAL_JAVA_OPTS");
 
   public static final List<ConfigKey> KEYS = List.of(
       new ConfigKey("bootstrap.servers", "localhost:9092", "Kafka bootstrap servers"),
@@ -81,7 +83,7 @@ public final class Config {
       p.stringPropertyNames().forEach(k -> v.put(requireKnown(k, propertiesFile.toString()), p.getProperty(k).trim()));
     }
     environment.forEach((name, value) -> {
-      if (name.startsWith(ENV_PREFIX)) {
+      if (name.startsWith(ENV_PREFIX) && !LAUNCHER_VARIABLES.contains(name)) {
         v.put(requireKnown(fromEnvName(name), "environment variable " + name), value);
       }
     });

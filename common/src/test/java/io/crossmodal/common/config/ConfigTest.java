@@ -16,7 +16,8 @@ class ConfigTest {
   @Test
   void shouldLayerDefaultsFileEnvironmentAndOverridesWhenLoading() throws Exception {
     Path file = Files.writeString(dir.resolve("c.properties"), "search.port=9000\nsearch.k.max=50\nkafka.security.protocol=SSL\n");
-    Config c = Config.load(file, Map.of("CROSSMODAL_SEARCH_K_MAX", "70", "PATH", "/bin"), Map.of("search.merge.timeout.ms", "10"));
+    Config c = Config.load(file, Map.of("CROSSMODAL_SEARCH_K_MAX", "70", "PATH", "/bin",
+        "CROSSMODAL_JAVA_OPTS", "-Xmx1g"), Map.of("search.merge.timeout.ms", "10"));
     assertEquals(9000, c.getInt("search.port"));
     assertEquals(70, c.getInt("search.k.max"));
     assertEquals(10, c.getLong("search.merge.timeout.ms"));
