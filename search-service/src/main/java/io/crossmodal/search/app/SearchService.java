@@ -88,7 +88,9 @@ public final class SearchService implements AutoCloseable {
     p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), config.getInt("topic.max.message.bytes"));
     p.put(StreamsConfig.producerPrefix("max.request.size"), config.getInt("topic.max.message.bytes"));
     // Streams lingers 100 ms by default; a shard answer should leave at once (see ResultWaiter).
-    p.put(StreamsConfig.producerPrefix("linger.ms"), 0);
+    // 1 ms, not 0: at 0 the first batches of a new transaction race each other to the broker
+    // (retriable OutOfOrderSequence errors, logged by the broker at ERROR, under transactions v2).
+    p.put(StreamsConfig.producerPrefix("linger.ms"), 1);
     // Vectors and queries need no timestamp alignment across the shard's two input partitions: never
     // hold a query back waiting for the embeddings partition to be fetched.
     p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
