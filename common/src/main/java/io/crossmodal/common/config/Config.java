@@ -57,7 +57,8 @@ public final class Config {
       new ConfigKey("search.merge.timeout.ms", "3000", "emit a partial answer when not all shards answered in time"),
       new ConfigKey("search.k.max", "100", "largest k a query may ask for"),
       new ConfigKey("search.request.timeout.ms", "15000", "POST /v1/search waits this long for the result"),
-      new ConfigKey("search.commit.interval.ms", "100", "Kafka Streams commit interval (latency of results)"));
+      new ConfigKey("search.commit.interval.ms", "100", "Kafka Streams commit interval (latency of results)"),
+      new ConfigKey("search.session.timeout.ms", "10000", "how soon the group notices a dead instance and moves its shards"));
 
   private final Map<String, String> values;
 

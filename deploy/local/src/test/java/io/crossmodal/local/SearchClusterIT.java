@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.event.EmbeddingRecord;
-import io.crossmodal.common.event.EncodedQuery;
 import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.serde.EmbeddingSerde;
-import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.kafka.EmbeddedKafkaBroker;
 import io.crossmodal.model.joint.DefaultModel;
@@ -20,20 +18,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -93,7 +85,7 @@ class SearchClusterIT {
       queries.add(unit(random, spec.dim()));
     }
 
-    try (Asker asker = new Asker(config, topics, spec.modelId())) {
+    try (ShardQueries asker = new ShardQueries(config, topics, spec.modelId(), PARTITIONS)) {
       List<List<String>> one = asker.askAll(queries, "one");
 
       Instance b = start("b");
@@ -131,7 +123,7 @@ class SearchClusterIT {
     int port = EmbeddedKafkaBroker.freePort();
     ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("crossmodal").toString(), "search-service", "--bootstrap-servers",
         broker.bootstrapServers(), "--set", "search.port=" + port + ",search.state.dir=" + dir.resolve("state-" + name)
-            + ",topic.partitions=" + PARTITIONS + ",kafka.session.timeout.ms=6000,kafka.heartbeat.interval.ms=1000")
+            + ",topic.partitions=" + PARTITIONS)
         .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
     pb.environment().put("CROSSMODAL_JAVA_OPTS", "-Xmx512m");
     Process p = pb.start();
@@ -191,72 +183,5 @@ class SearchClusterIT {
       v[d] /= (float) Math.sqrt(n);
     }
     return v;
-  }
-
-  /** Writes queries the way the encoder does and reads their results from {@code search.results}. */
-  private static final class Asker implements AutoCloseable {
-    private final KafkaProducer<String, String> producer;
-    private final KafkaConsumer<String, String> consumer;
-    private final Topics topics;
-    private final String modelId;
-    private final Map<String, Integer> seen = new HashMap<>();
-    private final Map<String, JsonNode> results = new HashMap<>();
-
-    Asker(Config config, Topics topics, String modelId) {
-      this.topics = topics;
-      this.modelId = modelId;
-      producer = new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new StringSerializer());
-      consumer = new KafkaConsumer<>(KafkaClients.consumer(config, "unused"), new StringDeserializer(), new StringDeserializer());
-      List<TopicPartition> parts = consumer.partitionsFor(topics.results.name()).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(parts);
-      consumer.seekToEnd(parts);
-      parts.forEach(consumer::position);
-    }
-
-    List<List<String>> askAll(List<float[]> queries, String round) throws Exception {
-      List<List<String>> out = new ArrayList<>();
-      for (int q = 0; q < queries.size(); q++) {
-        JsonNode r = ask(queries.get(q), round + "-" + q);
-        assertEquals(PARTITIONS, r.path("shardsAnswered").asInt(), "complete answer in round " + round);
-        List<String> ids = new ArrayList<>();
-        r.path("hits").forEach(h -> ids.add(h.path("id").asText() + "@" + h.path("score").asText()));
-        out.add(ids);
-      }
-      return out;
-    }
-
-    JsonNode ask(float[] vector, String queryId) throws Exception {
-      for (int p = 0; p < PARTITIONS; p++) {
-        EncodedQuery q = new EncodedQuery(queryId, modelId, vector, null, 10, "any", null, null, p, PARTITIONS,
-            System.currentTimeMillis(), 0);
-        producer.send(new ProducerRecord<>(topics.encodedQueries.name(), p, queryId, Json.write(q)));
-      }
-      producer.flush();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!results.containsKey(queryId)) {
-        assertTrue(System.nanoTime() < deadline, "no result for " + queryId + " within 60 s");
-        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-          if (seen.merge(r.key(), 1, Integer::sum) == 1) {
-            results.put(r.key(), Json.object(r.value()));
-          }
-        }
-      }
-      return results.get(queryId);
-    }
-
-    /** Result records beyond the first per query id seen so far (after a last short poll). */
-    int duplicates() {
-      for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofSeconds(2))) {
-        seen.merge(r.key(), 1, Integer::sum);
-      }
-      return seen.values().stream().mapToInt(n -> n - 1).sum();
-    }
-
-    @Override
-    public void close() {
-      producer.close();
-      consumer.close();
-    }
   }
 }

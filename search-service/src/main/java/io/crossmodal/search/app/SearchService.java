@@ -83,6 +83,9 @@ public final class SearchService implements AutoCloseable {
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.getInt("search.standby.replicas"));
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt("search.stream.threads"));
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong("search.commit.interval.ms"));
+    // A dead instance's shards stay unanswered until the group notices: 45 s by default, 10 s here.
+    p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), config.getInt("search.session.timeout.ms"));
+    p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), Math.max(500, config.getInt("search.session.timeout.ms") / 4));
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.getInt("topic.replication.factor"));
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
     p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), config.getInt("topic.max.message.bytes"));
@@ -137,7 +140,9 @@ public final class SearchService implements AutoCloseable {
       producer.close(Duration.ofSeconds(5));
     }
     if (streams != null) {
-      streams.close(Duration.ofSeconds(30));
+      // Leave the group: the shards move to the other instances now, not after the session timeout.
+      streams.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
+          org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30)));
     }
     LOG.info("search-service stopped");
   }
