@@ -58,6 +58,7 @@ public final class Config {
       new ConfigKey("search.k.max", "100", "largest k a query may ask for"),
       new ConfigKey("search.request.timeout.ms", "15000", "POST /v1/search waits this long for the result"),
       new ConfigKey("search.commit.interval.ms", "100", "Kafka Streams commit interval (latency of results)"),
+      new ConfigKey("search.quality.sample.every", "50", "check every n-th answer of a shard against a reference scan (0 = off)"),
       new ConfigKey("search.session.timeout.ms", "10000", "how soon the group notices a dead instance and moves its shards"));
 
   private final Map<String, String> values;

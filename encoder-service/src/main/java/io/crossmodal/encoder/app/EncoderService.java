@@ -52,6 +52,8 @@ public final class EncoderService implements AutoCloseable {
 
   public EncoderService start() {
     new JvmMemoryMetrics().bindTo(registry);
+    io.micrometer.core.instrument.Gauge.builder("crossmodal.model.info", () -> 1).description("model this service encodes with")
+        .tag("service", "encoder").tag("model", encoder.modelId()).tag("dim", String.valueOf(encoder.dim())).register(registry);
     EncoderMetrics metrics = new EncoderMetrics(registry);
     String group = config.get("encoder.group.id");
     Duration linger = Duration.ofMillis(config.getLong("encoder.batch.linger.ms"));

@@ -53,7 +53,9 @@ public final class SearchService implements AutoCloseable {
   public SearchService start() throws Exception {
     Topics topics = new Topics(config.topicNames());
     new JvmMemoryMetrics().bindTo(registry);
-    streams = new KafkaStreams(SearchTopology.build(topics, modelId, dim, config.getLong("search.merge.timeout.ms"),
+    io.micrometer.core.instrument.Gauge.builder("crossmodal.model.info", () -> 1).description("model whose space this service searches")
+        .tag("service", "search").tag("model", modelId).tag("dim", String.valueOf(dim)).register(registry);
+    streams = new KafkaStreams(SearchTopology.build(topics, modelId, dim, config.getLong("search.merge.timeout.ms"), config.getInt("search.quality.sample.every"),
         new SearchMetrics(registry)), streamsProperties());
     new KafkaStreamsMetrics(streams).bindTo(registry);
     streams.setUncaughtExceptionHandler(e -> {

@@ -19,6 +19,7 @@ public final class SearchMetrics {
   private final Timer shardSearch;
   private final Timer queryLatency;
   private final DistributionSummary freshness;
+  private final DistributionSummary quality;
 
   public SearchMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -29,6 +30,8 @@ public final class SearchMetrics {
         .register(registry);
     freshness = DistributionSummary.builder("crossmodal.freshness.seconds")
         .description("time from media record to searchable vector").baseUnit("seconds").publishPercentileHistogram().register(registry);
+    quality = DistributionSummary.builder("crossmodal.search.quality.recall")
+        .description("recall@k of a served shard answer against a fresh reference scan, for a sample of queries").register(registry);
   }
 
   public MeterRegistry registry() {
@@ -77,6 +80,10 @@ public final class SearchMetrics {
   public void queryAnswered(long millis, boolean complete) {
     queryLatency.record(Duration.ofMillis(Math.max(0, millis)));
     Counter.builder("crossmodal.queries.answered").tag("complete", String.valueOf(complete)).register(registry).increment();
+  }
+
+  public void qualityChecked(double recall) {
+    quality.record(recall);
   }
 
   public void freshness(long millis) {

@@ -46,13 +46,16 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
   private final String modelId;
   private final int dim;
   private final SearchMetrics metrics;
+  private final int qualityEvery;
+  private long answered;
   private final EmbeddingSerde serde = new EmbeddingSerde();
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, byte[]> store;
   private VectorIndex index;
   private int partition = -1;
 
-  public ShardProcessor(String embeddingsTopic, String modelId, int dim, SearchMetrics metrics) {
+  public ShardProcessor(String embeddingsTopic, String modelId, int dim, int qualityEvery, SearchMetrics metrics) {
+    this.qualityEvery = qualityEvery;
     this.embeddingsTopic = embeddingsTopic;
     this.modelId = modelId;
     this.dim = dim;
@@ -157,8 +160,13 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     } else if (q.vector() == null || q.vector().length != dim) {
       error = "query vector has dim " + (q.vector() == null ? 0 : q.vector().length) + ", index has dim " + dim;
     } else {
-      for (TopKCollector.Scored s : index.search(q.vector(), q.k(), new SearchFilter(Target.parse(q.target()), q.source(), q.tags()))) {
+      SearchFilter filter = new SearchFilter(Target.parse(q.target()), q.source(), q.tags());
+      List<TopKCollector.Scored> found = index.search(q.vector(), q.k(), filter);
+      for (TopKCollector.Scored s : found) {
         hits.add(hit(s));
+      }
+      if (qualityEvery > 0 && ++answered % qualityEvery == 0) {
+        checkQuality(q, filter, found);
       }
     }
     long nanos = System.nanoTime() - start;
@@ -167,6 +175,23 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
         q.receivedAtMillis(), q.encodeMillis(), nanos / 1e6);
     context.forward(new Record<Object, Object>(q.queryId(), Json.write(answer), record.timestamp()), ANSWERS);
     metrics.recordOut("shard-answers");
+  }
+
+  /**
+   * Online quality: recall@k of the served answer against the reference scan. ≈ 1.0 while the
+   * index is exact; the signal that matters once an approximate index or a new kernel ships. Ties at
+   * the k-th score count as hits (either id is a correct answer).
+   */
+  private void checkQuality(EncodedQuery q, SearchFilter filter, List<TopKCollector.Scored> served) {
+    List<TopKCollector.Scored> reference = index.searchReference(q.vector(), q.k(), filter);
+    if (reference.isEmpty()) {
+      return;
+    }
+    float kth = reference.get(reference.size() - 1).score();
+    java.util.Set<String> want = new java.util.HashSet<>();
+    reference.forEach(s -> want.add(s.id()));
+    long hit = served.stream().filter(s -> want.contains(s.id()) || Math.abs(s.score() - kth) <= 1e-5f).count();
+    metrics.qualityChecked(Math.min(1.0, (double) hit / reference.size()));
   }
 
   /**

@@ -109,6 +109,27 @@ public final class VectorIndex {
     return true;
   }
 
+  /**
+   * The reference answer for quality checks: a plain scalar loop over every live slot with the
+   * filter's reference semantics ({@link SearchFilter#accepts}), sharing nothing with the fast path
+   * (no SIMD kernel, no tag bitsets, no sparse path) but the stored data.
+   */
+  public List<TopKCollector.Scored> searchReference(float[] query, int k, SearchFilter filter) {
+    TopKCollector top = new TopKCollector(k);
+    for (int slot = 0; slot < highWater; slot++) {
+      if (ids[slot] == null || !filter.accepts(modality(slot), sources[slot], Arrays.asList(tagsOf[slot]))) {
+        continue;
+      }
+      float s = 0;
+      int base = slot * dim;
+      for (int d = 0; d < dim; d++) {
+        s += query[d] * slab[base + d];
+      }
+      top.offer(ids[slot], s, slot);
+    }
+    return top.result();
+  }
+
   private void untag(int slot) {
     if (tagsOf[slot] == null) {
       return;

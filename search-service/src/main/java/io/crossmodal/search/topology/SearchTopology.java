@@ -28,11 +28,12 @@ import org.apache.kafka.streams.state.Stores;
 public final class SearchTopology {
   private SearchTopology() {}
 
-  public static Topology build(Topics topics, String modelId, int dim, long mergeTimeoutMillis, SearchMetrics metrics) {
+  /** @param qualityEvery check every n-th answer of a shard against a reference scan (0 = never) */
+  public static Topology build(Topics topics, String modelId, int dim, long mergeTimeoutMillis, int qualityEvery, SearchMetrics metrics) {
     Topology t = new Topology();
     t.addSource("embeddings", new StringDeserializer(), new ByteArrayDeserializer(), topics.embeddings.name());
     t.addSource("encoded-queries", new StringDeserializer(), new ByteArrayDeserializer(), topics.encodedQueries.name());
-    t.addProcessor("shard", () -> new ShardProcessor(topics.embeddings.name(), modelId, dim, metrics), "embeddings", "encoded-queries");
+    t.addProcessor("shard", () -> new ShardProcessor(topics.embeddings.name(), modelId, dim, qualityEvery, metrics), "embeddings", "encoded-queries");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShardProcessor.STORE), Serdes.String(), Serdes.ByteArray()),
         "shard");
     t.addSink(ShardProcessor.ANSWERS, topics.shardAnswers.name(), new StringSerializer(), new StringSerializer(), "shard");

@@ -37,6 +37,7 @@ class SearchTopologyTest {
   private final Topics topics = Topics.defaults();
   private final EmbeddingSerde serde = new EmbeddingSerde();
   @TempDir Path stateDir;
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private TopologyTestDriver driver;
   private TestInputTopic<String, byte[]> embeddings;
   private TestInputTopic<String, byte[]> queries;
@@ -49,7 +50,7 @@ class SearchTopologyTest {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(SearchTopology.build(topics, MODEL, 2, 1000, new SearchMetrics(new SimpleMeterRegistry())), p);
+    driver = new TopologyTestDriver(SearchTopology.build(topics, MODEL, 2, 1000, 1, new SearchMetrics(registry)), p);
     embeddings = driver.createInputTopic(topics.embeddings.name(), new StringSerializer(), new ByteArraySerializer());
     queries = driver.createInputTopic(topics.encodedQueries.name(), new StringSerializer(), new ByteArraySerializer());
     results = driver.createOutputTopic(topics.results.name(), new StringDeserializer(), new StringDeserializer());
@@ -88,6 +89,9 @@ class SearchTopologyTest {
     assertEquals("north-east", any.path("hits").get(1).path("metadata").path("caption").asText());
     assertEquals(1, any.path("shardsAnswered").asInt());
     assertEquals(List.of("east", "north"), ids(images));
+    var quality = registry.find("crossmodal.search.quality.recall").summary();
+    assertEquals(2, quality.count(), "every answer checked (sampling every 1st)");
+    assertEquals(1.0, quality.mean(), "the exact index agrees with the reference scan");
   }
 
   @Test

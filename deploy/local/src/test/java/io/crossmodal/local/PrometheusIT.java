@@ -1,0 +1,126 @@
+package io.crossmodal.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.crossmodal.common.config.Config;
+import io.crossmodal.common.serde.Json;
+import io.crossmodal.kafka.EmbeddedKafkaBroker;
+import io.crossmodal.model.data.Item;
+import io.crossmodal.model.data.Manifest;
+import io.crossmodal.model.joint.DefaultModel;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real Prometheus (Debian's package) scrapes a local run with the project's own scrape config and
+ * alert rules (deploy/prometheus, targets rewritten to this run's ports); after a few ingests and
+ * queries its HTTP API returns the {@code crossmodal_*} series with the values the run produced.
+ */
+class PrometheusIT {
+  private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
+  private static final Path CONFIG = Path.of("../prometheus/prometheus.yml");
+  private static final int ITEMS = 10;
+  private static final int QUERIES = 5;
+  private final HttpClient http = HttpClient.newHttpClient();
+  @TempDir Path dir;
+
+  @Test
+  void shouldFindSaneCrossmodalSeriesInPrometheusWhenItScrapesALocalRun() throws Exception {
+    assertTrue(Files.isExecutable(PROMETHEUS), PROMETHEUS + " is missing: install Debian's prometheus package (.ci/run does)");
+    Config config = Config.defaults().with(Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0", "topic.partitions", "3",
+        "search.quality.sample.every", "1"));
+    List<Item> items = Manifest.read(Path.of("sample/manifest.jsonl")).subList(0, ITEMS);
+    try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, DefaultModel.load(null))) {
+      int promPort = EmbeddedKafkaBroker.freePort();
+      Path promConfig = dir.resolve("prometheus.yml");
+      Files.writeString(promConfig, Files.readString(CONFIG).replace("scrape_interval: 5s", "scrape_interval: 1s")
+          .replace("localhost:8081", "localhost:" + stack.ingestPort()).replace("localhost:8082", "localhost:" + stack.encoderPort())
+          .replace("localhost:8083", "localhost:" + stack.searchPort()));
+      Files.copy(CONFIG.resolveSibling("alerts.yml"), dir.resolve("alerts.yml"));
+      Process prometheus = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + promConfig, "--storage.tsdb.path=" + dir.resolve("tsdb"),
+          "--web.listen-address=127.0.0.1:" + promPort).redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile())
+          .start();
+      try {
+        MediaLoader.load(stack.config(), items, false);
+        while (ScrapedMetrics.sum(stack.searchPort(), "crossmodal_index_vectors{") < 2 * ITEMS) {
+          Thread.sleep(300);
+        }
+        for (int q = 0; q < QUERIES; q++) {
+          HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + stack.searchPort() + "/v1/search"))
+              .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + items.get(q).captions().get(0).replace("\"", "") + "\"}")).build(),
+              HttpResponse.BodyHandlers.ofString());
+          assertEquals(200, r.statusCode(), r.body());
+        }
+        http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + stack.ingestPort() + "/v1/texts"))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"   \"}")).build(), HttpResponse.BodyHandlers.ofString());
+
+        String api = "http://127.0.0.1:" + promPort;
+        awaitValue(api, "sum(crossmodal_index_vectors)", 2.0 * ITEMS);
+        awaitValue(api, "count(up{job=~\"crossmodal-.*\"} == 1)", 3);
+        awaitValue(api, "sum(crossmodal_queries_answered_total{complete=\"true\"})", QUERIES);
+        awaitValue(api, "sum(crossmodal_records_in_total{service=\"encoder\",topic=\"media.images\"})", ITEMS);
+        awaitValue(api, "count(crossmodal_model_info{model=\"" + DefaultModel.load(null).spec().modelId() + "\"})", 2);
+        double p95 = value(api, "histogram_quantile(0.95, sum by (le) (crossmodal_query_latency_seconds_bucket))");
+        assertTrue(p95 > 0 && p95 < 15, "query latency p95 " + p95 + " s");
+        double freshness = value(api, "histogram_quantile(0.5, sum by (le) (crossmodal_freshness_seconds_bucket))");
+        assertTrue(freshness > 0 && freshness < 120, "freshness p50 " + freshness + " s");
+        awaitValue(api, "sum(crossmodal_http_rejected_total{service=\"ingest\"})", 1);
+        awaitValue(api, "sum(crossmodal_search_quality_recall_count)", 3.0 * QUERIES); // every shard answer checked
+        awaitValue(api, "sum(crossmodal_search_quality_recall_sum) / sum(crossmodal_search_quality_recall_count)", 1.0);
+        JsonNode rules = get(api + "/api/v1/rules").path("data").path("groups").get(0).path("rules");
+        assertEquals(5, rules.size(), "the project's alert rules are loaded: " + rules);
+      } finally {
+        prometheus.destroy();
+        prometheus.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** Waits up to 30 s (scrapes every second) for {@code query} to equal {@code expected}. */
+  private void awaitValue(String api, String query, double expected) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    double got = Double.NaN;
+    while (System.nanoTime() < deadline) {
+      got = value(api, query);
+      if (got == expected) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    assertEquals(expected, got, query);
+  }
+
+  /** The single value of an instant query, NaN when it returns nothing. */
+  private double value(String api, String query) throws Exception {
+    JsonNode result = get(api + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)).path("data").path("result");
+    return result.isEmpty() ? Double.NaN : Double.parseDouble(result.get(0).path("value").get(1).asText());
+  }
+
+  private JsonNode get(String url) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        return Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body());
+      } catch (java.io.IOException notUpYet) {
+        if (System.nanoTime() > deadline) {
+          throw notUpYet;
+        }
+        Thread.sleep(300);
+      }
+    }
+  }
+}
