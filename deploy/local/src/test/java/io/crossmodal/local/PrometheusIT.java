@@ -52,9 +52,12 @@ class PrometheusIT {
           .replace("localhost:8083", "localhost:" + stack.searchPort()));
       Files.copy(CONFIG.resolveSibling("alerts.yml"), dir.resolve("alerts.yml"));
       Process prometheus = new ProcessBuilder(PROMETHEUS.toString(), "--config.file=" + promConfig, "--storage.tsdb.path=" + dir.resolve("tsdb"),
-          "--web.listen-address=127.0.0.1:" + promPort).redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile())
+          "--web.listen-address=127.0.0.1:" + promPort, "--web.cors.origin=.*").redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile())
           .start();
       try {
+        String api = "http://127.0.0.1:" + promPort;
+        // Rates need samples from before the activity: let Prometheus scrape every target a few times.
+        awaitValue(api, "min(count_over_time(up{job=~\"crossmodal-.*\"}[1m])) >= bool 3", 1);
         MediaLoader.load(stack.config(), items, false);
         while (ScrapedMetrics.sum(stack.searchPort(), "crossmodal_index_vectors{") < 2 * ITEMS) {
           Thread.sleep(300);
@@ -68,7 +71,6 @@ class PrometheusIT {
         http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + stack.ingestPort() + "/v1/texts"))
             .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"   \"}")).build(), HttpResponse.BodyHandlers.ofString());
 
-        String api = "http://127.0.0.1:" + promPort;
         awaitValue(api, "sum(crossmodal_index_vectors)", 2.0 * ITEMS);
         awaitValue(api, "count(up{job=~\"crossmodal-.*\"} == 1)", 3);
         awaitValue(api, "sum(crossmodal_queries_answered_total{complete=\"true\"})", QUERIES);
@@ -83,10 +85,38 @@ class PrometheusIT {
         awaitValue(api, "sum(crossmodal_search_quality_recall_sum) / sum(crossmodal_search_quality_recall_count)", 1.0);
         JsonNode rules = get(api + "/api/v1/rules").path("data").path("groups").get(0).path("rules");
         assertEquals(5, rules.size(), "the project's alert rules are loaded: " + rules);
+        awaitValue(api, "count(rate(crossmodal_query_latency_seconds_count[1m]) > 0)", 1); // scraped after the queries too
+        renderDashboard(api);
       } finally {
         prometheus.destroy();
         prometheus.waitFor(10, TimeUnit.SECONDS);
       }
+    }
+  }
+
+  /**
+   * Renders every panel of the Grafana dashboard from this Prometheus with deploy/grafana/preview.html
+   * in headless Chromium: each panel's queries must return data. Screenshot in target/.
+   */
+  private void renderDashboard(String api) throws Exception {
+    Path page = dir.resolve("preview");
+    Files.createDirectories(page.resolve("profile"));
+    Files.copy(Path.of("../grafana/preview.html"), page.resolve("preview.html"));
+    Files.writeString(page.resolve("dashboard.js"), "window.DASHBOARD = " + Files.readString(Path.of("../grafana/dashboards/crossmodal.json")) + ";");
+    try (HeadlessChromium browser = new HeadlessChromium(page.resolve("profile"))) {
+      browser.call("Emulation.setDeviceMetricsOverride", Map.of("width", 1400, "height", 1140, "deviceScaleFactor", 1, "mobile", false));
+      browser.navigate(page.resolve("preview.html").toUri() + "?prometheus=" + api + "&minutes=2");
+      browser.waitFor("window.panelResults", Duration.ofSeconds(60));
+      browser.screenshot(Path.of("target/dashboard-preview.png"));
+      JsonNode panels = browser.eval("window.panelResults");
+      List<String> empty = new java.util.ArrayList<>();
+      panels.forEach(p -> {
+        if (p.path("series").asInt() == 0) {
+          empty.add(p.path("title").asText());
+        }
+      });
+      assertEquals(15, panels.size());
+      assertEquals(List.of(), empty, "dashboard panels without data");
     }
   }
 
