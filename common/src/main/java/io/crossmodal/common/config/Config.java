@@ -40,6 +40,7 @@ public final class Config {
       new ConfigKey("topic.replication.factor", "1", "replication factor of topics the system creates"),
       new ConfigKey("topic.max.message.bytes", "16777216", "max record size on media topics and clients (≥ 10 MiB images)"),
       new ConfigKey("ingest.port", "8081", "ingest-service HTTP port (0 = any free port)"),
+      new ConfigKey("ingest.auth.token", "", "bearer token required by the ingest API (empty = no authentication)"),
       new ConfigKey("encoder.port", "8082", "encoder-service HTTP port for /health and /metrics"),
       new ConfigKey("encoder.group.id", "crossmodal-encoder", "consumer group of encoder instances"),
       new ConfigKey("encoder.batch.size", "32", "max items per inference batch"),

@@ -35,7 +35,8 @@ public final class IngestService implements AutoCloseable {
     // Fail fast when the broker or the topics are missing; afterwards health follows the producer.
     producer.partitionsFor(config.topicNames().mediaImages());
     http = new HttpService("ingest-service", config.getInt("ingest.port"), this::healthy, registry);
-    new IngestApi(producer, new Topics(config.topicNames()), config.getInt("encoder.image.max.bytes"), registry).register(http);
+    new IngestApi(producer, new Topics(config.topicNames()), config.getInt("encoder.image.max.bytes"), config.getInt("topic.max.message.bytes"),
+        config.get("ingest.auth.token"), registry).register(http);
     http.start();
     LOG.info("ingest-service started: http port {}", http.port());
     return this;

@@ -10,8 +10,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -27,32 +33,119 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *       {@code multipart/form-data} with an {@code image} file part and optional {@code caption},
  *       {@code metadata}, {@code source}, {@code id} fields.
  *   <li>{@code POST /v1/texts}: JSON {@code {"text": …, "id"?, "source"?, "metadata"?}}.
+ *   <li>{@code POST /v1/batch}: JSON {@code {"items": [...]}}, each item a text ({@code "text"}) or
+ *       an image ({@code "image"} base64 with {@code "contentType"}), with optional {@code id},
+ *       {@code source}, {@code metadata}, {@code caption}; answers {@code 200} with one result per
+ *       item ({@code status} 202 with its id, or 4xx with its error): good items are never held
+ *       back by bad ones.
  *   <li>{@code DELETE /v1/media/{id}}: a tombstone on both media topics.
  * </ul>
+ *
+ * <p>With a configured token, every call needs {@code Authorization: Bearer <token>} ({@code 401}
+ * without credentials, {@code 403} with wrong ones). A POST may carry {@code Idempotency-Key}: a
+ * retry with the same key and the same request gets the first answer back (header {@code
+ * Idempotent-Replayed: true}) and creates nothing; the same key with a different request is a
+ * {@code 422}; see {@link IdempotencyKeys}.
  */
 public final class IngestApi {
+  public static final int MAX_BATCH_ITEMS = 500;
+  private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
   private final Producer<String, byte[]> producer;
   private final Topics topics;
   private final int maxBytes;
+  private final int maxRequestBytes;
+  private final byte[] token;
   private final MeterRegistry registry;
+  private final IdempotencyKeys idempotency = new IdempotencyKeys(100_000, TimeUnit.HOURS.toMillis(24));
 
-  public IngestApi(Producer<String, byte[]> producer, Topics topics, int maxBytes, MeterRegistry registry) {
+  /**
+   * @param maxBytes largest image or text accepted
+   * @param maxRequestBytes largest request body (a batch)
+   * @param token bearer token required on every call, or empty for none
+   */
+  public IngestApi(Producer<String, byte[]> producer, Topics topics, int maxBytes, int maxRequestBytes, String token,
+      MeterRegistry registry) {
     this.producer = producer;
     this.topics = topics;
     this.maxBytes = maxBytes;
+    this.maxRequestBytes = Math.max(maxBytes, maxRequestBytes);
+    this.token = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
     this.registry = registry;
   }
 
   public void register(HttpService http) {
-    http.route("/v1/images", this::image);
-    http.route("/v1/texts", this::text);
-    http.route("/v1/media/", this::delete);
+    http.route("/v1/images", guarded(this::image));
+    http.route("/v1/texts", guarded(this::text));
+    http.route("/v1/batch", guarded(this::batch));
+    http.route("/v1/media/", guarded(this::delete));
   }
 
-  private void image(HttpExchange ex) throws Exception {
+  /** Authentication, then idempotency, around a handler that returns its 2xx answer. */
+  private HttpService.Handler guarded(Endpoint endpoint) {
+    return ex -> {
+      authorize(ex);
+      String key = ex.getRequestHeaders().getFirst(IDEMPOTENCY_KEY);
+      if (key == null || !ex.getRequestMethod().equals("POST")) {
+        Response r = endpoint.handle(ex, null, HttpService.body(ex, maxRequestBytes));
+        HttpService.sendJson(ex, r.status(), r.body());
+        return;
+      }
+      if (key.isBlank() || key.length() > 255) {
+        throw reject(400, IDEMPOTENCY_KEY + " must be 1 to 255 characters", "invalid-idempotency-key");
+      }
+      byte[] body = HttpService.body(ex, maxRequestBytes);
+      String fingerprint = fingerprint(ex, body);
+      IdempotencyKeys.Answer first = idempotency.get(key, System.currentTimeMillis());
+      if (first != null) {
+        if (!first.fingerprint().equals(fingerprint)) {
+          throw reject(422, IDEMPOTENCY_KEY + " '" + key + "' was already used for a different request", "idempotency-key-reused");
+        }
+        ex.getResponseHeaders().add("Idempotent-Replayed", "true");
+        HttpService.sendJson(ex, first.status(), first.body());
+        return;
+      }
+      Response r = endpoint.handle(ex, key, body);
+      idempotency.put(key, new IdempotencyKeys.Answer(fingerprint, r.status(), r.body(), System.currentTimeMillis()));
+      HttpService.sendJson(ex, r.status(), r.body());
+    };
+  }
+
+  @FunctionalInterface
+  private interface Endpoint {
+    /** @param key the request's idempotency key, or null */
+    Response handle(HttpExchange ex, String key, byte[] body) throws Exception;
+  }
+
+  private record Response(int status, String body) {}
+
+  private void authorize(HttpExchange ex) throws HttpError {
+    if (token == null) {
+      return;
+    }
+    String header = ex.getRequestHeaders().getFirst("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"crossmodal-ingest\"");
+      throw reject(401, "missing bearer token (Authorization: Bearer <token>)", "unauthenticated");
+    }
+    byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+    if (!MessageDigest.isEqual(given, token)) { // constant time: no timing hints about the token
+      throw reject(403, "invalid bearer token", "forbidden");
+    }
+  }
+
+  /** What makes two requests "the same" for an idempotency key: method, path, query, content headers, body. */
+  private static String fingerprint(HttpExchange ex, byte[] body) {
+    StringBuilder sb = new StringBuilder(ex.getRequestMethod()).append(' ').append(ex.getRequestURI()).append('\n');
+    for (String h : List.of("Content-Type", "X-Caption", "X-Source", "X-Metadata")) {
+      sb.append(h).append(':').append(ex.getRequestHeaders().getFirst(h)).append('\n');
+    }
+    return IdempotencyKeys.sha256(sb.toString()) + IdempotencyKeys.sha256(body);
+  }
+
+  private Response image(HttpExchange ex, String key, byte[] body) throws Exception {
     HttpService.requireMethod(ex, "POST");
     String type = ex.getRequestHeaders().getFirst("Content-Type");
-    byte[] body = HttpService.body(ex, maxBytes);
     String caption = ex.getRequestHeaders().getFirst("X-Caption");
     String metadataJson = ex.getRequestHeaders().getFirst("X-Metadata");
     String source = ex.getRequestHeaders().getFirst("X-Source");
@@ -75,6 +168,14 @@ public final class IngestApi {
       source = form.part("source") == null ? source : form.part("source").text();
       id = form.part("id") == null ? id : form.part("id").text();
     }
+    ProducerRecord<String, byte[]> record = imageRecord(type, body, caption, metadata(metadataJson, "X-Metadata"), source, idFrom(id, key));
+    producer.send(record).get(30, TimeUnit.SECONDS);
+    sent(record.topic());
+    return accepted(record.key(), "image");
+  }
+
+  private ProducerRecord<String, byte[]> imageRecord(String type, byte[] body, String caption, ObjectNode metadata, String source,
+      String id) throws HttpError {
     if (type == null || !type.toLowerCase().startsWith("image/")) {
       throw reject(415, "Content-Type must be image/* (or multipart/form-data with an image part), got " + type,
           "unsupported-media-type");
@@ -82,38 +183,122 @@ public final class IngestApi {
     if (body.length == 0) {
       throw reject(400, "empty image body", "empty-image");
     }
-    var metadata = metadata(metadataJson);
+    if (body.length > maxBytes) {
+      throw reject(413, "image of " + body.length + " bytes exceeds the limit of " + maxBytes, "too-large");
+    }
     if (caption != null && !caption.isBlank()) {
       metadata.put("caption", caption);
     }
     metadata.put("contentType", type);
-    String mediaId = idFrom(id);
-    send(topics.mediaImages.name(), mediaId, body, type, source, metadata.toString());
-    accepted(ex, mediaId, "image");
+    return record(topics.mediaImages.name(), id, body, type, source, metadata.toString());
   }
 
-  private void text(HttpExchange ex) throws Exception {
+  private Response text(HttpExchange ex, String key, byte[] body) throws Exception {
     HttpService.requireMethod(ex, "POST");
     JsonNode req;
     try {
-      req = Json.MAPPER.readTree(HttpService.body(ex, maxBytes));
+      req = Json.MAPPER.readTree(body);
     } catch (java.io.IOException e) {
       throw reject(400, "malformed JSON body", "malformed-json");
     }
+    ProducerRecord<String, byte[]> record = textRecord(req, key);
+    producer.send(record).get(30, TimeUnit.SECONDS);
+    sent(record.topic());
+    return accepted(record.key(), "text");
+  }
+
+  private ProducerRecord<String, byte[]> textRecord(JsonNode req, String key) throws HttpError {
     if (req == null || !req.path("text").isTextual() || req.get("text").asText().isBlank()) {
       throw reject(400, "'text' must be a non-blank string", "empty-text");
+    }
+    byte[] text = req.get("text").asText().getBytes(StandardCharsets.UTF_8);
+    if (text.length > maxBytes) {
+      throw reject(413, "text of " + text.length + " bytes exceeds the limit of " + maxBytes, "too-large");
     }
     JsonNode meta = req.path("metadata");
     if (!meta.isMissingNode() && !meta.isObject()) {
       throw reject(400, "'metadata' must be a JSON object", "invalid-metadata");
     }
-    String id = idFrom(req.path("id").isTextual() ? req.get("id").asText() : null);
-    send(topics.mediaTexts.name(), id, req.get("text").asText().getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8",
-        req.path("source").isTextual() ? req.get("source").asText() : null, meta.isObject() ? meta.toString() : "{}");
-    accepted(ex, id, "text");
+    return record(topics.mediaTexts.name(), idFrom(req.path("id").isTextual() ? req.get("id").asText() : null, key), text,
+        "text/plain; charset=utf-8", req.path("source").isTextual() ? req.get("source").asText() : null,
+        meta.isObject() ? meta.toString() : "{}");
   }
 
-  private void delete(HttpExchange ex) throws Exception {
+  /**
+   * Validates every item first, sends the good ones together, then waits for all acknowledgements;
+   * each item's result says what became of it. With an idempotency key, item i without an id gets
+   * the id derived from "key#i".
+   */
+  private Response batch(HttpExchange ex, String key, byte[] body) throws Exception {
+    HttpService.requireMethod(ex, "POST");
+    JsonNode req;
+    try {
+      req = Json.MAPPER.readTree(body);
+    } catch (java.io.IOException e) {
+      throw reject(400, "malformed JSON body", "malformed-json");
+    }
+    JsonNode items = req == null ? null : req.get("items");
+    if (items == null || !items.isArray() || items.isEmpty()) {
+      throw reject(400, "'items' must be a non-empty array", "invalid-batch");
+    }
+    if (items.size() > MAX_BATCH_ITEMS) {
+      throw reject(413, "a batch holds at most " + MAX_BATCH_ITEMS + " items, got " + items.size(), "batch-too-large");
+    }
+    ArrayNode results = Json.MAPPER.createArrayNode();
+    List<Future<?>> acks = new ArrayList<>();
+    List<ObjectNode> pending = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      ObjectNode result = results.addObject().put("index", i);
+      try {
+        ProducerRecord<String, byte[]> record = batchRecord(items.get(i), key == null ? null : key + "#" + i);
+        acks.add(producer.send(record));
+        pending.add(result.put("id", record.key()));
+      } catch (HttpError e) {
+        result.put("status", e.status()).put("error", e.getMessage());
+      }
+    }
+    int accepted = 0;
+    for (int i = 0; i < acks.size(); i++) {
+      try {
+        acks.get(i).get(30, TimeUnit.SECONDS);
+        pending.get(i).put("status", 202);
+        accepted++;
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        pending.get(i).put("status", 503).put("error", "not acknowledged by Kafka: " + e);
+      }
+    }
+    Counter.builder("crossmodal.records.out").tag("service", "ingest").tag("topic", "batch").register(registry).increment(accepted);
+    ObjectNode out = Json.MAPPER.createObjectNode().put("accepted", accepted).put("rejected", items.size() - accepted);
+    out.set("results", results);
+    return new Response(200, out.toString());
+  }
+
+  private ProducerRecord<String, byte[]> batchRecord(JsonNode item, String key) throws HttpError {
+    if (item == null || !item.isObject()) {
+      throw reject(400, "an item must be a JSON object", "invalid-item");
+    }
+    if (item.has("text") == item.has("image")) {
+      throw reject(400, "an item needs exactly one of 'text' or 'image'", "invalid-item");
+    }
+    if (item.has("text")) {
+      return textRecord(item, key);
+    }
+    byte[] image;
+    try {
+      image = Base64.getDecoder().decode(item.path("image").asText(""));
+    } catch (IllegalArgumentException e) {
+      throw reject(400, "'image' is not valid base64: " + e.getMessage(), "invalid-base64");
+    }
+    JsonNode meta = item.path("metadata");
+    if (!meta.isMissingNode() && !meta.isObject()) {
+      throw reject(400, "'metadata' must be a JSON object", "invalid-metadata");
+    }
+    return imageRecord(item.path("contentType").asText(null), image, item.path("caption").asText(null),
+        meta.isObject() ? ((ObjectNode) meta).deepCopy() : Json.MAPPER.createObjectNode(), item.path("source").asText(null),
+        idFrom(item.path("id").isTextual() ? item.get("id").asText() : null, key));
+  }
+
+  private Response delete(HttpExchange ex, String key, byte[] body) throws Exception {
     HttpService.requireMethod(ex, "DELETE");
     String id = URLDecoder.decode(ex.getRequestURI().getRawPath().substring("/v1/media/".length()), StandardCharsets.UTF_8);
     if (id.isBlank()) {
@@ -121,35 +306,39 @@ public final class IngestApi {
     }
     producer.send(new ProducerRecord<>(topics.mediaImages.name(), id, null)).get(30, TimeUnit.SECONDS);
     producer.send(new ProducerRecord<>(topics.mediaTexts.name(), id, null)).get(30, TimeUnit.SECONDS);
-    accepted(ex, id, "delete");
+    return accepted(id, "delete");
   }
 
-  private com.fasterxml.jackson.databind.node.ObjectNode metadata(String header) throws HttpError {
-    if (header == null || header.isBlank()) {
+  private ObjectNode metadata(String json, String field) throws HttpError {
+    if (json == null || json.isBlank()) {
       return Json.MAPPER.createObjectNode();
     }
     try {
-      JsonNode n = Json.MAPPER.readTree(header);
+      JsonNode n = Json.MAPPER.readTree(json);
       if (n != null && n.isObject()) {
-        return (com.fasterxml.jackson.databind.node.ObjectNode) n;
+        return (ObjectNode) n;
       }
     } catch (java.io.IOException e) {
       // reported below
     }
-    throw reject(400, "X-Metadata must be a JSON object", "invalid-metadata");
+    throw reject(400, field + " must be a JSON object", "invalid-metadata");
   }
 
-  private void send(String topic, String id, byte[] value, String contentType, String source, String metadata) throws Exception {
+  private static ProducerRecord<String, byte[]> record(String topic, String id, byte[] value, String contentType, String source,
+      String metadata) {
     RecordHeaders h = new RecordHeaders();
     h.add("content-type", contentType.getBytes(StandardCharsets.UTF_8));
     h.add("source", (source == null ? "ingest-service" : source).getBytes(StandardCharsets.UTF_8));
     h.add("metadata", metadata.getBytes(StandardCharsets.UTF_8));
-    producer.send(new ProducerRecord<>(topic, null, id, value, h)).get(30, TimeUnit.SECONDS);
+    return new ProducerRecord<>(topic, null, id, value, h);
+  }
+
+  private void sent(String topic) {
     Counter.builder("crossmodal.records.out").tag("service", "ingest").tag("topic", topic).register(registry).increment();
   }
 
-  private void accepted(HttpExchange ex, String id, String kind) throws java.io.IOException {
-    HttpService.sendJson(ex, 202, Json.MAPPER.createObjectNode().put("id", id).put("status", "accepted").put("kind", kind).toString());
+  private static Response accepted(String id, String kind) {
+    return new Response(202, Json.MAPPER.createObjectNode().put("id", id).put("status", "accepted").put("kind", kind).toString());
   }
 
   private HttpError reject(int status, String message, String reason) {
@@ -157,8 +346,12 @@ public final class IngestApi {
     return new HttpError(status, message);
   }
 
-  private static String idFrom(String given) {
-    return given == null || given.isBlank() ? UUID.randomUUID().toString() : given;
+  /** The given id; else one derived from the idempotency key (the same for every retry); else a random one. */
+  private static String idFrom(String given, String idempotencyKey) {
+    if (given != null && !given.isBlank()) {
+      return given;
+    }
+    return idempotencyKey != null ? IdempotencyKeys.mediaId(idempotencyKey) : UUID.randomUUID().toString();
   }
 
   private static String queryParam(HttpExchange ex, String name) {
