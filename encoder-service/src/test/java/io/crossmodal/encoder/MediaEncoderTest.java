@@ -68,6 +68,21 @@ class MediaEncoderTest {
   }
 
   @Test
+  void shouldKeepEachKeysOrderWhenAPutAndItsDeleteArriveInOnePoll() throws Exception {
+    String texts = TOPICS.mediaTexts.name();
+    List<ConsumerRecord<byte[], byte[]>> in = List.of(
+        record(texts, "x", "a red star".getBytes(StandardCharsets.UTF_8), null),
+        record(TOPICS.mediaImages.name(), "y", png(8, 8), null),
+        record(texts, "x", null, null), // delete x: must come after x's vector
+        record(texts, "z", "a blue moon".getBytes(StandardCharsets.UTF_8), null));
+
+    List<String> order = encoder.encode(in, 2).records().stream()
+        .map(r -> new String(r.key(), StandardCharsets.UTF_8) + (r.value() == null ? ":delete" : ":put")).toList();
+
+    assertEquals(List.of("x:put", "y:put", "x:delete", "z:put"), order);
+  }
+
+  @Test
   void shouldDeadLetterEveryBadInputWithItsReasonAndEncodeTheGoodOnes() throws Exception {
     String images = TOPICS.mediaImages.name();
     String texts = TOPICS.mediaTexts.name();

@@ -10,6 +10,7 @@ import io.crossmodal.common.serde.EmbeddingSerde;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.local.LocalStack;
+import io.crossmodal.local.ScrapedMetrics;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.joint.ModelFile;
 import java.net.URI;
@@ -104,19 +105,13 @@ final class EndToEndBench {
 
   /** Waits until the search service's index gauges add up to {@code vectors}. */
   private static void awaitIndexed(int searchPort, int vectors) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      String metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + searchPort + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-      long indexed = metrics.lines().filter(l -> l.startsWith("crossmodal_index_vectors{"))
-          .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-      if (indexed >= vectors) {
-        return;
+    while (ScrapedMetrics.sum(searchPort, "crossmodal_index_vectors{") < vectors) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("index did not reach " + vectors + " vectors within 10 minutes");
       }
       Thread.sleep(500);
     }
-    throw new IllegalStateException("index did not reach " + vectors + " vectors within 10 minutes");
   }
 
   private static JsonNode ask(HttpClient http, URI uri, String text) throws Exception {

@@ -20,6 +20,7 @@ public final class Main {
     COMMANDS.put("features", new FeaturesCommand());
     COMMANDS.put("train", new TrainCommand());
     COMMANDS.put("evaluate", new EvaluateCommand());
+    COMMANDS.put("soak", new SoakCommand());
   }
 
   private Main() {}

@@ -77,7 +77,7 @@ public final class MediaEncoder {
 
   /** @param queryPartitions partitions of the encoded-queries topic (= search shards) */
   public EncodedBatch encode(List<ConsumerRecord<byte[], byte[]>> records, int queryPartitions) {
-    EncodedBatch out = new EncodedBatch();
+    EncodedBatch out = new EncodedBatch(records);
     List<Pending<BufferedImage>> images = new ArrayList<>();
     List<Pending<String>> texts = new ArrayList<>();
     List<Pending<SearchQuery>> textQueries = new ArrayList<>();
@@ -89,7 +89,7 @@ public final class MediaEncoder {
       } else if (r.key() == null) {
         deadLetter(r, "missing-key", "IllegalArgumentException", "media record without a media id key", out);
       } else if (r.value() == null) {
-        out.add(new ProducerRecord<>(topics.embeddings.name(), r.key(), null));
+        out.add(r, new ProducerRecord<>(topics.embeddings.name(), r.key(), null));
         metrics.recordOut(topics.embeddings.name());
       } else if (r.topic().equals(topics.mediaImages.name())) {
         acceptImage(r, images, out);
@@ -201,7 +201,7 @@ public final class MediaEncoder {
       int owner = Utils.toPositive(Utils.murmur2(q.mediaId().getBytes(StandardCharsets.UTF_8))) % partitions;
       EncodedQuery eq = new EncodedQuery(key(r), encoder.modelId(), null, q.mediaId(), q.k(), q.target().wireName(), q.source(),
           q.tags(), owner, partitions, r.timestamp(), 0);
-      out.add(new ProducerRecord<>(topics.encodedQueries.name(), owner, r.key(), Json.write(eq).getBytes(StandardCharsets.UTF_8)));
+      out.add(r, new ProducerRecord<>(topics.encodedQueries.name(), owner, r.key(), Json.write(eq).getBytes(StandardCharsets.UTF_8)));
       metrics.recordOut(topics.encodedQueries.name());
     }
   }
@@ -210,7 +210,7 @@ public final class MediaEncoder {
     deadLetter(r, reason, InvalidQueryException.class.getName(), message, out);
     // The error travels as a one-shard answer, so the merge step emits it as the query's only result.
     ShardAnswer error = new ShardAnswer(key(r), 0, 1, 0, encoder.modelId(), List.of(), message, r.timestamp(), 0, 0);
-    out.add(new ProducerRecord<>(topics.shardAnswers.name(), r.key(), Json.write(error).getBytes(StandardCharsets.UTF_8)));
+    out.add(r, new ProducerRecord<>(topics.shardAnswers.name(), r.key(), Json.write(error).getBytes(StandardCharsets.UTF_8)));
     metrics.recordOut(topics.shardAnswers.name());
   }
 
@@ -218,7 +218,7 @@ public final class MediaEncoder {
     for (int partition = 0; partition < partitions; partition++) {
       EncodedQuery eq = new EncodedQuery(key(source), encoder.modelId(), vector, null, q.k(), q.target().wireName(), q.source(),
           q.tags(), partition, partitions, source.timestamp(), lastEncodeMillis);
-      out.add(new ProducerRecord<>(topics.encodedQueries.name(), partition, source.key(),
+      out.add(source, new ProducerRecord<>(topics.encodedQueries.name(), partition, source.key(),
           Json.write(eq).getBytes(StandardCharsets.UTF_8)));
     }
     metrics.recordOut(topics.encodedQueries.name());
@@ -229,7 +229,7 @@ public final class MediaEncoder {
     Header source = r.headers().lastHeader("source");
     EmbeddingRecord e = new EmbeddingRecord(modality, encoder.modelId(), vector,
         source == null ? "" : new String(source.value(), StandardCharsets.UTF_8), p.metadata(), r.timestamp());
-    out.add(new ProducerRecord<>(topics.embeddings.name(), r.key(), serde.serialize(topics.embeddings.name(), e)));
+    out.add(r, new ProducerRecord<>(topics.embeddings.name(), r.key(), serde.serialize(topics.embeddings.name(), e)));
     metrics.recordOut(topics.embeddings.name());
   }
 
@@ -255,7 +255,7 @@ public final class MediaEncoder {
 
   private void deadLetter(ConsumerRecord<byte[], byte[]> r, String reason, String error, String message, EncodedBatch out) {
     String dlq = topics.encoderDlq.name();
-    out.add(new ProducerRecord<>(dlq, null, r.timestamp(), r.key(), r.value(),
+    out.add(r, new ProducerRecord<>(dlq, null, r.timestamp(), r.key(), r.value(),
         DeadLetter.headers(reason, error, message, r.topic(), r.partition(), r.offset(), SERVICE)));
     metrics.deadLetter(r.topic(), reason);
   }

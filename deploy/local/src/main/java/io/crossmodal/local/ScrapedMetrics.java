@@ -6,13 +6,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 /** Reads a service's Prometheus text the way a scraper does. */
-final class ScrapedMetrics {
+public final class ScrapedMetrics {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private ScrapedMetrics() {}
 
   /** Number of series whose line starts with {@code prefix}. */
-  static long count(int port, String prefix) throws Exception {
+  public static long count(int port, String prefix) throws Exception {
     return scrape(port).lines().filter(l -> l.startsWith(prefix)).count();
   }
 
@@ -22,7 +22,7 @@ final class ScrapedMetrics {
   }
 
   /** Sum of every series whose line starts with {@code prefix} (e.g. {@code crossmodal_index_vectors{}). */
-  static double sum(int port, String prefix) throws Exception {
+  public static double sum(int port, String prefix) throws Exception {
     return scrape(port).lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 }

@@ -1,0 +1,281 @@
+package io.crossmodal.local;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossmodal.common.config.Config;
+import io.crossmodal.common.config.KafkaClients;
+import io.crossmodal.common.serde.Json;
+import io.crossmodal.common.topic.Topics;
+import io.crossmodal.kafka.EmbeddedKafkaBroker;
+import io.crossmodal.model.data.Item;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The crash test: while items stream into a real broker, the encoder and search services (child
+ * JVMs) are killed with SIGKILL at random points and restarted, and the broker is restarted once.
+ * Then it checks, from the topics themselves and the search service's view of every id:
+ *
+ * <ul>
+ *   <li><b>lost</b>: live media ids (last record not a tombstone) missing from {@code embeddings} or
+ *       from the search index, plus deleted ids still searchable;
+ *   <li><b>duplicated</b>: committed {@code embeddings} records beyond one per media record, and
+ *       dead letters beyond one per bad record;
+ *   <li>every query gets exactly one result record.
+ * </ul>
+ */
+public final class Soak {
+  private static final String[] WORDS = {"apple", "car", "flag", "cat", "tree", "house", "star", "boat", "sun", "book"};
+  private final Path dir;
+  private final int items;
+  private final List<Item> images;
+  private final Random random;
+  private final List<String> events = new ArrayList<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  public Soak(Path dir, int items, List<Item> images, long seed) {
+    this.dir = dir;
+    this.items = items;
+    this.images = images;
+    this.random = new Random(seed);
+  }
+
+  public ObjectNode run(boolean progress) throws Exception {
+    int kafkaPort = EmbeddedKafkaBroker.freePort();
+    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), kafkaPort);
+    Config config = Config.defaults().with(Map.of("bootstrap.servers", broker.bootstrapServers()));
+    KafkaClients.createTopics(config);
+    Topics topics = new Topics(config.topicNames());
+    int encoderPort = EmbeddedKafkaBroker.freePort();
+    int searchPort = EmbeddedKafkaBroker.freePort();
+    List<String> common = List.of("--bootstrap-servers", broker.bootstrapServers());
+    ServiceProcess encoder = new ServiceProcess("encoder-service", concat(common, "--set", "encoder.port=" + encoderPort),
+        encoderPort, dir.resolve("encoder.log")).start();
+    ServiceProcess search = new ServiceProcess("search-service", concat(common, "--set", "search.port=" + searchPort
+        + ",search.state.dir=" + dir.resolve("search-state")), searchPort, dir.resolve("search.log")).start();
+    encoder.awaitHealthy(180);
+    search.awaitHealthy(180);
+    log(progress, "started broker, encoder-service and search-service (child JVMs)");
+
+    // The chaos plan: kill each service twice and restart the broker once, at random points.
+    int kills = 0;
+    int brokerRestarts = 0;
+    Set<String> deleted = new HashSet<>();
+    Set<String> bad = new HashSet<>();
+    List<String> queryIds = new ArrayList<>();
+    int[] chaosAt = {items / 6, items / 3, items / 2, 2 * items / 3, 5 * items / 6};
+    for (int i = 0; i < chaosAt.length; i++) {
+      chaosAt[i] += random.nextInt(Math.max(1, items / 12));
+    }
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer())) {
+      int chaos = 0;
+      for (int i = 0; i < items; i++) {
+        String id = "soak-" + i;
+        if (i % 7 == 0 && !images.isEmpty()) {
+          Item item = images.get(i / 7 % images.size());
+          producer.send(new ProducerRecord<>(topics.mediaImages.name(), id, Files.readAllBytes(Path.of(item.image()))));
+        } else {
+          String text = "item " + i + ": a " + WORDS[i % WORDS.length] + " and a " + WORDS[(i * 7) % WORDS.length];
+          producer.send(new ProducerRecord<>(topics.mediaTexts.name(), id, text.getBytes(StandardCharsets.UTF_8)));
+        }
+        if (i % 25 == 24) { // delete an earlier item: it must end up unsearchable
+          String gone = "soak-" + (i - 10);
+          producer.send(new ProducerRecord<>(topics.mediaImages.name(), gone, null));
+          producer.send(new ProducerRecord<>(topics.mediaTexts.name(), gone, null));
+          deleted.add(gone);
+        }
+        if (i % 40 == 39) { // bad input in the stream: must be dead-lettered exactly once
+          String b = "soak-bad-" + i;
+          producer.send(new ProducerRecord<>(topics.mediaTexts.name(), b, new byte[] {(byte) 0xc3, (byte) 0x28, 'x'}));
+          bad.add(b);
+        }
+        if (i % 20 == 0) {
+          String q = "soak-q-" + i;
+          producer.send(new ProducerRecord<>(topics.queries.name(), q,
+              ("{\"text\":\"a " + WORDS[i % WORDS.length] + "\",\"k\":5}").getBytes(StandardCharsets.UTF_8)));
+          queryIds.add(q);
+        }
+        if (i % 50 == 0) {
+          producer.flush();
+          Thread.sleep(40); // a stream, not one burst: the chaos lands in the middle of work
+        }
+        if (chaos < chaosAt.length && i == chaosAt[chaos]) {
+          producer.flush();
+          switch (chaos) {
+            case 0, 3 -> {
+              encoder.kill();
+              kills++;
+              log(progress, "item " + i + ": SIGKILL encoder-service");
+              Thread.sleep(1000 + random.nextInt(2000));
+              encoder.start();
+            }
+            case 1, 4 -> {
+              search.kill();
+              kills++;
+              log(progress, "item " + i + ": SIGKILL search-service");
+              Thread.sleep(1000 + random.nextInt(2000));
+              search.start();
+            }
+            default -> {
+              broker.close();
+              log(progress, "item " + i + ": broker stopped");
+              Thread.sleep(2000 + random.nextInt(2000));
+              broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), kafkaPort);
+              brokerRestarts++;
+              log(progress, "item " + i + ": broker restarted");
+            }
+          }
+          chaos++;
+        }
+      }
+      producer.flush();
+    }
+    log(progress, "all " + items + " items sent; waiting for the services to catch up");
+    encoder.awaitHealthy(300);
+    search.awaitHealthy(300);
+
+    Map<String, byte[]> lastMedia = new HashMap<>();
+    Map<String, Integer> mediaRecords = new HashMap<>();
+    readAll(config, List.of(topics.mediaImages.name(), topics.mediaTexts.name()), r -> {
+      String k = new String(r.key(), StandardCharsets.UTF_8);
+      mediaRecords.merge(k, 1, Integer::sum);
+      lastMedia.put(k, r.value());
+    });
+    Set<String> live = new HashSet<>();
+    lastMedia.forEach((k, v) -> {
+      if (v != null && !bad.contains(k)) {
+        live.add(k);
+      }
+    });
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    double indexed = -1;
+    while (System.nanoTime() < deadline) { // quiescence: the index holds as many vectors as there are live ids
+      indexed = ScrapedMetrics.sum(searchPort, "crossmodal_index_vectors{");
+      if (indexed == live.size()) {
+        break;
+      }
+      Thread.sleep(1000);
+    }
+    Thread.sleep(3000); // let in-flight results and dead letters commit
+
+    Map<String, Integer> embeddingRecords = new HashMap<>();
+    Map<String, byte[]> lastEmbedding = new HashMap<>();
+    readAll(config, List.of(topics.embeddings.name()), r -> {
+      String k = new String(r.key(), StandardCharsets.UTF_8);
+      embeddingRecords.merge(k, 1, Integer::sum);
+      lastEmbedding.put(k, r.value());
+    });
+    Map<String, Integer> deadLetters = new HashMap<>();
+    readAll(config, List.of(topics.encoderDlq.name()), r -> deadLetters.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum));
+    Map<String, Integer> results = new HashMap<>();
+    readAll(config, List.of(topics.results.name()), r -> results.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum));
+
+    int lostInEmbeddings = 0;
+    int lostInIndex = 0;
+    for (String id : live) {
+      lostInEmbeddings += lastEmbedding.get(id) == null ? 1 : 0;
+      lostInIndex += searchable(searchPort, id) ? 0 : 1;
+    }
+    int deletedButSearchable = 0;
+    for (String id : deleted) {
+      deletedButSearchable += searchable(searchPort, id) ? 1 : 0;
+    }
+    int duplicatedEmbeddings = 0;
+    for (var e : embeddingRecords.entrySet()) {
+      duplicatedEmbeddings += Math.max(0, e.getValue() - mediaRecords.getOrDefault(e.getKey(), 0));
+    }
+    int duplicatedDeadLetters = 0;
+    int badCaught = 0;
+    for (String b : bad) {
+      int n = deadLetters.getOrDefault(b, 0);
+      badCaught += n > 0 ? 1 : 0;
+      duplicatedDeadLetters += Math.max(0, n - 1);
+    }
+    int resultsMissing = 0;
+    int resultsDuplicated = 0;
+    for (String q : queryIds) {
+      int n = results.getOrDefault(q, 0);
+      resultsMissing += n == 0 ? 1 : 0;
+      resultsDuplicated += Math.max(0, n - 1);
+    }
+    encoder.stop();
+    search.stop();
+    broker.close();
+
+    ObjectNode out = Json.MAPPER.createObjectNode().put("items", items).put("live", live.size()).put("deleted", deleted.size())
+        .put("indexed", (long) indexed).put("kills", kills).put("broker_restarts", brokerRestarts)
+        .put("lost", lostInEmbeddings + lostInIndex + deletedButSearchable).put("lost_in_embeddings", lostInEmbeddings)
+        .put("lost_in_index", lostInIndex).put("deleted_but_searchable", deletedButSearchable)
+        .put("duplicated", duplicatedEmbeddings + duplicatedDeadLetters).put("duplicated_embeddings", duplicatedEmbeddings)
+        .put("duplicated_dead_letters", duplicatedDeadLetters).put("queries", queryIds.size())
+        .put("results_missing", resultsMissing).put("results_duplicated", resultsDuplicated)
+        .put("bad_cases", bad.size()).put("bad_cases_caught", badCaught);
+    out.putArray("events").addAll(events.stream().map(e -> Json.MAPPER.getNodeFactory().textNode(e)).toList());
+    return out;
+  }
+
+  /** Whether the search service holds {@code id} (its stored record answers GET /v1/media/{id}). */
+  private boolean searchable(int port, String id) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/media/" + URLEncoder.encode(id, StandardCharsets.UTF_8)))
+        .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+  }
+
+  /** Every committed record of the topics, from the beginning to the current end. */
+  private static void readAll(Config config, List<String> topicNames, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
+    Map<String, Object> props = KafkaClients.consumer(config, "unused");
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = new ArrayList<>();
+      for (String t : topicNames) {
+        consumer.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
+      }
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+      while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(500));
+        polled.forEach(r -> {
+          if (r.key() != null) {
+            each.accept(r);
+          }
+        });
+      }
+    }
+  }
+
+  private void log(boolean progress, String event) {
+    events.add(event);
+    if (progress) {
+      System.out.println("soak: " + event);
+    }
+  }
+
+  private static List<String> concat(List<String> a, String... b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(List.of(b));
+    return out;
+  }
+}
