@@ -1,0 +1,31 @@
+package io.crossmodal.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.crossmodal.model.data.Manifest;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A short run of the crash test ({@code ./crossmodal soak} runs the long one): 300 items streamed
+ * while the encoder and search child JVMs are each SIGKILLed twice and the broker restarts once.
+ */
+class SoakIT {
+  @TempDir Path dir;
+
+  @Test
+  void shouldLoseAndDuplicateNothingWhenServicesAreKilledAndTheBrokerRestarts() throws Exception {
+    JsonNode r = new Soak(dir, 300, Manifest.read(Path.of("sample/manifest.jsonl")).subList(0, 20), 3).run(true);
+    System.out.println("soak: " + r);
+    assertEquals(4, r.get("kills").asInt());
+    assertEquals(1, r.get("broker_restarts").asInt());
+    assertEquals(0, r.get("lost").asInt(), "lost: " + r);
+    assertEquals(0, r.get("duplicated").asInt(), "duplicated: " + r);
+    assertEquals(0, r.get("results_missing").asInt(), "queries without a result: " + r);
+    assertEquals(0, r.get("results_duplicated").asInt(), "queries with two results: " + r);
+    assertEquals(r.get("bad_cases").asInt(), r.get("bad_cases_caught").asInt());
+    assertEquals(r.get("live").asInt(), r.get("indexed").asInt());
+  }
+}
