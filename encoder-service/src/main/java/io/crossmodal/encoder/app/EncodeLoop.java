@@ -20,11 +20,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One consume → encode → produce loop on its own thread. {@code transactional}: each poll's outputs
- * and consumed offsets commit in one Kafka transaction (exactly once; the media path). Otherwise
- * outputs are sent at once and offsets committed after they are acknowledged (at least once; the
- * query path, where a transaction's commit and markers cost ≈ 10–15 ms per query and a replayed
- * query is harmless: the merge step keeps one answer per shard and one result per query id).
+ * One consume → encode → produce loop on its own thread. Without a fast producer (the media path)
+ * each poll's outputs and consumed offsets commit in one Kafka transaction: exactly once. With one
+ * (the query path), a poll's outputs are sent at once and its offsets committed after they are
+ * acknowledged: at least once, because a transaction's commit and markers cost ≈ 10–15 ms per
+ * query and a replayed query is harmless (the merge step keeps one answer per shard and one result
+ * per query id). A poll that dead-letters something still takes the transaction, so a dead letter
+ * is written exactly once.
  */
 final class EncodeLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(EncodeLoop.class);
@@ -32,19 +34,24 @@ final class EncodeLoop implements Runnable {
   private final String name;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<byte[], byte[]> producer;
-  private final boolean transactional;
+  private final KafkaProducer<byte[], byte[]> fast;
   private final MediaEncoder encoder;
   private final int partitions;
   private final Duration linger;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  EncodeLoop(String name, KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer, boolean transactional,
-      MediaEncoder encoder, int partitions, Duration linger) {
+  /**
+   * @param producer transactional
+   * @param fast non-transactional idempotent producer for polls without dead letters, or null to
+   *     run every poll in a transaction
+   */
+  EncodeLoop(String name, KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer,
+      KafkaProducer<byte[], byte[]> fast, MediaEncoder encoder, int partitions, Duration linger) {
     this.name = name;
     this.consumer = consumer;
     this.producer = producer;
-    this.transactional = transactional;
+    this.fast = fast;
     this.encoder = encoder;
     this.partitions = partitions;
     this.linger = linger;
@@ -61,14 +68,14 @@ final class EncodeLoop implements Runnable {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(polled.count());
         polled.forEach(records::add);
         EncodedBatch batch = encoder.encode(records, partitions);
-        if (transactional) {
+        if (fast == null || batch.hasDeadLetters()) {
           producer.beginTransaction();
           batch.records().forEach(producer::send);
           producer.sendOffsetsToTransaction(nextOffsets(polled), consumer.groupMetadata());
           producer.commitTransaction();
         } else {
-          batch.records().forEach(producer::send);
-          producer.flush(); // acknowledged (acks=all, idempotent) before the offsets move on
+          batch.records().forEach(fast::send);
+          fast.flush(); // acknowledged (acks=all, idempotent) before the offsets move on
           consumer.commitSync(nextOffsets(polled));
         }
       }
@@ -81,6 +88,9 @@ final class EncodeLoop implements Runnable {
     } finally {
       running.set(false);
       producer.close(Duration.ofSeconds(5));
+      if (fast != null) {
+        fast.close(Duration.ofSeconds(5));
+      }
       consumer.close(Duration.ofSeconds(5));
       stopped.countDown();
     }

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * texts) run in a Kafka transaction per poll, so each input's outputs and its consumed offset
  * commit together (exactly once through crashes). Queries run in a second loop that sends at once
  * and commits offsets after the acknowledgement, so a query never waits behind a batch of media
- * or a transaction commit (see {@link EncodeLoop}). Instances share the partitions of each input
+ * or a transaction commit; only its polls with dead letters commit in a transaction (see
+ * {@link EncodeLoop}). Instances share the partitions of each input
  * as two consumer groups ({@code encoder.group.id} and {@code encoder.group.id}-queries).
  */
 public final class EncoderService implements AutoCloseable {
@@ -70,20 +71,23 @@ public final class EncoderService implements AutoCloseable {
   private int startLoop(String name, String group, List<String> inputs, boolean transactional, EncoderMetrics metrics, Duration linger) {
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(group), new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
-    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(transactional), new ByteArraySerializer(),
+    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(true), new ByteArraySerializer(),
         new ByteArraySerializer());
+    KafkaProducer<byte[], byte[]> fast = transactional ? null
+        : new KafkaProducer<>(producerProperties(false), new ByteArraySerializer(), new ByteArraySerializer());
     new KafkaClientMetrics(consumer).bindTo(registry);
     new KafkaClientMetrics(producer).bindTo(registry);
-    if (transactional) {
-      producer.initTransactions();
+    if (fast != null) {
+      new KafkaClientMetrics(fast).bindTo(registry);
     }
+    producer.initTransactions();
     consumer.subscribe(inputs);
     MediaEncoder mediaEncoder = new MediaEncoder(topics, encoder,
         new ImageDecoder(config.getInt("encoder.image.max.bytes"), config.getLong("encoder.image.max.pixels")),
         new QueryParser(config.getInt("search.k.max")), config.getInt("encoder.batch.size"), config.getInt("encoder.text.max.chars"),
         metrics);
     int partitions = producer.partitionsFor(topics.encodedQueries.name()).size();
-    EncodeLoop loop = new EncodeLoop(name, consumer, producer, transactional, mediaEncoder, partitions, linger);
+    EncodeLoop loop = new EncodeLoop(name, consumer, producer, fast, mediaEncoder, partitions, linger);
     loops.add(loop);
     new Thread(loop, name).start();
     return partitions;

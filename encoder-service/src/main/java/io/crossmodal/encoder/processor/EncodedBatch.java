@@ -20,6 +20,7 @@ public final class EncodedBatch {
 
   private final Map<ConsumerRecord<byte[], byte[]>, Integer> inputOrder = new IdentityHashMap<>();
   private final List<Output> outputs = new ArrayList<>();
+  private boolean deadLetters;
 
   public EncodedBatch(List<ConsumerRecord<byte[], byte[]>> inputs) {
     for (int i = 0; i < inputs.size(); i++) {
@@ -34,6 +35,16 @@ public final class EncodedBatch {
       throw new IllegalArgumentException("output for a record that is not an input of this batch");
     }
     outputs.add(new Output(input, outputs.size(), record));
+  }
+
+  /** A dead letter: a side effect that must not repeat, so the batch must commit in a transaction. */
+  public void addDeadLetter(ConsumerRecord<byte[], byte[]> source, ProducerRecord<byte[], byte[]> record) {
+    add(source, record);
+    deadLetters = true;
+  }
+
+  public boolean hasDeadLetters() {
+    return deadLetters;
   }
 
   /** The outputs, ordered by their input (and in the order made within one input). */

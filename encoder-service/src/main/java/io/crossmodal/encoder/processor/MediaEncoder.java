@@ -255,7 +255,7 @@ public final class MediaEncoder {
 
   private void deadLetter(ConsumerRecord<byte[], byte[]> r, String reason, String error, String message, EncodedBatch out) {
     String dlq = topics.encoderDlq.name();
-    out.add(r, new ProducerRecord<>(dlq, null, r.timestamp(), r.key(), r.value(),
+    out.addDeadLetter(r, new ProducerRecord<>(dlq, null, r.timestamp(), r.key(), r.value(),
         DeadLetter.headers(reason, error, message, r.topic(), r.partition(), r.offset(), SERVICE)));
     metrics.deadLetter(r.topic(), reason);
   }
