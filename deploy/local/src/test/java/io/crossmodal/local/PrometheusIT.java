@@ -73,6 +73,7 @@ class PrometheusIT {
 
         awaitValue(api, "sum(crossmodal_index_vectors)", 2.0 * ITEMS);
         awaitValue(api, "count(up{job=~\"crossmodal-.*\"} == 1)", 3);
+        awaitValue(api, "count(process_cpu_usage) + count(jvm_threads_live_threads) + count(process_uptime_seconds)", 9);
         awaitValue(api, "sum(crossmodal_queries_answered_total{complete=\"true\"})", QUERIES);
         awaitValue(api, "sum(crossmodal_records_in_total{service=\"encoder\",topic=\"media.images\"})", ITEMS);
         awaitValue(api, "count(crossmodal_model_info{model=\"" + DefaultModel.load(null).spec().modelId() + "\"})", 2);

@@ -9,7 +9,6 @@ import io.crossmodal.encoder.metrics.EncoderMetrics;
 import io.crossmodal.encoder.processor.MediaEncoder;
 import io.crossmodal.model.image.ImageDecoder;
 import io.crossmodal.model.joint.JointEncoder;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -52,7 +51,7 @@ public final class EncoderService implements AutoCloseable {
   }
 
   public EncoderService start() {
-    new JvmMemoryMetrics().bindTo(registry);
+    io.crossmodal.common.metrics.StandardMeters.bindTo(registry);
     io.micrometer.core.instrument.Gauge.builder("crossmodal.model.info", () -> 1).description("model this service encodes with")
         .tag("service", "encoder").tag("model", encoder.modelId()).tag("dim", String.valueOf(encoder.dim())).register(registry);
     EncoderMetrics metrics = new EncoderMetrics(registry);

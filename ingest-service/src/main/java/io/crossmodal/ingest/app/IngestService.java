@@ -5,7 +5,6 @@ import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.ingest.http.IngestApi;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -29,7 +28,7 @@ public final class IngestService implements AutoCloseable {
   }
 
   public IngestService start() {
-    new JvmMemoryMetrics().bindTo(registry);
+    io.crossmodal.common.metrics.StandardMeters.bindTo(registry);
     producer = new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer());
     new KafkaClientMetrics(producer).bindTo(registry);
     // Fail fast when the broker or the topics are missing; afterwards health follows the producer.

@@ -10,7 +10,6 @@ import io.crossmodal.search.http.SearchApi;
 import io.crossmodal.search.metrics.SearchMetrics;
 import io.crossmodal.search.processor.ShardProcessor;
 import io.crossmodal.search.topology.SearchTopology;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -52,7 +51,7 @@ public final class SearchService implements AutoCloseable {
 
   public SearchService start() throws Exception {
     Topics topics = new Topics(config.topicNames());
-    new JvmMemoryMetrics().bindTo(registry);
+    io.crossmodal.common.metrics.StandardMeters.bindTo(registry);
     io.micrometer.core.instrument.Gauge.builder("crossmodal.model.info", () -> 1).description("model whose space this service searches")
         .tag("service", "search").tag("model", modelId).tag("dim", String.valueOf(dim)).register(registry);
     streams = new KafkaStreams(SearchTopology.build(topics, modelId, dim, config.getLong("search.merge.timeout.ms"), config.getInt("search.quality.sample.every"),

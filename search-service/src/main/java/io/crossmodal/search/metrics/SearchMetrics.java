@@ -46,8 +46,9 @@ public final class SearchMetrics {
     Counter.builder("crossmodal.records.out").tag("service", "search").tag("topic", topic).register(registry).increment();
   }
 
-  public void deadLetter(String reason) {
-    Counter.builder("crossmodal.dlq.records").tag("service", "search").tag("reason", reason).register(registry).increment();
+  public void deadLetter(String topic, String reason) {
+    Counter.builder("crossmodal.dlq.records").tag("service", "search").tag("topic", topic).tag("reason", reason).register(registry)
+        .increment();
   }
 
   public void shardSize(int partition, int vectors, long bytes) {

@@ -34,6 +34,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * topics arrive here because both need the same index. Bad records go to the dead-letter sink.
  */
 public final class ShardProcessor implements Processor<String, byte[], Object, Object> {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShardProcessor.class);
   public static final String STORE = "vectors";
   /** Metadata key of an image's small PNG thumbnail (base64), added by the encoder. */
   public static final String THUMBNAIL = "thumbnail";
@@ -67,6 +68,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     this.context = context;
     this.store = context.getStateStore(STORE);
     this.partition = context.taskId().partition();
+    long start = System.nanoTime();
     this.index = new VectorIndex(dim, (int) Math.min(1 << 20, store.approximateNumEntries() + 16), DotProductKernel.best());
     try (KeyValueIterator<String, byte[]> all = store.all()) {
       all.forEachRemaining(kv -> {
@@ -75,6 +77,8 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
       });
     }
     reportSize();
+    LOG.info("shard {} ready: {} vectors ({} MB) loaded from its store in {} ms", partition, index.size(),
+        index.vectorBytes() >> 20, (System.nanoTime() - start) / 1_000_000);
   }
 
   @Override
@@ -224,7 +228,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
     context.forward(new Record<Object, Object>(key, record.value(), record.timestamp(),
         DeadLetter.headers(reason, error, message, meta.topic(), meta.partition(), meta.offset(), "search-service")), DLQ);
-    metrics.deadLetter(reason);
+    metrics.deadLetter(meta.topic(), reason);
   }
 
   @Override
