@@ -7,9 +7,11 @@ import io.crossmodal.common.event.ShardAnswer;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.search.metrics.SearchMetrics;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -33,6 +35,13 @@ public final class AnswerMerger implements Processor<String, String, String, Str
   private final SearchMetrics metrics;
   private ProcessorContext<String, String> context;
   private KeyValueStore<String, String> pending;
+  /**
+   * In-memory views of the store, rebuilt in {@link #init}, so the punctuator touches only what is
+   * due instead of parsing every stored entry (thousands of done markers at high query rates,
+   * every quarter timeout, on the stream thread that also serves the shards).
+   */
+  private final Map<String, Long> openSince = new HashMap<>();
+  private final ArrayDeque<Map.Entry<Long, String>> doneOrder = new ArrayDeque<>();
 
   public AnswerMerger(long timeoutMillis, SearchMetrics metrics) {
     this.timeoutMillis = timeoutMillis;
@@ -43,6 +52,21 @@ public final class AnswerMerger implements Processor<String, String, String, Str
   public void init(ProcessorContext<String, String> context) {
     this.context = context;
     this.pending = context.getStateStore(STORE);
+    openSince.clear();
+    doneOrder.clear();
+    List<Map.Entry<Long, String>> done = new ArrayList<>();
+    try (KeyValueIterator<String, String> all = pending.all()) {
+      all.forEachRemaining(kv -> {
+        var state = Json.object(kv.value);
+        if (state.has("doneAtMillis")) {
+          done.add(Map.entry(state.get("doneAtMillis").asLong(), kv.key));
+        } else {
+          openSince.put(kv.key, state.path("firstSeenMillis").asLong(System.currentTimeMillis()));
+        }
+      });
+    }
+    done.sort(Map.Entry.comparingByKey());
+    doneOrder.addAll(done);
     context.schedule(Duration.ofMillis(Math.max(50, timeoutMillis / 4)), PunctuationType.WALL_CLOCK_TIME, this::expire);
   }
 
@@ -65,6 +89,7 @@ public final class AnswerMerger implements Processor<String, String, String, Str
       emit(record.key(), state);
     } else {
       pending.put(record.key(), Json.write(state));
+      openSince.putIfAbsent(record.key(), state.get("firstSeenMillis").asLong());
     }
   }
 
@@ -77,23 +102,22 @@ public final class AnswerMerger implements Processor<String, String, String, Str
   }
 
   private void expire(long now) {
-    List<KeyValue<String, String>> expired = new ArrayList<>();
-    List<String> forgotten = new ArrayList<>();
-    long retention = Math.max(DONE_RETENTION_MS, 10 * timeoutMillis);
-    try (KeyValueIterator<String, String> all = pending.all()) {
-      all.forEachRemaining(kv -> {
-        var state = Json.object(kv.value);
-        if (state.has("doneAtMillis")) {
-          if (now - state.get("doneAtMillis").asLong() >= retention) {
-            forgotten.add(kv.key);
-          }
-        } else if (now - state.path("firstSeenMillis").asLong(now) >= timeoutMillis) {
-          expired.add(kv);
-        }
-      });
+    List<String> expired = new ArrayList<>();
+    openSince.forEach((id, since) -> {
+      if (now - since >= timeoutMillis) {
+        expired.add(id);
+      }
+    });
+    for (String id : expired) {
+      String json = pending.get(id);
+      if (json != null) {
+        emit(id, (ObjectNode) Json.object(json));
+      }
     }
-    expired.forEach(kv -> emit(kv.key, (ObjectNode) Json.object(kv.value)));
-    forgotten.forEach(pending::delete);
+    long retention = Math.max(DONE_RETENTION_MS, 10 * timeoutMillis);
+    while (!doneOrder.isEmpty() && now - doneOrder.peekFirst().getKey() >= retention) {
+      pending.delete(doneOrder.pollFirst().getValue());
+    }
   }
 
   private void emit(String queryId, ObjectNode state) {
@@ -101,7 +125,10 @@ public final class AnswerMerger implements Processor<String, String, String, Str
     state.get("answers").forEach(a -> answers.add(Json.MAPPER.convertValue(a, ShardAnswer.class)));
     int total = state.get("shardsTotal").asInt();
     SearchResult result = ResultMerge.merge(queryId, answers, total, System.currentTimeMillis());
-    pending.put(queryId, Json.MAPPER.createObjectNode().put("doneAtMillis", System.currentTimeMillis()).toString());
+    long doneAt = System.currentTimeMillis();
+    pending.put(queryId, Json.MAPPER.createObjectNode().put("doneAtMillis", doneAt).toString());
+    openSince.remove(queryId);
+    doneOrder.addLast(Map.entry(doneAt, queryId));
     context.forward(new Record<>(queryId, Json.write(result), System.currentTimeMillis()));
     metrics.recordOut("results");
     metrics.queryAnswered((long) result.timings().total(), answers.size() == total);

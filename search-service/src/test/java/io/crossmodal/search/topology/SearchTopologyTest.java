@@ -121,6 +121,25 @@ class SearchTopologyTest {
   }
 
   @Test
+  void shouldEmitAPartialResultAfterTheMergeTimeoutAndDropTheLateShard() {
+    index("a", Modality.IMAGE, MODEL, 1, 0);
+    // The query claims two shards; only shard 0 exists here, so shard 1 never answers in time.
+    EncodedQuery q = new EncodedQuery("slow", MODEL, new float[] {1, 0}, null, 3, "any", null, null, 0, 2, 0, 0);
+    queries.pipeInput("slow", Json.write(q).getBytes(StandardCharsets.UTF_8));
+    assertTrue(results.isEmpty(), "waits for the second shard");
+
+    driver.advanceWallClockTime(java.time.Duration.ofMillis(1500)); // merge timeout is 1000 ms
+
+    JsonNode partial = Json.object(results.readValue());
+    assertEquals(1, partial.path("shardsAnswered").asInt());
+    assertEquals(2, partial.path("shardsTotal").asInt());
+    assertEquals(List.of("a"), ids(partial));
+    queries.pipeInput("slow", Json.write(q).getBytes(StandardCharsets.UTF_8)); // the same shard again, late
+    driver.advanceWallClockTime(java.time.Duration.ofMillis(1500));
+    assertTrue(results.isEmpty(), "one result per query id, even after a timeout");
+  }
+
+  @Test
   void shouldRemoveTheItemWhenATombstoneArrives() {
     index("a", Modality.IMAGE, MODEL, 1, 0);
     index("b", Modality.IMAGE, MODEL, 0, 1);
