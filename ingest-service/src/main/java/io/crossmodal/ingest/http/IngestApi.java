@@ -195,12 +195,7 @@ public final class IngestApi {
 
   private Response text(HttpExchange ex, String key, byte[] body) throws Exception {
     HttpService.requireMethod(ex, "POST");
-    JsonNode req;
-    try {
-      req = Json.MAPPER.readTree(body);
-    } catch (java.io.IOException e) {
-      throw reject(400, "malformed JSON body", "malformed-json");
-    }
+    JsonNode req = json(body);
     ProducerRecord<String, byte[]> record = textRecord(req, key);
     producer.send(record).get(30, TimeUnit.SECONDS);
     sent(record.topic());
@@ -231,12 +226,7 @@ public final class IngestApi {
    */
   private Response batch(HttpExchange ex, String key, byte[] body) throws Exception {
     HttpService.requireMethod(ex, "POST");
-    JsonNode req;
-    try {
-      req = Json.MAPPER.readTree(body);
-    } catch (java.io.IOException e) {
-      throw reject(400, "malformed JSON body", "malformed-json");
-    }
+    JsonNode req = json(body);
     JsonNode items = req == null ? null : req.get("items");
     if (items == null || !items.isArray() || items.isEmpty()) {
       throw reject(400, "'items' must be a non-empty array", "invalid-batch");
@@ -296,6 +286,14 @@ public final class IngestApi {
     return imageRecord(item.path("contentType").asText(null), image, item.path("caption").asText(null),
         meta.isObject() ? ((ObjectNode) meta).deepCopy() : Json.MAPPER.createObjectNode(), item.path("source").asText(null),
         idFrom(item.path("id").isTextual() ? item.get("id").asText() : null, key));
+  }
+
+  private JsonNode json(byte[] body) throws HttpError {
+    try {
+      return Json.MAPPER.readTree(body);
+    } catch (java.io.IOException e) {
+      throw reject(400, "malformed JSON body", "malformed-json");
+    }
   }
 
   private Response delete(HttpExchange ex, String key, byte[] body) throws Exception {
