@@ -21,8 +21,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * {@code POST /v1/search}: validates the query (400 with a reason), writes it to
- * {@code search.queries} like any client would, and returns the merged result from
- * {@code search.results} (504 after the request timeout). {@code GET /v1/media/{id}}: the stored
+ * {@code search.queries} like any client would, and returns the merged result as soon as every
+ * shard answered (see {@link ResultWaiter}; 422 when unanswerable, 504 after the request timeout). {@code GET /v1/media/{id}}: the stored
  * metadata of an indexed item (404 when this instance holds no such item), and
  * {@code GET /v1/media/{id}/image} its PNG preview; {@code GET /} a search page for people.
  */
