@@ -10,6 +10,7 @@ import io.crossmodal.common.serde.EmbeddingSerde;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.local.LocalStack;
+import io.crossmodal.local.RandomVectors;
 import io.crossmodal.local.ScrapedMetrics;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.joint.ModelFile;
@@ -44,7 +45,7 @@ final class EndToEndBench {
     ObjectNode out = Json.MAPPER.createObjectNode();
     try (LocalStack stack = LocalStack.start(dir, 0, config.with(java.util.Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0")), model)) {
       load(stack.config(), model, vectors, print);
-      awaitIndexed(stack.searchPort(), vectors);
+      ScrapedMetrics.awaitIndexed(stack.searchPort(), vectors, Duration.ofMinutes(10));
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       URI uri = URI.create("http://localhost:" + stack.searchPort() + "/v1/search");
       for (int i = 0; i < 30; i++) { // warm-up: JIT, connections, first fetches
@@ -84,33 +85,13 @@ final class EndToEndBench {
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < vectors; i++) {
-        float[] v = new float[dim];
-        double norm = 0;
-        for (int d = 0; d < dim; d++) {
-          v[d] = (float) r.nextGaussian();
-          norm += v[d] * v[d];
-        }
-        for (int d = 0; d < dim; d++) {
-          v[d] /= (float) Math.sqrt(norm);
-        }
-        EmbeddingRecord e = new EmbeddingRecord(Modality.IMAGE, model.spec().modelId(), v, "bench", "{}", System.currentTimeMillis());
+        EmbeddingRecord e = new EmbeddingRecord(Modality.IMAGE, model.spec().modelId(), RandomVectors.unit(r, dim), "bench", "{}", System.currentTimeMillis());
         producer.send(new ProducerRecord<>(topics.embeddings.name(), "bench-" + i, serde.serialize(topics.embeddings.name(), e)));
       }
       producer.flush();
     }
     if (print) {
       System.out.println("wrote " + vectors + " vectors to " + topics.embeddings.name());
-    }
-  }
-
-  /** Waits until the search service's index gauges add up to {@code vectors}. */
-  private static void awaitIndexed(int searchPort, int vectors) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-    while (ScrapedMetrics.sum(searchPort, "crossmodal_index_vectors{") < vectors) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("index did not reach " + vectors + " vectors within 10 minutes");
-      }
-      Thread.sleep(500);
     }
   }
 

@@ -174,7 +174,7 @@ public final class Soak {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     double indexed = -1;
     while (System.nanoTime() < deadline) { // quiescence: the index holds as many vectors as there are live ids
-      indexed = ScrapedMetrics.sum(searchPort, "crossmodal_index_vectors{");
+      indexed = ScrapedMetrics.indexedVectors(searchPort);
       if (indexed == live.size()) {
         break;
       }

@@ -107,7 +107,8 @@ class BadInputIT {
         send(producer, topics.embeddings.name(), "bad-vector-garbage", "not a vector".getBytes(StandardCharsets.UTF_8), null,
             "search.dlq");
         producer.flush();
-        awaitIndexed(stack.searchPort(), 2 * GOOD); // the good items around the bad ones, and nothing else
+        ScrapedMetrics.awaitIndexed(stack.searchPort(), 2 * GOOD, Duration.ofMinutes(2));
+        assertEquals(2 * GOOD, ScrapedMetrics.indexedVectors(stack.searchPort()), 0.0, "the good items around the bad ones, and nothing else");
         for (int q = 0; q < 3; q++) {
           goodQueries.add("good-query-" + q);
           producer.send(new ProducerRecord<>(topics.queries.name(), "good-query-" + q,
@@ -210,13 +211,5 @@ class BadInputIT {
       assertTrue(Json.object(r.body()).path("error").isTextual(), r.body());
     }
     return cases.size();
-  }
-
-  private static void awaitIndexed(int port, int count) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (ScrapedMetrics.sum(port, "crossmodal_index_vectors{") != count) {
-      assertTrue(System.nanoTime() < deadline, "index should hold exactly the " + count + " good vectors");
-      Thread.sleep(300);
-    }
   }
 }

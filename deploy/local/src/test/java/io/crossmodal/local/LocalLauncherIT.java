@@ -76,7 +76,7 @@ class LocalLauncherIT {
 
   private void awaitVectors(Run run, int count) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-    while (ScrapedMetrics.sum(run.searchPort(), "crossmodal_index_vectors{") < count) {
+    while (ScrapedMetrics.indexedVectors(run.searchPort()) < count) {
       assertTrue(System.nanoTime() < deadline, "index below " + count + ": " + String.join("\n", run.output()));
       Thread.sleep(500);
     }
@@ -119,7 +119,7 @@ class LocalLauncherIT {
       awaitVectors(second, SAMPLE_VECTORS);
       Thread.sleep(3000); // give a (wrong) re-encode the chance to show up
       assertEquals(0.0, ScrapedMetrics.sum(second.encoderPort(), "crossmodal_records_out_total{"), "second run must not re-encode");
-      assertEquals(SAMPLE_VECTORS, ScrapedMetrics.sum(second.searchPort(), "crossmodal_index_vectors{"), 0.0, "no duplicates after restore");
+      assertEquals(SAMPLE_VECTORS, ScrapedMetrics.indexedVectors(second.searchPort()), 0.0, "no duplicates after restore");
       assertFalse(String.join("\n", second.output()).contains("loaded 300 sample items"), "sample must not be ingested twice");
     } finally {
       stop(second);

@@ -62,7 +62,7 @@ class PipelineIT {
       }
       producer.flush();
     }
-    awaitIndexed(2 * ITEMS);
+    ScrapedMetrics.awaitIndexed(stack.searchPort(), 2 * ITEMS, Duration.ofMinutes(4));
   }
 
   @AfterAll
@@ -81,23 +81,6 @@ class PipelineIT {
     p.put("bootstrap.servers", stack.bootstrapServers());
     p.put("max.request.size", 16 << 20);
     return p;
-  }
-
-  /** Vectors held by the search service, summed over shards from its /metrics gauge. */
-  private double indexedVectors() throws Exception {
-    return ScrapedMetrics.sum(stack.searchPort(), "crossmodal_index_vectors{");
-  }
-
-  /** Waits until the search service holds {@code count} vectors. */
-  private void awaitIndexed(int count) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (indexedVectors() >= count) {
-        return;
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("index did not reach " + count + " vectors in time");
   }
 
   /** Sends queries to search.queries and returns each result by query id. */
@@ -175,7 +158,7 @@ class PipelineIT {
 
     String gone = foundByText;
     Item goneItem = items.stream().filter(it -> it.id().equals(gone)).findFirst().orElseThrow();
-    double before = indexedVectors();
+    double before = ScrapedMetrics.indexedVectors(stack.searchPort());
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(), new StringSerializer(), new ByteArraySerializer())) {
       producer.send(new ProducerRecord<>("media.images", gone, null)).get();
     }
@@ -189,7 +172,7 @@ class PipelineIT {
   private void awaitIndexedAtMost(double count) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (System.nanoTime() < deadline) {
-      if (indexedVectors() <= count) {
+      if (ScrapedMetrics.indexedVectors(stack.searchPort()) <= count) {
         return;
       }
       Thread.sleep(200);

@@ -59,9 +59,7 @@ class PrometheusIT {
         // Rates need samples from before the activity: let Prometheus scrape every target a few times.
         awaitValue(api, "min(count_over_time(up{job=~\"crossmodal-.*\"}[1m])) >= bool 3", 1);
         MediaLoader.load(stack.config(), items, false);
-        while (ScrapedMetrics.sum(stack.searchPort(), "crossmodal_index_vectors{") < 2 * ITEMS) {
-          Thread.sleep(300);
-        }
+        ScrapedMetrics.awaitIndexed(stack.searchPort(), 2 * ITEMS, Duration.ofMinutes(2));
         for (int q = 0; q < QUERIES; q++) {
           HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + stack.searchPort() + "/v1/search"))
               .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + items.get(q).captions().get(0).replace("\"", "") + "\"}")).build(),

@@ -75,14 +75,14 @@ class SearchClusterIT {
         new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer())) {
       EmbeddingSerde serde = new EmbeddingSerde();
       for (int i = 0; i < VECTORS; i++) {
-        EmbeddingRecord e = new EmbeddingRecord(Modality.IMAGE, spec.modelId(), unit(random, spec.dim()), "it", "{}", 0);
+        EmbeddingRecord e = new EmbeddingRecord(Modality.IMAGE, spec.modelId(), RandomVectors.unit(random, spec.dim()), "it", "{}", 0);
         producer.send(new ProducerRecord<>(topics.embeddings.name(), "v" + i, serde.serialize("", e)));
       }
     }
     awaitIndexed(List.of(a));
     List<float[]> queries = new ArrayList<>();
     for (int q = 0; q < QUERIES; q++) {
-      queries.add(unit(random, spec.dim()));
+      queries.add(RandomVectors.unit(random, spec.dim()));
     }
 
     try (ShardQueries asker = new ShardQueries(config, topics, spec.modelId(), PARTITIONS)) {
@@ -157,7 +157,7 @@ class SearchClusterIT {
       vectors = 0;
       shards = 0;
       for (Instance i : instances) {
-        vectors += ScrapedMetrics.sum(i.port(), "crossmodal_index_vectors{");
+        vectors += ScrapedMetrics.indexedVectors(i.port());
         shards += shards(i);
       }
       if (vectors == VECTORS && shards == PARTITIONS) {
@@ -170,18 +170,5 @@ class SearchClusterIT {
 
   private int shards(Instance i) throws Exception {
     return (int) ScrapedMetrics.count(i.port(), "crossmodal_index_vectors{");
-  }
-
-  private static float[] unit(Random r, int dim) {
-    float[] v = new float[dim];
-    double n = 0;
-    for (int d = 0; d < dim; d++) {
-      v[d] = (float) r.nextGaussian();
-      n += v[d] * v[d];
-    }
-    for (int d = 0; d < dim; d++) {
-      v[d] /= (float) Math.sqrt(n);
-    }
-    return v;
   }
 }

@@ -31,7 +31,7 @@ class SearchPageIT {
     long animals = items.stream().filter(i -> "animals".equals(i.category())).count();
     try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, DefaultModel.load(null))) {
       MediaLoader.load(stack.config(), items, false);
-      awaitIndexed(stack.searchPort(), 2 * ITEMS);
+      ScrapedMetrics.awaitIndexed(stack.searchPort(), 2 * ITEMS, Duration.ofMinutes(4));
       Files.createDirectories(dir.resolve("profile"));
       try (HeadlessChromium browser = new HeadlessChromium(dir.resolve("profile"))) {
         browser.navigate("http://localhost:" + stack.searchPort() + "/");
@@ -79,13 +79,5 @@ class SearchPageIT {
   private static JsonNode cards(HeadlessChromium browser) throws Exception {
     return browser.eval("[...document.querySelectorAll('#grid .hit')].map(c => ({id: c.dataset.id, tags: c.dataset.tags,"
         + " text: c.textContent}))");
-  }
-
-  private static void awaitIndexed(int port, int count) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-    while (ScrapedMetrics.sum(port, "crossmodal_index_vectors{") < count) {
-      assertTrue(System.nanoTime() < deadline, "index did not reach " + count + " vectors in time");
-      Thread.sleep(500);
-    }
   }
 }

@@ -48,7 +48,7 @@ class ShardStoreIT {
       Topics topics = new Topics(config.topicNames());
       List<float[]> queries = new ArrayList<>();
       for (int q = 0; q < 8; q++) {
-        queries.add(unit());
+        queries.add(RandomVectors.unit(random, DIM));
       }
       try (KafkaProducer<String, byte[]> producer =
           new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer());
@@ -90,7 +90,7 @@ class ShardStoreIT {
   }
 
   private void put(KafkaProducer<String, byte[]> producer, Topics topics, String id) {
-    float[] v = unit();
+    float[] v = RandomVectors.unit(random, DIM);
     live.put(id, v);
     producer.send(new ProducerRecord<>(topics.embeddings.name(), id,
         new EmbeddingSerde().serialize("", new EmbeddingRecord(Modality.IMAGE, MODEL, v, "it", "{}", 0))));
@@ -128,19 +128,6 @@ class ShardStoreIT {
       Thread.sleep(500);
     }
     assertEquals(want, got, stage);
-  }
-
-  private float[] unit() {
-    float[] v = new float[DIM];
-    double n = 0;
-    for (int d = 0; d < DIM; d++) {
-      v[d] = (float) random.nextGaussian();
-      n += v[d] * v[d];
-    }
-    for (int d = 0; d < DIM; d++) {
-      v[d] /= (float) Math.sqrt(n);
-    }
-    return v;
   }
 
   private static double dot(float[] a, float[] b) {
