@@ -41,7 +41,7 @@ public final class Config {
       new ConfigKey("topic.max.message.bytes", "16777216", "max record size on media topics and clients (≥ 10 MiB images)"),
       new ConfigKey("ingest.port", "8081", "ingest-service HTTP port (0 = any free port)"),
       new ConfigKey("ingest.auth.token", "", "bearer token required by the ingest API (empty = no authentication)"),
-      new ConfigKey("encoder.port", "8082", "encoder-service HTTP port for /health and /metrics"),
+      new ConfigKey("encoder.port", "8082", "encoder-service HTTP port: /health, /metrics and POST /v1/encode"),
       new ConfigKey("encoder.group.id", "crossmodal-encoder", "consumer group of encoder instances"),
       new ConfigKey("encoder.batch.size", "32", "max items per inference batch"),
       new ConfigKey("encoder.batch.linger.ms", "20", "max wait to fill a batch"),
@@ -58,6 +58,12 @@ public final class Config {
       new ConfigKey("search.merge.timeout.ms", "3000", "emit a partial answer when not all shards answered in time"),
       new ConfigKey("search.k.max", "100", "largest k a query may ask for"),
       new ConfigKey("search.request.timeout.ms", "15000", "POST /v1/search waits this long for the result"),
+      new ConfigKey("search.http.route", "direct", "how POST /v1/search answers: direct (encoder over HTTP, shards scanned in place) or topics (through search.queries)"),
+      new ConfigKey("search.encoder.url", "http://localhost:8082", "encoder-service base URL for the direct route"),
+      new ConfigKey("search.advertised.host", "localhost", "host name other search instances reach this one by (with search.port)"),
+      new ConfigKey("search.index.int8", "true", "keep an int8 copy of each shard's vectors (+25 % memory) to prefilter scans; results stay exact"),
+      new ConfigKey("search.scan.threads", "0", "threads scanning this instance's shards for direct searches (0 = one per core)"),
+      new ConfigKey("search.peer.timeout.ms", "2000", "a peer instance slower than this is left out of a direct search's answer"),
       new ConfigKey("search.commit.interval.ms", "100", "Kafka Streams commit interval (latency of results)"),
       new ConfigKey("search.quality.sample.every", "50", "check every n-th answer of a shard against a reference scan (0 = off)"),
       new ConfigKey("search.session.timeout.ms", "10000", "how soon the group notices a dead instance and moves its shards"));
@@ -112,7 +118,13 @@ public final class Config {
     for (ConfigKey k : KEYS) {
       if (k.defaultValue().matches("-?\\d+")) {
         getLong(k.name());
+      } else if (k.defaultValue().matches("true|false")) {
+        getBoolean(k.name());
       }
+    }
+    String route = get("search.http.route");
+    if (!route.equals("direct") && !route.equals("topics")) {
+      throw new IllegalArgumentException("search.http.route must be direct or topics, got " + route);
     }
     String guarantee = get("search.processing.guarantee");
     if (!guarantee.equals("at_least_once") && !guarantee.equals("exactly_once_v2")) {
@@ -126,6 +138,14 @@ public final class Config {
       throw new IllegalArgumentException("unknown config key '" + key + "'");
     }
     return v;
+  }
+
+  public boolean getBoolean(String key) {
+    String v = get(key).trim();
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException("config key '" + key + "' expects true or false, got '" + v + "'");
+    }
+    return v.equals("true");
   }
 
   public int getInt(String key) {

@@ -22,8 +22,8 @@ import java.util.List;
 final class BenchCommand implements Command {
   @Override
   public String summary() {
-    return "bench encoder|search|e2e [--seconds S] [--vectors N] [--queries Q] [--json]: encoder images/s and texts/s; "
-        + "search kernel q/s, p50/p99, bandwidth; POST /v1/search latency end to end";
+    return "bench encoder|search|e2e [--seconds S] [--vectors N] [--queries Q] [--warmup W] [--set search.http.route=topics] [--json]: "
+        + "encoder images/s and texts/s; search kernel q/s, p50/p99, bandwidth; POST /v1/search latency end to end";
   }
 
   @Override
@@ -34,13 +34,15 @@ final class BenchCommand implements Command {
     Path sample = o.path("sample", Options.home().resolve("deploy/local/sample/manifest.jsonl"));
     int vectors = o.getInt("vectors", 100_000);
     int queries = o.getInt("queries", 300);
+    int warmup = o.getInt("warmup", 500);
     Config config = ServiceConfig.from(o);
     o.requireAllUsed();
     if (o.positional().equals(List.of("search"))) {
       return searchBench(seconds, asJson);
     }
     if (o.positional().equals(List.of("e2e"))) {
-      ObjectNode result = EndToEndBench.run(config, DefaultModel.load(modelFile), Manifest.read(sample), vectors, queries, !asJson);
+      ObjectNode result = EndToEndBench.run(config, DefaultModel.load(modelFile), Manifest.read(sample), vectors, warmup, queries,
+          !asJson);
       if (asJson) {
         System.out.println(result);
       }

@@ -41,8 +41,10 @@ public final class LocalStack implements AutoCloseable {
     Config c = config.with(Map.of("bootstrap.servers", broker.bootstrapServers(),
         "search.state.dir", dataDir.resolve("search-state").toString()));
     KafkaClients.createTopics(c);
-    SearchService search = new SearchService(c, model.spec().modelId(), model.spec().dim()).start();
     EncoderService encoder = new EncoderService(c, new JointEncoder(model, 1)).start();
+    // The search service's direct route asks this encoder (its port may be ephemeral).
+    Config withEncoder = c.with(Map.of("search.encoder.url", "http://localhost:" + encoder.httpPort()));
+    SearchService search = new SearchService(withEncoder, model.spec().modelId(), model.spec().dim()).start();
     IngestService ingest = new IngestService(c).start();
     LocalStack stack = new LocalStack(broker, c, search, encoder, ingest);
     stack.awaitSearchRunning(120);

@@ -5,6 +5,7 @@ import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.event.QueryParser;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.topic.Topics;
+import io.crossmodal.encoder.http.EncodeApi;
 import io.crossmodal.encoder.metrics.EncoderMetrics;
 import io.crossmodal.encoder.processor.MediaEncoder;
 import io.crossmodal.model.image.ImageDecoder;
@@ -60,7 +61,10 @@ public final class EncoderService implements AutoCloseable {
     int partitions = startLoop("encoder-media-loop", group, List.of(topics.mediaImages.name(), topics.mediaTexts.name()), true,
         metrics, linger);
     startLoop("encoder-query-loop", group + "-queries", List.of(topics.queries.name()), false, metrics, Duration.ofMillis(100));
-    http = new HttpService("encoder-service", config.getInt("encoder.port"), this::healthy, registry).start();
+    http = new HttpService("encoder-service", config.getInt("encoder.port"), this::healthy, registry);
+    new EncodeApi(encoder, imageDecoder(), new QueryParser(config.getInt("search.k.max")), config.getInt("encoder.text.max.chars"),
+        config.getInt("encoder.image.max.bytes"), metrics).register(http);
+    http.start();
     LOG.info("encoder-service started: model {} (dim {}), http port {}, {} query shards", encoder.modelId(), encoder.dim(),
         http.port(), partitions);
     return this;
@@ -82,7 +86,7 @@ public final class EncoderService implements AutoCloseable {
     producer.initTransactions();
     consumer.subscribe(inputs);
     MediaEncoder mediaEncoder = new MediaEncoder(topics, encoder,
-        new ImageDecoder(config.getInt("encoder.image.max.bytes"), config.getLong("encoder.image.max.pixels")),
+        imageDecoder(),
         new QueryParser(config.getInt("search.k.max")), config.getInt("encoder.batch.size"), config.getInt("encoder.text.max.chars"),
         metrics);
     int partitions = producer.partitionsFor(topics.encodedQueries.name()).size();
@@ -90,6 +94,10 @@ public final class EncoderService implements AutoCloseable {
     loops.add(loop);
     new Thread(loop, name).start();
     return partitions;
+  }
+
+  private ImageDecoder imageDecoder() {
+    return new ImageDecoder(config.getInt("encoder.image.max.bytes"), config.getLong("encoder.image.max.pixels"));
   }
 
   private Map<String, Object> consumerProperties(String group) {

@@ -31,6 +31,11 @@ public final class EncoderMetrics {
         .register(registry).increment();
   }
 
+  /** An HTTP request refused with a 4xx and a reason (HTTP callers get the reason instead of a dead letter). */
+  public void rejected(String reason) {
+    Counter.builder("crossmodal.http.rejected").tag("service", "encoder").tag("reason", reason).register(registry).increment();
+  }
+
   public void batch(String modality, int size, long nanos) {
     DistributionSummary.builder("crossmodal.encoder.batch.size").tag("modality", modality).publishPercentileHistogram()
         .register(registry).record(size);

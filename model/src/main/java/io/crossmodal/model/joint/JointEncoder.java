@@ -65,12 +65,17 @@ public final class JointEncoder implements AutoCloseable {
     return heads.projectImages(imageTower.features(batch)).toFloatMatrix();
   }
 
-  /** One unit vector per text, in order. Thread safe (ONNX Runtime sessions and the heads are). */
+  /**
+   * One unit vector per text, in order; a text's vector does not depend on the others in the call.
+   * Thread safe (ONNX Runtime sessions and the heads are).
+   */
   public float[][] encodeTexts(List<String> texts) {
-    if (texts.isEmpty()) {
-      return new float[0][];
+    float[][] features = textTower.features(texts);
+    float[][] out = new float[features.length][];
+    for (int i = 0; i < features.length; i++) {
+      out[i] = heads.projectText(features[i]);
     }
-    return heads.projectTexts(Nd4j.create(textTower.features(texts))).toFloatMatrix();
+    return out;
   }
 
   @Override

@@ -67,4 +67,17 @@ class ModelFileTest {
     INDArray t = heads.projectTexts(Nd4j.rand(DataType.FLOAT, 3, 24));
     assertEquals(1.0, t.norm2(1).getDouble(2), 1e-5);
   }
+
+  @Test
+  void shouldProjectOneTextInJavaLikeTheNd4jHead() {
+    ProjectionHeads heads = ProjectionHeads.random(40, 24, 16, 5);
+    INDArray texts = Nd4j.rand(DataType.FLOAT, 4, 24).muli(3);
+    float[][] batch = heads.projectTexts(texts).toFloatMatrix();
+    for (int i = 0; i < 4; i++) {
+      float[] one = heads.projectText(texts.getRow(i).toFloatVector());
+      for (int d = 0; d < 16; d++) {
+        assertEquals(batch[i][d], one[d], 1e-5, "text " + i + " dim " + d);
+      }
+    }
+  }
 }

@@ -5,7 +5,24 @@ import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.event.QueryParser;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.topic.Topics;
+import io.crossmodal.common.serde.Json;
+import io.crossmodal.search.http.InternalApi;
 import io.crossmodal.search.http.ResultWaiter;
+import io.crossmodal.search.http.TopicRoute;
+import io.crossmodal.search.query.DirectSearch;
+import io.crossmodal.search.query.EncoderClient;
+import io.crossmodal.search.query.InstanceSearch;
+import io.crossmodal.search.query.PeerClient;
+import io.crossmodal.search.query.ShardDirectory;
+import io.crossmodal.search.store.LocalShards;
+import java.net.http.HttpClient;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.state.HostInfo;
 import io.crossmodal.search.http.SearchApi;
 import io.crossmodal.search.metrics.SearchMetrics;
 import io.crossmodal.search.processor.ShardProcessor;
@@ -42,6 +59,7 @@ public final class SearchService implements AutoCloseable {
   private KafkaProducer<String, String> producer;
   private ResultWaiter results;
   private HttpService http;
+  private ExecutorService scanPool;
 
   public SearchService(Config config, String modelId, int dim) {
     this.config = config;
@@ -54,27 +72,65 @@ public final class SearchService implements AutoCloseable {
     io.crossmodal.common.metrics.StandardMeters.bindTo(registry);
     io.micrometer.core.instrument.Gauge.builder("crossmodal.model.info", () -> 1).description("model whose space this service searches")
         .tag("service", "search").tag("model", modelId).tag("dim", String.valueOf(dim)).register(registry);
-    streams = new KafkaStreams(SearchTopology.build(topics, modelId, dim, config.getLong("search.merge.timeout.ms"), config.getInt("search.quality.sample.every"),
-        new SearchMetrics(registry)), streamsProperties());
+    SearchMetrics metrics = new SearchMetrics(registry);
+    // Bound first: the port is part of the address this instance advertises to its peers.
+    http = new HttpService("search-service", config.getInt("search.port"), this::healthy, registry);
+    HostInfo self = new HostInfo(config.get("search.advertised.host"), http.port());
+    LocalShards shards = new LocalShards();
+    int qualityEvery = config.getInt("search.quality.sample.every");
+    streams = new KafkaStreams(SearchTopology.build(topics, modelId, dim, config.getLong("search.merge.timeout.ms"), qualityEvery,
+        config.getBoolean("search.index.int8"), metrics, shards), streamsProperties(self));
     new KafkaStreamsMetrics(streams).bindTo(registry);
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("stream thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
     streams.start();
-    Map<String, Object> producerProps = KafkaClients.producer(config);
-    producerProps.put("linger.ms", 0); // one query at a time from HTTP: send it now
-    producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
-    results = new ResultWaiter(KafkaClients.consumer(config, "unused"), topics.results.name(), topics.shardAnswers.name());
-    http = new HttpService("search-service", config.getInt("search.port"), this::healthy, registry);
-    new SearchApi(producer, topics.queries.name(), results, new QueryParser(config.getInt("search.k.max")),
-        config.getLong("search.request.timeout.ms"), this::storedEmbedding).register(http);
+
+    int configured = config.getInt("search.scan.threads");
+    int threads = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+    scanPool = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "search-scan");
+      t.setDaemon(true);
+      return t;
+    });
+    InstanceSearch instance = new InstanceSearch(shards, scanPool, threads, this::storedEmbedding, metrics, qualityEvery);
+    ShardDirectory directory = new ShardDirectory(streams, topics.embeddings.name(), ShardProcessor.STORE, self);
+    Duration peerTimeout = Duration.ofMillis(config.getLong("search.peer.timeout.ms"));
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(peerTimeout).build();
+    PeerClient peers = new PeerClient(client, peerTimeout);
+    SearchApi.QueryRoute route;
+    if (config.get("search.http.route").equals("topics")) {
+      Map<String, Object> producerProps = KafkaClients.producer(config);
+      producerProps.put("linger.ms", 0); // one query at a time from HTTP: send it now
+      producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
+      results = new ResultWaiter(KafkaClients.consumer(config, "unused"), topics.results.name(), topics.shardAnswers.name());
+      route = new TopicRoute(producer, topics.queries.name(), results, config.getLong("search.request.timeout.ms"));
+    } else {
+      EncoderClient encoder = new EncoderClient(client, config.get("search.encoder.url"),
+          Duration.ofMillis(config.getLong("search.request.timeout.ms")));
+      DirectSearch direct = new DirectSearch(modelId, dim, partitionCount(topics.embeddings.name()), encoder, peers, directory, shards,
+          instance, metrics);
+      route = (body, query) -> Json.write(direct.search(body, query));
+    }
+    new SearchApi(route, new QueryParser(config.getInt("search.k.max")), this::storedEmbedding, (id, path) -> {
+      ShardDirectory.Owner owner = directory.ownerOf(id);
+      return owner.hostPort() == null || owner.local() ? Optional.empty() : Optional.of(peers.get(owner.hostPort(), path));
+    }, metrics).register(http);
+    new InternalApi(modelId, dim, config.getInt("search.k.max"), instance, shards, id -> directory.ownerOf(id).partition()).register(http);
     http.start();
-    LOG.info("search-service started: model {} (dim {}), http port {}", modelId, dim, http.port());
+    LOG.info("search-service started: model {} (dim {}), http port {}, HTTP queries by the {} route, advertised as {}:{}", modelId, dim,
+        http.port(), config.get("search.http.route"), self.host(), self.port());
     return this;
   }
 
-  private Properties streamsProperties() throws java.io.IOException {
+  private int partitionCount(String topic) throws Exception {
+    try (Admin admin = Admin.create(config.kafkaClientProperties())) {
+      return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+    }
+  }
+
+  private Properties streamsProperties(HostInfo self) throws java.io.IOException {
     Properties p = new Properties();
     p.putAll(config.kafkaClientProperties());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get("search.application.id"));
@@ -98,19 +154,21 @@ public final class SearchService implements AutoCloseable {
     // Vectors and queries need no timestamp alignment across the shard's two input partitions: never
     // hold a query back waiting for the embeddings partition to be fetched.
     p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
-    p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "localhost:" + config.getInt("search.port"));
+    p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
     return p;
   }
 
   /** The stored embedding of {@code id} if the shard holding it runs on this instance. */
   private byte[] storedEmbedding(String id) {
     KeyQueryMetadata meta = streams.queryMetadataForKey(ShardProcessor.STORE, id, Serdes.String().serializer());
-    if (meta == null || meta.partition() < 0) {
-      return null;
-    }
+    return meta == null || meta.partition() < 0 ? null : storedEmbedding(meta.partition(), id);
+  }
+
+  /** The stored embedding of {@code id} in shard {@code partition} if that shard runs on this instance. */
+  private byte[] storedEmbedding(int partition, String id) {
     try {
       ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters
-          .fromNameAndType(ShardProcessor.STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()).withPartition(meta.partition()));
+          .fromNameAndType(ShardProcessor.STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()).withPartition(partition));
       return store.get(id);
     } catch (RuntimeException e) {
       return null;
@@ -136,6 +194,9 @@ public final class SearchService implements AutoCloseable {
     }
     if (results != null) {
       results.close();
+    }
+    if (scanPool != null) {
+      scanPool.shutdownNow();
     }
     if (producer != null) {
       producer.close(Duration.ofSeconds(5));

@@ -11,39 +11,49 @@ import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.serde.EmbeddingSerde;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.search.processor.ShardProcessor;
+import io.crossmodal.common.event.SearchQuery;
+import io.crossmodal.search.metrics.SearchMetrics;
+import io.crossmodal.search.query.PeerClient;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Optional;
 import java.util.function.Function;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * {@code POST /v1/search}: validates the query (400 with a reason), writes it to
- * {@code search.queries} like any client would, and returns the merged result as soon as every
- * shard answered (see {@link ResultWaiter}; 422 when unanswerable, 504 after the request timeout). {@code GET /v1/media/{id}}: the stored
- * metadata of an indexed item (404 when this instance holds no such item), and
- * {@code GET /v1/media/{id}/image} its PNG preview; {@code GET /} a search page for people.
+ * {@code POST /v1/search}: validates the query (400 with a reason) and answers it by the configured
+ * {@link QueryRoute} (422 when unanswerable, e.g. an unknown mediaId). {@code GET /v1/media/{id}}:
+ * the stored metadata of an indexed item, and {@code GET /v1/media/{id}/image} its PNG preview,
+ * from this instance's shard or forwarded to the instance serving the item's shard (404 when no
+ * shard holds it); {@code GET /} a search page for people.
  */
 public final class SearchApi {
   private static final int MAX_BODY = 16 << 20;
-  private final Producer<String, String> producer;
-  private final String queriesTopic;
-  private final ResultWaiter results;
+
+  /** How a validated query is answered: the merged result as JSON. */
+  @FunctionalInterface
+  public interface QueryRoute {
+    String answer(String body, SearchQuery query) throws Exception;
+  }
+
+  /** GET of a media path on the instance serving the item's shard; empty when that is this instance or none. */
+  @FunctionalInterface
+  public interface MediaOwner {
+    Optional<HttpResponse<byte[]>> forward(String id, String path) throws Exception;
+  }
+
+  private final QueryRoute route;
   private final QueryParser parser;
-  private final long timeoutMillis;
   private final Function<String, byte[]> storedEmbedding;
+  private final MediaOwner owner;
+  private final SearchMetrics metrics;
   private final EmbeddingSerde serde = new EmbeddingSerde();
 
-  public SearchApi(Producer<String, String> producer, String queriesTopic, ResultWaiter results, QueryParser parser,
-      long timeoutMillis, Function<String, byte[]> storedEmbedding) {
-    this.producer = producer;
-    this.queriesTopic = queriesTopic;
-    this.results = results;
+  public SearchApi(QueryRoute route, QueryParser parser, Function<String, byte[]> storedEmbedding, MediaOwner owner, SearchMetrics metrics) {
+    this.route = route;
     this.parser = parser;
-    this.timeoutMillis = timeoutMillis;
     this.storedEmbedding = storedEmbedding;
+    this.owner = owner;
+    this.metrics = metrics;
   }
 
   public void register(HttpService http) {
@@ -67,33 +77,35 @@ public final class SearchApi {
   private void search(HttpExchange ex) throws Exception {
     HttpService.requireMethod(ex, "POST");
     String body = new String(HttpService.body(ex, MAX_BODY), StandardCharsets.UTF_8);
+    SearchQuery query;
     try {
-      parser.parse(body);
+      query = parser.parse(body);
     } catch (InvalidQueryException e) {
+      metrics.rejected("invalid-query");
       throw new HttpError(400, e.getMessage());
     }
-    String queryId = UUID.randomUUID().toString();
-    var future = results.expect(queryId);
-    producer.send(new ProducerRecord<>(queriesTopic, queryId, body)).get(timeoutMillis, TimeUnit.MILLISECONDS);
-    try {
-      String result = future.get(timeoutMillis, TimeUnit.MILLISECONDS);
-      JsonNode node = Json.MAPPER.readTree(result);
-      int status = node.path("error").isTextual() ? 422 : 200;
-      HttpService.sendJson(ex, status, result);
-    } catch (TimeoutException e) {
-      results.forget(queryId);
-      throw new HttpError(504, "no result for query " + queryId + " within " + timeoutMillis + " ms");
-    }
+    String result = route.answer(body, query);
+    int status = Json.MAPPER.readTree(result).path("error").isTextual() ? 422 : 200;
+    HttpService.sendJson(ex, status, result);
   }
 
   private void media(HttpExchange ex) throws Exception {
     HttpService.requireMethod(ex, "GET");
-    String path = ex.getRequestURI().getRawPath().substring("/v1/media/".length());
+    String rawPath = ex.getRequestURI().getRawPath();
+    String path = rawPath.substring("/v1/media/".length());
     boolean wantsImage = path.endsWith("/image");
     String id = java.net.URLDecoder.decode(wantsImage ? path.substring(0, path.length() - "/image".length()) : path, StandardCharsets.UTF_8);
     byte[] stored = id.isEmpty() ? null : storedEmbedding.apply(id);
     if (stored == null) {
-      throw new HttpError(404, "no indexed media with id '" + id + "' on this instance");
+      if (!id.isEmpty() && ex.getRequestHeaders().getFirst(PeerClient.FORWARDED) == null) {
+        Optional<HttpResponse<byte[]>> forwarded = owner.forward(id, rawPath);
+        if (forwarded.isPresent()) {
+          HttpResponse<byte[]> r = forwarded.get();
+          HttpService.send(ex, r.statusCode(), r.headers().firstValue("Content-Type").orElse("application/json"), r.body());
+          return;
+        }
+      }
+      throw new HttpError(404, "no indexed media with id '" + id + "'");
     }
     EmbeddingRecord r = serde.deserialize("", stored);
     ObjectNode metadata = (ObjectNode) Json.object(r.metadata());

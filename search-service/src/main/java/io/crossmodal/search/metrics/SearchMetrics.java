@@ -17,7 +17,8 @@ public final class SearchMetrics {
   private final Map<Integer, AtomicLong> vectorsPerShard = new ConcurrentHashMap<>();
   private final Map<Integer, AtomicLong> bytesPerShard = new ConcurrentHashMap<>();
   private final Timer shardSearch;
-  private final Timer queryLatency;
+  private final Timer topicLatency;
+  private final Timer directLatency;
   private final DistributionSummary freshness;
   private final DistributionSummary quality;
 
@@ -25,13 +26,17 @@ public final class SearchMetrics {
     this.registry = registry;
     shardSearch = Timer.builder("crossmodal.search.shard.latency").description("time of one shard's exact top-k scan")
         .publishPercentileHistogram().register(registry);
-    queryLatency = Timer.builder("crossmodal.query.latency").description("query record to merged result")
-        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
-        .register(registry);
+    topicLatency = queryTimer("topics", "query record to merged result");
+    directLatency = queryTimer("direct", "POST /v1/search request to merged result");
     freshness = DistributionSummary.builder("crossmodal.freshness.seconds")
         .description("time from media record to searchable vector").baseUnit("seconds").publishPercentileHistogram().register(registry);
     quality = DistributionSummary.builder("crossmodal.search.quality.recall")
         .description("recall@k of a served shard answer against a fresh reference scan, for a sample of queries").register(registry);
+  }
+
+  private Timer queryTimer(String route, String description) {
+    return Timer.builder("crossmodal.query.latency").description(description).tag("route", route).publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30)).register(registry);
   }
 
   public MeterRegistry registry() {
@@ -78,12 +83,28 @@ public final class SearchMetrics {
     shardSearch.record(Duration.ofNanos(nanos));
   }
 
-  public void queryAnswered(long millis, boolean complete) {
-    queryLatency.record(Duration.ofMillis(Math.max(0, millis)));
-    Counter.builder("crossmodal.queries.answered").tag("complete", String.valueOf(complete)).register(registry).increment();
+  /** @param route {@code topics} (merge step of search.queries) or {@code direct} (HTTP interactive query) */
+  public void queryAnswered(String route, long millis, boolean complete) {
+    (route.equals("direct") ? directLatency : topicLatency).record(Duration.ofMillis(Math.max(0, millis)));
+    Counter.builder("crossmodal.queries.answered").tag("route", route).tag("complete", String.valueOf(complete)).register(registry)
+        .increment();
   }
 
+  /** A request refused with a 4xx/5xx reason (HTTP has no dead-letter topic: the caller gets the reason). */
+  public void rejected(String reason) {
+    Counter.builder("crossmodal.http.rejected").tag("service", "search").tag("reason", reason).register(registry).increment();
+  }
+
+  /** A peer instance that did not answer its part of a direct search. */
+  public void peerFailed() {
+    Counter.builder("crossmodal.search.peer.failures").register(registry).increment();
+  }
+
+  /** @param recall NaN when there was nothing to compare (no item passes the filter): not recorded */
   public void qualityChecked(double recall) {
+    if (Double.isNaN(recall)) {
+      return;
+    }
     quality.record(recall);
   }
 

@@ -131,6 +131,6 @@ public final class AnswerMerger implements Processor<String, String, String, Str
     doneOrder.addLast(Map.entry(doneAt, queryId));
     context.forward(new Record<>(queryId, Json.write(result), System.currentTimeMillis()));
     metrics.recordOut("results");
-    metrics.queryAnswered((long) result.timings().total(), answers.size() == total);
+    metrics.queryAnswered("topics", (long) result.timings().total(), answers.size() == total);
   }
 }

@@ -11,6 +11,8 @@ import io.crossmodal.common.serde.EmbeddingSerde;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.search.metrics.SearchMetrics;
 import io.crossmodal.search.store.DotProductKernel;
+import io.crossmodal.search.store.LiveShard;
+import io.crossmodal.search.store.LocalShards;
 import io.crossmodal.search.store.SearchFilter;
 import io.crossmodal.search.store.TopKCollector;
 import io.crossmodal.search.store.VectorIndex;
@@ -32,6 +34,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@link VectorIndex} is rebuilt from it in {@link #init}, which Kafka Streams calls after
  * restoration, so a restarted or moved task answers with exactly the restored vectors. Both input
  * topics arrive here because both need the same index. Bad records go to the dead-letter sink.
+ * The index is also published in {@link LocalShards} for the HTTP search to scan directly.
  */
 public final class ShardProcessor implements Processor<String, byte[], Object, Object> {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShardProcessor.class);
@@ -48,14 +51,19 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
   private final int dim;
   private final SearchMetrics metrics;
   private final int qualityEvery;
+  private final LocalShards localShards;
+  private final boolean int8Prefilter;
   private long answered;
   private final EmbeddingSerde serde = new EmbeddingSerde();
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, byte[]> store;
-  private VectorIndex index;
+  private LiveShard index;
   private int partition = -1;
 
-  public ShardProcessor(String embeddingsTopic, String modelId, int dim, int qualityEvery, SearchMetrics metrics) {
+  public ShardProcessor(String embeddingsTopic, String modelId, int dim, int qualityEvery, boolean int8Prefilter, SearchMetrics metrics,
+      LocalShards localShards) {
+    this.int8Prefilter = int8Prefilter;
+    this.localShards = localShards;
     this.qualityEvery = qualityEvery;
     this.embeddingsTopic = embeddingsTopic;
     this.modelId = modelId;
@@ -69,13 +77,16 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     this.store = context.getStateStore(STORE);
     this.partition = context.taskId().partition();
     long start = System.nanoTime();
-    this.index = new VectorIndex(dim, (int) Math.min(1 << 20, store.approximateNumEntries() + 16), DotProductKernel.best());
+    VectorIndex vectors = new VectorIndex(dim, (int) Math.min(1 << 20, store.approximateNumEntries() + 16), DotProductKernel.best(),
+        int8Prefilter);
     try (KeyValueIterator<String, byte[]> all = store.all()) {
       all.forEachRemaining(kv -> {
         EmbeddingRecord r = serde.deserialize(embeddingsTopic, kv.value);
-        index.upsert(kv.key, r.modality(), r.source(), Tags.of(Json.object(r.metadata())), r.vector());
+        vectors.upsert(kv.key, r.modality(), r.source(), Tags.of(Json.object(r.metadata())), r.vector());
       });
     }
+    this.index = new LiveShard(partition, vectors);
+    localShards.add(index);
     reportSize();
     LOG.info("shard {} ready: {} vectors ({} MB) loaded from its store in {} ms", partition, index.size(),
         index.vectorBytes() >> 20, (System.nanoTime() - start) / 1_000_000);
@@ -170,7 +181,8 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
       for (TopKCollector.Scored s : found) {
         hits.add(hit(s));
       }
-      sampled = qualityEvery > 0 && ++answered % qualityEvery == 0 ? () -> checkQuality(q, filter, found) : null;
+      sampled = qualityEvery > 0 && ++answered % qualityEvery == 0
+          ? () -> metrics.qualityChecked(index.recallOf(found, q.vector(), q.k(), filter)) : null;
     }
     long nanos = System.nanoTime() - start;
     metrics.shardSearched(nanos);
@@ -181,23 +193,6 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     if (sampled != null) {
       sampled.run(); // after the answer left: the reference scan delays neither it nor its latency metric
     }
-  }
-
-  /**
-   * Online quality: recall@k of the served answer against the reference scan. ≈ 1.0 while the
-   * index is exact; the signal that matters once an approximate index or a new kernel ships. Ties at
-   * the k-th score count as hits (either id is a correct answer).
-   */
-  private void checkQuality(EncodedQuery q, SearchFilter filter, List<TopKCollector.Scored> served) {
-    List<TopKCollector.Scored> reference = index.searchReference(q.vector(), q.k(), filter);
-    if (reference.isEmpty()) {
-      return;
-    }
-    float kth = reference.get(reference.size() - 1).score();
-    java.util.Set<String> want = new java.util.HashSet<>();
-    reference.forEach(s -> want.add(s.id()));
-    long hit = served.stream().filter(s -> want.contains(s.id()) || Math.abs(s.score() - kth) <= 1e-5f).count();
-    metrics.qualityChecked(Math.min(1.0, (double) hit / reference.size()));
   }
 
   /**
@@ -235,6 +230,9 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
 
   @Override
   public void close() {
+    if (index != null) {
+      localShards.remove(index);
+    }
     metrics.shardClosed(partition);
   }
 

@@ -38,6 +38,27 @@ public abstract class DotProductKernel {
     }
   }
 
+  /**
+   * Dot products of one query against consecutive rows of int8 codes (the quantised copy of the
+   * slab): {@code out[r] = Σ query[d] · codes[(first + r) * dim + d]}, in float.
+   */
+  public void codeDots(float[] query, byte[] codes, int dim, int first, int rows, float[] out) {
+    for (int r = 0; r < rows; r++) {
+      int base = (first + r) * dim;
+      float s0 = 0;
+      float s1 = 0;
+      int d = 0;
+      for (; d + 1 < dim; d += 2) {
+        s0 += query[d] * codes[base + d];
+        s1 += query[d + 1] * codes[base + d + 1];
+      }
+      for (; d < dim; d++) {
+        s0 += query[d] * codes[base + d];
+      }
+      out[r] = s0 + s1;
+    }
+  }
+
   private static DotProductKernel choose() {
     if (Boolean.getBoolean("crossmodal.scalar")) {
       LOG.info("vector search kernel: scalar (forced by -Dcrossmodal.scalar=true)");

@@ -20,7 +20,14 @@ import java.util.Map;
  * the slots) scores only its slots; otherwise the full scan skips the rows outside the set. Either
  * way every matching item is scored: filtered results are exact.
  *
- * <p>Not thread safe: owned by the stream thread of its task.
+ * <p>With the int8 prefilter on, each row also has an int8 copy (per-row scale) and a bound on
+ * how far a score from the copy can be from the float score (the rounding residual's norm plus
+ * float error). A single-query scan reads the int8 copy (a quarter of the bytes), keeps every row
+ * whose upper bound reaches the k-th best lower bound, and scores only those from the float rows.
+ * Every row that can be in the top-k (ties included) is among them, so the result is the same
+ * exact top-k as a full float scan; only the work differs.
+ *
+ * <p>Not thread safe (see {@link LiveShard} for the shared form).
  */
 public final class VectorIndex {
   private static final int BLOCK = 1024;
@@ -37,12 +44,29 @@ public final class VectorIndex {
   private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
   private int highWater;
   private final float[] scores = new float[BLOCK];
+  private final boolean int8;
+  private byte[] codes;
+  private float[] codeScale;
+  private float[] codeBound;
+  /** Relative float error of a dim-term dot product, γ = n·u / (1 − n·u), u = 2^-24. */
+  private final double gamma;
 
+  /** A float-only index (every scan reads the float rows). */
   public VectorIndex(int dim, int initialCapacity, DotProductKernel kernel) {
+    this(dim, initialCapacity, kernel, false);
+  }
+
+  /** @param int8Prefilter keep an int8 copy and prefilter single-query scans with it (same results, +25 % memory) */
+  public VectorIndex(int dim, int initialCapacity, DotProductKernel kernel, boolean int8Prefilter) {
     this.dim = dim;
     this.kernel = kernel;
+    this.int8 = int8Prefilter;
+    this.gamma = dim * 0x1p-24 / (1 - dim * 0x1p-24);
     int capacity = Math.max(16, initialCapacity);
     slab = new float[capacity * dim];
+    codes = new byte[int8 ? capacity * dim : 0];
+    codeScale = new float[int8 ? capacity : 0];
+    codeBound = new float[int8 ? capacity : 0];
     ids = new String[capacity];
     modalities = new byte[capacity];
     sources = new String[capacity];
@@ -57,9 +81,9 @@ public final class VectorIndex {
     return slotOf.size();
   }
 
-  /** Bytes held by vectors (the slab, including free slots). */
+  /** Bytes held by vectors (the slab and the int8 copy, including free slots). */
   public long vectorBytes() {
-    return 4L * slab.length;
+    return 4L * slab.length + codes.length + 8L * codeScale.length;
   }
 
   /** Returns the vector of {@code id} (a copy), or null. */
@@ -84,6 +108,9 @@ public final class VectorIndex {
       slotOf.put(id, slot);
     }
     System.arraycopy(vector, 0, slab, slot * dim, dim);
+    if (int8) {
+      quantize(slot, vector);
+    }
     ids[slot] = id;
     modalities[slot] = (byte) modality.ordinal();
     sources[slot] = source;
@@ -105,6 +132,11 @@ public final class VectorIndex {
     sources[slot] = null;
     untag(slot);
     Arrays.fill(slab, slot * dim, slot * dim + dim, 0f);
+    if (int8) {
+      Arrays.fill(codes, slot * dim, slot * dim + dim, (byte) 0);
+      codeScale[slot] = 0;
+      codeBound[slot] = 0;
+    }
     freeSlots.push(slot);
     return true;
   }
@@ -128,6 +160,33 @@ public final class VectorIndex {
       top.offer(ids[slot], s, slot);
     }
     return top.result();
+  }
+
+  /**
+   * codes = round(v / scale) with scale = max|v| / 127; bound = ‖v − scale·codes‖ plus the float
+   * error of both dot products (γ·‖v‖ each, with the codes' norm ≤ ‖v‖ + residual) and of the
+   * products and sums of the check, with a 0.1 % margin. Multiplied by ‖q‖ at query time (Cauchy–Schwarz).
+   */
+  private void quantize(int slot, float[] v) {
+    double max = 0;
+    double norm2 = 0;
+    for (float x : v) {
+      max = Math.max(max, Math.abs(x));
+      norm2 += (double) x * x;
+    }
+    double scale = max / 127;
+    double residual2 = 0;
+    int base = slot * dim;
+    for (int d = 0; d < dim; d++) {
+      int c = scale == 0 ? 0 : (int) Math.max(-127, Math.min(127, Math.round(v[d] / scale)));
+      codes[base + d] = (byte) c;
+      double r = v[d] - (float) scale * (double) c;
+      residual2 += r * r;
+    }
+    double norm = Math.sqrt(norm2);
+    double residual = Math.sqrt(residual2);
+    codeScale[slot] = (float) scale;
+    codeBound[slot] = Math.nextUp((float) ((residual + gamma * (2 * norm + residual) + 0x1p-22 * norm) * 1.001));
   }
 
   private void untag(int slot) {
@@ -166,6 +225,8 @@ public final class VectorIndex {
     BitSet allowed = filter.tags() == null ? null : slotsMatching(filter.tags());
     if (allowed != null && allowed.cardinality() * (long) SPARSE_RATIO < highWater) {
       scoreSlots(queries, allowed, filter, tops);
+    } else if (queries.length == 1 && int8) {
+      scanInt8(queries[0], k, allowed, filter, tops[0]);
     } else if (queries.length == 1) {
       scan(queries[0], allowed, filter, tops[0]);
     } else {
@@ -187,6 +248,101 @@ public final class VectorIndex {
           consider(first + r, scores[r], allowed, filter, top);
         }
       }
+    }
+  }
+
+  /**
+   * Pass 1 over the int8 rows: score ± bound gives each row an interval that holds its float
+   * score; rows passing the filter whose upper end reaches the k-th best lower end so far are
+   * candidates. Pass 2 scores the candidates still above the final k-th lower end from the float
+   * rows. The k rows with the best lower ends have float scores ≥ that k-th lower end, so every row
+   * of the float top-k (and every tie) is a candidate.
+   */
+  private void scanInt8(float[] query, int k, BitSet allowed, SearchFilter filter, TopKCollector top) {
+    double qn2 = 0;
+    for (float x : query) {
+      qn2 += (double) x * x;
+    }
+    float qn = Math.nextUp((float) Math.sqrt(qn2));
+    KthLargest lower = new KthLargest(k);
+    int[] candidates = new int[64];
+    float[] uppers = new float[64];
+    int n = 0;
+    for (int first = 0; first < highWater; first += BLOCK) {
+      int rows = Math.min(BLOCK, highWater - first);
+      kernel.codeDots(query, codes, dim, first, rows, scores);
+      float floor = lower.value();
+      for (int r = 0; r < rows; r++) {
+        int slot = first + r;
+        float approx = scores[r] * codeScale[slot];
+        float bound = qn * codeBound[slot];
+        float upper = approx + bound;
+        if (upper >= floor && passes(slot, allowed, filter)) {
+          lower.offer(approx - bound);
+          floor = lower.value();
+          if (n == candidates.length) {
+            candidates = Arrays.copyOf(candidates, 2 * n);
+            uppers = Arrays.copyOf(uppers, 2 * n);
+          }
+          candidates[n] = slot;
+          uppers[n++] = upper;
+        }
+      }
+    }
+    float floor = lower.value();
+    float[] one = new float[1];
+    for (int i = 0; i < n; i++) {
+      if (uppers[i] >= floor) {
+        int slot = candidates[i];
+        kernel.dots(query, slab, dim, slot, 1, one);
+        top.offer(ids[slot], one[0], slot);
+      }
+    }
+  }
+
+  /** The k-th largest of the values offered (−∞ until k were offered): a min-heap of k floats. */
+  private static final class KthLargest {
+    private final float[] heap;
+    private int size;
+
+    KthLargest(int k) {
+      heap = new float[k];
+    }
+
+    float value() {
+      return size < heap.length ? Float.NEGATIVE_INFINITY : heap[0];
+    }
+
+    void offer(float x) {
+      if (size < heap.length) {
+        int i = size++;
+        heap[i] = x;
+        while (i > 0 && heap[(i - 1) / 2] > heap[i]) {
+          swap(i, (i - 1) / 2);
+          i = (i - 1) / 2;
+        }
+      } else if (x > heap[0]) {
+        heap[0] = x;
+        int i = 0;
+        while (true) {
+          int l = 2 * i + 1;
+          int smallest = l < size && heap[l] < heap[i] ? l : i;
+          if (l + 1 < size && heap[l + 1] < heap[smallest]) {
+            smallest = l + 1;
+          }
+          if (smallest == i) {
+            return;
+          }
+          swap(i, smallest);
+          i = smallest;
+        }
+      }
+    }
+
+    private void swap(int a, int b) {
+      float t = heap[a];
+      heap[a] = heap[b];
+      heap[b] = t;
     }
   }
 
@@ -219,10 +375,15 @@ public final class VectorIndex {
   }
 
   private void consider(int slot, float score, BitSet allowed, SearchFilter filter, TopKCollector top) {
-    if (ids[slot] != null && (allowed == null || allowed.get(slot)) && filter.target().accepts(modality(slot))
-        && (filter.source() == null || filter.source().equals(sources[slot]))) {
+    if (passes(slot, allowed, filter)) {
       top.offer(ids[slot], score, slot);
     }
+  }
+
+  /** A live slot inside the tag set (null: no tag condition) matching target and source. */
+  private boolean passes(int slot, BitSet allowed, SearchFilter filter) {
+    return ids[slot] != null && (allowed == null || allowed.get(slot)) && filter.target().accepts(modality(slot))
+        && (filter.source() == null || filter.source().equals(sources[slot]));
   }
 
   /** Slots whose tags pass the condition: AND of the {@code all} sets, then AND with the OR of the {@code any} sets. */
@@ -270,5 +431,10 @@ public final class VectorIndex {
     modalities = Arrays.copyOf(modalities, capacity);
     sources = Arrays.copyOf(sources, capacity);
     tagsOf = Arrays.copyOf(tagsOf, capacity);
+    if (int8) {
+      codes = Arrays.copyOf(codes, capacity * dim);
+      codeScale = Arrays.copyOf(codeScale, capacity);
+      codeBound = Arrays.copyOf(codeBound, capacity);
+    }
   }
 }

@@ -4,6 +4,7 @@ import io.crossmodal.common.topic.Topics;
 import io.crossmodal.search.metrics.SearchMetrics;
 import io.crossmodal.search.processor.AnswerMerger;
 import io.crossmodal.search.processor.ShardProcessor;
+import io.crossmodal.search.store.LocalShards;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -28,12 +29,17 @@ import org.apache.kafka.streams.state.Stores;
 public final class SearchTopology {
   private SearchTopology() {}
 
-  /** @param qualityEvery check every n-th answer of a shard against a reference scan (0 = never) */
-  public static Topology build(Topics topics, String modelId, int dim, long mergeTimeoutMillis, int qualityEvery, SearchMetrics metrics) {
+  /**
+   * @param qualityEvery check every n-th answer of a shard against a reference scan (0 = never)
+   * @param int8Prefilter shards keep an int8 copy of their vectors to prefilter scans (same results)
+   * @param localShards where running shards publish their index for the HTTP search
+   */
+  public static Topology build(Topics topics, String modelId, int dim, long mergeTimeoutMillis, int qualityEvery, boolean int8Prefilter,
+      SearchMetrics metrics, LocalShards localShards) {
     Topology t = new Topology();
     t.addSource("embeddings", new StringDeserializer(), new ByteArrayDeserializer(), topics.embeddings.name());
     t.addSource("encoded-queries", new StringDeserializer(), new ByteArrayDeserializer(), topics.encodedQueries.name());
-    t.addProcessor("shard", () -> new ShardProcessor(topics.embeddings.name(), modelId, dim, qualityEvery, metrics), "embeddings", "encoded-queries");
+    t.addProcessor("shard", () -> new ShardProcessor(topics.embeddings.name(), modelId, dim, qualityEvery, int8Prefilter, metrics, localShards), "embeddings", "encoded-queries");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShardProcessor.STORE), Serdes.String(), Serdes.ByteArray()),
         "shard");
     t.addSink(ShardProcessor.ANSWERS, topics.shardAnswers.name(), new StringSerializer(), new StringSerializer(), "shard");

@@ -50,7 +50,7 @@ class SearchTopologyTest {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(SearchTopology.build(topics, MODEL, 2, 1000, 1, new SearchMetrics(registry)), p);
+    driver = new TopologyTestDriver(SearchTopology.build(topics, MODEL, 2, 1000, 1, true, new SearchMetrics(registry), new io.crossmodal.search.store.LocalShards()), p);
     embeddings = driver.createInputTopic(topics.embeddings.name(), new StringSerializer(), new ByteArraySerializer());
     queries = driver.createInputTopic(topics.encodedQueries.name(), new StringSerializer(), new ByteArraySerializer());
     results = driver.createOutputTopic(topics.results.name(), new StringDeserializer(), new StringDeserializer());

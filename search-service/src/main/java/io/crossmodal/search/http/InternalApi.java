@@ -1,0 +1,81 @@
+package io.crossmodal.search.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.crossmodal.common.event.Target;
+import io.crossmodal.common.http.HttpError;
+import io.crossmodal.common.http.HttpService;
+import io.crossmodal.common.serde.Json;
+import io.crossmodal.search.query.InstanceSearch;
+import io.crossmodal.search.query.ShardSearchRequest;
+import io.crossmodal.search.store.LiveShard;
+import io.crossmodal.search.store.LocalShards;
+import io.crossmodal.search.store.SearchFilter;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What search instances ask each other for a direct search: {@code POST
+ * /internal/v1/shard-search} (the exact top-k of this instance's shards among those asked) and
+ * {@code GET /internal/v1/vectors/{id}} (a stored vector, for query by example). Requests of
+ * another model or dimension are refused (422), so spaces never mix across instances either.
+ */
+public final class InternalApi {
+  private static final int MAX_BODY = 1 << 20;
+  private final String modelId;
+  private final int dim;
+  private final int kMax;
+  private final InstanceSearch search;
+  private final LocalShards shards;
+  private final java.util.function.ToIntFunction<String> partitionOf;
+
+  /** @param partitionOf the shard (partition) of a media id */
+  public InternalApi(String modelId, int dim, int kMax, InstanceSearch search, LocalShards shards,
+      java.util.function.ToIntFunction<String> partitionOf) {
+    this.modelId = modelId;
+    this.dim = dim;
+    this.kMax = kMax;
+    this.search = search;
+    this.shards = shards;
+    this.partitionOf = partitionOf;
+  }
+
+  public void register(HttpService http) {
+    http.route("/internal/v1/shard-search", this::shardSearch);
+    http.route("/internal/v1/vectors/", this::vector);
+  }
+
+  private void shardSearch(HttpExchange ex) throws Exception {
+    HttpService.requireMethod(ex, "POST");
+    ShardSearchRequest r;
+    try {
+      r = Json.read(new String(HttpService.body(ex, MAX_BODY), StandardCharsets.UTF_8), ShardSearchRequest.class);
+    } catch (IllegalArgumentException e) {
+      throw new HttpError(400, e.getMessage());
+    }
+    if (!modelId.equals(r.model()) || r.vector() == null || r.vector().length != dim) {
+      throw new HttpError(422, "request of model " + r.model() + " (dim " + (r.vector() == null ? 0 : r.vector().length)
+          + "), this instance holds model " + modelId + " (dim " + dim + ")");
+    }
+    if (r.k() < 1 || r.k() > kMax || r.partitions() == null) {
+      throw new HttpError(400, "'k' must be between 1 and " + kMax + " and 'partitions' given");
+    }
+    Target target;
+    try {
+      target = r.target() == null ? Target.ANY : Target.parse(r.target());
+    } catch (IllegalArgumentException e) {
+      throw new HttpError(400, e.getMessage());
+    }
+    HttpService.sendJson(ex, 200, Json.write(search.search(r.vector(), r.k(), new SearchFilter(target, r.source(), r.tags()), r.partitions())));
+  }
+
+  private void vector(HttpExchange ex) throws Exception {
+    HttpService.requireMethod(ex, "GET");
+    String id = URLDecoder.decode(ex.getRequestURI().getRawPath().substring("/internal/v1/vectors/".length()), StandardCharsets.UTF_8);
+    LiveShard shard = id.isEmpty() ? null : shards.get(partitionOf.applyAsInt(id));
+    float[] vector = shard == null ? null : shard.vector(id);
+    if (vector == null) {
+      throw new HttpError(404, "no vector for '" + id + "' on this instance");
+    }
+    HttpService.sendJson(ex, 200, Json.write(vector));
+  }
+}

@@ -1,0 +1,41 @@
+package io.crossmodal.search.http;
+
+import io.crossmodal.common.http.HttpError;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The topic route of {@code POST /v1/search} ({@code search.http.route=topics}): the query goes
+ * to {@code search.queries} like any Kafka client's and the answer is gathered from the shards'
+ * answers (see {@link ResultWaiter}). Every HTTP query then also lives on the topics; it costs
+ * the Kafka hops (tens of milliseconds, see BENCHMARKS.md). Thread safe.
+ */
+public final class TopicRoute implements SearchApi.QueryRoute {
+  private final Producer<String, String> producer;
+  private final String queriesTopic;
+  private final ResultWaiter results;
+  private final long timeoutMillis;
+
+  public TopicRoute(Producer<String, String> producer, String queriesTopic, ResultWaiter results, long timeoutMillis) {
+    this.producer = producer;
+    this.queriesTopic = queriesTopic;
+    this.results = results;
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  @Override
+  public String answer(String body, io.crossmodal.common.event.SearchQuery query) throws Exception {
+    String queryId = UUID.randomUUID().toString();
+    var future = results.expect(queryId);
+    producer.send(new ProducerRecord<>(queriesTopic, queryId, body)).get(timeoutMillis, TimeUnit.MILLISECONDS);
+    try {
+      return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      results.forget(queryId);
+      throw new HttpError(504, "no result for query " + queryId + " within " + timeoutMillis + " ms");
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.crossmodal.search.query;
+
+import io.crossmodal.common.event.Hit;
+import io.crossmodal.common.event.QueryVector;
+import io.crossmodal.common.event.SearchQuery;
+import io.crossmodal.common.event.SearchResult;
+import io.crossmodal.common.http.HttpError;
+import io.crossmodal.search.metrics.SearchMetrics;
+import io.crossmodal.search.processor.ResultMerge;
+import io.crossmodal.search.store.LiveShard;
+import io.crossmodal.search.store.LocalShards;
+import io.crossmodal.search.store.SearchFilter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The direct route of {@code POST /v1/search} (Kafka Streams interactive queries): the encoder
+ * encodes the text or image over HTTP, this instance scans its own shards in parallel, asks each
+ * peer instance for the top-k of its shards at the same time, and merges. No Kafka hop and no
+ * commit on the way, so the answer costs one encode plus the slowest shard scan.
+ *
+ * <p>Exact like the topic route (same per-shard top-k, same merge order). A peer that fails or is
+ * too slow leaves its shards out, and the result says so ({@code shardsAnswered < shardsTotal}),
+ * as the topic route does after its merge timeout. Thread safe.
+ */
+public final class DirectSearch {
+  private static final Logger LOG = LoggerFactory.getLogger(DirectSearch.class);
+
+  private final String modelId;
+  private final int dim;
+  private final int shardsTotal;
+  private final EncoderClient encoder;
+  private final PeerClient peers;
+  private final ShardDirectory directory;
+  private final LocalShards shards;
+  private final InstanceSearch local;
+  private final SearchMetrics metrics;
+
+  public DirectSearch(String modelId, int dim, int shardsTotal, EncoderClient encoder, PeerClient peers, ShardDirectory directory,
+      LocalShards shards, InstanceSearch local, SearchMetrics metrics) {
+    this.modelId = modelId;
+    this.dim = dim;
+    this.shardsTotal = shardsTotal;
+    this.encoder = encoder;
+    this.peers = peers;
+    this.directory = directory;
+    this.shards = shards;
+    this.local = local;
+    this.metrics = metrics;
+  }
+
+  /** @param body the client's query JSON, already parsed into {@code query} */
+  public SearchResult search(String body, SearchQuery query) throws HttpError, InterruptedException {
+    long start = System.nanoTime();
+    String queryId = UUID.randomUUID().toString();
+    float[] vector;
+    double encodeMillis = 0;
+    if (query.mediaId() != null) {
+      Optional<float[]> stored = storedVector(query.mediaId());
+      if (stored.isEmpty()) {
+        return new SearchResult(queryId, List.of(), modelId, 0, shardsTotal, "unknown mediaId '" + query.mediaId() + "'",
+            new SearchResult.Timings(0, 0, (System.nanoTime() - start) / 1e6));
+      }
+      vector = stored.get();
+    } else {
+      QueryVector encoded = encoder.encode(body);
+      if (!modelId.equals(encoded.model()) || encoded.vector() == null || encoded.vector().length != dim) {
+        metrics.rejected("wrong-model");
+        throw new HttpError(502, "the encoder serves model " + encoded.model() + " (dim " + (encoded.vector() == null ? 0 : encoded.vector().length)
+            + "), this index holds model " + modelId + " (dim " + dim + ")");
+      }
+      vector = encoded.vector();
+      encodeMillis = encoded.encodeMillis();
+    }
+    SearchFilter filter = new SearchFilter(query.target(), query.source(), query.tags());
+    List<Integer> mine = shards.partitions();
+    Map<String, CompletableFuture<PartialAnswer>> asked = new LinkedHashMap<>();
+    directory.peers().forEach((peer, partitions) -> {
+      List<Integer> wanted = partitions.stream().filter(p -> !mine.contains(p)).toList();
+      if (!wanted.isEmpty()) {
+        asked.put(peer, peers.search(peer, new ShardSearchRequest(modelId, vector, query.k(), query.target().wireName(), query.source(),
+            query.tags(), wanted)));
+      }
+    });
+    List<PartialAnswer> parts = new ArrayList<>();
+    parts.add(local.search(vector, query.k(), filter, mine));
+    asked.forEach((peer, answer) -> {
+      try {
+        parts.add(answer.join());
+      } catch (RuntimeException e) {
+        metrics.peerFailed();
+        LOG.warn("peer {} did not answer; its shards are left out of this result: {}", peer, e.getMessage());
+      }
+    });
+    List<Hit> hits = new ArrayList<>();
+    Set<Integer> answered = new HashSet<>();
+    double slowest = 0;
+    for (PartialAnswer p : parts) {
+      hits.addAll(p.hits());
+      answered.addAll(p.partitions());
+      slowest = Math.max(slowest, p.searchMillis());
+    }
+    double totalMillis = (System.nanoTime() - start) / 1e6;
+    metrics.queryAnswered("direct", (long) totalMillis, answered.size() == shardsTotal);
+    return new SearchResult(queryId, ResultMerge.best(hits, query.k()), modelId, answered.size(), shardsTotal, null,
+        new SearchResult.Timings(encodeMillis, slowest, totalMillis));
+  }
+
+  /** The vector of an indexed item, from this instance's shard or the peer serving it. */
+  private Optional<float[]> storedVector(String id) throws HttpError {
+    ShardDirectory.Owner owner = directory.ownerOf(id);
+    LiveShard shard = owner.partition() < 0 ? null : shards.get(owner.partition());
+    if (shard != null) {
+      return Optional.ofNullable(shard.vector(id));
+    }
+    if (owner.hostPort() == null || owner.local()) {
+      throw new HttpError(503, "the shard holding '" + id + "' is not running right now (moving or restoring); retry shortly");
+    }
+    try {
+      return peers.vector(owner.hostPort(), id);
+    } catch (Exception e) {
+      throw new HttpError(503, "the instance serving '" + id + "' (" + owner.hostPort() + ") did not answer: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.crossmodal.search.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.crossmodal.common.event.QueryVector;
+import io.crossmodal.common.http.HttpError;
+import io.crossmodal.common.serde.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Asks the encoder service to turn a query's text or image into a vector ({@code POST /v1/encode}):
+ * one HTTP call instead of the two Kafka hops of the topic route. A query the encoder refuses
+ * (undecodable image, text too long) is the client's error (400 with the encoder's reason); an
+ * encoder that cannot be reached is a 503. Thread safe.
+ */
+public final class EncoderClient {
+  private final HttpClient http;
+  private final URI encode;
+  private final Duration timeout;
+
+  public EncoderClient(HttpClient http, String baseUrl, Duration timeout) {
+    this.http = http;
+    this.encode = URI.create(baseUrl.replaceAll("/+$", "") + "/v1/encode");
+    this.timeout = timeout;
+  }
+
+  /** @param queryJson the client's query (its {@code text} or {@code image} is encoded; other fields are ignored) */
+  public QueryVector encode(String queryJson) throws HttpError, InterruptedException {
+    HttpResponse<String> response;
+    try {
+      response = http.send(HttpRequest.newBuilder(encode).timeout(timeout).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(queryJson, StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new HttpError(503, "encoder at " + encode + " unavailable: " + e);
+    }
+    if (response.statusCode() == 200) {
+      return Json.read(response.body(), QueryVector.class);
+    }
+    JsonNode body = Json.object(response.body());
+    String reason = body.path("error").asText("status " + response.statusCode());
+    if (response.statusCode() >= 400 && response.statusCode() < 500) {
+      throw new HttpError(400, reason);
+    }
+    throw new HttpError(503, "encoder failed: " + reason);
+  }
+}

@@ -1,0 +1,138 @@
+package io.crossmodal.search.query;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossmodal.common.event.EmbeddingRecord;
+import io.crossmodal.common.event.Hit;
+import io.crossmodal.common.serde.EmbeddingSerde;
+import io.crossmodal.common.serde.Json;
+import io.crossmodal.search.metrics.SearchMetrics;
+import io.crossmodal.search.processor.ShardProcessor;
+import io.crossmodal.search.store.LiveShard;
+import io.crossmodal.search.store.LocalShards;
+import io.crossmodal.search.store.SearchFilter;
+import io.crossmodal.search.store.TopKCollector;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+
+/**
+ * This instance's part of a direct search: scans its running shards side by side on a pool (one
+ * core each; a shard scan is memory-bound, so more threads than cores gain nothing), merges their
+ * local top-k into the instance's exact top-k, and only then reads the stored metadata of those k
+ * items (k store reads, not k per shard). Thread safe.
+ */
+public final class InstanceSearch {
+  /** A shard's match and the shard it came from (where its stored record is read). */
+  private record Ranked(LiveShard.Match match, int partition) {}
+
+  private static final Comparator<Ranked> BEST_FIRST =
+      Comparator.comparingDouble((Ranked r) -> -r.match().score()).thenComparing(r -> r.match().id());
+
+  private final LocalShards shards;
+  private final ExecutorService pool;
+  private final int threads;
+  private final BiFunction<Integer, String, byte[]> stored;
+  private final SearchMetrics metrics;
+  private final int qualityEvery;
+  private final AtomicLong searches = new AtomicLong();
+  private final EmbeddingSerde serde = new EmbeddingSerde();
+
+  /**
+   * @param threads threads scanning one search's shards, the caller's included; {@code pool} has at least {@code threads - 1}
+   * @param stored the stored embedding record of (partition, id), or null
+   * @param qualityEvery every n-th search also checks one of its shards against the reference scan, after answering (0 = never)
+   */
+  public InstanceSearch(LocalShards shards, ExecutorService pool, int threads, BiFunction<Integer, String, byte[]> stored, SearchMetrics metrics,
+      int qualityEvery) {
+    this.shards = shards;
+    this.pool = pool;
+    this.threads = threads;
+    this.stored = stored;
+    this.metrics = metrics;
+    this.qualityEvery = qualityEvery;
+  }
+
+  private record ShardResult(LiveShard shard, List<LiveShard.Match> matches, long nanos) {}
+
+  /** @param partitions the shards wanted; those not running here are left out of the answer */
+  public PartialAnswer search(float[] vector, int k, SearchFilter filter, Collection<Integer> partitions) {
+    List<LiveShard> targets = new ArrayList<>();
+    for (int p : partitions) {
+      LiveShard shard = shards.get(p);
+      if (shard != null) {
+        targets.add(shard);
+      }
+    }
+    if (targets.isEmpty()) {
+      return PartialAnswer.NONE;
+    }
+    ShardResult[] results = new ShardResult[targets.size()];
+    AtomicInteger next = new AtomicInteger();
+    Runnable worker = () -> {
+      for (int i = next.getAndIncrement(); i < results.length; i = next.getAndIncrement()) {
+        results[i] = scan(targets.get(i), vector, k, filter);
+      }
+    };
+    // The calling thread plus (threads - 1) pool tasks take shards from one counter: as many scanning
+    // threads as cores, never more (extra threads only time-slice the memory bus).
+    List<CompletableFuture<Void>> helpers = new ArrayList<>();
+    for (int h = 1; h < Math.min(threads, results.length); h++) {
+      helpers.add(CompletableFuture.runAsync(worker, pool));
+    }
+    worker.run();
+    helpers.forEach(CompletableFuture::join);
+
+    List<Ranked> all = new ArrayList<>();
+    List<Integer> answered = new ArrayList<>();
+    long slowest = 0;
+    for (ShardResult r : results) {
+      r.matches().forEach(m -> all.add(new Ranked(m, r.shard().partition())));
+      answered.add(r.shard().partition());
+      slowest = Math.max(slowest, r.nanos());
+    }
+    all.sort(BEST_FIRST);
+    List<Hit> hits = new ArrayList<>();
+    for (Ranked r : all.subList(0, Math.min(k, all.size()))) {
+      hits.add(hit(r.match(), r.partition()));
+    }
+    sampleQuality(List.of(results), vector, k, filter);
+    return new PartialAnswer(hits, answered.stream().sorted().toList(), slowest / 1e6);
+  }
+
+  private ShardResult scan(LiveShard shard, float[] vector, int k, SearchFilter filter) {
+    long start = System.nanoTime();
+    List<LiveShard.Match> matches = shard.matches(vector, k, filter);
+    long nanos = System.nanoTime() - start;
+    metrics.shardSearched(nanos);
+    return new ShardResult(shard, matches, nanos);
+  }
+
+  /** The hit with the item's stored metadata (without the thumbnail, which has its own URL). */
+  private Hit hit(LiveShard.Match m, int partition) {
+    byte[] record = stored.apply(partition, m.id());
+    ObjectNode metadata = Json.MAPPER.createObjectNode();
+    if (record != null) { // null: deleted since the scan; the hit stands, as the scan saw it
+      EmbeddingRecord r = serde.deserialize("", record);
+      metadata = (ObjectNode) Json.object(r.metadata());
+      metadata.remove(ShardProcessor.THUMBNAIL);
+    }
+    return new Hit(m.id(), m.modality().wireName(), m.score(), metadata);
+  }
+
+  /** Every n-th search checks one of its shards (in turn) against the reference scan, on the pool. */
+  private void sampleQuality(List<ShardResult> results, float[] vector, int k, SearchFilter filter) {
+    long n = searches.incrementAndGet();
+    if (qualityEvery <= 0 || n % qualityEvery != 0) {
+      return;
+    }
+    ShardResult r = results.get((int) (n / qualityEvery % results.size()));
+    List<TopKCollector.Scored> served = r.matches().stream().map(m -> new TopKCollector.Scored(m.id(), m.score(), -1)).toList();
+    pool.execute(() -> metrics.qualityChecked(r.shard().recallOf(served, vector, k, filter)));
+  }
+}

@@ -1,0 +1,15 @@
+package io.crossmodal.search.query;
+
+import io.crossmodal.common.event.Hit;
+import java.util.List;
+
+/**
+ * One instance's exact top-k over the shards it answered (internal JSON between instances).
+ *
+ * @param hits best first, ties by id, with metadata
+ * @param partitions the shards that were scanned: a shard moved away or still restoring is missing
+ * @param searchMillis the slowest of its shard scans
+ */
+public record PartialAnswer(List<Hit> hits, List<Integer> partitions, double searchMillis) {
+  public static final PartialAnswer NONE = new PartialAnswer(List.of(), List.of(), 0);
+}

@@ -1,0 +1,63 @@
+package io.crossmodal.search.query;
+
+import io.crossmodal.common.serde.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Calls other search instances (their {@code application.server} address from Kafka Streams'
+ * metadata): shard searches, stored vectors, and media lookups for items they hold. Thread safe.
+ */
+public final class PeerClient {
+  /** Marks a request one instance forwarded to another, so it is never forwarded again. */
+  public static final String FORWARDED = "X-Crossmodal-Forwarded";
+
+  private final HttpClient http;
+  private final Duration timeout;
+
+  public PeerClient(HttpClient http, Duration timeout) {
+    this.http = http;
+    this.timeout = timeout;
+  }
+
+  /** The peer's answer for its shards among the request's; fails when the peer fails or is too slow. */
+  public CompletableFuture<PartialAnswer> search(String hostPort, ShardSearchRequest request) {
+    HttpRequest r = HttpRequest.newBuilder(URI.create("http://" + hostPort + "/internal/v1/shard-search")).timeout(timeout)
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(request), StandardCharsets.UTF_8))
+        .build();
+    return http.sendAsync(r, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException("peer " + hostPort + " answered " + response.statusCode() + ": " + response.body());
+      }
+      return Json.read(response.body(), PartialAnswer.class);
+    });
+  }
+
+  /** The stored vector of {@code id} on the peer that holds its shard; empty when it has none. */
+  public Optional<float[]> vector(String hostPort, String id) throws Exception {
+    HttpResponse<byte[]> r = get(hostPort, "/internal/v1/vectors/" + encode(id));
+    if (r.statusCode() == 404) {
+      return Optional.empty();
+    }
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("peer " + hostPort + " answered " + r.statusCode() + " for the vector of " + id);
+    }
+    return Optional.of(Json.MAPPER.readValue(r.body(), float[].class));
+  }
+
+  /** GET {@code path} on the peer, marked as forwarded. */
+  public HttpResponse<byte[]> get(String hostPort, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://" + hostPort + path)).timeout(timeout).header(FORWARDED, "1").GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static String encode(String id) {
+    return java.net.URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}

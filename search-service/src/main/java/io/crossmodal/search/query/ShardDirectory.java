@@ -1,0 +1,64 @@
+package io.crossmodal.search.query;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * Where each shard runs, from Kafka Streams' own metadata (every instance advertises its HTTP
+ * address as {@code application.server}): the peers to ask and which shards each serves actively.
+ * Thread safe.
+ */
+public final class ShardDirectory {
+  private final KafkaStreams streams;
+  private final String embeddingsTopic;
+  private final String store;
+  private final HostInfo self;
+
+  public ShardDirectory(KafkaStreams streams, String embeddingsTopic, String store, HostInfo self) {
+    this.streams = streams;
+    this.embeddingsTopic = embeddingsTopic;
+    this.store = store;
+    this.self = self;
+  }
+
+  /**
+   * Other instances and the shards each serves, each shard under one instance only (while a shard
+   * moves, two may list it for a moment; the first wins, and the answer says which shards replied).
+   */
+  public Map<String, List<Integer>> peers() {
+    Map<String, List<Integer>> out = new LinkedHashMap<>();
+    Set<Integer> taken = new TreeSet<>();
+    for (StreamsMetadata m : streams.metadataForAllStreamsClients()) {
+      if (m.hostInfo().equals(self)) {
+        continue;
+      }
+      List<Integer> partitions = m.topicPartitions().stream().filter(tp -> tp.topic().equals(embeddingsTopic))
+          .map(TopicPartition::partition).filter(taken::add).sorted().toList();
+      if (!partitions.isEmpty()) {
+        out.put(m.hostInfo().host() + ":" + m.hostInfo().port(), partitions);
+      }
+    }
+    return out;
+  }
+
+  /** The shard that holds {@code id}, and the instance serving it ("host:port"), null when none. */
+  public record Owner(int partition, String hostPort, boolean local) {}
+
+  public Owner ownerOf(String id) {
+    KeyQueryMetadata meta = streams.queryMetadataForKey(store, id, Serdes.String().serializer());
+    if (meta == null || meta.partition() < 0 || meta.activeHost() == null || meta.activeHost().port() < 0) {
+      return new Owner(meta == null ? -1 : meta.partition(), null, false);
+    }
+    HostInfo host = meta.activeHost();
+    return new Owner(meta.partition(), host.host() + ":" + host.port(), host.equals(self));
+  }
+}
