@@ -47,6 +47,7 @@ class SearchClusterIT {
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<Process> processes = new ArrayList<>();
   private EmbeddedKafkaBroker broker;
+  private final List<float[]> stored = new ArrayList<>();
   @TempDir Path dir;
 
   private record Instance(Process process, int port) {}
@@ -75,7 +76,9 @@ class SearchClusterIT {
         new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer())) {
       EmbeddingSerde serde = new EmbeddingSerde();
       for (int i = 0; i < VECTORS; i++) {
-        EmbeddingRecord e = new EmbeddingRecord(Modality.IMAGE, spec.modelId(), RandomVectors.unit(random, spec.dim()), "it", "{}", 0);
+        float[] v = RandomVectors.unit(random, spec.dim());
+        stored.add(v);
+        EmbeddingRecord e = new EmbeddingRecord(Modality.IMAGE, spec.modelId(), v, "it", "{\"n\":" + i + "}", 0);
         producer.send(new ProducerRecord<>(topics.embeddings.name(), "v" + i, serde.serialize("", e)));
       }
     }
@@ -95,6 +98,7 @@ class SearchClusterIT {
       awaitIndexed(List.of(a, b, c));
       assertTrue(shards(b) > 0 && shards(c) > 0, "the new instances took shards");
       assertEquals(one, asker.askAll(queries, "three"), "three instances answer exactly like one");
+      assertDirectRouteAgrees(asker, List.of(a, b, c));
 
       b.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no leave-group, no flush
       long killedAt = System.nanoTime();
@@ -115,7 +119,34 @@ class SearchClusterIT {
           (System.nanoTime() - killedAt) / 1e9, partial);
       awaitIndexed(List.of(a, c));
       assertEquals(one, after, "after the kill the survivors answer exactly like one instance");
+      assertDirectRouteAgrees(asker, List.of(a, c));
       assertEquals(0, asker.duplicates(), "one result per query id");
+    }
+  }
+
+  /**
+   * POST /v1/search on every instance (direct route: each scans its own shards and asks its peers
+   * over HTTP) answers query-by-example exactly like the topic path does for the same vector, and
+   * GET /v1/media/{id} finds every item from every instance (forwarded to the shard's instance).
+   */
+  private void assertDirectRouteAgrees(ShardQueries asker, List<Instance> instances) throws Exception {
+    for (int n : new int[] {0, 7, 1234, VECTORS - 1}) {
+      List<String> viaTopics = asker.askAll(List.of(stored.get(n)), "example-" + n + "-" + instances.size()).get(0);
+      for (Instance i : instances) {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + i.port() + "/v1/search"))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"mediaId\":\"v" + n + "\",\"k\":10}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode result = io.crossmodal.common.serde.Json.MAPPER.readTree(r.body());
+        assertEquals(PARTITIONS, result.path("shardsAnswered").asInt(), r.body());
+        List<String> ids = new ArrayList<>();
+        result.path("hits").forEach(h -> ids.add(h.path("id").asText() + "@" + h.path("score").asText()));
+        assertEquals(viaTopics, ids, "direct route on port " + i.port() + " for v" + n);
+        assertEquals("v" + n, result.path("hits").get(0).path("id").asText());
+        assertEquals(n, result.path("hits").get(0).path("metadata").path("n").asInt(), "hits carry their stored metadata");
+        HttpResponse<String> media = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + i.port() + "/v1/media/v" + n)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, media.statusCode(), "v" + n + " from port " + i.port() + ": " + media.body());
+      }
     }
   }
 

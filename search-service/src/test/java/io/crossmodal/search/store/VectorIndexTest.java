@@ -135,6 +135,70 @@ class VectorIndexTest {
     }
   }
 
+  /**
+   * The int8 prefilter changes the work, never the answer: for random dimensions (SIMD-sized and
+   * not), vectors of mixed norms, exact duplicates (ties at every rank), overwrites, deletes and
+   * filters, the prefiltered index returns exactly the float index's list (ids, score bits, slots).
+   */
+  @ParameterizedTest
+  @MethodSource("kernels")
+  void shouldAnswerExactlyLikeTheFloatScanWhenPrefilteringWithInt8(DotProductKernel kernel) {
+    int[] dims = {3, 16, 31, 64, 384, 512};
+    for (int seed = 0; seed < 24; seed++) {
+      Random r = new Random(100 + seed);
+      int dim = dims[seed % dims.length];
+      int n = 50 + r.nextInt(2500);
+      VectorIndex plain = new VectorIndex(dim, 4, kernel, false);
+      VectorIndex int8 = new VectorIndex(dim, 4, kernel, true);
+      List<float[]> earlier = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        float[] v = r.nextInt(8) == 0 && !earlier.isEmpty() ? earlier.get(r.nextInt(earlier.size())) : unit(r, dim);
+        float norm = r.nextInt(4) == 0 ? 0.01f + 3 * r.nextFloat() : 1f;
+        float[] scaled = new float[dim];
+        for (int d = 0; d < dim; d++) {
+          scaled[d] = v[d] * norm;
+        }
+        earlier.add(v);
+        String id = "id" + r.nextInt(n);
+        Modality m = r.nextBoolean() ? Modality.IMAGE : Modality.TEXT;
+        List<String> tags = r.nextInt(3) == 0 ? List.of("red") : List.of();
+        String source = "s" + r.nextInt(2);
+        plain.upsert(id, m, source, tags, scaled);
+        int8.upsert(id, m, source, tags, scaled);
+        if (r.nextInt(12) == 0) {
+          String gone = "id" + r.nextInt(n);
+          plain.delete(gone);
+          int8.delete(gone);
+        }
+      }
+      for (int trial = 0; trial < 8; trial++) {
+        float[] q = r.nextBoolean() ? unit(r, dim) : earlier.get(r.nextInt(earlier.size()));
+        int k = 1 + r.nextInt(30);
+        SearchFilter filter = trial % 2 == 0 ? SearchFilter.ANY
+            : new SearchFilter(Target.values()[r.nextInt(3)], r.nextBoolean() ? null : "s1", r.nextBoolean() ? null : new TagFilter(List.of("red"), null));
+        assertEquals(plain.search(q, k, filter), int8.search(q, k, filter), "seed " + seed + " dim " + dim + " trial " + trial);
+      }
+    }
+  }
+
+  @Test
+  void shouldComputeCodeDotsLikeTheScalarLoopWithTheSimdKernel() {
+    Random r = new Random(5);
+    for (int dim : new int[] {16, 64, 512, 40}) {
+      int rows = 37;
+      byte[] codes = new byte[(rows + 3) * dim];
+      r.nextBytes(codes);
+      float[] q = unit(r, dim);
+      float[] simd = new float[rows];
+      float[] scalar = new float[rows];
+      DotProductKernel.best().codeDots(q, codes, dim, 3, rows, simd);
+      DotProductKernel.scalar().codeDots(q, codes, dim, 3, rows, scalar);
+      for (int i = 0; i < rows; i++) {
+        assertEquals(scalar[i], simd[i], 1e-3f * (1 + Math.abs(scalar[i])), "dim " + dim + " row " + i);
+      }
+    }
+  }
+
   private static float dot(float[] a, float[] b) {
     double s = 0;
     for (int i = 0; i < a.length; i++) {
