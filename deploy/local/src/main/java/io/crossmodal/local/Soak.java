@@ -75,6 +75,7 @@ public final class Soak {
     ServiceProcess encoder = new ServiceProcess("encoder-service", concat(common, "--set", "encoder.port=" + encoderPort),
         encoderPort, dir.resolve("encoder.log")).start();
     ServiceProcess search = new ServiceProcess("search-service", concat(common, "--set", "search.port=" + searchPort
+        + ",search.encoder.url=http://localhost:" + encoderPort
         + ",search.state.dir=" + dir.resolve("search-state")), searchPort, dir.resolve("search.log")).start();
     encoder.awaitHealthy(180);
     search.awaitHealthy(180);

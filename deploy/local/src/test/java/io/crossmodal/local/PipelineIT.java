@@ -188,6 +188,33 @@ class PipelineIT {
   }
 
 
+  /**
+   * The two ways in answer alike: POST /v1/search (direct route: encoder over HTTP, shards scanned
+   * in place) returns the same ranked ids and scores as the same query sent to search.queries.
+   */
+  @Test
+  void shouldAnswerHttpQueriesExactlyLikeTheQueryTopic() throws Exception {
+    Map<String, String> queries = new HashMap<>();
+    for (int i = 0; i < 10; i++) {
+      queries.put("same-" + i, JSON.createObjectNode().put("text", items.get(i * 3).captions().get(0)).put("k", 7).toString());
+    }
+    Map<String, JsonNode> viaTopic = ask(queries);
+    for (var q : queries.entrySet()) {
+      var r = http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/search"))
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(q.getValue())));
+      assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+      JsonNode direct = JSON.readTree(r.body());
+      assertEquals(scored(viaTopic.get(q.getKey())), scored(direct), q.getValue());
+      assertEquals(direct.path("shardsTotal").asInt(), direct.path("shardsAnswered").asInt());
+    }
+  }
+
+  private static List<String> scored(JsonNode result) {
+    List<String> out = new ArrayList<>();
+    result.path("hits").forEach(h -> out.add(h.path("id").asText() + "@" + h.path("score").asText()));
+    return out;
+  }
+
   private java.net.http.HttpResponse<byte[]> http(java.net.http.HttpRequest.Builder request) throws Exception {
     return java.net.http.HttpClient.newHttpClient().send(request.timeout(Duration.ofSeconds(60)).build(),
         java.net.http.HttpResponse.BodyHandlers.ofByteArray());
