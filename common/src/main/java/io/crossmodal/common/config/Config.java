@@ -60,7 +60,7 @@ public final class Config {
       new ConfigKey("search.request.timeout.ms", "15000", "POST /v1/search waits this long for the result"),
       new ConfigKey("search.http.route", "direct", "how POST /v1/search answers: direct (encoder over HTTP, shards scanned in place) or topics (through search.queries)"),
       new ConfigKey("search.encoder.url", "http://localhost:8082", "encoder-service base URL for the direct route"),
-      new ConfigKey("search.advertised.host", "localhost", "host name other search instances reach this one by (with search.port)"),
+      new ConfigKey("search.advertised.host", "localhost", "host name other search instances reach this one by (with search.port); auto = this machine's IP address"),
       new ConfigKey("search.index.int8", "true", "keep an int8 copy of each shard's vectors (+25 % memory) to prefilter scans; results stay exact"),
       new ConfigKey("search.scan.threads", "0", "threads scanning this instance's shards for direct searches (0 = one per core)"),
       new ConfigKey("search.peer.timeout.ms", "2000", "a peer instance slower than this is left out of a direct search's answer"),

@@ -75,7 +75,7 @@ public final class SearchService implements AutoCloseable {
     SearchMetrics metrics = new SearchMetrics(registry);
     // Bound first: the port is part of the address this instance advertises to its peers.
     http = new HttpService("search-service", config.getInt("search.port"), this::healthy, registry);
-    HostInfo self = new HostInfo(config.get("search.advertised.host"), http.port());
+    HostInfo self = new HostInfo(advertisedHost(config.get("search.advertised.host")), http.port());
     LocalShards shards = new LocalShards();
     int qualityEvery = config.getInt("search.quality.sample.every");
     streams = new KafkaStreams(SearchTopology.build(topics, modelId, dim, config.getLong("search.merge.timeout.ms"), qualityEvery,
@@ -122,6 +122,11 @@ public final class SearchService implements AutoCloseable {
     LOG.info("search-service started: model {} (dim {}), http port {}, HTTP queries by the {} route, advertised as {}:{}", modelId, dim,
         http.port(), config.get("search.http.route"), self.host(), self.port());
     return this;
+  }
+
+  /** {@code auto}: this machine's address (a container's own IP), for deployments without stable names. */
+  private static String advertisedHost(String configured) throws java.net.UnknownHostException {
+    return configured.equals("auto") ? java.net.InetAddress.getLocalHost().getHostAddress() : configured;
   }
 
   private int partitionCount(String topic) throws Exception {
