@@ -45,6 +45,9 @@ final class EndToEndBench {
       throws Exception {
     Path dir = Files.createTempDirectory("crossmodal-bench-e2e");
     ObjectNode out = Json.MAPPER.createObjectNode();
+    // This VM's speed varies with its neighbours: the machine's bandwidth goes beside the latencies.
+    double machine = SearchBench.readGbS(new float[128 << 20], 1);
+    out.put("machine_gb_s", Math.round(machine * 10) / 10.0);
     try (LocalStack stack = LocalStack.start(dir, 0, config.with(java.util.Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0")), model)) {
       load(stack.config(), model, vectors, print);
       ScrapedMetrics.awaitIndexed(stack.searchPort(), vectors, Duration.ofMinutes(10));
@@ -73,9 +76,10 @@ final class EndToEndBench {
           .put("mean_server_ms", round(server / queries)).put("route", stack.config().get("search.http.route"));
       if (print) {
         System.out.printf("POST /v1/search, %d vectors × %d in %d shards, %d text queries: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms "
-                + "(%s route, after %d warm-up queries; means: encode %.1f ms, slowest shard scan %.1f ms, in the search service %.1f ms)%n",
+                + "(%s route, after %d warm-up queries; means: encode %.1f ms, slowest shard scan %.1f ms, in the search service %.1f ms; "
+                + "machine sequential read %.1f GB/s)%n",
             vectors, model.spec().dim(), out.get("partitions").asInt(), queries, pct(ms, 50), pct(ms, 95), pct(ms, 99),
-            out.get("route").asText(), warmup, encode / queries, scan / queries, server / queries);
+            out.get("route").asText(), warmup, encode / queries, scan / queries, server / queries, machine);
       }
     } finally {
       deleteRecursively(dir);

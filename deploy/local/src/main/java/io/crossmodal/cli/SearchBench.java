@@ -128,7 +128,7 @@ final class SearchBench {
   }
 
   /** GB/s of summing {@code big} sequentially: the mean of three passes, or the best pass over {@code seconds}. */
-  private static double readGbS(float[] big, double seconds) {
+  static double readGbS(float[] big, double seconds) {
     float sink = 0;
     double best = 0;
     double total = 0;
