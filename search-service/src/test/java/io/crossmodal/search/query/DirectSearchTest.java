@@ -1,0 +1,83 @@
+package io.crossmodal.search.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.crossmodal.common.event.QueryParser;
+import io.crossmodal.common.event.QueryVector;
+import io.crossmodal.common.event.SearchQuery;
+import io.crossmodal.common.http.HttpError;
+import io.crossmodal.common.http.HttpService;
+import io.crossmodal.common.serde.Json;
+import io.crossmodal.search.metrics.SearchMetrics;
+import io.crossmodal.search.store.LocalShards;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The direct route's boundary with the encoder, against a real HTTP server standing in for it: a
+ * vector of another model or dimension never reaches the shards (502, counted), the encoder's
+ * refusal is the client's 400 with the encoder's reason, an unreachable encoder is a 503.
+ */
+class DirectSearchTest {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final AtomicReference<String> answer = new AtomicReference<>();
+  private final AtomicReference<Integer> status = new AtomicReference<>(200);
+  private final HttpService encoder = new HttpService("fake-encoder", 0, () -> true, registry)
+      .route("/v1/encode", ex -> HttpService.sendJson(ex, status.get(), answer.get())).start();
+
+  @AfterEach
+  void stop() {
+    encoder.close();
+  }
+
+  private DirectSearch direct(String url) {
+    EncoderClient client = new EncoderClient(HttpClient.newHttpClient(), url, Duration.ofSeconds(5));
+    // No shard and no peer is reached on these paths: each one ends at the encoder boundary.
+    return new DirectSearch("model-a", 4, 2, client, null, null, new LocalShards(), null, new SearchMetrics(registry));
+  }
+
+  private static SearchQuery query(String json) throws Exception {
+    return new QueryParser(10).parse(json);
+  }
+
+  @Test
+  void shouldRefuseAVectorOfAnotherModelOrDimensionFromTheEncoder() throws Exception {
+    String body = "{\"text\":\"a cat\"}";
+    answer.set(Json.write(new QueryVector("model-b", 4, new float[] {1, 0, 0, 0}, 1)));
+    HttpError wrongModel = assertThrows(HttpError.class, () -> direct("http://localhost:" + encoder.port()).search(body, query(body)));
+    assertEquals(502, wrongModel.status());
+    assertTrue(wrongModel.getMessage().contains("model-b") && wrongModel.getMessage().contains("model-a"), wrongModel.getMessage());
+
+    answer.set(Json.write(new QueryVector("model-a", 3, new float[] {1, 0, 0}, 1)));
+    HttpError wrongDim = assertThrows(HttpError.class, () -> direct("http://localhost:" + encoder.port()).search(body, query(body)));
+    assertEquals(502, wrongDim.status());
+    assertTrue(registry.scrape().contains("crossmodal_http_rejected_total{reason=\"wrong-model\",service=\"search\"} 2.0"));
+  }
+
+  @Test
+  void shouldPassTheEncodersRefusalOnAsTheClientsError() throws Exception {
+    String body = "{\"image\":\"aGVsbG8=\"}";
+    status.set(400);
+    answer.set("{\"error\":\"not a supported image format (5 bytes)\"}");
+    HttpError e = assertThrows(HttpError.class, () -> direct("http://localhost:" + encoder.port()).search(body, query(body)));
+    assertEquals(400, e.status());
+    assertEquals("not a supported image format (5 bytes)", e.getMessage());
+  }
+
+  @Test
+  void shouldAnswer503WhenTheEncoderIsUnreachable() throws Exception {
+    String body = "{\"text\":\"a cat\"}";
+    int closedPort = encoder.port();
+    encoder.close();
+    HttpError e = assertThrows(HttpError.class, () -> direct("http://localhost:" + closedPort).search(body, query(body)));
+    assertEquals(503, e.status());
+    assertTrue(e.getMessage().contains("unavailable"), e.getMessage());
+  }
+}
