@@ -63,6 +63,7 @@ public final class Config {
       new ConfigKey("search.advertised.host", "localhost", "host name other search instances reach this one by (with search.port); auto = this machine's IP address"),
       new ConfigKey("search.index.int8", "true", "keep an int8 copy of each shard's vectors (+25 % memory) to prefilter scans; results stay exact"),
       new ConfigKey("search.scan.threads", "0", "threads scanning this instance's shards for direct searches (0 = one per core)"),
+      new ConfigKey("search.internal.token", "", "shared secret search instances send each other on /internal/ endpoints (empty = none)"),
       new ConfigKey("search.peer.timeout.ms", "2000", "a peer instance slower than this is left out of a direct search's answer"),
       new ConfigKey("search.commit.interval.ms", "100", "Kafka Streams commit interval (latency of results)"),
       new ConfigKey("search.quality.sample.every", "50", "check every n-th answer of a shard against a reference scan (0 = off)"),

@@ -98,7 +98,7 @@ public final class SearchService implements AutoCloseable {
     ShardDirectory directory = new ShardDirectory(streams, topics.embeddings.name(), ShardProcessor.STORE, self);
     Duration peerTimeout = Duration.ofMillis(config.getLong("search.peer.timeout.ms"));
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(peerTimeout).build();
-    PeerClient peers = new PeerClient(client, peerTimeout);
+    PeerClient peers = new PeerClient(client, peerTimeout, config.get("search.internal.token"));
     SearchApi.QueryRoute route;
     if (config.get("search.http.route").equals("topics")) {
       Map<String, Object> producerProps = KafkaClients.producer(config);
@@ -117,7 +117,8 @@ public final class SearchService implements AutoCloseable {
       ShardDirectory.Owner owner = directory.ownerOf(id);
       return owner.hostPort() == null || owner.local() ? Optional.empty() : Optional.of(peers.get(owner.hostPort(), path));
     }, metrics).register(http);
-    new InternalApi(modelId, dim, config.getInt("search.k.max"), instance, shards, id -> directory.ownerOf(id).partition()).register(http);
+    new InternalApi(modelId, dim, config.getInt("search.k.max"), instance, shards, id -> directory.ownerOf(id).partition(),
+        config.get("search.internal.token")).register(http);
     http.start();
     LOG.info("search-service started: model {} (dim {}), http port {}, HTTP queries by the {} route, advertised as {}:{}", modelId, dim,
         http.port(), config.get("search.http.route"), self.host(), self.port());

@@ -6,6 +6,7 @@ import io.crossmodal.common.http.HttpError;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.search.query.InstanceSearch;
+import io.crossmodal.search.query.PeerClient;
 import io.crossmodal.search.query.ShardSearchRequest;
 import io.crossmodal.search.store.LiveShard;
 import io.crossmodal.search.store.LocalShards;
@@ -17,7 +18,8 @@ import java.nio.charset.StandardCharsets;
  * What search instances ask each other for a direct search: {@code POST
  * /internal/v1/shard-search} (the exact top-k of this instance's shards among those asked) and
  * {@code GET /internal/v1/vectors/{id}} (a stored vector, for query by example). Requests of
- * another model or dimension are refused (422), so spaces never mix across instances either.
+ * another model or dimension are refused (422), so spaces never mix across instances either. With
+ * a token configured ({@code search.internal.token}), a request without it is refused (403).
  */
 public final class InternalApi {
   private static final int MAX_BODY = 1 << 20;
@@ -27,10 +29,15 @@ public final class InternalApi {
   private final InstanceSearch search;
   private final LocalShards shards;
   private final java.util.function.ToIntFunction<String> partitionOf;
+  private final String token;
 
-  /** @param partitionOf the shard (partition) of a media id */
+  /**
+   * @param partitionOf the shard (partition) of a media id
+   * @param token the shared secret peers send in {@link PeerClient#TOKEN}; empty = no check
+   */
   public InternalApi(String modelId, int dim, int kMax, InstanceSearch search, LocalShards shards,
-      java.util.function.ToIntFunction<String> partitionOf) {
+      java.util.function.ToIntFunction<String> partitionOf, String token) {
+    this.token = token;
     this.modelId = modelId;
     this.dim = dim;
     this.kMax = kMax;
@@ -40,8 +47,21 @@ public final class InternalApi {
   }
 
   public void register(HttpService http) {
-    http.route("/internal/v1/shard-search", this::shardSearch);
-    http.route("/internal/v1/vectors/", this::vector);
+    http.route("/internal/v1/shard-search", ex -> {
+      requirePeer(ex);
+      shardSearch(ex);
+    });
+    http.route("/internal/v1/vectors/", ex -> {
+      requirePeer(ex);
+      vector(ex);
+    });
+  }
+
+  private void requirePeer(HttpExchange ex) throws HttpError {
+    if (!token.isEmpty() && !java.security.MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
+        String.valueOf(ex.getRequestHeaders().getFirst(PeerClient.TOKEN)).getBytes(StandardCharsets.UTF_8))) {
+      throw new HttpError(403, "internal endpoint: missing or wrong " + PeerClient.TOKEN + " header");
+    }
   }
 
   private void shardSearch(HttpExchange ex) throws Exception {

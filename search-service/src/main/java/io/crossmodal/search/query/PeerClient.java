@@ -17,19 +17,28 @@ import java.util.concurrent.CompletableFuture;
 public final class PeerClient {
   /** Marks a request one instance forwarded to another, so it is never forwarded again. */
   public static final String FORWARDED = "X-Crossmodal-Forwarded";
+  /** The shared secret of the internal endpoints ({@code search.internal.token}). */
+  public static final String TOKEN = "X-Crossmodal-Internal-Token";
 
   private final HttpClient http;
   private final Duration timeout;
+  private final String token;
 
-  public PeerClient(HttpClient http, Duration timeout) {
+  /** @param token sent with every call when not empty */
+  public PeerClient(HttpClient http, Duration timeout, String token) {
     this.http = http;
     this.timeout = timeout;
+    this.token = token;
+  }
+
+  private HttpRequest.Builder request(String hostPort, String path) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + hostPort + path)).timeout(timeout);
+    return token.isEmpty() ? b : b.header(TOKEN, token);
   }
 
   /** The peer's answer for its shards among the request's; fails when the peer fails or is too slow. */
   public CompletableFuture<PartialAnswer> search(String hostPort, ShardSearchRequest request) {
-    HttpRequest r = HttpRequest.newBuilder(URI.create("http://" + hostPort + "/internal/v1/shard-search")).timeout(timeout)
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(request), StandardCharsets.UTF_8))
+    HttpRequest r = request(hostPort, "/internal/v1/shard-search").header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(request), StandardCharsets.UTF_8))
         .build();
     return http.sendAsync(r, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
       if (response.statusCode() != 200) {
@@ -53,8 +62,7 @@ public final class PeerClient {
 
   /** GET {@code path} on the peer, marked as forwarded. */
   public HttpResponse<byte[]> get(String hostPort, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://" + hostPort + path)).timeout(timeout).header(FORWARDED, "1").GET().build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    return http.send(request(hostPort, path).header(FORWARDED, "1").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private static String encode(String id) {
