@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * One shard's {@link VectorIndex} shared between its stream thread, which writes it, and the HTTP
@@ -27,21 +28,11 @@ public final class LiveShard {
   }
 
   public void upsert(String id, Modality modality, String source, List<String> tags, float[] vector) {
-    lock.writeLock().lock();
-    try {
-      index.upsert(id, modality, source, tags, vector);
-    } finally {
-      lock.writeLock().unlock();
-    }
+    write(() -> index.upsert(id, modality, source, tags, vector));
   }
 
   public void delete(String id) {
-    lock.writeLock().lock();
-    try {
-      index.delete(id);
-    } finally {
-      lock.writeLock().unlock();
-    }
+    write(() -> index.delete(id));
   }
 
   /** A match with its modality, read under the same lock as the scan (a slot may be reused after it). */
@@ -49,62 +40,52 @@ public final class LiveShard {
 
   /** Exact local top-k, best first, ties by id, with each match's modality. */
   public List<Match> matches(float[] query, int k, SearchFilter filter) {
-    lock.readLock().lock();
-    try {
+    return read(() -> {
       List<TopKCollector.Scored> found = index.search(query, k, filter);
       List<Match> out = new java.util.ArrayList<>(found.size());
       for (TopKCollector.Scored s : found) {
         out.add(new Match(s.id(), s.score(), index.modality(s.slot())));
       }
       return out;
-    } finally {
-      lock.readLock().unlock();
-    }
+    });
   }
 
   public List<TopKCollector.Scored> search(float[] query, int k, SearchFilter filter) {
-    lock.readLock().lock();
-    try {
-      return index.search(query, k, filter);
-    } finally {
-      lock.readLock().unlock();
-    }
+    return read(() -> index.search(query, k, filter));
   }
 
   /** A copy of {@code id}'s vector, or null. */
   public float[] vector(String id) {
-    lock.readLock().lock();
-    try {
-      return index.vector(id);
-    } finally {
-      lock.readLock().unlock();
-    }
+    return read(() -> index.vector(id));
   }
 
   public Modality modality(int slot) {
-    lock.readLock().lock();
-    try {
-      return index.modality(slot);
-    } finally {
-      lock.readLock().unlock();
-    }
+    return read(() -> index.modality(slot));
   }
 
   public int size() {
+    return read(index::size);
+  }
+
+  public long vectorBytes() {
+    return read(index::vectorBytes);
+  }
+
+  private <T> T read(Supplier<T> action) {
     lock.readLock().lock();
     try {
-      return index.size();
+      return action.get();
     } finally {
       lock.readLock().unlock();
     }
   }
 
-  public long vectorBytes() {
-    lock.readLock().lock();
+  private void write(Runnable action) {
+    lock.writeLock().lock();
     try {
-      return index.vectorBytes();
+      action.run();
     } finally {
-      lock.readLock().unlock();
+      lock.writeLock().unlock();
     }
   }
 
@@ -115,13 +96,7 @@ public final class LiveShard {
    * correct answer). NaN when the reference finds nothing.
    */
   public double recallOf(List<TopKCollector.Scored> served, float[] query, int k, SearchFilter filter) {
-    List<TopKCollector.Scored> reference;
-    lock.readLock().lock();
-    try {
-      reference = index.searchReference(query, k, filter);
-    } finally {
-      lock.readLock().unlock();
-    }
+    List<TopKCollector.Scored> reference = read(() -> index.searchReference(query, k, filter));
     if (reference.isEmpty()) {
       return Double.NaN;
     }
