@@ -40,7 +40,7 @@ class EncodeApiTest {
     model = new JointEncoder(DefaultModel.load(null), 1);
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     http = new HttpService("encoder-service", 0, () -> true, registry);
-    new EncodeApi(model, new ImageDecoder(1 << 20, 4_000_000), new QueryParser(100), 50, 1 << 20, new EncoderMetrics(registry)).register(http);
+    new EncodeApi(model.withOwnImageTower(), new ImageDecoder(1 << 20, 4_000_000), new QueryParser(100), 50, 1 << 20, new EncoderMetrics(registry)).register(http);
     http.start();
   }
 
@@ -72,6 +72,7 @@ class EncodeApiTest {
     HttpResponse<String> picture = post("{\"image\":\"" + Base64.getEncoder().encodeToString(png.toByteArray()) + "\"}");
     assertEquals(200, picture.statusCode(), picture.body());
     float[] vector = Json.read(picture.body(), QueryVector.class).vector();
+    assertArrayEquals(model.encodeImages(List.of(image))[0], vector, "the query's own image tower gives the media path's vector");
     double norm = 0;
     for (float x : vector) {
       norm += x * x;

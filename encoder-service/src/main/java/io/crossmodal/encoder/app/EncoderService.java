@@ -59,10 +59,12 @@ public final class EncoderService implements AutoCloseable {
     String group = config.get("encoder.group.id");
     Duration linger = Duration.ofMillis(config.getLong("encoder.batch.linger.ms"));
     int partitions = startLoop("encoder-media-loop", group, List.of(topics.mediaImages.name(), topics.mediaTexts.name()), true,
-        metrics, linger);
-    startLoop("encoder-query-loop", group + "-queries", List.of(topics.queries.name()), false, metrics, Duration.ofMillis(100));
+        encoder, metrics, linger);
+    // Queries (Kafka loop and HTTP) get their own image tower: never queued behind a media batch.
+    JointEncoder queries = encoder.withOwnImageTower();
+    startLoop("encoder-query-loop", group + "-queries", List.of(topics.queries.name()), false, queries, metrics, Duration.ofMillis(100));
     http = new HttpService("encoder-service", config.getInt("encoder.port"), this::healthy, registry);
-    new EncodeApi(encoder, imageDecoder(), new QueryParser(config.getInt("search.k.max")), config.getInt("encoder.text.max.chars"),
+    new EncodeApi(queries, imageDecoder(), new QueryParser(config.getInt("search.k.max")), config.getInt("encoder.text.max.chars"),
         config.getInt("encoder.image.max.bytes"), metrics).register(http);
     http.start();
     LOG.info("encoder-service started: model {} (dim {}), http port {}, {} query shards", encoder.modelId(), encoder.dim(),
@@ -71,7 +73,8 @@ public final class EncoderService implements AutoCloseable {
   }
 
   /** Starts one loop; returns the number of search shards (partitions of the encoded-queries topic). */
-  private int startLoop(String name, String group, List<String> inputs, boolean transactional, EncoderMetrics metrics, Duration linger) {
+  private int startLoop(String name, String group, List<String> inputs, boolean transactional, JointEncoder model, EncoderMetrics metrics,
+      Duration linger) {
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(group), new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
     KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(true), new ByteArraySerializer(),
@@ -85,7 +88,7 @@ public final class EncoderService implements AutoCloseable {
     }
     producer.initTransactions();
     consumer.subscribe(inputs);
-    MediaEncoder mediaEncoder = new MediaEncoder(topics, encoder,
+    MediaEncoder mediaEncoder = new MediaEncoder(topics, model,
         imageDecoder(),
         new QueryParser(config.getInt("search.k.max")), config.getInt("encoder.batch.size"), config.getInt("encoder.text.max.chars"),
         metrics);
