@@ -10,6 +10,7 @@ import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.encoder.http.EncodeApi;
 import io.crossmodal.encoder.metrics.EncoderMetrics;
+import io.crossmodal.encoder.processor.QueryEncoding;
 import io.crossmodal.model.image.ImageDecoder;
 import io.crossmodal.model.joint.DefaultModel;
 import io.crossmodal.model.joint.JointEncoder;
@@ -40,7 +41,8 @@ class EncodeApiTest {
     model = new JointEncoder(DefaultModel.load(null), 1);
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     http = new HttpService("encoder-service", 0, () -> true, registry);
-    new EncodeApi(model.withOwnImageTower(), new ImageDecoder(1 << 20, 4_000_000), new QueryParser(100), 50, 1 << 20, new EncoderMetrics(registry)).register(http);
+    new EncodeApi(new QueryEncoding(model.withOwnImageTower(), new ImageDecoder(1 << 20, 4_000_000), 50, new EncoderMetrics(registry)),
+        new QueryParser(100), 1 << 20).register(http);
     http.start();
   }
 

@@ -61,6 +61,7 @@ public final class Config {
       new ConfigKey("search.http.route", "direct", "how POST /v1/search answers: direct (encoder over HTTP, shards scanned in place) or topics (through search.queries)"),
       new ConfigKey("search.encoder.url", "http://localhost:8082", "encoder-service base URL for the direct route"),
       new ConfigKey("search.advertised.host", "localhost", "host name other search instances reach this one by (with search.port); auto = this machine's IP address"),
+      new ConfigKey("local.encode.in.process", "true", "./crossmodal local: the search service encodes queries by a direct call to the encoder in the same JVM (false = over HTTP like separate services)"),
       new ConfigKey("search.index.int8", "true", "keep an int8 copy of each shard's vectors (+25 % memory) to prefilter scans; results stay exact"),
       new ConfigKey("search.scan.threads", "0", "threads scanning this instance's shards for direct searches (0 = one per core)"),
       new ConfigKey("search.internal.token", "", "shared secret search instances send each other on /internal/ endpoints (empty = none)"),

@@ -42,9 +42,11 @@ public final class LocalStack implements AutoCloseable {
         "search.state.dir", dataDir.resolve("search-state").toString()));
     KafkaClients.createTopics(c);
     EncoderService encoder = new EncoderService(c, new JointEncoder(model, 1)).start();
-    // The search service's direct route asks this encoder (its port may be ephemeral).
+    // The search service's direct route asks this encoder: by a direct call in this JVM, or over
+    // HTTP like separate services do (its port may be ephemeral).
     Config withEncoder = c.with(Map.of("search.encoder.url", "http://localhost:" + encoder.httpPort()));
-    SearchService search = new SearchService(withEncoder, model.spec().modelId(), model.spec().dim()).start();
+    SearchService search = new SearchService(withEncoder, model.spec().modelId(), model.spec().dim(),
+        c.getBoolean("local.encode.in.process") ? new InProcessQueryEncoder(encoder.queryEncoding()) : null).start();
     IngestService ingest = new IngestService(c).start();
     LocalStack stack = new LocalStack(broker, c, search, encoder, ingest);
     stack.awaitSearchRunning(120);

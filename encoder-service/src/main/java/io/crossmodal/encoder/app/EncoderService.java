@@ -8,6 +8,7 @@ import io.crossmodal.common.topic.Topics;
 import io.crossmodal.encoder.http.EncodeApi;
 import io.crossmodal.encoder.metrics.EncoderMetrics;
 import io.crossmodal.encoder.processor.MediaEncoder;
+import io.crossmodal.encoder.processor.QueryEncoding;
 import io.crossmodal.model.image.ImageDecoder;
 import io.crossmodal.model.joint.JointEncoder;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -44,6 +45,7 @@ public final class EncoderService implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final List<EncodeLoop> loops = new ArrayList<>();
   private HttpService http;
+  private QueryEncoding queryEncoding;
 
   public EncoderService(Config config, JointEncoder encoder) {
     this.config = config;
@@ -64,8 +66,8 @@ public final class EncoderService implements AutoCloseable {
     JointEncoder queries = encoder.withOwnImageTower();
     startLoop("encoder-query-loop", group + "-queries", List.of(topics.queries.name()), false, queries, metrics, Duration.ofMillis(100));
     http = new HttpService("encoder-service", config.getInt("encoder.port"), this::healthy, registry);
-    new EncodeApi(queries, imageDecoder(), new QueryParser(config.getInt("search.k.max")), config.getInt("encoder.text.max.chars"),
-        config.getInt("encoder.image.max.bytes"), metrics).register(http);
+    queryEncoding = new QueryEncoding(queries, imageDecoder(), config.getInt("encoder.text.max.chars"), metrics);
+    new EncodeApi(queryEncoding, new QueryParser(config.getInt("search.k.max")), config.getInt("encoder.image.max.bytes")).register(http);
     http.start();
     LOG.info("encoder-service started: model {} (dim {}), http port {}, {} query shards", encoder.modelId(), encoder.dim(),
         http.port(), partitions);
@@ -119,6 +121,11 @@ public final class EncoderService implements AutoCloseable {
       p.put("linger.ms", 0); // a query's copies leave at once
     }
     return p;
+  }
+
+  /** What {@code POST /v1/encode} answers with, for a search service in the same JVM to call directly. */
+  public QueryEncoding queryEncoding() {
+    return queryEncoding;
   }
 
   public boolean healthy() {

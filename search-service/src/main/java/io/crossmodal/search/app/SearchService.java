@@ -13,6 +13,7 @@ import io.crossmodal.search.query.DirectSearch;
 import io.crossmodal.search.query.EncoderClient;
 import io.crossmodal.search.query.InstanceSearch;
 import io.crossmodal.search.query.PeerClient;
+import io.crossmodal.search.query.QueryEncoder;
 import io.crossmodal.search.query.ShardDirectory;
 import io.crossmodal.search.store.LocalShards;
 import java.net.http.HttpClient;
@@ -61,10 +62,19 @@ public final class SearchService implements AutoCloseable {
   private HttpService http;
   private ExecutorService scanPool;
 
+  private final QueryEncoder queryEncoder;
+
+  /** A search service that asks the encoder service at {@code search.encoder.url} to encode queries. */
   public SearchService(Config config, String modelId, int dim) {
+    this(config, modelId, dim, null);
+  }
+
+  /** @param queryEncoder encodes the direct route's queries; null = the encoder service over HTTP */
+  public SearchService(Config config, String modelId, int dim, QueryEncoder queryEncoder) {
     this.config = config;
     this.modelId = modelId;
     this.dim = dim;
+    this.queryEncoder = queryEncoder;
   }
 
   public SearchService start() throws Exception {
@@ -107,8 +117,8 @@ public final class SearchService implements AutoCloseable {
       results = new ResultWaiter(KafkaClients.consumer(config, "unused"), topics.results.name(), topics.shardAnswers.name());
       route = new TopicRoute(producer, topics.queries.name(), results, config.getLong("search.request.timeout.ms"));
     } else {
-      EncoderClient encoder = new EncoderClient(client, config.get("search.encoder.url"),
-          Duration.ofMillis(config.getLong("search.request.timeout.ms")));
+      QueryEncoder encoder = queryEncoder != null ? queryEncoder
+          : new EncoderClient(client, config.get("search.encoder.url"), Duration.ofMillis(config.getLong("search.request.timeout.ms")));
       DirectSearch direct = new DirectSearch(modelId, dim, partitionCount(topics.embeddings.name()), encoder, peers, directory, shards,
           instance, metrics);
       route = (body, query) -> Json.write(direct.search(body, query));

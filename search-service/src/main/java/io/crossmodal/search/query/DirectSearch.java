@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The direct route of {@code POST /v1/search} (Kafka Streams interactive queries): the encoder
- * encodes the text or image over HTTP, this instance scans its own shards in parallel, asks each
+ * encodes the text or image (over HTTP, or by a direct call in one JVM), this instance scans its own shards in parallel, asks each
  * peer instance for the top-k of its shards at the same time, and merges. No Kafka hop and no
  * commit on the way, so the answer costs one encode plus the slowest shard scan.
  *
@@ -38,14 +38,14 @@ public final class DirectSearch {
   private final String modelId;
   private final int dim;
   private final int shardsTotal;
-  private final EncoderClient encoder;
+  private final QueryEncoder encoder;
   private final PeerClient peers;
   private final ShardDirectory directory;
   private final LocalShards shards;
   private final InstanceSearch local;
   private final SearchMetrics metrics;
 
-  public DirectSearch(String modelId, int dim, int shardsTotal, EncoderClient encoder, PeerClient peers, ShardDirectory directory,
+  public DirectSearch(String modelId, int dim, int shardsTotal, QueryEncoder encoder, PeerClient peers, ShardDirectory directory,
       LocalShards shards, InstanceSearch local, SearchMetrics metrics) {
     this.modelId = modelId;
     this.dim = dim;
@@ -72,7 +72,7 @@ public final class DirectSearch {
       }
       vector = stored.get();
     } else {
-      QueryVector encoded = encoder.encode(body);
+      QueryVector encoded = encoder.encode(body, query);
       if (!modelId.equals(encoded.model()) || encoded.vector() == null || encoded.vector().length != dim) {
         metrics.rejected("wrong-model");
         throw new HttpError(502, "the encoder serves model " + encoded.model() + " (dim " + (encoded.vector() == null ? 0 : encoded.vector().length)

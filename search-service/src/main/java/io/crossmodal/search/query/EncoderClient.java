@@ -2,6 +2,7 @@ package io.crossmodal.search.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crossmodal.common.event.QueryVector;
+import io.crossmodal.common.event.SearchQuery;
 import io.crossmodal.common.http.HttpError;
 import io.crossmodal.common.serde.Json;
 import java.io.IOException;
@@ -18,7 +19,7 @@ import java.time.Duration;
  * (undecodable image, text too long) is the client's error (400 with the encoder's reason); an
  * encoder that cannot be reached is a 503. Thread safe.
  */
-public final class EncoderClient {
+public final class EncoderClient implements QueryEncoder {
   private final HttpClient http;
   private final URI encode;
   private final Duration timeout;
@@ -29,8 +30,9 @@ public final class EncoderClient {
     this.timeout = timeout;
   }
 
-  /** @param queryJson the client's query (its {@code text} or {@code image} is encoded; other fields are ignored) */
-  public QueryVector encode(String queryJson) throws HttpError, InterruptedException {
+  /** Sends the client's query as it came (its {@code text} or {@code image} is encoded; other fields are ignored). */
+  @Override
+  public QueryVector encode(String queryJson, SearchQuery query) throws HttpError, InterruptedException {
     HttpResponse<String> response;
     try {
       response = http.send(HttpRequest.newBuilder(encode).timeout(timeout).header("Content-Type", "application/json")

@@ -1,0 +1,29 @@
+package io.crossmodal.local;
+
+import io.crossmodal.common.event.QueryVector;
+import io.crossmodal.common.event.SearchQuery;
+import io.crossmodal.common.http.HttpError;
+import io.crossmodal.encoder.processor.QueryEncoding;
+import io.crossmodal.search.query.QueryEncoder;
+
+/**
+ * The search service calling the encoder in the same JVM ({@code ./crossmodal local}): the same
+ * {@link QueryEncoding} that answers {@code POST /v1/encode}, without the loopback HTTP round trip
+ * and its JSON (≈ 1.5–3 ms of a ≈ 10 ms search, measured). Same vectors, same refusals.
+ */
+final class InProcessQueryEncoder implements QueryEncoder {
+  private final QueryEncoding encoding;
+
+  InProcessQueryEncoder(QueryEncoding encoding) {
+    this.encoding = encoding;
+  }
+
+  @Override
+  public QueryVector encode(String body, SearchQuery query) throws HttpError {
+    try {
+      return encoding.encode(query);
+    } catch (QueryEncoding.Refused e) {
+      throw new HttpError(400, e.getMessage());
+    }
+  }
+}
