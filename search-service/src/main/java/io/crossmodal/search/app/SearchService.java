@@ -124,8 +124,20 @@ public final class SearchService implements AutoCloseable {
       route = (body, query) -> Json.write(direct.search(body, query));
     }
     new SearchApi(route, new QueryParser(config.getInt("search.k.max")), this::storedEmbedding, (id, path) -> {
-      ShardDirectory.Owner owner = directory.ownerOf(id);
-      return owner.hostPort() == null || owner.local() ? Optional.empty() : Optional.of(peers.get(owner.hostPort(), path));
+      ShardDirectory.Owner owner;
+      try {
+        owner = directory.ownerOf(id);
+      } catch (RuntimeException e) { // metadata exists only while Kafka Streams runs
+        throw new io.crossmodal.common.http.HttpError(503, "the search service is not running yet, retry shortly (" + e.getMessage() + ")");
+      }
+      if (owner.hostPort() == null || owner.local()) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(peers.get(owner.hostPort(), path));
+      } catch (java.io.IOException e) {
+        throw new io.crossmodal.common.http.HttpError(503, "the instance serving '" + id + "' (" + owner.hostPort() + ") did not answer: " + e);
+      }
     }, metrics).register(http);
     new InternalApi(modelId, dim, config.getInt("search.k.max"), instance, shards, id -> directory.ownerOf(id).partition(),
         config.get("search.internal.token")).register(http);
@@ -176,7 +188,12 @@ public final class SearchService implements AutoCloseable {
 
   /** The stored embedding of {@code id} if the shard holding it runs on this instance. */
   private byte[] storedEmbedding(String id) {
-    KeyQueryMetadata meta = streams.queryMetadataForKey(ShardProcessor.STORE, id, Serdes.String().serializer());
+    KeyQueryMetadata meta;
+    try {
+      meta = streams.queryMetadataForKey(ShardProcessor.STORE, id, Serdes.String().serializer());
+    } catch (RuntimeException notRunning) {
+      return null;
+    }
     return meta == null || meta.partition() < 0 ? null : storedEmbedding(meta.partition(), id);
   }
 

@@ -80,4 +80,29 @@ class DirectSearchTest {
     assertEquals(503, e.status());
     assertTrue(e.getMessage().contains("unavailable"), e.getMessage());
   }
+
+  /** Before Kafka Streams runs there is no shard metadata: a 503 to retry, not a 500. */
+  @Test
+  void shouldAnswer503UntilKafkaStreamsRuns() throws Exception {
+    java.util.Properties props = new java.util.Properties();
+    props.put("application.id", "direct-search-test");
+    props.put("bootstrap.servers", "localhost:1");
+    props.put("state.dir", java.nio.file.Files.createTempDirectory("direct-search-test").toString());
+    LocalShards shards = new LocalShards();
+    try (org.apache.kafka.streams.KafkaStreams notStarted = new org.apache.kafka.streams.KafkaStreams(
+        io.crossmodal.search.topology.SearchTopology.build(io.crossmodal.common.topic.Topics.defaults(), "model-a", 4, 1000, 0, true,
+            new SearchMetrics(registry), shards), props)) {
+      ShardDirectory directory = new ShardDirectory(notStarted, "embeddings", "vectors",
+          new org.apache.kafka.streams.state.HostInfo("localhost", 1));
+      answer.set(Json.write(new QueryVector("model-a", 4, new float[] {1, 0, 0, 0}, 1)));
+      DirectSearch direct = new DirectSearch("model-a", 4, 2,
+          new EncoderClient(HttpClient.newHttpClient(), "http://localhost:" + encoder.port(), Duration.ofSeconds(5)), null, directory, shards,
+          null, new SearchMetrics(registry));
+      for (String body : new String[] {"{\"text\":\"a cat\"}", "{\"mediaId\":\"x\"}"}) {
+        HttpError e = assertThrows(HttpError.class, () -> direct.search(body, query(body)));
+        assertEquals(503, e.status(), e.getMessage());
+        assertTrue(e.getMessage().contains("not running yet"), e.getMessage());
+      }
+    }
+  }
 }
