@@ -13,6 +13,7 @@ import io.crossmodal.search.store.DotProductKernel;
 import io.crossmodal.search.store.LiveShard;
 import io.crossmodal.search.store.LocalShards;
 import io.crossmodal.search.store.SearchFilter;
+import io.crossmodal.search.store.TestVectors;
 import io.crossmodal.search.store.TopKCollector;
 import io.crossmodal.search.store.VectorIndex;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -36,16 +37,7 @@ class InstanceSearchTest {
   }
 
   private static float[] unit(Random r) {
-    float[] v = new float[DIM];
-    double n = 0;
-    for (int i = 0; i < DIM; i++) {
-      v[i] = (float) r.nextGaussian();
-      n += v[i] * v[i];
-    }
-    for (int i = 0; i < DIM; i++) {
-      v[i] /= (float) Math.sqrt(n);
-    }
-    return v;
+    return TestVectors.unit(r, DIM);
   }
 
   /** Shards 0–3 of which this instance serves 0, 1 and 3, and one index holding what those three hold. */

@@ -23,16 +23,7 @@ class VectorIndexTest {
   }
 
   private static float[] unit(Random r, int dim) {
-    float[] v = new float[dim];
-    double n = 0;
-    for (int i = 0; i < dim; i++) {
-      v[i] = (float) r.nextGaussian();
-      n += v[i] * v[i];
-    }
-    for (int i = 0; i < dim; i++) {
-      v[i] /= (float) Math.sqrt(n);
-    }
-    return v;
+    return TestVectors.unit(r, dim);
   }
 
   @ParameterizedTest
