@@ -4,11 +4,15 @@ import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.event.QueryParser;
 import io.crossmodal.common.http.HttpService;
-import io.crossmodal.common.topic.Topics;
 import io.crossmodal.common.serde.Json;
+import io.crossmodal.common.topic.Topics;
 import io.crossmodal.search.http.InternalApi;
+import io.crossmodal.search.http.MediaForwarder;
 import io.crossmodal.search.http.ResultWaiter;
+import io.crossmodal.search.http.SearchApi;
 import io.crossmodal.search.http.TopicRoute;
+import io.crossmodal.search.metrics.SearchMetrics;
+import io.crossmodal.search.processor.ShardProcessor;
 import io.crossmodal.search.query.DirectSearch;
 import io.crossmodal.search.query.EncoderClient;
 import io.crossmodal.search.query.InstanceSearch;
@@ -16,35 +20,30 @@ import io.crossmodal.search.query.PeerClient;
 import io.crossmodal.search.query.QueryEncoder;
 import io.crossmodal.search.query.ShardDirectory;
 import io.crossmodal.search.store.LocalShards;
-import java.net.http.HttpClient;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.streams.state.HostInfo;
-import io.crossmodal.search.http.SearchApi;
-import io.crossmodal.search.metrics.SearchMetrics;
-import io.crossmodal.search.processor.ShardProcessor;
 import io.crossmodal.search.topology.SearchTopology;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.common.serialization.Serdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,11 +110,7 @@ public final class SearchService implements AutoCloseable {
     PeerClient peers = new PeerClient(client, peerTimeout, config.get("search.internal.token"));
     SearchApi.QueryRoute route;
     if (config.get("search.http.route").equals("topics")) {
-      Map<String, Object> producerProps = KafkaClients.producer(config);
-      producerProps.put("linger.ms", 0); // one query at a time from HTTP: send it now
-      producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
-      results = new ResultWaiter(KafkaClients.consumer(config, "unused"), topics.results.name(), topics.shardAnswers.name());
-      route = new TopicRoute(producer, topics.queries.name(), results, config.getLong("search.request.timeout.ms"));
+      route = topicRoute(topics);
     } else {
       QueryEncoder encoder = queryEncoder != null ? queryEncoder
           : new EncoderClient(client, config.get("search.encoder.url"), Duration.ofMillis(config.getLong("search.request.timeout.ms")));
@@ -123,28 +118,23 @@ public final class SearchService implements AutoCloseable {
           instance, metrics);
       route = (body, query) -> Json.write(direct.search(body, query));
     }
-    new SearchApi(route, new QueryParser(config.getInt("search.k.max")), this::storedEmbedding, (id, path) -> {
-      ShardDirectory.Owner owner;
-      try {
-        owner = directory.ownerOf(id);
-      } catch (RuntimeException e) { // metadata exists only while Kafka Streams runs
-        throw new io.crossmodal.common.http.HttpError(503, "the search service is not running yet, retry shortly (" + e.getMessage() + ")");
-      }
-      if (owner.hostPort() == null || owner.local()) {
-        return Optional.empty();
-      }
-      try {
-        return Optional.of(peers.get(owner.hostPort(), path));
-      } catch (java.io.IOException e) {
-        throw new io.crossmodal.common.http.HttpError(503, "the instance serving '" + id + "' (" + owner.hostPort() + ") did not answer: " + e);
-      }
-    }, metrics).register(http);
+    new SearchApi(route, new QueryParser(config.getInt("search.k.max")), this::storedEmbedding, new MediaForwarder(directory, peers), metrics)
+        .register(http);
     new InternalApi(modelId, dim, config.getInt("search.k.max"), instance, shards, id -> directory.ownerOf(id).partition(),
         config.get("search.internal.token")).register(http);
     http.start();
     LOG.info("search-service started: model {} (dim {}), http port {}, HTTP queries by the {} route, advertised as {}:{}", modelId, dim,
         http.port(), config.get("search.http.route"), self.host(), self.port());
     return this;
+  }
+
+  /** HTTP queries through search.queries, answered from the shards' answers as they arrive. */
+  private SearchApi.QueryRoute topicRoute(Topics topics) {
+    Map<String, Object> producerProps = KafkaClients.producer(config);
+    producerProps.put("linger.ms", 0); // one query at a time from HTTP: send it now
+    producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
+    results = new ResultWaiter(KafkaClients.consumer(config, "unused"), topics.results.name(), topics.shardAnswers.name());
+    return new TopicRoute(producer, topics.queries.name(), results, config.getLong("search.request.timeout.ms"));
   }
 
   /** {@code auto}: this machine's address (a container's own IP), for deployments without stable names. */

@@ -1,0 +1,37 @@
+package io.crossmodal.search.http;
+
+import io.crossmodal.common.http.HttpError;
+import io.crossmodal.search.query.PeerClient;
+import io.crossmodal.search.query.ShardDirectory;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.util.Optional;
+
+/** {@code GET /v1/media/…} for an item another instance serves: asks that instance (503 when it does not answer). */
+public final class MediaForwarder implements SearchApi.MediaOwner {
+  private final ShardDirectory directory;
+  private final PeerClient peers;
+
+  public MediaForwarder(ShardDirectory directory, PeerClient peers) {
+    this.directory = directory;
+    this.peers = peers;
+  }
+
+  @Override
+  public Optional<HttpResponse<byte[]>> forward(String id, String path) throws Exception {
+    ShardDirectory.Owner owner;
+    try {
+      owner = directory.ownerOf(id);
+    } catch (RuntimeException e) { // metadata exists only while Kafka Streams runs
+      throw new HttpError(503, "the search service is not running yet, retry shortly (" + e.getMessage() + ")");
+    }
+    if (owner.hostPort() == null || owner.local()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(peers.get(owner.hostPort(), path));
+    } catch (IOException e) {
+      throw new HttpError(503, "the instance serving '" + id + "' (" + owner.hostPort() + ") did not answer: " + e);
+    }
+  }
+}
