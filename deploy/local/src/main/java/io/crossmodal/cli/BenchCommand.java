@@ -22,7 +22,7 @@ import java.util.List;
 final class BenchCommand implements Command {
   @Override
   public String summary() {
-    return "bench encoder|search|e2e [--seconds S] [--vectors N] [--queries Q] [--warmup W] [--set search.http.route=topics] [--json]: "
+    return "bench encoder|search|e2e [--seconds S] [--vectors N] [--queries Q] [--warmup W] [--clients C] [--set search.http.route=topics] [--json]: "
         + "encoder images/s and texts/s; search kernel q/s, p50/p99, bandwidth; POST /v1/search latency end to end";
   }
 
@@ -35,6 +35,7 @@ final class BenchCommand implements Command {
     int vectors = o.getInt("vectors", 100_000);
     int queries = o.getInt("queries", 300);
     int warmup = o.getInt("warmup", 500);
+    int clients = o.getInt("clients", 1);
     Config config = ServiceConfig.from(o);
     o.requireAllUsed();
     if (o.positional().equals(List.of("search"))) {
@@ -42,7 +43,7 @@ final class BenchCommand implements Command {
     }
     if (o.positional().equals(List.of("e2e"))) {
       ObjectNode result = EndToEndBench.run(config, DefaultModel.load(modelFile), Manifest.read(sample), vectors, warmup, queries,
-          !asJson);
+          clients, !asJson);
       if (asJson) {
         System.out.println(result);
       }

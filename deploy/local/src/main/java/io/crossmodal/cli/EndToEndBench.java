@@ -41,7 +41,9 @@ final class EndToEndBench {
   private EndToEndBench() {}
 
   /** @param warmup queries sent first and not measured: the JIT compiles the query path meanwhile (steady state) */
-  static ObjectNode run(Config config, ModelFile.LoadedModel model, List<Item> sample, int vectors, int warmup, int queries, boolean print)
+  /** @param clients queries in flight at once during the measured phase (1: one after another) */
+  static ObjectNode run(Config config, ModelFile.LoadedModel model, List<Item> sample, int vectors, int warmup, int queries, int clients,
+      boolean print)
       throws Exception {
     Path dir = Files.createTempDirectory("crossmodal-bench-e2e");
     ObjectNode out = Json.MAPPER.createObjectNode();
@@ -57,28 +59,46 @@ final class EndToEndBench {
         ask(http, uri, sample.get(i % sample.size()).captions().get(0) + " " + i);
       }
       double[] ms = new double[queries];
+      double[][] timings = new double[queries][];
+      java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+      long wall = System.nanoTime();
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        done.add(pool.submit(() -> {
+          for (int i = next.getAndIncrement(); i < queries; i = next.getAndIncrement()) {
+            long t = System.nanoTime();
+            JsonNode timing = ask(http, uri, sample.get((i * 7) % sample.size()).captions().get(0)).path("timings");
+            ms[i] = (System.nanoTime() - t) / 1e6;
+            timings[i] = new double[] {timing.path("encode").asDouble(), timing.path("searchMax").asDouble(), timing.path("total").asDouble()};
+          }
+          return null;
+        }));
+      }
+      for (var f : done) {
+        f.get();
+      }
+      double seconds = (System.nanoTime() - wall) / 1e9;
+      pool.shutdown();
       double encode = 0;
       double scan = 0;
       double server = 0;
-      for (int i = 0; i < queries; i++) {
-        long t = System.nanoTime();
-        JsonNode result = ask(http, uri, sample.get((i * 7) % sample.size()).captions().get(0));
-        ms[i] = (System.nanoTime() - t) / 1e6;
-        encode += result.path("timings").path("encode").asDouble();
-        scan += result.path("timings").path("searchMax").asDouble();
-        server += result.path("timings").path("total").asDouble();
+      for (double[] t : timings) {
+        encode += t[0];
+        scan += t[1];
+        server += t[2];
       }
       Arrays.sort(ms);
       out.put("vectors", vectors).put("dim", model.spec().dim()).put("partitions", stack.config().getInt("topic.partitions"))
-          .put("warmup", warmup).put("queries", queries).put("p50_ms", round(pct(ms, 50))).put("p95_ms", round(pct(ms, 95)))
+          .put("warmup", warmup).put("queries", queries).put("clients", clients).put("qps", round(queries / seconds)).put("p50_ms", round(pct(ms, 50))).put("p95_ms", round(pct(ms, 95)))
           .put("p99_ms", round(pct(ms, 99))).put("mean_ms", round(Arrays.stream(ms).average().orElse(0)))
           .put("mean_encode_ms", round(encode / queries)).put("mean_slowest_shard_ms", round(scan / queries))
           .put("mean_server_ms", round(server / queries)).put("route", stack.config().get("search.http.route"));
       if (print) {
-        System.out.printf("POST /v1/search, %d vectors × %d in %d shards, %d text queries: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms "
-                + "(%s route, after %d warm-up queries; means: encode %.1f ms, slowest shard scan %.1f ms, in the search service %.1f ms; "
+        System.out.printf("POST /v1/search, %d vectors × %d in %d shards, %d text queries from %d client(s), %.0f q/s: p50 %.1f ms, "
+                + "p95 %.1f ms, p99 %.1f ms (%s route, after %d warm-up queries; means: encode %.1f ms, slowest shard scan %.1f ms, in the search service %.1f ms; "
                 + "machine sequential read %.1f GB/s)%n",
-            vectors, model.spec().dim(), out.get("partitions").asInt(), queries, pct(ms, 50), pct(ms, 95), pct(ms, 99),
+            vectors, model.spec().dim(), out.get("partitions").asInt(), queries, clients, queries / seconds, pct(ms, 50), pct(ms, 95), pct(ms, 99),
             out.get("route").asText(), warmup, encode / queries, scan / queries, server / queries, machine);
       }
     } finally {
