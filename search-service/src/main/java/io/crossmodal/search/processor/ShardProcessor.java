@@ -54,7 +54,8 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
   private final LocalShards localShards;
   private final boolean int8Prefilter;
   private long answered;
-  private final EmbeddingSerde serde = new EmbeddingSerde();
+  /** Stateless, so shared (also by HTTP threads through {@link #hit(String, io.crossmodal.common.event.Modality, float, byte[])}). */
+  private static final EmbeddingSerde SERDE = new EmbeddingSerde();
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, byte[]> store;
   private LiveShard index;
@@ -81,7 +82,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
         int8Prefilter);
     try (KeyValueIterator<String, byte[]> all = store.all()) {
       all.forEachRemaining(kv -> {
-        EmbeddingRecord r = serde.deserialize(embeddingsTopic, kv.value);
+        EmbeddingRecord r = SERDE.deserialize(embeddingsTopic, kv.value);
         vectors.upsert(kv.key, r.modality(), r.source(), Tags.of(Json.object(r.metadata())), r.vector());
       });
     }
@@ -116,7 +117,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     }
     EmbeddingRecord embedding;
     try {
-      embedding = serde.deserialize(meta.topic(), record.value());
+      embedding = SERDE.deserialize(meta.topic(), record.value());
     } catch (RuntimeException e) {
       deadLetter(record, meta, "corrupt-embedding", e.getClass().getName(), e.getMessage());
       return;
@@ -214,11 +215,18 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
   }
 
   private Hit hit(TopKCollector.Scored s) {
-    byte[] stored = store.get(s.id());
-    EmbeddingRecord r = stored == null ? null : serde.deserialize(embeddingsTopic, stored);
-    var metadata = (com.fasterxml.jackson.databind.node.ObjectNode) Json.object(r == null ? "{}" : r.metadata());
-    metadata.remove(THUMBNAIL); // served by GET /v1/media/{id}/image, too large for every hit
-    return new Hit(s.id(), index.modality(s.slot()).wireName(), s.score(), metadata);
+    return hit(s.id(), index.modality(s.slot()), s.score(), store.get(s.id()));
+  }
+
+  /**
+   * A hit with the item's stored metadata, without the thumbnail (served by GET
+   * /v1/media/{id}/image, too large for every hit); empty metadata when the record is gone (deleted
+   * since the scan: the hit stands as the scan saw it). For the topic path and the direct route alike.
+   */
+  public static Hit hit(String id, io.crossmodal.common.event.Modality modality, float score, byte[] stored) {
+    var metadata = (com.fasterxml.jackson.databind.node.ObjectNode) Json.object(stored == null ? "{}" : SERDE.deserialize("", stored).metadata());
+    metadata.remove(THUMBNAIL);
+    return new Hit(id, modality.wireName(), score, metadata);
   }
 
   private void deadLetter(Record<String, byte[]> record, RecordMetadata meta, String reason, String error, String message) {

@@ -1,10 +1,6 @@
 package io.crossmodal.search.query;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.Hit;
-import io.crossmodal.common.serde.EmbeddingSerde;
-import io.crossmodal.common.serde.Json;
 import io.crossmodal.search.metrics.SearchMetrics;
 import io.crossmodal.search.processor.ShardProcessor;
 import io.crossmodal.search.store.LiveShard;
@@ -41,7 +37,6 @@ public final class InstanceSearch {
   private final SearchMetrics metrics;
   private final int qualityEvery;
   private final AtomicLong searches = new AtomicLong();
-  private final EmbeddingSerde serde = new EmbeddingSerde();
 
   /**
    * @param threads threads scanning one search's shards, the caller's included; {@code pool} has at least {@code threads - 1}
@@ -113,16 +108,8 @@ public final class InstanceSearch {
     return new ShardResult(shard, matches, nanos);
   }
 
-  /** The hit with the item's stored metadata (without the thumbnail, which has its own URL). */
   private Hit hit(LiveShard.Match m, int partition) {
-    byte[] record = stored.apply(partition, m.id());
-    ObjectNode metadata = Json.MAPPER.createObjectNode();
-    if (record != null) { // null: deleted since the scan; the hit stands, as the scan saw it
-      EmbeddingRecord r = serde.deserialize("", record);
-      metadata = (ObjectNode) Json.object(r.metadata());
-      metadata.remove(ShardProcessor.THUMBNAIL);
-    }
-    return new Hit(m.id(), m.modality().wireName(), m.score(), metadata);
+    return ShardProcessor.hit(m.id(), m.modality(), m.score(), stored.apply(partition, m.id()));
   }
 
   /** Every n-th search checks one of its shards (in turn) against the reference scan, on the pool. */
