@@ -3,6 +3,7 @@ package io.crossmodal.search.app;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.event.QueryParser;
+import io.crossmodal.common.http.HttpError;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
@@ -35,10 +36,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.state.HostInfo;
@@ -60,6 +59,7 @@ public final class SearchService implements AutoCloseable {
   private ResultWaiter results;
   private HttpService http;
   private ExecutorService scanPool;
+  private ShardDirectory directory;
 
   private final QueryEncoder queryEncoder;
 
@@ -104,7 +104,7 @@ public final class SearchService implements AutoCloseable {
       return t;
     });
     InstanceSearch instance = new InstanceSearch(shards, scanPool, threads, this::storedEmbedding, metrics, qualityEvery);
-    ShardDirectory directory = new ShardDirectory(streams, topics.embeddings.name(), ShardProcessor.STORE, self);
+    directory = new ShardDirectory(streams, topics.embeddings.name(), ShardProcessor.STORE, self);
     Duration peerTimeout = Duration.ofMillis(config.getLong("search.peer.timeout.ms"));
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(peerTimeout).build();
     PeerClient peers = new PeerClient(client, peerTimeout, config.get("search.internal.token"));
@@ -120,8 +120,8 @@ public final class SearchService implements AutoCloseable {
     }
     new SearchApi(route, new QueryParser(config.getInt("search.k.max")), this::storedEmbedding, new MediaForwarder(directory, peers), metrics)
         .register(http);
-    new InternalApi(modelId, dim, config.getInt("search.k.max"), instance, shards, id -> directory.ownerOf(id).partition(),
-        config.get("search.internal.token")).register(http);
+    new InternalApi(modelId, dim, config.getInt("search.k.max"), instance, shards, config.get("search.internal.token"))
+        .register(http);
     http.start();
     LOG.info("search-service started: model {} (dim {}), http port {}, HTTP queries by the {} route, advertised as {}:{}", modelId, dim,
         http.port(), config.get("search.http.route"), self.host(), self.port());
@@ -178,13 +178,12 @@ public final class SearchService implements AutoCloseable {
 
   /** The stored embedding of {@code id} if the shard holding it runs on this instance. */
   private byte[] storedEmbedding(String id) {
-    KeyQueryMetadata meta;
     try {
-      meta = streams.queryMetadataForKey(ShardProcessor.STORE, id, Serdes.String().serializer());
-    } catch (RuntimeException notRunning) {
+      ShardDirectory.Owner owner = directory.ownerOf(id);
+      return owner.partition() < 0 ? null : storedEmbedding(owner.partition(), id);
+    } catch (HttpError notRunning) {
       return null;
     }
-    return meta == null || meta.partition() < 0 ? null : storedEmbedding(meta.partition(), id);
   }
 
   /** The stored embedding of {@code id} in shard {@code partition} if that shard runs on this instance. */

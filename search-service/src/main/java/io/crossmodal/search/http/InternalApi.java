@@ -8,7 +8,6 @@ import io.crossmodal.common.serde.Json;
 import io.crossmodal.search.query.InstanceSearch;
 import io.crossmodal.search.query.PeerClient;
 import io.crossmodal.search.query.ShardSearchRequest;
-import io.crossmodal.search.store.LiveShard;
 import io.crossmodal.search.store.LocalShards;
 import io.crossmodal.search.store.SearchFilter;
 import java.net.URLDecoder;
@@ -28,22 +27,20 @@ public final class InternalApi {
   private final int kMax;
   private final InstanceSearch search;
   private final LocalShards shards;
-  private final java.util.function.ToIntFunction<String> partitionOf;
+
   private final String token;
 
   /**
-   * @param partitionOf the shard (partition) of a media id
    * @param token the shared secret peers send in {@link PeerClient#TOKEN}; empty = no check
    */
   public InternalApi(String modelId, int dim, int kMax, InstanceSearch search, LocalShards shards,
-      java.util.function.ToIntFunction<String> partitionOf, String token) {
+      String token) {
     this.token = token;
     this.modelId = modelId;
     this.dim = dim;
     this.kMax = kMax;
     this.search = search;
     this.shards = shards;
-    this.partitionOf = partitionOf;
   }
 
   public void register(HttpService http) {
@@ -91,8 +88,7 @@ public final class InternalApi {
   private void vector(HttpExchange ex) throws Exception {
     HttpService.requireMethod(ex, "GET");
     String id = URLDecoder.decode(ex.getRequestURI().getRawPath().substring("/internal/v1/vectors/".length()), StandardCharsets.UTF_8);
-    LiveShard shard = id.isEmpty() ? null : shards.get(partitionOf.applyAsInt(id));
-    float[] vector = shard == null ? null : shard.vector(id);
+    float[] vector = id.isEmpty() ? null : shards.vectorOf(id);
     if (vector == null) {
       throw new HttpError(404, "no vector for '" + id + "' on this instance");
     }

@@ -19,12 +19,7 @@ public final class MediaForwarder implements SearchApi.MediaOwner {
 
   @Override
   public Optional<HttpResponse<byte[]>> forward(String id, String path) throws Exception {
-    ShardDirectory.Owner owner;
-    try {
-      owner = directory.ownerOf(id);
-    } catch (RuntimeException e) { // metadata exists only while Kafka Streams runs
-      throw new HttpError(503, "the search service is not running yet, retry shortly (" + e.getMessage() + ")");
-    }
+    ShardDirectory.Owner owner = directory.ownerOf(id);
     if (owner.hostPort() == null || owner.local()) {
       return Optional.empty();
     }

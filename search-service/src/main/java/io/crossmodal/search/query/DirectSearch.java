@@ -84,7 +84,7 @@ public final class DirectSearch {
     SearchFilter filter = new SearchFilter(query.target(), query.source(), query.tags());
     List<Integer> mine = shards.partitions();
     Map<String, CompletableFuture<PartialAnswer>> asked = new LinkedHashMap<>();
-    peers().forEach((peer, partitions) -> {
+    directory.peers().forEach((peer, partitions) -> {
       List<Integer> wanted = partitions.stream().filter(p -> !mine.contains(p)).toList();
       if (!wanted.isEmpty()) {
         asked.put(peer, peers.search(peer, new ShardSearchRequest(modelId, vector, query.k(), query.target().wireName(), query.source(),
@@ -115,27 +115,9 @@ public final class DirectSearch {
         new SearchResult.Timings(encodeMillis, slowest, totalMillis));
   }
 
-  /** Kafka Streams answers metadata questions only while it runs or rebalances. */
-  private Map<String, List<Integer>> peers() throws HttpError {
-    try {
-      return directory.peers();
-    } catch (RuntimeException e) {
-      throw notRunning(e);
-    }
-  }
-
-  private static HttpError notRunning(RuntimeException e) {
-    return new HttpError(503, "the search service is not running yet, retry shortly (" + e.getMessage() + ")");
-  }
-
   /** The vector of an indexed item, from this instance's shard or the peer serving it. */
   private Optional<float[]> storedVector(String id) throws HttpError {
-    ShardDirectory.Owner owner;
-    try {
-      owner = directory.ownerOf(id);
-    } catch (RuntimeException e) {
-      throw notRunning(e);
-    }
+    ShardDirectory.Owner owner = directory.ownerOf(id);
     LiveShard shard = owner.partition() < 0 ? null : shards.get(owner.partition());
     if (shard != null) {
       return Optional.ofNullable(shard.vector(id));

@@ -1,5 +1,7 @@
 package io.crossmodal.search.query;
 
+import io.crossmodal.common.http.HttpError;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,7 @@ import org.apache.kafka.streams.state.HostInfo;
 /**
  * Where each shard runs, from Kafka Streams' own metadata (every instance advertises its HTTP
  * address as {@code application.server}): the peers to ask and which shards each serves actively.
- * Thread safe.
+ * A 503 (retry) while Kafka Streams is not running yet. Thread safe.
  */
 public final class ShardDirectory {
   private final KafkaStreams streams;
@@ -34,10 +36,16 @@ public final class ShardDirectory {
    * Other instances and the shards each serves, each shard under one instance only (while a shard
    * moves, two may list it for a moment; the first wins, and the answer says which shards replied).
    */
-  public Map<String, List<Integer>> peers() {
+  public Map<String, List<Integer>> peers() throws HttpError {
     Map<String, List<Integer>> out = new LinkedHashMap<>();
     Set<Integer> taken = new TreeSet<>();
-    for (StreamsMetadata m : streams.metadataForAllStreamsClients()) {
+    Collection<StreamsMetadata> all;
+    try {
+      all = streams.metadataForAllStreamsClients();
+    } catch (RuntimeException e) {
+      throw notRunning(e);
+    }
+    for (StreamsMetadata m : all) {
       if (m.hostInfo().equals(self)) {
         continue;
       }
@@ -53,12 +61,22 @@ public final class ShardDirectory {
   /** The shard that holds {@code id}, and the instance serving it ("host:port"), null when none. */
   public record Owner(int partition, String hostPort, boolean local) {}
 
-  public Owner ownerOf(String id) {
-    KeyQueryMetadata meta = streams.queryMetadataForKey(store, id, Serdes.String().serializer());
+  public Owner ownerOf(String id) throws HttpError {
+    KeyQueryMetadata meta;
+    try {
+      meta = streams.queryMetadataForKey(store, id, Serdes.String().serializer());
+    } catch (RuntimeException e) {
+      throw notRunning(e);
+    }
     if (meta == null || meta.partition() < 0 || meta.activeHost() == null || meta.activeHost().port() < 0) {
       return new Owner(meta == null ? -1 : meta.partition(), null, false);
     }
     HostInfo host = meta.activeHost();
     return new Owner(meta.partition(), host.host() + ":" + host.port(), host.equals(self));
+  }
+
+  /** Kafka Streams answers metadata questions only while it runs or rebalances: until then, retry. */
+  private static HttpError notRunning(RuntimeException e) {
+    return new HttpError(503, "the search service is not running yet, retry shortly (" + e.getMessage() + ")");
   }
 }

@@ -26,6 +26,17 @@ public final class LocalShards {
     return byPartition.get(partition);
   }
 
+  /** The vector of {@code id} from whichever shard here holds it (an id lives in one shard), or null. */
+  public float[] vectorOf(String id) {
+    for (LiveShard shard : byPartition.values()) {
+      float[] v = shard.vector(id);
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+
   public List<Integer> partitions() {
     return byPartition.keySet().stream().sorted().toList();
   }

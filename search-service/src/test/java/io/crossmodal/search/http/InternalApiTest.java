@@ -48,7 +48,7 @@ class InternalApiTest {
     index.upsert("b", Modality.TEXT, "s", new float[] {0, 1});
     shards.add(new LiveShard(1, index));
     InstanceSearch search = new InstanceSearch(shards, pool, 2, (p, id) -> null, new SearchMetrics(registry), 0);
-    new InternalApi("m", 2, 10, search, shards, id -> 1, token).register(http);
+    new InternalApi("m", 2, 10, search, shards, token).register(http);
     http.start();
     return "localhost:" + http.port();
   }
