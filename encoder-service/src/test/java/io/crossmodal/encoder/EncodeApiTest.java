@@ -11,7 +11,8 @@ import io.crossmodal.common.serde.Json;
 import io.crossmodal.encoder.http.EncodeApi;
 import io.crossmodal.encoder.metrics.EncoderMetrics;
 import io.crossmodal.encoder.processor.QueryEncoding;
-import io.crossmodal.model.image.ImageDecoder;
+import io.crossmodal.common.media.ImageDecoder;
+import io.crossmodal.common.media.MediaValidator;
 import io.crossmodal.model.joint.DefaultModel;
 import io.crossmodal.model.joint.JointEncoder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -41,8 +42,9 @@ class EncodeApiTest {
     model = new JointEncoder(DefaultModel.load(null), 1);
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     http = new HttpService("encoder-service", 0, () -> true, registry);
-    new EncodeApi(new QueryEncoding(model.withOwnImageTower(), new ImageDecoder(1 << 20, 4_000_000), 50, new EncoderMetrics(registry)),
-        new QueryParser(100), 1 << 20).register(http);
+    new EncodeApi(new QueryEncoding(model.withOwnImageTower(), new MediaValidator(new ImageDecoder(1 << 20, 4_000_000), 50, 1000),
+        new EncoderMetrics(registry)),
+        new QueryParser(100, 50, 1 << 20), 1 << 20).register(http);
     http.start();
   }
 
@@ -98,7 +100,7 @@ class EncodeApiTest {
     }
     String metrics = registry.scrape();
     assertTrue(metrics.contains("crossmodal_http_rejected_total{reason=\"invalid-image\",service=\"encoder\"} 1.0"), metrics);
-    assertTrue(metrics.contains("crossmodal_http_rejected_total{reason=\"text-too-long\",service=\"encoder\"} 1.0"));
-    assertTrue(metrics.contains("crossmodal_http_rejected_total{reason=\"invalid-query\",service=\"encoder\"} 3.0"));
+    // Over-long text is the query parser's refusal, as on the Kafka path: one validator for both.
+    assertTrue(metrics.contains("crossmodal_http_rejected_total{reason=\"invalid-query\",service=\"encoder\"} 4.0"), metrics);
   }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.crossmodal.common.event.DeadLetter;
+import io.crossmodal.common.errors.DeadLetter;
 import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.QueryParser;
 import io.crossmodal.common.serde.EmbeddingSerde;
@@ -12,9 +12,12 @@ import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.encoder.metrics.EncoderMetrics;
 import io.crossmodal.encoder.processor.MediaEncoder;
-import io.crossmodal.model.image.ImageDecoder;
+import io.crossmodal.common.errors.DeadLetters;
+import io.crossmodal.common.media.ImageDecoder;
+import io.crossmodal.common.media.MediaValidator;
 import io.crossmodal.model.joint.DefaultModel;
 import io.crossmodal.model.joint.JointEncoder;
+import io.crossmodal.model.joint.Towers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -43,8 +46,14 @@ class MediaEncoderTest {
   @BeforeAll
   static void load() {
     model = new JointEncoder(DefaultModel.load(null), 1);
-    encoder = new MediaEncoder(TOPICS, model, new ImageDecoder(200_000, 1_000_000), new QueryParser(100), 4, 50,
-        new EncoderMetrics(new SimpleMeterRegistry()));
+    encoder = mediaEncoder(model);
+  }
+
+  private static MediaEncoder mediaEncoder(Towers towers) {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    return new MediaEncoder(TOPICS, towers, new MediaValidator(new ImageDecoder(200_000, 1_000_000), 50, 1000),
+        new QueryParser(100, 50, 200_000), 4, new EncoderMetrics(registry), new DeadLetters("encoder", TOPICS.encoderDlq.name(), 1 << 20,
+            registry));
   }
 
   @AfterAll
@@ -95,6 +104,7 @@ class MediaEncoderTest {
         record(images, "too-many-bytes", new byte[200_001], null),
         record(images, "bad-metadata", good, "[1,2]"),
         record(texts, "bad-tags", "a red star".getBytes(StandardCharsets.UTF_8), "{\"tags\":[\"ok\",7]}"),
+        record(texts, "metadata-too-large", "a red star".getBytes(StandardCharsets.UTF_8), "{\"caption\":\"" + "y".repeat(1000) + "\"}"),
         record(images, null, good, null),
         record(images, "deleted", null, null),
         record(texts, "good-text", "a red star".getBytes(StandardCharsets.UTF_8), null),
@@ -124,7 +134,8 @@ class MediaEncoderTest {
     }
     assertEquals(Map.ofEntries(Map.entry("not-an-image", "invalid-image"), Map.entry("truncated", "invalid-image"),
         Map.entry("too-many-pixels", "invalid-image"), Map.entry("too-many-bytes", "invalid-image"),
-        Map.entry("bad-metadata", "invalid-metadata"), Map.entry("bad-tags", "invalid-metadata"), Map.entry("<null>", "missing-key"), Map.entry("empty", "empty-text"),
+        Map.entry("bad-metadata", "invalid-metadata"), Map.entry("bad-tags", "invalid-metadata"),
+        Map.entry("metadata-too-large", "invalid-metadata"), Map.entry("<null>", "missing-key"), Map.entry("empty", "empty-text"),
         Map.entry("blank", "empty-text"), Map.entry("invalid-utf8", "invalid-utf8"), Map.entry("too-long", "text-too-long"),
         Map.entry("bad-query", "invalid-query")), reasons);
     assertEquals(3, vectors.size());
@@ -140,5 +151,41 @@ class MediaEncoderTest {
       norm += v * v;
     }
     assertEquals(1.0, norm, 1e-4);
+  }
+
+  @Test
+  void shouldDeadLetterOnlyTheItemThatBreaksTheModelWhenABatchThrows() {
+    Towers fragile = new Towers() {
+      @Override
+      public String modelId() {
+        return model.modelId();
+      }
+
+      @Override
+      public float[][] encodeImages(List<java.awt.image.BufferedImage> images) {
+        return model.encodeImages(images);
+      }
+
+      @Override
+      public float[][] encodeTexts(List<String> texts) {
+        if (texts.contains("explode")) {
+          throw new IllegalStateException("a tokenizer bug");
+        }
+        return model.encodeTexts(texts);
+      }
+    };
+    String texts = TOPICS.mediaTexts.name();
+    List<ConsumerRecord<byte[], byte[]>> in = List.of(record(texts, "a", "a red star".getBytes(StandardCharsets.UTF_8), null),
+        record(texts, "boom", "explode".getBytes(StandardCharsets.UTF_8), null),
+        record(texts, "b", "a blue moon".getBytes(StandardCharsets.UTF_8), null));
+
+    List<ProducerRecord<byte[], byte[]>> out = mediaEncoder(fragile).encode(in, 2).records();
+
+    List<String> got = out.stream().map(r -> r.topic() + ":" + new String(r.key(), StandardCharsets.UTF_8)).toList();
+    assertEquals(List.of(TOPICS.embeddings.name() + ":a", TOPICS.encoderDlq.name() + ":boom", TOPICS.embeddings.name() + ":b"), got);
+    ProducerRecord<byte[], byte[]> letter = out.get(1);
+    assertEquals("unexpected-error", DeadLetter.header(letter.headers(), DeadLetter.ERROR_REASON));
+    assertEquals("a tokenizer bug", DeadLetter.header(letter.headers(), DeadLetter.ERROR_MESSAGE));
+    assertEquals("explode", new String(letter.value(), StandardCharsets.UTF_8));
   }
 }

@@ -35,7 +35,6 @@ public final class Config {
       new ConfigKey("topic.results", TopicNames.defaults().results(), "ranked results topic"),
       new ConfigKey("topic.encoder.dlq", TopicNames.defaults().encoderDlq(), "encoder dead letters"),
       new ConfigKey("topic.search.dlq", TopicNames.defaults().searchDlq(), "search dead letters"),
-      new ConfigKey("topic.ingest.dlq", TopicNames.defaults().ingestDlq(), "ingest dead letters"),
       new ConfigKey("topic.partitions", "6", "partitions of topics the system creates (= search shards)"),
       new ConfigKey("topic.replication.factor", "1", "replication factor of topics the system creates"),
       new ConfigKey("topic.max.message.bytes", "16777216", "max record size on media topics and clients (≥ 10 MiB images)"),
@@ -49,6 +48,7 @@ public final class Config {
       new ConfigKey("encoder.image.max.bytes", "10485760", "largest accepted encoded image"),
       new ConfigKey("encoder.image.max.pixels", "40000000", "largest accepted declared width × height"),
       new ConfigKey("encoder.text.max.chars", "10000", "longest accepted text"),
+      new ConfigKey("encoder.metadata.max.bytes", "65536", "largest accepted metadata header (JSON object)"),
       new ConfigKey("search.port", "8083", "search-service HTTP port"),
       new ConfigKey("search.application.id", "crossmodal-search", "Kafka Streams application id"),
       new ConfigKey("search.state.dir", "", "Kafka Streams state dir; empty = a temp folder"),
@@ -175,7 +175,7 @@ public final class Config {
   public TopicNames topicNames() {
     return new TopicNames(get("topic.media.images"), get("topic.media.texts"), get("topic.embeddings"), get("topic.queries"),
         get("topic.queries.encoded"), get("topic.shard.answers"), get("topic.results"), get("topic.encoder.dlq"),
-        get("topic.search.dlq"), get("topic.ingest.dlq"));
+        get("topic.search.dlq"));
   }
 
   /** Common Kafka client settings: bootstrap servers, max record size, and every {@code kafka.*} key. */

@@ -54,7 +54,7 @@ public final class KafkaClients {
     topics.add(new NewTopic(n.encodedQueries(), partitions, rf).configs(Map.of("retention.ms", "3600000")));
     topics.add(new NewTopic(n.shardAnswers(), partitions, rf).configs(Map.of("retention.ms", "3600000")));
     topics.add(new NewTopic(n.results(), partitions, rf).configs(Map.of("retention.ms", "86400000")));
-    for (String dlq : List.of(n.encoderDlq(), n.searchDlq(), n.ingestDlq())) {
+    for (String dlq : List.of(n.encoderDlq(), n.searchDlq())) {
       topics.add(new NewTopic(dlq, 1, rf).configs(Map.of("max.message.bytes", maxBytes)));
     }
     try (Admin admin = Admin.create(c.kafkaClientProperties())) {

@@ -11,7 +11,8 @@ import java.util.Set;
  * Parses and validates query JSON ({@code {"text": "a red car", "k": 10, "target": "image"}}).
  * Rejects malformed JSON, unknown fields, wrong types, none or several of {@code text}/{@code
  * image}/{@code mediaId}, blank text, bad base64, and {@code k} outside 1…{@code kMax}, each with
- * a message naming the field. Thread safe.
+ * a message naming the field. One parser for every route a query takes (the Kafka query loop, {@code
+ * POST /v1/search}, {@code POST /v1/encode}), so all apply the same limits. Thread safe.
  */
 public final class QueryParser {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -19,9 +20,22 @@ public final class QueryParser {
   public static final int DEFAULT_K = 10;
 
   private final int kMax;
+  private final int maxTextChars;
+  private final int maxImageBytes;
 
-  public QueryParser(int kMax) {
+  /**
+   * @param maxTextChars longest query text (the media texts' limit)
+   * @param maxImageBytes largest decoded query image (the media images' limit)
+   */
+  public QueryParser(int kMax, int maxTextChars, int maxImageBytes) {
     this.kMax = kMax;
+    this.maxTextChars = maxTextChars;
+    this.maxImageBytes = maxImageBytes;
+  }
+
+  /** The parser with the configured limits ({@code search.k.max}, {@code encoder.text.max.chars}, {@code encoder.image.max.bytes}). */
+  public static QueryParser of(io.crossmodal.common.config.Config config) {
+    return new QueryParser(config.getInt("search.k.max"), config.getInt("encoder.text.max.chars"), config.getInt("encoder.image.max.bytes"));
   }
 
   public SearchQuery parse(String json) throws InvalidQueryException {
@@ -53,6 +67,9 @@ public final class QueryParser {
     if (text != null && text.isBlank()) {
       throw new InvalidQueryException("'text' is blank");
     }
+    if (text != null && text.length() > maxTextChars) {
+      throw new InvalidQueryException("'text' of " + text.length() + " chars exceeds the limit of " + maxTextChars);
+    }
     if (mediaId != null && mediaId.isBlank()) {
       throw new InvalidQueryException("'mediaId' is blank");
     }
@@ -67,6 +84,9 @@ public final class QueryParser {
       }
       if (imageBytes.length == 0) {
         throw new InvalidQueryException("'image' is empty");
+      }
+      if (imageBytes.length > maxImageBytes) {
+        throw new InvalidQueryException("'image' of " + imageBytes.length + " bytes exceeds the limit of " + maxImageBytes);
       }
     }
     int k = DEFAULT_K;

@@ -68,6 +68,10 @@ public final class HttpService implements AutoCloseable {
       try {
         handler.handle(ex);
       } catch (HttpError e) {
+        if (e.status() == 503) {
+          // Every 503 here means "cannot answer right now" (starting, rebalancing, a dependency down).
+          ex.getResponseHeaders().set("Retry-After", "1");
+        }
         sendJson(ex, e.status(), Json.MAPPER.createObjectNode().put("error", e.getMessage()).toString());
       } catch (Exception | LinkageError e) {
         LOG.error("{} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);

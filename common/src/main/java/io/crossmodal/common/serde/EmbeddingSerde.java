@@ -76,6 +76,9 @@ public final class EmbeddingSerde implements Serde<EmbeddingRecord>, Serializer<
       long created = b.getLong();
       String source = string(b, b.getShort() & 0xffff);
       String metadata = string(b, b.getInt());
+      if (b.hasRemaining()) {
+        throw new SerializationException("embedding record of " + data.length + " bytes has " + b.remaining() + " trailing bytes");
+      }
       return new EmbeddingRecord(Modality.values()[modality], model, vector, source, metadata, created);
     } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
       throw new SerializationException("truncated or corrupt embedding record of " + data.length + " bytes", e);

@@ -27,7 +27,6 @@ public final class Topics {
   public final Topic<String, String> results;
   public final Topic<byte[], byte[]> encoderDlq;
   public final Topic<byte[], byte[]> searchDlq;
-  public final Topic<byte[], byte[]> ingestDlq;
 
   public Topics(TopicNames n) {
     mediaImages = new Topic<>(n.mediaImages(), STRING, BYTES);
@@ -39,7 +38,6 @@ public final class Topics {
     results = new Topic<>(n.results(), STRING, STRING);
     encoderDlq = new Topic<>(n.encoderDlq(), BYTES, BYTES);
     searchDlq = new Topic<>(n.searchDlq(), BYTES, BYTES);
-    ingestDlq = new Topic<>(n.ingestDlq(), BYTES, BYTES);
   }
 
   public static Topics defaults() {

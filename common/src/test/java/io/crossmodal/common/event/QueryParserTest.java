@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class QueryParserTest {
-  private final QueryParser parser = new QueryParser(100);
+  private final QueryParser parser = new QueryParser(100, 50, 1000);
 
   @Test
   void shouldApplyDefaultsWhenOnlyTextIsGiven() throws Exception {
@@ -65,10 +65,18 @@ class QueryParserTest {
       "{\"text\":\"a\",\"tags\":{\"none\":[\"x\"]}}|unknown field 'tags.none'",
       "{\"text\":\"a\",\"tags\":{\"any\":[\" \"]}}|'tags.any' entries must be non-blank",
       "{\"text\":\"a\",\"tags\":{\"all\":[]}}|'tags.all' is empty",
+      "{\"text\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}|'text' of 51 chars exceeds the limit of 50",
   })
   void shouldRejectWithAReasonNamingTheFieldWhenQueryIsInvalid(String json, String reason) {
     InvalidQueryException e = assertThrows(InvalidQueryException.class, () -> parser.parse(json));
     assertTrue(e.getMessage().contains(reason), e.getMessage());
+  }
+
+  @Test
+  void shouldRejectAnImageOverTheLimitWhenDecoded() {
+    String image = java.util.Base64.getEncoder().encodeToString(new byte[1001]);
+    InvalidQueryException e = assertThrows(InvalidQueryException.class, () -> parser.parse("{\"image\":\"" + image + "\"}"));
+    assertTrue(e.getMessage().contains("1001 bytes exceeds the limit of 1000"), e.getMessage());
   }
 
   @Test

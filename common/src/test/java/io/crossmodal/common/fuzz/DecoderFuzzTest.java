@@ -1,6 +1,7 @@
 package io.crossmodal.common.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crossmodal.common.event.EmbeddingRecord;
@@ -26,7 +27,7 @@ import org.apache.kafka.common.errors.SerializationException;
  */
 class DecoderFuzzTest {
   private static final int K_MAX = 100;
-  private final QueryParser parser = new QueryParser(K_MAX);
+  private final QueryParser parser = new QueryParser(K_MAX, 10_000, 1 << 20);
   private final EmbeddingSerde serde = new EmbeddingSerde();
 
   @Property(tries = 3000)
@@ -38,7 +39,7 @@ class DecoderFuzzTest {
       assertTrue(q.k() >= 1 && q.k() <= K_MAX, json);
       assertTrue(q.text() == null || !q.text().isBlank(), json);
     } catch (InvalidQueryException expected) {
-      assertTrue(expected.getMessage() != null && !expected.getMessage().isBlank());
+      assertTrue(expected.getMessage().length() > 8, "a reason naming what is wrong: " + expected.getMessage());
     }
   }
 
@@ -67,21 +68,30 @@ class DecoderFuzzTest {
       case 2 -> flip(flip(valid, at, value), at * 7 + 3, (byte) (value * 31)); // two bytes changed
       default -> Arrays.copyOf(valid, valid.length + at); // trailing zeros
     };
+    boolean mustFail = (mode == 0 && at < valid.length) || (mode == 3 && at > 0); // truncated, or trailing bytes
     try {
       EmbeddingRecord r = serde.deserialize("t", bytes);
+      assertTrue(!mustFail, "a truncated or padded record must be refused, got " + r);
       assertEquals(r.dimension(), r.vector().length);
     } catch (SerializationException expected) {
-      // the shard dead-letters it with this message
+      assertTrue(expected.getMessage().contains("embedding") || expected.getMessage().contains("string length")
+          || expected.getMessage().contains("modality") || expected.getMessage().contains("dimension"), expected.getMessage());
     }
   }
 
   @Property(tries = 500)
-  void embeddingDecoderRejectsCleanlyWhenBytesAreRandom(@ForAll byte[] bytes) {
-    try {
-      serde.deserialize("t", bytes);
-    } catch (SerializationException expected) {
-      // fine
+  void embeddingDecoderRejectsRandomBytesWithTheReason(@ForAll byte[] bytes) {
+    byte[] notVersion1 = bytes.length > 0 && bytes[0] == 1 ? Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
+    if (notVersion1.length == 0) {
+      SerializationException e = assertThrows(SerializationException.class, () -> serde.deserialize("t", notVersion1));
+      assertTrue(e.getMessage().contains("truncated or corrupt embedding record of 0 bytes"), e.getMessage());
+      return;
     }
+    if (notVersion1[0] == 1) {
+      return; // a version byte after all; covered by the mutation property
+    }
+    SerializationException e = assertThrows(SerializationException.class, () -> serde.deserialize("t", notVersion1));
+    assertTrue(e.getMessage().startsWith("unsupported embedding format version " + (notVersion1[0] & 0xff)), e.getMessage());
   }
 
   @Provide

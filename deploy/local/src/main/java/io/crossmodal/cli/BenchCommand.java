@@ -5,7 +5,7 @@ import io.crossmodal.common.config.Config;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
-import io.crossmodal.model.image.ImageDecoder;
+import io.crossmodal.common.media.ImageDecoder;
 import io.crossmodal.model.joint.DefaultModel;
 import io.crossmodal.model.joint.JointEncoder;
 import java.awt.image.BufferedImage;

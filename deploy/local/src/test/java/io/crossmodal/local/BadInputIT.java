@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
-import io.crossmodal.common.event.DeadLetter;
+import io.crossmodal.common.errors.DeadLetter;
 import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.serde.EmbeddingSerde;

@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -15,6 +17,13 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,10 +35,13 @@ import org.slf4j.LoggerFactory;
  * acknowledged: at least once, because a transaction's commit and markers cost ≈ 10–15 ms per
  * query and a replayed query is harmless (the merge step keeps one answer per shard and one result
  * per query id). A poll that dead-letters something still takes the transaction, so a dead letter
- * is written exactly once.
+ * is written exactly once. A poll whose output cannot be written (a broker failing over, a timeout)
+ * is redone from the committed offsets, never skipped; only errors after which the producer cannot
+ * continue (fenced by a newer instance, no rights) stop the loop, and {@code /health} says so.
  */
 final class EncodeLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(EncodeLoop.class);
+  private static final long RETRY_BACKOFF_MS = 1000;
 
   private final String name;
   private final KafkaConsumer<byte[], byte[]> consumer;
@@ -68,21 +80,24 @@ final class EncodeLoop implements Runnable {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(polled.count());
         polled.forEach(records::add);
         EncodedBatch batch = encoder.encode(records, partitions);
-        if (fast == null || batch.hasDeadLetters()) {
-          producer.beginTransaction();
-          batch.records().forEach(producer::send);
-          producer.sendOffsetsToTransaction(nextOffsets(polled), consumer.groupMetadata());
-          producer.commitTransaction();
-        } else {
-          batch.records().forEach(fast::send);
-          fast.flush(); // acknowledged (acks=all, idempotent) before the offsets move on
-          consumer.commitSync(nextOffsets(polled));
+        try {
+          write(batch, polled);
+        } catch (KafkaException e) {
+          if (fatal(e)) {
+            throw e;
+          }
+          // A poll's output is written whole or not at all; redo the poll rather than lose or skip it.
+          LOG.warn("{}: writing the output of a poll failed; rewinding to the committed offsets to redo it: {}", name, e.toString());
+          rewind(polled);
+          Thread.sleep(RETRY_BACKOFF_MS);
         }
       }
     } catch (WakeupException e) {
       if (running.get()) {
         LOG.error("{} woken up unexpectedly", name, e);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       LOG.error("{} failed; the service reports DOWN on /health", name, e);
     } finally {
@@ -93,6 +108,53 @@ final class EncodeLoop implements Runnable {
       }
       consumer.close(Duration.ofSeconds(5));
       stopped.countDown();
+    }
+  }
+
+  /** Outputs and offsets of one poll: in one transaction, or (fast path) acknowledged before the offsets commit. */
+  private void write(EncodedBatch batch, ConsumerRecords<byte[], byte[]> polled) {
+    if (fast == null || batch.hasDeadLetters()) {
+      producer.beginTransaction();
+      try {
+        batch.records().forEach(producer::send);
+        producer.sendOffsetsToTransaction(nextOffsets(polled), consumer.groupMetadata());
+        producer.commitTransaction();
+      } catch (KafkaException e) {
+        if (!fatal(e)) {
+          producer.abortTransaction();
+        }
+        throw e;
+      }
+    } else {
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
+      batch.records().forEach(r -> sent.add(fast.send(r)));
+      fast.flush();
+      for (Future<RecordMetadata> f : sent) { // every output acknowledged (acks=all) before the offsets move on
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          throw e.getCause() instanceof KafkaException k ? k : new KafkaException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new KafkaException("interrupted while waiting for acknowledgements", e);
+        }
+      }
+      consumer.commitSync(nextOffsets(polled));
+    }
+  }
+
+  /** Errors after which this producer cannot go on (another instance took over, or no rights). */
+  private static boolean fatal(KafkaException e) {
+    return e instanceof ProducerFencedException || e instanceof OutOfOrderSequenceException || e instanceof AuthorizationException
+        || e instanceof UnsupportedVersionException || e instanceof InvalidProducerEpochException;
+  }
+
+  /** Seeks the poll's partitions back to their committed offsets, so the next poll redoes it. */
+  private void rewind(ConsumerRecords<byte[], byte[]> polled) {
+    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(polled.partitions());
+    for (TopicPartition tp : polled.partitions()) {
+      OffsetAndMetadata at = committed.get(tp);
+      consumer.seek(tp, at == null ? polled.records(tp).get(0).offset() : at.offset());
     }
   }
 

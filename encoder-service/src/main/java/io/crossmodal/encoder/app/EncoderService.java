@@ -9,7 +9,8 @@ import io.crossmodal.encoder.http.EncodeApi;
 import io.crossmodal.encoder.metrics.EncoderMetrics;
 import io.crossmodal.encoder.processor.MediaEncoder;
 import io.crossmodal.encoder.processor.QueryEncoding;
-import io.crossmodal.model.image.ImageDecoder;
+import io.crossmodal.common.errors.DeadLetters;
+import io.crossmodal.common.media.MediaValidator;
 import io.crossmodal.model.joint.JointEncoder;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -44,6 +45,7 @@ public final class EncoderService implements AutoCloseable {
   private final JointEncoder encoder;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final List<EncodeLoop> loops = new ArrayList<>();
+  private DeadLetters deadLetters;
   private HttpService http;
   private QueryEncoding queryEncoding;
 
@@ -58,6 +60,7 @@ public final class EncoderService implements AutoCloseable {
     io.micrometer.core.instrument.Gauge.builder("crossmodal.model.info", () -> 1).description("model this service encodes with")
         .tag("service", "encoder").tag("model", encoder.modelId()).tag("dim", String.valueOf(encoder.dim())).register(registry);
     EncoderMetrics metrics = new EncoderMetrics(registry);
+    deadLetters = new DeadLetters("encoder", topics.encoderDlq.name(), config.getInt("topic.max.message.bytes"), registry);
     String group = config.get("encoder.group.id");
     Duration linger = Duration.ofMillis(config.getLong("encoder.batch.linger.ms"));
     int partitions = startLoop("encoder-media-loop", group, List.of(topics.mediaImages.name(), topics.mediaTexts.name()), true,
@@ -66,8 +69,8 @@ public final class EncoderService implements AutoCloseable {
     JointEncoder queries = encoder.withOwnImageTower();
     startLoop("encoder-query-loop", group + "-queries", List.of(topics.queries.name()), false, queries, metrics, Duration.ofMillis(100));
     http = new HttpService("encoder-service", config.getInt("encoder.port"), this::healthy, registry);
-    queryEncoding = new QueryEncoding(queries, imageDecoder(), config.getInt("encoder.text.max.chars"), metrics);
-    new EncodeApi(queryEncoding, new QueryParser(config.getInt("search.k.max")), config.getInt("encoder.image.max.bytes")).register(http);
+    queryEncoding = new QueryEncoding(queries, MediaValidator.of(config), metrics);
+    new EncodeApi(queryEncoding, QueryParser.of(config), config.getInt("encoder.image.max.bytes")).register(http);
     http.start();
     LOG.info("encoder-service started: model {} (dim {}), http port {}, {} query shards", encoder.modelId(), encoder.dim(),
         http.port(), partitions);
@@ -90,19 +93,13 @@ public final class EncoderService implements AutoCloseable {
     }
     producer.initTransactions();
     consumer.subscribe(inputs);
-    MediaEncoder mediaEncoder = new MediaEncoder(topics, model,
-        imageDecoder(),
-        new QueryParser(config.getInt("search.k.max")), config.getInt("encoder.batch.size"), config.getInt("encoder.text.max.chars"),
-        metrics);
+    MediaEncoder mediaEncoder = new MediaEncoder(topics, model, MediaValidator.of(config), QueryParser.of(config),
+        config.getInt("encoder.batch.size"), metrics, deadLetters);
     int partitions = producer.partitionsFor(topics.encodedQueries.name()).size();
     EncodeLoop loop = new EncodeLoop(name, consumer, producer, fast, mediaEncoder, partitions, linger);
     loops.add(loop);
     new Thread(loop, name).start();
     return partitions;
-  }
-
-  private ImageDecoder imageDecoder() {
-    return new ImageDecoder(config.getInt("encoder.image.max.bytes"), config.getLong("encoder.image.max.pixels"));
   }
 
   private Map<String, Object> consumerProperties(String group) {

@@ -26,11 +26,6 @@ public final class EncoderMetrics {
     Counter.builder("crossmodal.records.out").tag("service", "encoder").tag("topic", topic).register(registry).increment();
   }
 
-  public void deadLetter(String topic, String reason) {
-    Counter.builder("crossmodal.dlq.records").tag("service", "encoder").tag("topic", topic).tag("reason", reason)
-        .register(registry).increment();
-  }
-
   /** An HTTP request refused with a 4xx and a reason (HTTP callers get the reason instead of a dead letter). */
   public void rejected(String reason) {
     Counter.builder("crossmodal.http.rejected").tag("service", "encoder").tag("reason", reason).register(registry).increment();

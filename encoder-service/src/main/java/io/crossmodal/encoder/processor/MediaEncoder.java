@@ -1,7 +1,8 @@
 package io.crossmodal.encoder.processor;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.crossmodal.common.event.DeadLetter;
+import io.crossmodal.common.errors.DeadLetters;
+import io.crossmodal.common.errors.RejectedRecordException;
 import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.EncodedQuery;
 import io.crossmodal.common.event.InvalidQueryException;
@@ -9,64 +10,66 @@ import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.event.QueryParser;
 import io.crossmodal.common.event.SearchQuery;
 import io.crossmodal.common.event.ShardAnswer;
-import io.crossmodal.common.event.Tags;
+import io.crossmodal.common.media.MediaValidator;
 import io.crossmodal.common.serde.EmbeddingSerde;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.encoder.metrics.EncoderMetrics;
-import io.crossmodal.model.image.ImageDecoder;
-import io.crossmodal.model.image.InvalidImageException;
 import io.crossmodal.model.image.Thumbnails;
-import io.crossmodal.model.joint.JointEncoder;
+import io.crossmodal.model.joint.Towers;
 import java.awt.image.BufferedImage;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns one poll of media and query records into output records: vectors for {@code embeddings},
- * fanned-out encoded queries, and dead letters. Inputs are validated at this boundary (decodable
- * image within limits, valid non-blank UTF-8 text within limits, JSON metadata, valid query); the
- * valid ones are encoded in batches of at most {@code batchSize}. Nothing is dropped: every input
- * yields a vector, a tombstone, an encoded query, or a dead letter (and, for a bad query, an error
- * result so the client's wait ends).
+ * fanned-out encoded queries, and dead letters. Inputs are validated at this boundary by the shared
+ * {@link MediaValidator} and {@link QueryParser} (the ingest API and {@code POST /v1/encode} apply
+ * the same ones); the valid ones are encoded in batches of at most {@code batchSize}. Nothing is
+ * dropped: every input yields a vector, a tombstone, an encoded query, or a dead letter (and, for a
+ * bad query, an error result so the client's wait ends).
+ *
+ * <p>An exception nobody foresaw costs one record, not the poll or the loop: a record whose
+ * validation throws is dead-lettered ({@code unexpected-error}), and a batch whose encoding throws
+ * is retried item by item so only the items that fail alone are dead-lettered.
  *
  * <p>Not thread safe; one per consumer thread.
  */
 public final class MediaEncoder {
-  private static final String SERVICE = "encoder-service";
+  private static final Logger LOG = LoggerFactory.getLogger(MediaEncoder.class);
   /** Metadata key of the image preview the search service serves at {@code /v1/media/{id}/image}. */
   public static final String THUMBNAIL = "thumbnail";
   private static final int THUMBNAIL_SIDE = 128;
 
   private final Topics topics;
-  private final JointEncoder encoder;
-  private final ImageDecoder decoder;
+  private final Towers encoder;
+  private final MediaValidator validator;
   private final QueryParser queryParser;
   private final int batchSize;
-  private final int maxTextChars;
   private final EncoderMetrics metrics;
+  private final DeadLetters deadLetters;
   private final EmbeddingSerde serde = new EmbeddingSerde();
   /** Encode time of the latest batch, reported in each query's result timings. */
   private double lastEncodeMillis;
 
-  public MediaEncoder(Topics topics, JointEncoder encoder, ImageDecoder decoder, QueryParser queryParser, int batchSize,
-      int maxTextChars, EncoderMetrics metrics) {
+  public MediaEncoder(Topics topics, Towers encoder, MediaValidator validator, QueryParser queryParser, int batchSize,
+      EncoderMetrics metrics, DeadLetters deadLetters) {
     this.topics = topics;
     this.encoder = encoder;
-    this.decoder = decoder;
+    this.validator = validator;
     this.queryParser = queryParser;
     this.batchSize = batchSize;
-    this.maxTextChars = maxTextChars;
     this.metrics = metrics;
+    this.deadLetters = deadLetters;
   }
 
   /** An input that passed validation, waiting for its batch. */
@@ -75,127 +78,81 @@ public final class MediaEncoder {
   /** An image query whose image decoded. */
   private record ImageQuery(SearchQuery query, BufferedImage image) {}
 
+  /** The valid inputs of one poll, by kind, in input order. */
+  private static final class Accepted {
+    final List<Pending<BufferedImage>> images = new ArrayList<>();
+    final List<Pending<String>> texts = new ArrayList<>();
+    final List<Pending<SearchQuery>> textQueries = new ArrayList<>();
+    final List<Pending<ImageQuery>> imageQueries = new ArrayList<>();
+  }
+
   /** @param queryPartitions partitions of the encoded-queries topic (= search shards) */
   public EncodedBatch encode(List<ConsumerRecord<byte[], byte[]>> records, int queryPartitions) {
     EncodedBatch out = new EncodedBatch(records);
-    List<Pending<BufferedImage>> images = new ArrayList<>();
-    List<Pending<String>> texts = new ArrayList<>();
-    List<Pending<SearchQuery>> textQueries = new ArrayList<>();
-    List<Pending<SearchQuery>> imageQueries = new ArrayList<>();
+    Accepted accepted = new Accepted();
     for (ConsumerRecord<byte[], byte[]> r : records) {
       metrics.recordIn(r.topic());
-      if (r.topic().equals(topics.queries.name())) {
-        acceptQuery(r, textQueries, imageQueries, out, queryPartitions);
-      } else if (r.key() == null) {
-        deadLetter(r, "missing-key", "IllegalArgumentException", "media record without a media id key", out);
-      } else if (r.value() == null) {
-        out.add(r, new ProducerRecord<>(topics.embeddings.name(), r.key(), null));
-        metrics.recordOut(topics.embeddings.name());
-      } else if (r.topic().equals(topics.mediaImages.name())) {
-        acceptImage(r, images, out);
-      } else {
-        acceptText(r, texts, out);
-      }
-    }
-    inBatches(images, Modality.IMAGE, p -> encoder.encodeImages(p.stream().map(Pending::input).toList()),
-        (p, v) -> embedding(p, Modality.IMAGE, v, out));
-    inBatches(texts, Modality.TEXT, p -> encoder.encodeTexts(p.stream().map(Pending::input).toList()),
-        (p, v) -> embedding(p, Modality.TEXT, v, out));
-    inBatches(textQueries, Modality.TEXT, p -> encoder.encodeTexts(p.stream().map(q -> q.input().text()).toList()),
-        (p, v) -> fanOut(p.source(), p.input(), v, out, queryPartitions));
-    List<Pending<ImageQuery>> decodedQueries = new ArrayList<>();
-    for (Pending<SearchQuery> q : imageQueries) {
       try {
-        decodedQueries.add(new Pending<>(q.source(), new ImageQuery(q.input(), decoder.decode(q.input().image())), null));
-      } catch (InvalidImageException e) {
-        rejectQuery(q.source(), "invalid-image", e.getMessage(), out);
+        accept(r, accepted, out, queryPartitions);
+      } catch (RejectedRecordException e) {
+        if (r.topic().equals(topics.queries.name()) && r.key() != null) {
+          rejectQuery(r, e, out);
+        } else {
+          deadLetter(r, e, out);
+        }
+      } catch (RuntimeException e) {
+        LOG.error("unexpected error on {}-{}@{}: dead-lettered, processing goes on", r.topic(), r.partition(), r.offset(), e);
+        deadLetter(r, e, out);
       }
     }
-    inBatches(decodedQueries, Modality.IMAGE, p -> encoder.encodeImages(p.stream().map(q -> q.input().image()).toList()),
-        (p, v) -> fanOut(p.source(), p.input().query(), v, out, queryPartitions));
+    inBatches(accepted.images, Modality.IMAGE, p -> encoder.encodeImages(p.stream().map(Pending::input).toList()),
+        (p, v) -> embedding(p, Modality.IMAGE, v, out), out);
+    inBatches(accepted.texts, Modality.TEXT, p -> encoder.encodeTexts(p.stream().map(Pending::input).toList()),
+        (p, v) -> embedding(p, Modality.TEXT, v, out), out);
+    inBatches(accepted.textQueries, Modality.TEXT, p -> encoder.encodeTexts(p.stream().map(q -> q.input().text()).toList()),
+        (p, v) -> fanOut(p.source(), p.input(), v, out, queryPartitions), out);
+    inBatches(accepted.imageQueries, Modality.IMAGE, p -> encoder.encodeImages(p.stream().map(q -> q.input().image()).toList()),
+        (p, v) -> fanOut(p.source(), p.input().query(), v, out, queryPartitions), out);
     return out;
   }
 
-  private void acceptImage(ConsumerRecord<byte[], byte[]> r, List<Pending<BufferedImage>> images, EncodedBatch out) {
-    ObjectNode metadata = metadata(r, out);
-    if (metadata == null) {
-      return;
+  /** Validates one record and files it for its batch (or emits its output at once); throws what it rejects. */
+  private void accept(ConsumerRecord<byte[], byte[]> r, Accepted accepted, EncodedBatch out, int queryPartitions) {
+    if (r.key() == null) {
+      throw new RejectedRecordException("missing-key", (r.topic().equals(topics.queries.name()) ? "query" : "media")
+          + " record without an id key");
     }
-    try {
-      BufferedImage image = decoder.decode(r.value());
+    if (r.topic().equals(topics.queries.name())) {
+      acceptQuery(r, accepted, out, queryPartitions);
+    } else if (r.value() == null) {
+      out.add(r, new ProducerRecord<>(topics.embeddings.name(), r.key(), null));
+      metrics.recordOut(topics.embeddings.name());
+    } else if (r.topic().equals(topics.mediaImages.name())) {
+      ObjectNode metadata = validator.metadata(header(r, "metadata"));
+      BufferedImage image = validator.image(r.value());
       metadata.put(THUMBNAIL, java.util.Base64.getEncoder().encodeToString(Thumbnails.png(image, THUMBNAIL_SIDE)));
-      images.add(new Pending<>(r, image, Json.write(metadata)));
-    } catch (InvalidImageException e) {
-      deadLetter(r, "invalid-image", InvalidImageException.class.getName(), e.getMessage(), out);
-    }
-  }
-
-  private void acceptText(ConsumerRecord<byte[], byte[]> r, List<Pending<String>> texts, EncodedBatch out) {
-    ObjectNode metadata = metadata(r, out);
-    if (metadata == null) {
-      return;
-    }
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(r.value())).toString();
-    } catch (CharacterCodingException e) {
-      deadLetter(r, "invalid-utf8", e.getClass().getName(), "text is not valid UTF-8", out);
-      return;
-    }
-    if (text.isBlank()) {
-      deadLetter(r, "empty-text", "IllegalArgumentException", "text is empty or whitespace only", out);
-    } else if (text.length() > maxTextChars) {
-      deadLetter(r, "text-too-long", "IllegalArgumentException",
-          "text of " + text.length() + " chars exceeds the limit of " + maxTextChars, out);
+      accepted.images.add(new Pending<>(r, image, Json.write(metadata)));
     } else {
+      ObjectNode metadata = validator.metadata(header(r, "metadata"));
+      String text = validator.text(r.value());
       if (!metadata.has("text")) {
         metadata.put("text", text.length() > 500 ? text.substring(0, 500) : text);
       }
-      texts.add(new Pending<>(r, text, Json.write(metadata)));
+      accepted.texts.add(new Pending<>(r, text, Json.write(metadata)));
     }
   }
 
-  /** The record's {@code metadata} header as a JSON object; dead-letters and returns null when invalid. */
-  private ObjectNode metadata(ConsumerRecord<byte[], byte[]> r, EncodedBatch out) {
-    Header h = r.headers().lastHeader("metadata");
-    if (h == null || h.value() == null) {
-      return Json.MAPPER.createObjectNode();
-    }
-    try {
-      var node = Json.MAPPER.readTree(h.value());
-      if (node != null && node.isObject()) {
-        String problem = node.has(Tags.FIELD) ? Tags.problem(node.get(Tags.FIELD)) : null;
-        if (problem == null) {
-          return (ObjectNode) node;
-        }
-        deadLetter(r, "invalid-metadata", "IllegalArgumentException", "metadata " + problem, out);
-        return null;
-      }
-    } catch (Exception ignored) {
-      // reported below
-    }
-    deadLetter(r, "invalid-metadata", "IllegalArgumentException", "metadata header is not a JSON object", out);
-    return null;
-  }
-
-  private void acceptQuery(ConsumerRecord<byte[], byte[]> r, List<Pending<SearchQuery>> textQueries,
-      List<Pending<SearchQuery>> imageQueries, EncodedBatch out, int partitions) {
-    if (r.key() == null) {
-      deadLetter(r, "missing-key", "IllegalArgumentException", "query record without a query id key", out);
-      return;
-    }
+  private void acceptQuery(ConsumerRecord<byte[], byte[]> r, Accepted accepted, EncodedBatch out, int partitions) {
     SearchQuery q;
     try {
       q = queryParser.parse(r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8));
     } catch (InvalidQueryException e) {
-      rejectQuery(r, "invalid-query", e.getMessage(), out);
-      return;
+      throw new RejectedRecordException("invalid-query", e.getMessage());
     }
     if (q.text() != null) {
-      textQueries.add(new Pending<>(r, q, null));
+      accepted.textQueries.add(new Pending<>(r, q, null));
     } else if (q.image() != null) {
-      imageQueries.add(new Pending<>(r, q, null));
+      accepted.imageQueries.add(new Pending<>(r, new ImageQuery(q, validator.image(q.image())), null));
     } else {
       // Query by example: only the shard holding the item has its vector; it re-fans the query out.
       int owner = Utils.toPositive(Utils.murmur2(q.mediaId().getBytes(StandardCharsets.UTF_8))) % partitions;
@@ -206,10 +163,10 @@ public final class MediaEncoder {
     }
   }
 
-  private void rejectQuery(ConsumerRecord<byte[], byte[]> r, String reason, String message, EncodedBatch out) {
-    deadLetter(r, reason, InvalidQueryException.class.getName(), message, out);
-    // The error travels as a one-shard answer, so the merge step emits it as the query's only result.
-    ShardAnswer error = new ShardAnswer(key(r), 0, 1, 0, encoder.modelId(), List.of(), message, r.timestamp(), 0, 0);
+  /** A bad query: dead-lettered, and its error travels as a one-shard answer so the merge step emits it as the query's only result. */
+  private void rejectQuery(ConsumerRecord<byte[], byte[]> r, RejectedRecordException e, EncodedBatch out) {
+    deadLetter(r, e, out);
+    ShardAnswer error = new ShardAnswer(key(r), 0, 1, 0, encoder.modelId(), List.of(), e.getMessage(), r.timestamp(), 0, 0);
     out.add(r, new ProducerRecord<>(topics.shardAnswers.name(), r.key(), Json.write(error).getBytes(StandardCharsets.UTF_8)));
     metrics.recordOut(topics.shardAnswers.name());
   }
@@ -226,18 +183,35 @@ public final class MediaEncoder {
 
   private void embedding(Pending<?> p, Modality modality, float[] vector, EncodedBatch out) {
     ConsumerRecord<byte[], byte[]> r = p.source();
-    Header source = r.headers().lastHeader("source");
+    byte[] source = header(r, "source");
     EmbeddingRecord e = new EmbeddingRecord(modality, encoder.modelId(), vector,
-        source == null ? "" : new String(source.value(), StandardCharsets.UTF_8), p.metadata(), r.timestamp());
+        source == null ? "" : new String(source, StandardCharsets.UTF_8), p.metadata(), r.timestamp());
     out.add(r, new ProducerRecord<>(topics.embeddings.name(), r.key(), serde.serialize(topics.embeddings.name(), e)));
     metrics.recordOut(topics.embeddings.name());
   }
 
+  /**
+   * Encodes {@code pending} in chunks of {@code batchSize}. A chunk that throws is encoded again one
+   * item at a time, so one input that breaks the model costs only itself (dead-lettered).
+   */
   private <T> void inBatches(List<Pending<T>> pending, Modality modality, Function<List<Pending<T>>, float[][]> encode,
-      java.util.function.BiConsumer<Pending<T>, float[]> emit) {
+      BiConsumer<Pending<T>, float[]> emit, EncodedBatch out) {
     for (int start = 0; start < pending.size(); start += batchSize) {
       List<Pending<T>> chunk = pending.subList(start, Math.min(pending.size(), start + batchSize));
-      float[][] vectors = timed(modality, chunk.size(), () -> encode.apply(chunk));
+      float[][] vectors;
+      try {
+        vectors = timed(modality, chunk.size(), () -> encode.apply(chunk));
+      } catch (RuntimeException batchFailed) {
+        LOG.error("a {} batch of {} failed to encode; encoding its items one by one", modality.wireName(), chunk.size(), batchFailed);
+        for (Pending<T> one : chunk) {
+          try {
+            emit.accept(one, timed(modality, 1, () -> encode.apply(List.of(one)))[0]);
+          } catch (RuntimeException e) {
+            deadLetter(one.source(), e, out);
+          }
+        }
+        continue;
+      }
       for (int i = 0; i < chunk.size(); i++) {
         emit.accept(chunk.get(i), vectors[i]);
       }
@@ -253,11 +227,13 @@ public final class MediaEncoder {
     return v;
   }
 
-  private void deadLetter(ConsumerRecord<byte[], byte[]> r, String reason, String error, String message, EncodedBatch out) {
-    String dlq = topics.encoderDlq.name();
-    out.addDeadLetter(r, new ProducerRecord<>(dlq, null, r.timestamp(), r.key(), r.value(),
-        DeadLetter.headers(reason, error, message, r.topic(), r.partition(), r.offset(), SERVICE)));
-    metrics.deadLetter(r.topic(), reason);
+  private void deadLetter(ConsumerRecord<byte[], byte[]> r, Throwable e, EncodedBatch out) {
+    out.addDeadLetter(r, deadLetters.letter(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(), e));
+  }
+
+  private static byte[] header(ConsumerRecord<byte[], byte[]> r, String name) {
+    Header h = r.headers().lastHeader(name);
+    return h == null ? null : h.value();
   }
 
   private static String key(ConsumerRecord<byte[], byte[]> r) {

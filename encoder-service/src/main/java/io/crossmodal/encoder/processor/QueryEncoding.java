@@ -4,8 +4,8 @@ import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.event.QueryVector;
 import io.crossmodal.common.event.SearchQuery;
 import io.crossmodal.encoder.metrics.EncoderMetrics;
-import io.crossmodal.model.image.ImageDecoder;
-import io.crossmodal.model.image.InvalidImageException;
+import io.crossmodal.common.errors.RejectedRecordException;
+import io.crossmodal.common.media.MediaValidator;
 import io.crossmodal.model.joint.JointEncoder;
 import java.util.List;
 
@@ -16,8 +16,7 @@ import java.util.List;
  */
 public final class QueryEncoding {
   private final JointEncoder encoder;
-  private final ImageDecoder decoder;
-  private final int maxTextChars;
+  private final MediaValidator validator;
   private final EncoderMetrics metrics;
 
   /** A query that cannot be encoded, with the metric reason and a message for the caller. */
@@ -34,11 +33,13 @@ public final class QueryEncoding {
     }
   }
 
-  /** @param encoder best one with an image tower of its own ({@link JointEncoder#withOwnImageTower}) */
-  public QueryEncoding(JointEncoder encoder, ImageDecoder decoder, int maxTextChars, EncoderMetrics metrics) {
+  /**
+   * @param encoder best one with an image tower of its own ({@link JointEncoder#withOwnImageTower})
+   * @param validator decodes query images with the media limits (query texts were checked by the {@code QueryParser})
+   */
+  public QueryEncoding(JointEncoder encoder, MediaValidator validator, EncoderMetrics metrics) {
     this.encoder = encoder;
-    this.decoder = decoder;
-    this.maxTextChars = maxTextChars;
+    this.validator = validator;
     this.metrics = metrics;
   }
 
@@ -46,15 +47,12 @@ public final class QueryEncoding {
     long start = System.nanoTime();
     float[] vector;
     if (query.text() != null) {
-      if (query.text().length() > maxTextChars) {
-        throw refuse("text-too-long", "text of " + query.text().length() + " chars exceeds the limit of " + maxTextChars);
-      }
       vector = encoder.encodeTexts(List.of(query.text()))[0];
     } else if (query.image() != null) {
       try {
-        vector = encoder.encodeImages(List.of(decoder.decode(query.image())))[0];
-      } catch (InvalidImageException e) {
-        throw refuse("invalid-image", e.getMessage());
+        vector = encoder.encodeImages(List.of(validator.image(query.image())))[0];
+      } catch (RejectedRecordException e) {
+        throw refuse(e.reason(), e.getMessage());
       }
     } else {
       throw refuse("invalid-query", "a mediaId query needs no encoding: the search service looks up the stored vector");

@@ -2,6 +2,7 @@ package io.crossmodal.ingest.app;
 
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
+import io.crossmodal.common.media.MediaValidator;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.ingest.http.IngestApi;
@@ -34,7 +35,7 @@ public final class IngestService implements AutoCloseable {
     // Fail fast when the broker or the topics are missing; afterwards health follows the producer.
     producer.partitionsFor(config.topicNames().mediaImages());
     http = new HttpService("ingest-service", config.getInt("ingest.port"), this::healthy, registry);
-    new IngestApi(producer, new Topics(config.topicNames()), config.getInt("encoder.image.max.bytes"), config.getInt("topic.max.message.bytes"),
+    new IngestApi(producer, new Topics(config.topicNames()), MediaValidator.of(config), config.getInt("topic.max.message.bytes"),
         config.get("ingest.auth.token"), registry).register(http);
     http.start();
     LOG.info("ingest-service started: http port {}", http.port());

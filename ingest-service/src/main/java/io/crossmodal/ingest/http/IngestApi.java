@@ -2,7 +2,9 @@ package io.crossmodal.ingest.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
+import io.crossmodal.common.errors.RejectedRecordException;
 import io.crossmodal.common.http.HttpError;
+import io.crossmodal.common.media.MediaValidator;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
@@ -53,6 +55,7 @@ public final class IngestApi {
 
   private final Producer<String, byte[]> producer;
   private final Topics topics;
+  private final MediaValidator validator;
   private final int maxBytes;
   private final int maxRequestBytes;
   private final byte[] token;
@@ -60,14 +63,16 @@ public final class IngestApi {
   private final IdempotencyKeys idempotency = new IdempotencyKeys(100_000, TimeUnit.HOURS.toMillis(24));
 
   /**
-   * @param maxBytes largest image or text accepted
+   * @param validator the encoder's media validator: what it would dead-letter is refused here with a 4xx
    * @param maxRequestBytes largest request body (a batch)
    * @param token bearer token required on every call, or empty for none
    */
-  public IngestApi(Producer<String, byte[]> producer, Topics topics, int maxBytes, int maxRequestBytes, String token,
+  public IngestApi(Producer<String, byte[]> producer, Topics topics, MediaValidator validator, int maxRequestBytes, String token,
       MeterRegistry registry) {
     this.producer = producer;
     this.topics = topics;
+    this.validator = validator;
+    int maxBytes = validator.maxImageBytes();
     this.maxBytes = maxBytes;
     this.maxRequestBytes = Math.max(maxBytes, maxRequestBytes);
     this.token = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
@@ -186,11 +191,12 @@ public final class IngestApi {
     if (body.length > maxBytes) {
       throw reject(413, "image of " + body.length + " bytes exceeds the limit of " + maxBytes, "too-large");
     }
+    validated(() -> validator.image(body));
     if (caption != null && !caption.isBlank()) {
       metadata.put("caption", caption);
     }
     metadata.put("contentType", type);
-    return record(topics.mediaImages.name(), id, body, type, source, metadata.toString());
+    return record(topics.mediaImages.name(), id, body, type, source, validMetadata(metadata));
   }
 
   private Response text(HttpExchange ex, String key, byte[] body) throws Exception {
@@ -206,17 +212,14 @@ public final class IngestApi {
     if (req == null || !req.path("text").isTextual() || req.get("text").asText().isBlank()) {
       throw reject(400, "'text' must be a non-blank string", "empty-text");
     }
-    byte[] text = req.get("text").asText().getBytes(StandardCharsets.UTF_8);
-    if (text.length > maxBytes) {
-      throw reject(413, "text of " + text.length + " bytes exceeds the limit of " + maxBytes, "too-large");
-    }
+    String text = validated(() -> validator.text(req.get("text").asText()));
     JsonNode meta = req.path("metadata");
     if (!meta.isMissingNode() && !meta.isObject()) {
       throw reject(400, "'metadata' must be a JSON object", "invalid-metadata");
     }
-    return record(topics.mediaTexts.name(), idFrom(req.path("id").isTextual() ? req.get("id").asText() : null, key), text,
-        "text/plain; charset=utf-8", req.path("source").isTextual() ? req.get("source").asText() : null,
-        meta.isObject() ? meta.toString() : "{}");
+    return record(topics.mediaTexts.name(), idFrom(req.path("id").isTextual() ? req.get("id").asText() : null, key),
+        text.getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8", req.path("source").isTextual() ? req.get("source").asText() : null,
+        validMetadata(meta.isObject() ? (ObjectNode) meta : Json.MAPPER.createObjectNode()));
   }
 
   /**
@@ -337,6 +340,22 @@ public final class IngestApi {
 
   private static Response accepted(String id, String kind) {
     return new Response(202, Json.MAPPER.createObjectNode().put("id", id).put("status", "accepted").put("kind", kind).toString());
+  }
+
+  /** The metadata as the header will carry it, checked as the encoder will check it. */
+  private String validMetadata(ObjectNode metadata) throws HttpError {
+    String json = metadata.toString();
+    validated(() -> validator.metadata(json.getBytes(StandardCharsets.UTF_8)));
+    return json;
+  }
+
+  /** Runs one of the shared validator's checks; its rejection becomes this API's 4xx with the same reason. */
+  private <T> T validated(java.util.function.Supplier<T> check) throws HttpError {
+    try {
+      return check.get();
+    } catch (RejectedRecordException e) {
+      throw reject(e.reason().equals("text-too-long") ? 413 : 400, e.getMessage(), e.reason());
+    }
   }
 
   private HttpError reject(int status, String message, String reason) {

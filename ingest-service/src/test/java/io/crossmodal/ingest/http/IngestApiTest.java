@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crossmodal.common.http.HttpService;
+import io.crossmodal.common.media.ImageDecoder;
+import io.crossmodal.common.media.MediaValidator;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -35,7 +37,8 @@ class IngestApiTest {
   private String start(String token) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     server = new HttpService("ingest-test", 0, () -> true, registry);
-    new IngestApi(producer, topics, 1000, 100_000, token, registry).register(server);
+    new IngestApi(producer, topics, new MediaValidator(new ImageDecoder(1000, 1_000_000), 1000, 1000), 100_000, token, registry)
+        .register(server);
     server.start();
     return "http://localhost:" + server.port();
   }
@@ -127,5 +130,26 @@ class IngestApiTest {
     assertEquals(413, post(base + "/v1/batch", many.append("]}").toString()).statusCode());
     assertEquals(413, post(base + "/v1/texts", "{\"text\":\"" + "x".repeat(1001) + "\"}").statusCode(), "text over the item limit");
     assertEquals(0, producer.history().size());
+  }
+
+  @Test
+  void shouldRefuseWithA4xxWhatTheEncoderWouldDeadLetter() throws Exception {
+    String base = start("");
+    String[][] cases = {
+        {"/v1/texts", "{\"text\":\"a cat\",\"metadata\":{\"tags\":\"cat\"}}", "400", "'tags' must be an array"},
+        {"/v1/texts", "{\"text\":\"a cat\",\"metadata\":{\"caption\":\"" + "y".repeat(1000) + "\"}}", "400", "exceeds the limit of 1000"},
+        {"/v1/texts", "{\"text\":\"" + "z".repeat(1001) + "\"}", "413", "1001 chars exceeds the limit of 1000"},
+        {"/v1/batch", "{\"items\":[{\"image\":\"" + Base64.getEncoder().encodeToString("not an image".getBytes()) + "\",\"contentType\":\"image/png\"}]}",
+            "200", "not a supported image format"},
+    };
+    for (String[] c : cases) {
+      HttpResponse<String> r = post(base + c[0], c[1]);
+      assertEquals(Integer.parseInt(c[2]), r.statusCode(), r.body());
+      assertTrue(r.body().contains(c[3]), r.body());
+    }
+    HttpResponse<String> undecodable = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/images")).header("Content-Type", "image/png")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(java.util.Arrays.copyOf(PNG, PNG.length / 2))).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, undecodable.statusCode(), undecodable.body());
+    assertEquals(0, producer.history().size(), "no 202 and no record for any of them");
   }
 }

@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Not thread safe (the image tower's graph and the reusable pixel buffer are per instance);
  * give each encoding thread its own encoder. {@link #close()} frees the text tower's native memory.
  */
-public final class JointEncoder implements AutoCloseable {
+public final class JointEncoder implements Towers, AutoCloseable {
   private final ModelSpec spec;
   private final ProjectionHeads heads;
   private final MobileNetV2Tower imageTower;

@@ -1,9 +1,9 @@
 package io.crossmodal.model.train;
 
 import io.crossmodal.model.data.Item;
-import io.crossmodal.model.image.ImageDecoder;
+import io.crossmodal.common.media.ImageDecoder;
 import io.crossmodal.model.image.ImagePreprocessor;
-import io.crossmodal.model.image.InvalidImageException;
+import io.crossmodal.common.media.InvalidImageException;
 import io.crossmodal.model.image.MobileNetV2Tower;
 import io.crossmodal.model.text.MiniLmTextTower;
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package io.crossmodal.model.image;
 
+import io.crossmodal.common.media.ImageDecoder;
+import io.crossmodal.common.media.InvalidImageException;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -2,6 +2,7 @@ package io.crossmodal.search.app;
 
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
+import io.crossmodal.common.errors.DeadLetters;
 import io.crossmodal.common.event.QueryParser;
 import io.crossmodal.common.http.HttpError;
 import io.crossmodal.common.http.HttpService;
@@ -40,6 +41,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -87,8 +89,10 @@ public final class SearchService implements AutoCloseable {
     HostInfo self = new HostInfo(advertisedHost(config.get("search.advertised.host")), http.port());
     LocalShards shards = new LocalShards();
     int qualityEvery = config.getInt("search.quality.sample.every");
-    streams = new KafkaStreams(SearchTopology.build(topics, modelId, dim, config.getLong("search.merge.timeout.ms"), qualityEvery,
-        config.getBoolean("search.index.int8"), metrics, shards), streamsProperties(self));
+    DeadLetters deadLetters = new DeadLetters("search", topics.searchDlq.name(), config.getInt("topic.max.message.bytes"), registry);
+    streams = new KafkaStreams(SearchTopology.build(topics, modelId, dim, config.getInt("search.k.max"),
+        config.getLong("search.merge.timeout.ms"), qualityEvery, config.getBoolean("search.index.int8"), metrics, shards),
+        streamsProperties(self, deadLetters));
     new KafkaStreamsMetrics(streams).bindTo(registry);
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("stream thread failed; replacing it", e);
@@ -118,7 +122,7 @@ public final class SearchService implements AutoCloseable {
           instance, metrics);
       route = (body, query) -> Json.write(direct.search(body, query));
     }
-    new SearchApi(route, new QueryParser(config.getInt("search.k.max")), this::storedEmbedding, new MediaForwarder(directory, peers), metrics)
+    new SearchApi(route, QueryParser.of(config), this::storedMedia, new MediaForwarder(directory, peers), metrics)
         .register(http);
     new InternalApi(modelId, dim, config.getInt("search.k.max"), instance, shards, config.get("search.internal.token"))
         .register(http);
@@ -133,7 +137,8 @@ public final class SearchService implements AutoCloseable {
     Map<String, Object> producerProps = KafkaClients.producer(config);
     producerProps.put("linger.ms", 0); // one query at a time from HTTP: send it now
     producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
-    results = new ResultWaiter(KafkaClients.consumer(config, "unused"), topics.results.name(), topics.shardAnswers.name());
+    results = new ResultWaiter(KafkaClients.consumer(config, "unused"), topics.results.name(), topics.shardAnswers.name(),
+        config.getInt("search.k.max"));
     return new TopicRoute(producer, topics.queries.name(), results, config.getLong("search.request.timeout.ms"));
   }
 
@@ -148,9 +153,10 @@ public final class SearchService implements AutoCloseable {
     }
   }
 
-  private Properties streamsProperties(HostInfo self) throws java.io.IOException {
+  private Properties streamsProperties(HostInfo self, DeadLetters deadLetters) throws java.io.IOException {
     Properties p = new Properties();
     p.putAll(config.kafkaClientProperties());
+    p.putAll(SearchTopology.errorHandling(deadLetters));
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get("search.application.id"));
     String stateDir = config.get("search.state.dir");
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.isEmpty() ? Files.createTempDirectory("crossmodal-search").toString() : stateDir);
@@ -176,25 +182,38 @@ public final class SearchService implements AutoCloseable {
     return p;
   }
 
-  /** The stored embedding of {@code id} if the shard holding it runs on this instance. */
-  private byte[] storedEmbedding(String id) {
+  /**
+   * The stored embedding of {@code id} if the shard holding it runs on this instance, else null (the
+   * caller forwards to the owner); a 503 while that shard is here but its store is not queryable
+   * (restoring, or moving in a rebalance), so a client retries instead of reading "not found".
+   */
+  private byte[] storedMedia(String id) throws HttpError {
+    ShardDirectory.Owner owner = directory.ownerOf(id);
+    if (owner.partition() < 0) {
+      return null;
+    }
     try {
-      ShardDirectory.Owner owner = directory.ownerOf(id);
-      return owner.partition() < 0 ? null : storedEmbedding(owner.partition(), id);
-    } catch (HttpError notRunning) {
+      return store(owner.partition()).get(id);
+    } catch (InvalidStateStoreException e) {
+      if (owner.local()) {
+        throw new HttpError(503, "shard " + owner.partition() + " is restoring or moving; retry shortly (" + e.getMessage() + ")");
+      }
       return null;
     }
   }
 
-  /** The stored embedding of {@code id} in shard {@code partition} if that shard runs on this instance. */
+  /** For hits' metadata: the stored embedding of {@code id} in {@code partition}, null when unreadable (the hit stands without it). */
   private byte[] storedEmbedding(int partition, String id) {
     try {
-      ReadOnlyKeyValueStore<String, byte[]> store = streams.store(StoreQueryParameters
-          .fromNameAndType(ShardProcessor.STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()).withPartition(partition));
-      return store.get(id);
-    } catch (RuntimeException e) {
+      return store(partition).get(id);
+    } catch (InvalidStateStoreException e) {
       return null;
     }
+  }
+
+  private ReadOnlyKeyValueStore<String, byte[]> store(int partition) {
+    return streams.store(StoreQueryParameters.fromNameAndType(ShardProcessor.STORE, QueryableStoreTypes.<String, byte[]>keyValueStore())
+        .withPartition(partition));
   }
 
   public boolean healthy() {

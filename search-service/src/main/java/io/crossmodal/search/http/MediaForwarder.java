@@ -20,8 +20,12 @@ public final class MediaForwarder implements SearchApi.MediaOwner {
   @Override
   public Optional<HttpResponse<byte[]>> forward(String id, String path) throws Exception {
     ShardDirectory.Owner owner = directory.ownerOf(id);
-    if (owner.hostPort() == null || owner.local()) {
+    if (owner.local()) {
       return Optional.empty();
+    }
+    if (owner.hostPort() == null) {
+      // The shard has no active instance right now (a rebalance): the item may well exist.
+      throw new HttpError(503, "the shard holding '" + id + "' is moving between instances; retry shortly");
     }
     try {
       return Optional.of(peers.get(owner.hostPort(), path));

@@ -1,8 +1,10 @@
 package io.crossmodal.search.http;
 
+import io.crossmodal.common.errors.RejectedRecordException;
 import io.crossmodal.common.event.ShardAnswer;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.search.processor.ResultMerge;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,6 +39,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class ResultWaiter implements AutoCloseable {
   private final KafkaConsumer<String, String> consumer;
   private final String resultsTopic;
+  private final int kMax;
   private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Thread thread;
@@ -46,7 +49,9 @@ public final class ResultWaiter implements AutoCloseable {
     final Map<Integer, ShardAnswer> byShard = new HashMap<>();
   }
 
-  public ResultWaiter(Map<String, Object> consumerProperties, String resultsTopic, String shardAnswersTopic) {
+  /** @param kMax largest {@code k} of a valid shard answer */
+  public ResultWaiter(Map<String, Object> consumerProperties, String resultsTopic, String shardAnswersTopic, int kMax) {
+    this.kMax = kMax;
     Map<String, Object> props = new HashMap<>(consumerProperties);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
@@ -81,7 +86,11 @@ public final class ResultWaiter implements AutoCloseable {
           if (r.topic().equals(resultsTopic)) {
             complete(r.key(), r.value());
           } else {
-            gather(r.key(), Json.read(r.value(), ShardAnswer.class));
+            try {
+              gather(r.key(), ShardAnswer.read(r.key(), r.value().getBytes(StandardCharsets.UTF_8), kMax));
+            } catch (RejectedRecordException e) {
+              // The merge step dead-letters it (once); this reader only skips it.
+            }
           }
         }
       }

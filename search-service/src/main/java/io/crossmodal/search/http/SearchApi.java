@@ -17,7 +17,6 @@ import io.crossmodal.search.query.PeerClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * {@code POST /v1/search}: validates the query (400 with a reason) and answers it by the configured
@@ -35,6 +34,12 @@ public final class SearchApi {
     String answer(String body, SearchQuery query) throws Exception;
   }
 
+  /** The stored embedding record of an item if its shard runs here, else null; a 503 while that shard cannot be read. */
+  @FunctionalInterface
+  public interface StoredMedia {
+    byte[] get(String id) throws HttpError;
+  }
+
   /** GET of a media path on the instance serving the item's shard; empty when that is this instance or none. */
   @FunctionalInterface
   public interface MediaOwner {
@@ -43,12 +48,12 @@ public final class SearchApi {
 
   private final QueryRoute route;
   private final QueryParser parser;
-  private final Function<String, byte[]> storedEmbedding;
+  private final StoredMedia storedEmbedding;
   private final MediaOwner owner;
   private final SearchMetrics metrics;
   private final EmbeddingSerde serde = new EmbeddingSerde();
 
-  public SearchApi(QueryRoute route, QueryParser parser, Function<String, byte[]> storedEmbedding, MediaOwner owner, SearchMetrics metrics) {
+  public SearchApi(QueryRoute route, QueryParser parser, StoredMedia storedEmbedding, MediaOwner owner, SearchMetrics metrics) {
     this.route = route;
     this.parser = parser;
     this.storedEmbedding = storedEmbedding;
@@ -95,7 +100,7 @@ public final class SearchApi {
     String path = rawPath.substring("/v1/media/".length());
     boolean wantsImage = path.endsWith("/image");
     String id = java.net.URLDecoder.decode(wantsImage ? path.substring(0, path.length() - "/image".length()) : path, StandardCharsets.UTF_8);
-    byte[] stored = id.isEmpty() ? null : storedEmbedding.apply(id);
+    byte[] stored = id.isEmpty() ? null : storedEmbedding.get(id);
     if (stored == null) {
       if (!id.isEmpty() && ex.getRequestHeaders().getFirst(PeerClient.FORWARDED) == null) {
         Optional<HttpResponse<byte[]>> forwarded = owner.forward(id, rawPath);

@@ -2,6 +2,7 @@ package io.crossmodal.search.http;
 
 import io.crossmodal.common.http.HttpError;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
@@ -30,7 +31,12 @@ public final class TopicRoute implements SearchApi.QueryRoute {
   public String answer(String body, io.crossmodal.common.event.SearchQuery query) throws Exception {
     String queryId = UUID.randomUUID().toString();
     var future = results.expect(queryId);
-    producer.send(new ProducerRecord<>(queriesTopic, queryId, body)).get(timeoutMillis, TimeUnit.MILLISECONDS);
+    try {
+      producer.send(new ProducerRecord<>(queriesTopic, queryId, body)).get(timeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      results.forget(queryId);
+      throw new HttpError(503, "could not write the query to " + queriesTopic + ": " + (e.getCause() != null ? e.getCause() : e));
+    }
     try {
       return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {

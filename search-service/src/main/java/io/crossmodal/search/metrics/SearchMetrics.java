@@ -51,11 +51,6 @@ public final class SearchMetrics {
     Counter.builder("crossmodal.records.out").tag("service", "search").tag("topic", topic).register(registry).increment();
   }
 
-  public void deadLetter(String topic, String reason) {
-    Counter.builder("crossmodal.dlq.records").tag("service", "search").tag("topic", topic).tag("reason", reason).register(registry)
-        .increment();
-  }
-
   public void shardSize(int partition, int vectors, long bytes) {
     vectorsPerShard.computeIfAbsent(partition, p -> gauge("crossmodal.index.vectors", p)).set(vectors);
     bytesPerShard.computeIfAbsent(partition, p -> gauge("crossmodal.index.bytes", p)).set(bytes);
@@ -88,6 +83,12 @@ public final class SearchMetrics {
     (route.equals("direct") ? directLatency : topicLatency).record(Duration.ofMillis(Math.max(0, millis)));
     Counter.builder("crossmodal.queries.answered").tag("route", route).tag("complete", String.valueOf(complete)).register(registry)
         .increment();
+  }
+
+  /** A query no shard answered at all (answered 503, not as an empty result). */
+  public void queryUnanswered(String route) {
+    Counter.builder("crossmodal.queries.unanswered").description("queries no shard answered (HTTP 503)").tag("route", route)
+        .register(registry).increment();
   }
 
   /** A request refused with a 4xx/5xx reason (HTTP has no dead-letter topic: the caller gets the reason). */

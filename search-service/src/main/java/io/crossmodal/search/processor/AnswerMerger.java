@@ -2,6 +2,7 @@ package io.crossmodal.search.processor;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossmodal.common.errors.RejectedRecordException;
 import io.crossmodal.common.event.SearchResult;
 import io.crossmodal.common.event.ShardAnswer;
 import io.crossmodal.common.serde.Json;
@@ -25,13 +26,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Pending answers live in a changelogged store, so a crash between answers loses nothing. After
  * the result, the query id stays marked done for {@link #DONE_RETENTION_MS} (at least), so a
  * replayed query (the query path is at-least-once) or a shard answering after the timeout never
- * makes a second result: one result per query id.
+ * makes a second result: one result per query id. Answers are validated ({@link ShardAnswer#read});
+ * a bad one is rejected to the dead-letter path and never reaches the store.
  */
-public final class AnswerMerger implements Processor<String, String, String, String> {
+public final class AnswerMerger implements Processor<String, byte[], String, String> {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AnswerMerger.class);
   public static final String STORE = "pending-answers";
   static final long DONE_RETENTION_MS = 10 * 60_000;
 
   private final long timeoutMillis;
+  private final int kMax;
   private final SearchMetrics metrics;
   private ProcessorContext<String, String> context;
   private KeyValueStore<String, String> pending;
@@ -43,8 +47,10 @@ public final class AnswerMerger implements Processor<String, String, String, Str
   private final Map<String, Long> openSince = new HashMap<>();
   private final ArrayDeque<Map.Entry<Long, String>> doneOrder = new ArrayDeque<>();
 
-  public AnswerMerger(long timeoutMillis, SearchMetrics metrics) {
+  /** @param kMax largest {@code k} of a valid answer (the public query limit) */
+  public AnswerMerger(long timeoutMillis, int kMax, SearchMetrics metrics) {
     this.timeoutMillis = timeoutMillis;
+    this.kMax = kMax;
     this.metrics = metrics;
   }
 
@@ -71,12 +77,16 @@ public final class AnswerMerger implements Processor<String, String, String, Str
   }
 
   @Override
-  public void process(Record<String, String> record) {
-    ShardAnswer answer = Json.read(record.value(), ShardAnswer.class);
+  public void process(Record<String, byte[]> record) {
+    ShardAnswer answer = ShardAnswer.read(record.key(), record.value(), kMax);
     String json = pending.get(record.key());
     ObjectNode state = json == null ? newState(answer) : (ObjectNode) Json.object(json);
     if (state.has("doneAtMillis")) {
       return; // already answered
+    }
+    if (state.get("shardsTotal").asInt() != answer.partitions()) {
+      throw new RejectedRecordException("invalid-shard-answer", "answer counts " + answer.partitions() + " shards, the query's first answer "
+          + state.get("shardsTotal").asInt());
     }
     ArrayNode answers = (ArrayNode) state.get("answers");
     for (var a : answers) {
@@ -110,8 +120,16 @@ public final class AnswerMerger implements Processor<String, String, String, Str
     });
     for (String id : expired) {
       String json = pending.get(id);
-      if (json != null) {
-        emit(id, (ObjectNode) Json.object(json));
+      try {
+        if (json != null) {
+          emit(id, (ObjectNode) Json.object(json));
+        }
+      } catch (RuntimeException e) {
+        // One unreadable entry must not block every later expiry: drop it (its answers were valid
+        // when stored, so this is a bug worth the log line) and go on.
+        LOG.error("cannot merge the stored answers of query {}; dropping them", id, e);
+        pending.delete(id);
+        openSince.remove(id);
       }
     }
     long retention = Math.max(DONE_RETENTION_MS, 10 * timeoutMillis);

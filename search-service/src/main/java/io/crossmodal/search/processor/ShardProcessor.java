@@ -1,6 +1,6 @@
 package io.crossmodal.search.processor;
 
-import io.crossmodal.common.event.DeadLetter;
+import io.crossmodal.common.errors.RejectedRecordException;
 import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.EncodedQuery;
 import io.crossmodal.common.event.Hit;
@@ -16,7 +16,6 @@ import io.crossmodal.search.store.LocalShards;
 import io.crossmodal.search.store.SearchFilter;
 import io.crossmodal.search.store.TopKCollector;
 import io.crossmodal.search.store.VectorIndex;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -33,7 +32,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>The changelogged RocksDB store is the shard's durable state; the contiguous in-memory
  * {@link VectorIndex} is rebuilt from it in {@link #init}, which Kafka Streams calls after
  * restoration, so a restarted or moved task answers with exactly the restored vectors. Both input
- * topics arrive here because both need the same index. Bad records go to the dead-letter sink.
+ * topics arrive here because both need the same index. A record it cannot use is rejected with a
+ * {@link RejectedRecordException}, which the service's one error path turns into a dead letter.
  * The index is also published in {@link LocalShards} for the HTTP search to scan directly.
  */
 public final class ShardProcessor implements Processor<String, byte[], Object, Object> {
@@ -42,7 +42,6 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
   /** Metadata key of an image's small PNG thumbnail (base64), added by the encoder. */
   public static final String THUMBNAIL = "thumbnail";
   public static final String ANSWERS = "shard-answers-sink";
-  public static final String DLQ = "search-dlq-sink";
   /** Sink that writes a query to every partition of the encoded-queries topic (query by example). */
   public static final String FAN_OUT = "encoded-queries-fan-out-sink";
 
@@ -53,6 +52,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
   private final int qualityEvery;
   private final LocalShards localShards;
   private final boolean int8Prefilter;
+  private final int kMax;
   private long answered;
   /** Stateless, so shared (also by HTTP threads through {@link #hit(String, io.crossmodal.common.event.Modality, float, byte[])}). */
   private static final EmbeddingSerde SERDE = new EmbeddingSerde();
@@ -61,8 +61,10 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
   private LiveShard index;
   private int partition = -1;
 
-  public ShardProcessor(String embeddingsTopic, String modelId, int dim, int qualityEvery, boolean int8Prefilter, SearchMetrics metrics,
-      LocalShards localShards) {
+  /** @param kMax largest {@code k} a query may ask for (the public limit, also applied to internal records) */
+  public ShardProcessor(String embeddingsTopic, String modelId, int dim, int kMax, int qualityEvery, boolean int8Prefilter,
+      SearchMetrics metrics, LocalShards localShards) {
+    this.kMax = kMax;
     this.int8Prefilter = int8Prefilter;
     this.localShards = localShards;
     this.qualityEvery = qualityEvery;
@@ -100,14 +102,13 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     if (meta.topic().equals(embeddingsTopic)) {
       index(record, meta);
     } else {
-      answer(record, meta);
+      answer(record);
     }
   }
 
   private void index(Record<String, byte[]> record, RecordMetadata meta) {
     if (record.key() == null) {
-      deadLetter(record, meta, "missing-key", "IllegalArgumentException", "embedding record without a media id key");
-      return;
+      throw new RejectedRecordException("missing-key", "embedding record without a media id key");
     }
     if (record.value() == null) {
       store.delete(record.key());
@@ -119,20 +120,14 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     try {
       embedding = SERDE.deserialize(meta.topic(), record.value());
     } catch (RuntimeException e) {
-      deadLetter(record, meta, "corrupt-embedding", e.getClass().getName(), e.getMessage());
-      return;
+      throw new RejectedRecordException("corrupt-embedding", e.getMessage());
     }
-    String problem = validate(embedding);
-    if (problem != null) {
-      deadLetter(record, meta, problem.substring(0, problem.indexOf(':')), "IllegalArgumentException", problem);
-      return;
-    }
+    validate(embedding);
     List<String> tags;
     try {
       tags = Tags.of(Json.object(embedding.metadata()));
     } catch (RuntimeException e) {
-      deadLetter(record, meta, "invalid-metadata", e.getClass().getName(), "metadata " + e.getMessage());
-      return;
+      throw new RejectedRecordException("invalid-metadata", "metadata " + e.getMessage());
     }
     store.put(record.key(), record.value());
     index.upsert(record.key(), embedding.modality(), embedding.source(), tags, embedding.vector());
@@ -140,60 +135,59 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     reportSize();
   }
 
-  /** Returns "reason: message" when the vector must not enter this index, else null. */
-  private String validate(EmbeddingRecord e) {
+  /** Throws {@link RejectedRecordException} when the vector must not enter this index. */
+  private void validate(EmbeddingRecord e) {
     if (!e.modelId().equals(modelId)) {
-      return "wrong-model: vector of model " + e.modelId() + ", index holds model " + modelId;
+      throw new RejectedRecordException("wrong-model", "vector of model " + e.modelId() + ", index holds model " + modelId);
     }
     if (e.dimension() != dim) {
-      return "wrong-dimension: expected dim " + dim + ", got " + e.dimension();
+      throw new RejectedRecordException("wrong-dimension", "expected dim " + dim + ", got " + e.dimension());
     }
     for (float v : e.vector()) {
       if (!Float.isFinite(v)) {
-        return "non-finite-vector: vector contains NaN or infinity";
+        throw new RejectedRecordException("non-finite-vector", "vector contains NaN or infinity");
       }
     }
-    return null;
+    if (!Json.isObject(e.metadata())) {
+      throw new RejectedRecordException("invalid-metadata", "metadata is not a JSON object");
+    }
   }
 
-  private void answer(Record<String, byte[]> record, RecordMetadata meta) {
-    EncodedQuery q;
+  private void answer(Record<String, byte[]> record) {
+    EncodedQuery q = EncodedQuery.read(record.key(), record.value());
     try {
-      q = Json.read(new String(record.value(), StandardCharsets.UTF_8), EncodedQuery.class);
-    } catch (RuntimeException e) {
-      deadLetter(record, meta, "corrupt-encoded-query", e.getClass().getName(), e.getMessage());
-      return;
+      q.validate(kMax, modelId, dim);
+    } catch (RejectedRecordException e) {
+      // The envelope is sound, so the client's wait can end now with the reason; the record itself
+      // is still dead-lettered (by the rethrow) like every record a shard cannot use.
+      forwardAnswer(record, new ShardAnswer(q.queryId(), partition, q.partitions(), 1, modelId, List.of(), e.getMessage(),
+          q.receivedAtMillis(), q.encodeMillis(), 0));
+      throw e;
     }
-    if (q.vector() == null && q.mediaId() != null) {
+    if (q.vector() == null) {
       resolveExample(q, record);
       return;
     }
     long start = System.nanoTime();
-    String error = null;
-    List<Hit> hits = new ArrayList<>();
-    Runnable sampled = null;
-    if (!modelId.equals(q.modelId())) {
-      error = "query encoded by model " + q.modelId() + ", index holds model " + modelId;
-    } else if (q.vector() == null || q.vector().length != dim) {
-      error = "query vector has dim " + (q.vector() == null ? 0 : q.vector().length) + ", index has dim " + dim;
-    } else {
-      SearchFilter filter = new SearchFilter(Target.parse(q.target()), q.source(), q.tags());
-      List<TopKCollector.Scored> found = index.search(q.vector(), q.k(), filter);
-      for (TopKCollector.Scored s : found) {
-        hits.add(hit(s));
-      }
-      sampled = qualityEvery > 0 && ++answered % qualityEvery == 0
-          ? () -> metrics.qualityChecked(index.recallOf(found, q.vector(), q.k(), filter)) : null;
+    SearchFilter filter = new SearchFilter(Target.parse(q.target()), q.source(), q.tags());
+    List<TopKCollector.Scored> found = index.search(q.vector(), q.k(), filter);
+    List<Hit> hits = new ArrayList<>(found.size());
+    for (TopKCollector.Scored s : found) {
+      hits.add(hit(s));
     }
     long nanos = System.nanoTime() - start;
     metrics.shardSearched(nanos);
-    ShardAnswer answer = new ShardAnswer(q.queryId(), partition, q.partitions(), q.k(), modelId, hits, error,
-        q.receivedAtMillis(), q.encodeMillis(), nanos / 1e6);
-    context.forward(new Record<Object, Object>(q.queryId(), Json.write(answer), record.timestamp()), ANSWERS);
-    metrics.recordOut("shard-answers");
-    if (sampled != null) {
-      sampled.run(); // after the answer left: the reference scan delays neither it nor its latency metric
+    forwardAnswer(record, new ShardAnswer(q.queryId(), partition, q.partitions(), q.k(), modelId, hits, null,
+        q.receivedAtMillis(), q.encodeMillis(), nanos / 1e6));
+    if (qualityEvery > 0 && ++answered % qualityEvery == 0) {
+      // After the answer left: the reference scan delays neither it nor its latency metric.
+      metrics.qualityChecked(index.recallOf(found, q.vector(), q.k(), filter));
     }
+  }
+
+  private void forwardAnswer(Record<String, byte[]> record, ShardAnswer answer) {
+    context.forward(new Record<Object, Object>(answer.queryId(), Json.write(answer), record.timestamp()), ANSWERS);
+    metrics.recordOut("shard-answers");
   }
 
   /**
@@ -206,7 +200,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     if (vector == null) {
       ShardAnswer unknown = new ShardAnswer(q.queryId(), partition, 1, q.k(), modelId, List.of(),
           "unknown mediaId '" + q.mediaId() + "'", q.receivedAtMillis(), q.encodeMillis(), 0);
-      context.forward(new Record<Object, Object>(q.queryId(), Json.write(unknown), record.timestamp()), ANSWERS);
+      forwardAnswer(record, unknown);
       return;
     }
     EncodedQuery resolved = new EncodedQuery(q.queryId(), modelId, vector, null, q.k(), q.target(), q.source(), q.tags(), -1, q.partitions(),
@@ -227,13 +221,6 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     var metadata = (com.fasterxml.jackson.databind.node.ObjectNode) Json.object(stored == null ? "{}" : SERDE.deserialize("", stored).metadata());
     metadata.remove(THUMBNAIL);
     return new Hit(id, modality.wireName(), score, metadata);
-  }
-
-  private void deadLetter(Record<String, byte[]> record, RecordMetadata meta, String reason, String error, String message) {
-    byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-    context.forward(new Record<Object, Object>(key, record.value(), record.timestamp(),
-        DeadLetter.headers(reason, error, message, meta.topic(), meta.partition(), meta.offset(), "search-service")), DLQ);
-    metrics.deadLetter(meta.topic(), reason);
   }
 
   @Override

@@ -110,6 +110,11 @@ public final class DirectSearch {
       slowest = Math.max(slowest, p.searchMillis());
     }
     double totalMillis = (System.nanoTime() - start) / 1e6;
+    if (answered.isEmpty()) {
+      // Empty hits from no shard would read as "nothing matches": say that nothing could be asked.
+      metrics.queryUnanswered("direct");
+      throw new HttpError(503, "no shard of " + shardsTotal + " answered (search instances starting, rebalancing or unreachable); retry shortly");
+    }
     metrics.queryAnswered("direct", (long) totalMillis, answered.size() == shardsTotal);
     return new SearchResult(queryId, ResultMerge.best(hits, query.k()), modelId, answered.size(), shardsTotal, null,
         new SearchResult.Timings(encodeMillis, slowest, totalMillis));

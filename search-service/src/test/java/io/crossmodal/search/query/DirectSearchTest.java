@@ -44,7 +44,7 @@ class DirectSearchTest {
   }
 
   private static SearchQuery query(String json) throws Exception {
-    return new QueryParser(10).parse(json);
+    return new QueryParser(10, 10_000, 1 << 20).parse(json);
   }
 
   @Test
@@ -90,7 +90,7 @@ class DirectSearchTest {
     props.put("state.dir", java.nio.file.Files.createTempDirectory("direct-search-test").toString());
     LocalShards shards = new LocalShards();
     try (org.apache.kafka.streams.KafkaStreams notStarted = new org.apache.kafka.streams.KafkaStreams(
-        io.crossmodal.search.topology.SearchTopology.build(io.crossmodal.common.topic.Topics.defaults(), "model-a", 4, 1000, 0, true,
+        io.crossmodal.search.topology.SearchTopology.build(io.crossmodal.common.topic.Topics.defaults(), "model-a", 4, 100, 1000, 0, true,
             new SearchMetrics(registry), shards), props)) {
       ShardDirectory directory = new ShardDirectory(notStarted, "embeddings", "vectors",
           new org.apache.kafka.streams.state.HostInfo("localhost", 1));

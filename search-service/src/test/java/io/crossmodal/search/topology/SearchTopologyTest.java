@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.crossmodal.common.event.DeadLetter;
+import io.crossmodal.common.errors.DeadLetter;
+import io.crossmodal.common.errors.DeadLetters;
 import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.EncodedQuery;
 import io.crossmodal.common.event.Modality;
@@ -50,7 +51,9 @@ class SearchTopologyTest {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(SearchTopology.build(topics, MODEL, 2, 1000, 1, true, new SearchMetrics(registry), new io.crossmodal.search.store.LocalShards()), p);
+    p.putAll(SearchTopology.errorHandling(new DeadLetters("search", topics.searchDlq.name(), 1 << 20, registry)));
+    driver = new TopologyTestDriver(SearchTopology.build(topics, MODEL, 2, 10, 1000, 1, true, new SearchMetrics(registry),
+        new io.crossmodal.search.store.LocalShards()), p);
     embeddings = driver.createInputTopic(topics.embeddings.name(), new StringSerializer(), new ByteArraySerializer());
     queries = driver.createInputTopic(topics.encodedQueries.name(), new StringSerializer(), new ByteArraySerializer());
     results = driver.createOutputTopic(topics.results.name(), new StringDeserializer(), new StringDeserializer());
@@ -175,6 +178,54 @@ class SearchTopologyTest {
     JsonNode r = Json.object(results.readValue());
     assertTrue(r.path("error").asText().contains("cm-other"), r.toString());
     assertEquals(0, r.path("hits").size());
+    assertEquals("wrong-model", DeadLetter.header(dlq.readRecord().headers(), DeadLetter.ERROR_REASON), "and the record is dead-lettered");
+  }
+
+  @Test
+  void shouldDeadLetterMalformedEncodedQueriesAndKeepAnsweringWhenTheyArrive() {
+    index("a", Modality.IMAGE, MODEL, 1, 0);
+    queries.pipeInput("garbage", new byte[] {'{', 0});
+    queries.pipeInput("null", (byte[]) null);
+    queries.pipeInput(null, Json.write(new EncodedQuery("nokey", MODEL, new float[] {1, 0}, null, 3, "any", null, null, 0, 1, 0, 0))
+        .getBytes(StandardCharsets.UTF_8));
+    queries.pipeInput("bogus", Json.write(new EncodedQuery("bogus", MODEL, new float[] {1, 0}, null, 3, "bogus", null, null, 0, 1, 0, 0))
+        .getBytes(StandardCharsets.UTF_8));
+    queries.pipeInput("k0", Json.write(new EncodedQuery("k0", MODEL, new float[] {1, 0}, null, 0, "any", null, null, 0, 1, 0, 0))
+        .getBytes(StandardCharsets.UTF_8));
+    queries.pipeInput("k-big", Json.write(new EncodedQuery("k-big", MODEL, new float[] {1, 0}, null, 11, "any", null, null, 0, 1, 0, 0))
+        .getBytes(StandardCharsets.UTF_8));
+    queries.pipeInput("other-key", Json.write(new EncodedQuery("mismatch", MODEL, new float[] {1, 0}, null, 3, "any", null, null, 0, 1, 0, 0))
+        .getBytes(StandardCharsets.UTF_8));
+
+    List<String> reasons = dlq.readRecordsToList().stream().map(r -> DeadLetter.header(r.headers(), DeadLetter.ERROR_REASON)).toList();
+    assertEquals(List.of("corrupt-encoded-query", "corrupt-encoded-query", "missing-key", "invalid-encoded-query", "invalid-encoded-query",
+        "invalid-encoded-query", "invalid-encoded-query"), reasons);
+    List<String> errors = results.readValuesToList().stream().map(v -> Json.object(v).path("queryId").asText()).toList();
+    assertEquals(List.of("bogus", "k0", "k-big"), errors, "queries with a sound envelope still get an error result");
+    assertEquals(List.of("a"), ids(ask("q", "any", 1, 0)), "and the shard goes on answering");
+  }
+
+  @Test
+  void shouldDeadLetterMalformedShardAnswersAndKeepMergingWhenTheyArrive() {
+    index("a", Modality.IMAGE, MODEL, 1, 0);
+    TestInputTopic<String, byte[]> answers = driver.createInputTopic(topics.shardAnswers.name(), new StringSerializer(),
+        new ByteArraySerializer());
+    answers.pipeInput("garbage", new byte[] {(byte) 0x80});
+    answers.pipeInput("empty", new byte[0]);
+    answers.pipeInput("range", answer("range", 7, 3, 10));
+    answers.pipeInput("k", answer("k", 0, 1, -1));
+    answers.pipeInput("mismatch", answer("other", 0, 1, 3));
+
+    List<String> reasons = dlq.readRecordsToList().stream().map(r -> DeadLetter.header(r.headers(), DeadLetter.ERROR_REASON)).toList();
+    assertEquals(List.of("corrupt-shard-answer", "corrupt-shard-answer", "invalid-shard-answer", "invalid-shard-answer",
+        "invalid-shard-answer"), reasons);
+    assertTrue(results.isEmpty(), "no result from a bad answer");
+    assertEquals(List.of("a"), ids(ask("q", "any", 1, 0)), "and the merge step goes on");
+  }
+
+  private byte[] answer(String queryId, int partition, int partitions, int k) {
+    return Json.write(new io.crossmodal.common.event.ShardAnswer(queryId, partition, partitions, k, MODEL, List.of(), null, 0, 0, 0))
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   @Test

@@ -1,12 +1,13 @@
-package io.crossmodal.common.event;
+package io.crossmodal.common.errors;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Headers of a dead-letter record: why it failed and exactly where it came from, so an operator
- * can find, fix and replay it. The record's key and value are the original bytes.
+ * The dead-letter contract, one for the whole system: a dead-letter record's key and value are the
+ * original bytes, and these headers say why it failed and exactly where it came from, so an operator
+ * can find, fix and replay it. Build records with {@link DeadLetters}; read headers with {@link #header}.
  */
 public final class DeadLetter {
   public static final String ERROR_CLASS = "crossmodal.error.class";
@@ -15,8 +16,15 @@ public final class DeadLetter {
   public static final String SOURCE_TOPIC = "crossmodal.source.topic";
   public static final String SOURCE_PARTITION = "crossmodal.source.partition";
   public static final String SOURCE_OFFSET = "crossmodal.source.offset";
+  /**
+   * Set, with the original value's size, only when the value was left out because the dead letter
+   * would not fit in one record; the original stays readable at the source offset.
+   */
+  public static final String SOURCE_VALUE_BYTES = "crossmodal.source.value.bytes";
   public static final String SERVICE = "crossmodal.service";
   public static final String TIME = "crossmodal.error.time";
+  /** Longest error message kept in a header: a message quoting its input must not grow the record. */
+  static final int MAX_MESSAGE_CHARS = 1000;
 
   private DeadLetter() {}
 
@@ -24,11 +32,12 @@ public final class DeadLetter {
    * @param reason short stable label, also the metric tag (e.g. {@code corrupt-image})
    * @param error the exception class name or a label
    */
-  public static Headers headers(String reason, String error, String message, String topic, int partition, long offset, String service) {
+  static Headers headers(String reason, String error, String message, String topic, int partition, long offset, String service) {
     RecordHeaders h = new RecordHeaders();
     add(h, ERROR_REASON, reason);
     add(h, ERROR_CLASS, error);
-    add(h, ERROR_MESSAGE, message == null ? "" : message);
+    String m = message == null ? "" : message;
+    add(h, ERROR_MESSAGE, m.length() > MAX_MESSAGE_CHARS ? m.substring(0, MAX_MESSAGE_CHARS) + "…" : m);
     add(h, SOURCE_TOPIC, topic);
     add(h, SOURCE_PARTITION, String.valueOf(partition));
     add(h, SOURCE_OFFSET, String.valueOf(offset));
@@ -37,7 +46,7 @@ public final class DeadLetter {
     return h;
   }
 
-  private static void add(Headers h, String key, String value) {
+  static void add(Headers h, String key, String value) {
     h.add(key, value.getBytes(StandardCharsets.UTF_8));
   }
 

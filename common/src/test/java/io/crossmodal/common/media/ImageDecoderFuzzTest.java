@@ -1,5 +1,6 @@
-package io.crossmodal.model.image;
+package io.crossmodal.common.media;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
@@ -20,13 +21,21 @@ import net.jqwik.api.constraints.IntRange;
 /**
  * Property-based fuzzing of the image decoder with valid PNG, JPEG, GIF and BMP files (made here)
  * that are truncated, bit-flipped, overwritten or spliced: the decoder returns an image within the
- * limits or throws {@link InvalidImageException}, never anything else, so a bad upload always ends
- * on the dead-letter topic or in a 4xx instead of killing the encoder.
+ * limits or throws {@link InvalidImageException} with one of its reasons, never anything else, so a
+ * bad upload always ends on the dead-letter topic or in a 4xx instead of killing the encoder.
  */
 class ImageDecoderFuzzTest {
   private static final int MAX_PIXELS = 4_000_000;
   private static final List<byte[]> SEEDS = seeds();
   private final ImageDecoder decoder = new ImageDecoder(1 << 20, MAX_PIXELS);
+  /** How every rejection message starts: the decoder's reasons, each naming what was wrong. */
+  private static final List<String> REASONS = List.of("empty image payload", "image of ", "not a supported image format",
+      "image has no pixels", "cannot decode image: ");
+
+  private static void assertReason(InvalidImageException e) {
+    assertTrue(REASONS.stream().anyMatch(e.getMessage()::startsWith), "not one of the decoder's reasons: " + e.getMessage());
+    assertTrue(e.getMessage().length() >= 18, "a reason that says what was wrong: " + e.getMessage());
+  }
 
   @Property(tries = 1500)
   void decoderReturnsAnImageOrAReasonWhenFilesAreDamaged(@ForAll @IntRange(min = 0, max = 3) int seed, @ForAll("damage") int[] damage) {
@@ -57,17 +66,23 @@ class ImageDecoderFuzzTest {
       BufferedImage image = decoder.decode(bytes);
       assertTrue(image.getWidth() > 0 && image.getHeight() > 0 && (long) image.getWidth() * image.getHeight() <= MAX_PIXELS);
     } catch (InvalidImageException expected) {
-      assertTrue(expected.getMessage() != null && !expected.getMessage().isBlank());
+      assertReason(expected);
     }
   }
 
   @Property(tries = 300)
-  void decoderRejectsRandomBytes(@ForAll byte[] bytes) {
-    try {
-      decoder.decode(bytes);
-    } catch (InvalidImageException expected) {
-      // fine
-    }
+  void decoderRejectsRandomBytesWithAReason(@ForAll byte[] bytes) {
+    // No supported format starts with a random byte pattern of this kind: PNG, JPEG, GIF, BMP all need magic bytes.
+    byte[] noMagic = bytes.length > 0 && (bytes[0] == (byte) 0x89 || bytes[0] == (byte) 0xff || bytes[0] == 'G' || bytes[0] == 'B')
+        ? Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
+    InvalidImageException e = assertThrows(InvalidImageException.class, () -> decoder.decode(noMagic));
+    assertReason(e);
+  }
+
+  @Property(tries = 200)
+  void decoderRejectsTruncatedFilesWithAReason(@ForAll @IntRange(min = 0, max = 3) int seed, @ForAll @IntRange(min = 0, max = 11) int keep) {
+    byte[] head = Arrays.copyOf(SEEDS.get(seed), keep); // shorter than any format's header
+    assertReason(assertThrows(InvalidImageException.class, () -> decoder.decode(head)));
   }
 
   @Provide

@@ -1,4 +1,4 @@
-package io.crossmodal.model.image;
+package io.crossmodal.common.media;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
@@ -23,6 +23,10 @@ public final class ImageDecoder {
   public ImageDecoder(int maxBytes, long maxPixels) {
     this.maxBytes = maxBytes;
     this.maxPixels = maxPixels;
+  }
+
+  public int maxBytes() {
+    return maxBytes;
   }
 
   public BufferedImage decode(byte[] bytes) throws InvalidImageException {

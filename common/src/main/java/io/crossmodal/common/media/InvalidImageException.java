@@ -1,4 +1,4 @@
-package io.crossmodal.model.image;
+package io.crossmodal.common.media;
 
 /** An image that cannot be encoded, with a reason fit for a dead-letter header or a 4xx body. */
 public final class InvalidImageException extends Exception {
