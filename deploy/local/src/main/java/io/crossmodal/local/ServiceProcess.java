@@ -45,9 +45,14 @@ public final class ServiceProcess {
     return this;
   }
 
-  /** SIGKILL: no shutdown hook, no flush, no leave-group. */
-  public void kill() throws InterruptedException {
-    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+  /**
+   * SIGKILL: no shutdown hook, no flush, no leave-group. Returns whether it really killed a running
+   * service: the process was alive and healthy, and it ended by the signal (exit status 137).
+   */
+  public boolean kill() throws InterruptedException {
+    boolean wasServing = alive() && healthy();
+    Process killed = process.destroyForcibly();
+    return killed.waitFor(30, TimeUnit.SECONDS) && wasServing && killed.exitValue() == 137;
   }
 
   /** SIGTERM: the service's graceful shutdown. */

@@ -7,6 +7,8 @@ import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.kafka.EmbeddedKafkaBroker;
 import io.crossmodal.model.data.Item;
+import io.crossmodal.model.joint.DefaultModel;
+import io.crossmodal.model.joint.ModelSpec;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -25,12 +27,8 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -44,8 +42,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *       from the search index, plus deleted ids still searchable;
  *   <li><b>duplicated</b>: committed {@code embeddings} records beyond one per media record, and
  *       dead letters beyond one per bad record;
- *   <li>every query gets exactly one result record.
+ *   <li>every query gets exactly one result record;
+ *   <li>every malformed record ({@link MalformedRecords}: every topic the services read, internal
+ *       ones included, sent before and between the kills) is dead-lettered exactly once with its
+ *       reason.
  * </ul>
+ *
+ * <p>The chaos is counted as it happened, not as planned: a kill counts only if it killed a healthy
+ * service by the signal, a broker restart only if the broker's port was really closed in between.
  */
 public final class Soak {
   private static final String[] WORDS = {"apple", "car", "flag", "cat", "tree", "house", "star", "boat", "sun", "book"};
@@ -84,6 +88,10 @@ public final class Soak {
     // The chaos plan: kill each service twice and restart the broker once, at random points.
     int kills = 0;
     int brokerRestarts = 0;
+    ModelSpec model = DefaultModel.load(null).spec(); // the model the child services serve
+    List<MalformedRecords.Case> corpus = MalformedRecords.all(topics, model.modelId(), model.dim(), 0);
+    List<DeadLetterAudit.Sent> malformed = new ArrayList<>();
+    int malformedAt = items * 7 / 24; // after the first kill, before the second (see chaosAt)
     Set<String> deleted = new HashSet<>();
     Set<String> bad = new HashSet<>();
     List<String> queryIds = new ArrayList<>();
@@ -95,6 +103,9 @@ public final class Soak {
         new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer())) {
       int chaos = 0;
       for (int i = 0; i < items; i++) {
+        if (i == 0 || i == malformedAt) {
+          malformed.addAll(DeadLetterAudit.send(config, corpus));
+        }
         String id = "soak-" + i;
         if (i % 7 == 0 && !images.isEmpty()) {
           Item item = images.get(i / 7 % images.size());
@@ -128,25 +139,24 @@ public final class Soak {
           producer.flush();
           switch (chaos) {
             case 0, 3 -> {
-              encoder.kill();
-              kills++;
+              kills += encoder.kill() ? 1 : 0;
               log(progress, "item " + i + ": SIGKILL encoder-service");
               Thread.sleep(1000 + random.nextInt(2000));
               encoder.start();
             }
             case 1, 4 -> {
-              search.kill();
-              kills++;
+              kills += search.kill() ? 1 : 0;
               log(progress, "item " + i + ": SIGKILL search-service");
               Thread.sleep(1000 + random.nextInt(2000));
               search.start();
             }
             default -> {
               broker.close();
+              boolean down = !listening(kafkaPort);
               log(progress, "item " + i + ": broker stopped");
               Thread.sleep(2000 + random.nextInt(2000));
               broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), kafkaPort);
-              brokerRestarts++;
+              brokerRestarts += down && listening(kafkaPort) ? 1 : 0;
               log(progress, "item " + i + ": broker restarted");
             }
           }
@@ -194,6 +204,7 @@ public final class Soak {
     readAll(config, List.of(topics.encoderDlq.name()), r -> deadLetters.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum));
     Map<String, Integer> results = new HashMap<>();
     readAll(config, List.of(topics.results.name()), r -> results.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum));
+    DeadLetterAudit.Outcome malformedOutcome = DeadLetterAudit.check(config, topics, malformed);
 
     int lostInEmbeddings = 0;
     int lostInIndex = 0;
@@ -231,10 +242,13 @@ public final class Soak {
         .put("indexed", (long) indexed).put("kills", kills).put("broker_restarts", brokerRestarts)
         .put("lost", lostInEmbeddings + lostInIndex + deletedButSearchable).put("lost_in_embeddings", lostInEmbeddings)
         .put("lost_in_index", lostInIndex).put("deleted_but_searchable", deletedButSearchable)
-        .put("duplicated", duplicatedEmbeddings + duplicatedDeadLetters).put("duplicated_embeddings", duplicatedEmbeddings)
+        .put("duplicated", duplicatedEmbeddings + duplicatedDeadLetters + malformedOutcome.duplicated()).put("duplicated_embeddings", duplicatedEmbeddings)
         .put("duplicated_dead_letters", duplicatedDeadLetters).put("queries", queryIds.size())
         .put("results_missing", resultsMissing).put("results_duplicated", resultsDuplicated)
-        .put("bad_cases", bad.size()).put("bad_cases_caught", badCaught);
+        .put("bad_cases", bad.size() + malformedOutcome.expected()).put("bad_cases_caught", badCaught + malformedOutcome.caught())
+        .put("malformed_cases", malformedOutcome.expected()).put("malformed_caught", malformedOutcome.caught())
+        .put("malformed_duplicated", malformedOutcome.duplicated());
+    out.putArray("malformed_wrong").addAll(malformedOutcome.wrong().stream().map(e -> Json.MAPPER.getNodeFactory().textNode(e)).toList());
     out.putArray("events").addAll(events.stream().map(e -> Json.MAPPER.getNodeFactory().textNode(e)).toList());
     return out;
   }
@@ -245,25 +259,21 @@ public final class Soak {
         .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
   }
 
-  /** Every committed record of the topics, from the beginning to the current end. */
+  /** Every committed record with a key (the soak's own records all have one). */
   private static void readAll(Config config, List<String> topicNames, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
-    Map<String, Object> props = KafkaClients.consumer(config, "unused");
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = new ArrayList<>();
-      for (String t : topicNames) {
-        consumer.partitionsFor(t).forEach(p -> parts.add(new TopicPartition(t, p.partition())));
+    TopicReader.readAll(config, topicNames, r -> {
+      if (r.key() != null) {
+        each.accept(r);
       }
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-      while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(500));
-        polled.forEach(r -> {
-          if (r.key() != null) {
-            each.accept(r);
-          }
-        });
-      }
+    });
+  }
+
+  private static boolean listening(int port) {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress("localhost", port), 1000);
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
     }
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crossmodal.common.config.Config;
 import io.crossmodal.kafka.EmbeddedKafkaBroker;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -34,13 +35,14 @@ class LocalLauncherIT {
   private static final int SAMPLE_VECTORS = 600; // 300 images + their 300 captions
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private record Run(Process process, List<String> output, int searchPort, int encoderPort) {}
+  private record Run(Process process, List<String> output, int searchPort, int encoderPort, int kafkaPort) {}
 
   private Run start(Path dataDir) throws Exception {
+    int kafka = EmbeddedKafkaBroker.freePort();
     int search = EmbeddedKafkaBroker.freePort();
     int encoder = EmbeddedKafkaBroker.freePort();
     int ingest = EmbeddedKafkaBroker.freePort();
-    Process p = new ProcessBuilder(ROOT.resolve("crossmodal").toString(), "local", "--data-dir", dataDir.toString(), "--kafka-port", "0",
+    Process p = new ProcessBuilder(ROOT.resolve("crossmodal").toString(), "local", "--data-dir", dataDir.toString(), "--kafka-port", String.valueOf(kafka),
         "--set", "search.port=" + search + ",encoder.port=" + encoder + ",ingest.port=" + ingest)
         .directory(ROOT.toFile()).redirectErrorStream(true).start();
     List<String> output = Collections.synchronizedList(new ArrayList<>());
@@ -53,7 +55,7 @@ class LocalLauncherIT {
     });
     reader.setDaemon(true);
     reader.start();
-    return new Run(p, output, search, encoder);
+    return new Run(p, output, search, encoder, kafka);
   }
 
   private int get(String url) {
@@ -85,6 +87,13 @@ class LocalLauncherIT {
   private void stop(Run run) throws Exception {
     run.process().destroy(); // SIGTERM, like Ctrl-C: the shutdown hook stops services and broker
     assertTrue(run.process().waitFor(90, TimeUnit.SECONDS), "launcher did not stop on SIGTERM");
+  }
+
+  private static int records(Run run, String topic) {
+    Config config = Config.defaults().with(java.util.Map.of("bootstrap.servers", "localhost:" + run.kafkaPort()));
+    int[] n = {0};
+    TopicReader.readAll(config, List.of(topic), r -> n[0]++);
+    return n[0];
   }
 
   @Test
@@ -119,7 +128,11 @@ class LocalLauncherIT {
       awaitVectors(second, SAMPLE_VECTORS);
       Thread.sleep(3000); // give a (wrong) re-encode the chance to show up
       assertEquals(0.0, ScrapedMetrics.sum(second.encoderPort(), "crossmodal_records_out_total{"), "second run must not re-encode");
-      assertEquals(SAMPLE_VECTORS, ScrapedMetrics.indexedVectors(second.searchPort()), 0.0, "no duplicates after restore");
+      assertEquals(SAMPLE_VECTORS, ScrapedMetrics.indexedVectors(second.searchPort()), 0.0, "every item restored");
+      // Records, not ids: an item ingested or encoded twice would be a second record under the same key.
+      assertEquals(SAMPLE_VECTORS / 2, records(second, "media.images"), "each sample image ingested once over both runs");
+      assertEquals(SAMPLE_VECTORS / 2, records(second, "media.texts"), "each sample caption ingested once over both runs");
+      assertEquals(SAMPLE_VECTORS, records(second, "embeddings"), "each item encoded once over both runs");
       assertFalse(String.join("\n", second.output()).contains("loaded 300 sample items"), "sample must not be ingested twice");
     } finally {
       stop(second);
