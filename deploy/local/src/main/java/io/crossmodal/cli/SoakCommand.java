@@ -35,7 +35,7 @@ final class SoakCommand implements Command {
     }
     boolean clean = result.get("lost").asInt() == 0 && result.get("duplicated").asInt() == 0
         && result.get("results_missing").asInt() == 0 && result.get("results_duplicated").asInt() == 0
-        && result.get("bad_cases").asInt() == result.get("bad_cases_caught").asInt();
+        && result.get("bad_cases").asInt() == result.get("bad_cases_caught").asInt() && result.get("malformed_wrong").isEmpty();
     return clean ? 0 : 1;
   }
 }

@@ -21,6 +21,7 @@ import io.crossmodal.search.query.InstanceSearch;
 import io.crossmodal.search.query.PeerClient;
 import io.crossmodal.search.query.QueryEncoder;
 import io.crossmodal.search.query.ShardDirectory;
+import io.crossmodal.search.query.ShardOwners;
 import io.crossmodal.search.store.LocalShards;
 import io.crossmodal.search.topology.SearchTopology;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -188,7 +189,7 @@ public final class SearchService implements AutoCloseable {
    * (restoring, or moving in a rebalance), so a client retries instead of reading "not found".
    */
   private byte[] storedMedia(String id) throws HttpError {
-    ShardDirectory.Owner owner = directory.ownerOf(id);
+    ShardOwners.Owner owner = directory.ownerOf(id);
     if (owner.partition() < 0) {
       return null;
     }

@@ -2,24 +2,24 @@ package io.crossmodal.search.http;
 
 import io.crossmodal.common.http.HttpError;
 import io.crossmodal.search.query.PeerClient;
-import io.crossmodal.search.query.ShardDirectory;
+import io.crossmodal.search.query.ShardOwners;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.Optional;
 
 /** {@code GET /v1/media/…} for an item another instance serves: asks that instance (503 when it does not answer). */
 public final class MediaForwarder implements SearchApi.MediaOwner {
-  private final ShardDirectory directory;
+  private final ShardOwners directory;
   private final PeerClient peers;
 
-  public MediaForwarder(ShardDirectory directory, PeerClient peers) {
+  public MediaForwarder(ShardOwners directory, PeerClient peers) {
     this.directory = directory;
     this.peers = peers;
   }
 
   @Override
   public Optional<HttpResponse<byte[]>> forward(String id, String path) throws Exception {
-    ShardDirectory.Owner owner = directory.ownerOf(id);
+    ShardOwners.Owner owner = directory.ownerOf(id);
     if (owner.local()) {
       return Optional.empty();
     }

@@ -40,12 +40,12 @@ public final class DirectSearch {
   private final int shardsTotal;
   private final QueryEncoder encoder;
   private final PeerClient peers;
-  private final ShardDirectory directory;
+  private final ShardOwners directory;
   private final LocalShards shards;
   private final InstanceSearch local;
   private final SearchMetrics metrics;
 
-  public DirectSearch(String modelId, int dim, int shardsTotal, QueryEncoder encoder, PeerClient peers, ShardDirectory directory,
+  public DirectSearch(String modelId, int dim, int shardsTotal, QueryEncoder encoder, PeerClient peers, ShardOwners directory,
       LocalShards shards, InstanceSearch local, SearchMetrics metrics) {
     this.modelId = modelId;
     this.dim = dim;
@@ -122,7 +122,7 @@ public final class DirectSearch {
 
   /** The vector of an indexed item, from this instance's shard or the peer serving it. */
   private Optional<float[]> storedVector(String id) throws HttpError {
-    ShardDirectory.Owner owner = directory.ownerOf(id);
+    ShardOwners.Owner owner = directory.ownerOf(id);
     LiveShard shard = owner.partition() < 0 ? null : shards.get(owner.partition());
     if (shard != null) {
       return Optional.ofNullable(shard.vector(id));

@@ -19,7 +19,7 @@ import org.apache.kafka.streams.state.HostInfo;
  * address as {@code application.server}): the peers to ask and which shards each serves actively.
  * A 503 (retry) while Kafka Streams is not running yet. Thread safe.
  */
-public final class ShardDirectory {
+public final class ShardDirectory implements ShardOwners {
   private final KafkaStreams streams;
   private final String embeddingsTopic;
   private final String store;
@@ -36,6 +36,7 @@ public final class ShardDirectory {
    * Other instances and the shards each serves, each shard under one instance only (while a shard
    * moves, two may list it for a moment; the first wins, and the answer says which shards replied).
    */
+  @Override
   public Map<String, List<Integer>> peers() throws HttpError {
     Map<String, List<Integer>> out = new LinkedHashMap<>();
     Set<Integer> taken = new TreeSet<>();
@@ -58,9 +59,7 @@ public final class ShardDirectory {
     return out;
   }
 
-  /** The shard that holds {@code id}, and the instance serving it ("host:port"), null when none. */
-  public record Owner(int partition, String hostPort, boolean local) {}
-
+  @Override
   public Owner ownerOf(String id) throws HttpError {
     KeyQueryMetadata meta;
     try {

@@ -81,6 +81,34 @@ class DirectSearchTest {
     assertTrue(e.getMessage().contains("unavailable"), e.getMessage());
   }
 
+  @Test
+  void shouldAnswer503NotAnEmptyResultWhenNoShardAnswers() throws Exception {
+    // Given a running instance that serves no shard and knows no peer (all moving in a rebalance)
+    ShardOwners nobody = new ShardOwners() {
+      @Override
+      public java.util.Map<String, java.util.List<Integer>> peers() {
+        return java.util.Map.of();
+      }
+
+      @Override
+      public Owner ownerOf(String id) {
+        return new Owner(0, null, false);
+      }
+    };
+    answer.set(Json.write(new QueryVector("model-a", 4, new float[] {1, 0, 0, 0}, 1)));
+    EncoderClient client = new EncoderClient(HttpClient.newHttpClient(), "http://localhost:" + encoder.port(), Duration.ofSeconds(5));
+    DirectSearch direct = new DirectSearch("model-a", 4, 2, client, null, nobody, new LocalShards(),
+        new InstanceSearch(new LocalShards(), java.util.concurrent.Executors.newSingleThreadExecutor(), 1, (p, id) -> null,
+            new SearchMetrics(registry), 0), new SearchMetrics(registry));
+    String body = "{\"text\":\"a cat\"}";
+
+    // When a query arrives, then it is a 503 (retry), never 200 with "hits": []
+    HttpError e = assertThrows(HttpError.class, () -> direct.search(body, query(body)));
+    assertEquals(503, e.status());
+    assertTrue(e.getMessage().contains("no shard of 2 answered"), e.getMessage());
+    assertTrue(registry.scrape().contains("crossmodal_queries_unanswered_total{route=\"direct\"} 1.0"));
+  }
+
   /** Before Kafka Streams runs there is no shard metadata: a 503 to retry, not a 500. */
   @Test
   void shouldAnswer503UntilKafkaStreamsRuns() throws Exception {
