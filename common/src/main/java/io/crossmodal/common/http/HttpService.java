@@ -2,36 +2,59 @@ package io.crossmodal.common.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.crossmodal.common.serde.Json;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.http.spi.JettyHttpServer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP face every service shares: {@code GET /health} (200 only while the service's Kafka
  * clients or streams run, else 503) and {@code GET /metrics} (Prometheus text), plus the service's
- * own routes. Uses the JDK's HTTP server: no servlet container to configure or secure.
+ * own routes, each written against the JDK's {@code HttpExchange}.
+ *
+ * <p>Served by Jetty 12 through its {@code com.sun.net.httpserver} provider, because the JDK's own
+ * server has no read or request timeout: ten clients that announce a body and never send it used to
+ * hold every thread, {@code /health} and {@code /metrics} included. Here (bounds in {@link
+ * HttpLimits}): bodies are read before a route runs without holding a thread ({@link
+ * BufferedBodyHandler}), so slow uploads cost no thread; a silent connection is closed after the
+ * idle timeout, an upload slower than the minimum data rate is cut off, a body must arrive whole
+ * within the request timeout (408), a declared length over the limit is refused before the body is
+ * sent (413, each route has its own smaller limit too); at most {@code maxConcurrentRequests} API
+ * requests run at once and the rest get a fast 503 with {@code Retry-After}, while {@code /health}
+ * and {@code /metrics} bypass that bound (their own lane: the thread pool has room beyond it). Stopping drains requests in flight for up to 5 s. Every route
+ * is measured: {@code crossmodal_http_requests_seconds{service, route, status}} (status class,
+ * bounded buckets).
  */
 public final class HttpService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpService.class);
-
-  static {
-    // The JDK server writes headers and body separately; with Nagle's algorithm on, the body waits
-    // for the client's delayed ACK: +40 ms on every small response (measured on POST /v1/search).
-    // Read once when the server classes load, so it is set before the first server is created.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
+  /** Exchange attribute: the status sent (every answer goes through {@link #send}). */
+  private static final String STATUS = "crossmodal.status";
+  /** Threads beyond the API bound: health and metrics, Jetty's selectors and acceptors, requests turned away. */
+  private static final int LANE_THREADS = 48;
+  private static final Duration[] BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+      Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+      Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)};
 
   /** A route handler; throw {@link HttpError} for a 4xx/5xx with a JSON reason. */
   @FunctionalInterface
@@ -39,57 +62,138 @@ public final class HttpService implements AutoCloseable {
     void handle(HttpExchange exchange) throws Exception;
   }
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final String name;
+  private final Server server;
+  private final JettyHttpServer http;
+  private final ServerConnector connector;
+  private final Semaphore apiPermits;
+  private final HttpLimits limits;
+  private final MeterRegistry registry;
+  private final java.util.Set<String> routes = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public HttpService(String name, int port, BooleanSupplier healthy, PrometheusMeterRegistry registry) {
+    this(name, port, HttpLimits.defaults(), healthy, registry);
+  }
+
+  public HttpService(String name, int port, HttpLimits limits, BooleanSupplier healthy, PrometheusMeterRegistry registry) {
+    this.name = name;
+    this.limits = limits;
+    this.registry = registry;
+    this.apiPermits = new Semaphore(limits.maxConcurrentRequests());
+    QueuedThreadPool threads = new QueuedThreadPool(limits.maxConcurrentRequests() + LANE_THREADS, 8);
+    threads.setName(name + "-http");
+    threads.setDaemon(true);
+    server = new Server(threads);
+    server.setStopTimeout(5000);
+    server.addBean(new NetworkConnectionLimit(limits.maxConnections(), server));
+    ContextHandlerCollection contexts = new ContextHandlerCollection();
+    server.setHandler(new GracefulHandler(new MinimumDataRateHandler(
+        new BufferedBodyHandler(contexts, limits.maxBodyBytes(), limits.requestTimeoutMillis(),
+            (path, status, nanos) -> measure(routeOf(path), status, nanos)), limits.minRequestDataRate(), 0)));
+    HttpConfiguration config = new HttpConfiguration();
+    config.setSendServerVersion(false);
+    config.setIdleTimeout(limits.idleTimeoutMillis());
+    connector = new ServerConnector(server, new HttpConnectionFactory(config));
+    connector.setPort(port);
+    connector.setIdleTimeout(limits.idleTimeoutMillis());
+    connector.setAcceptQueueSize(128);
+    server.addConnector(connector);
+    // Shared: this class owns the server's lifecycle and connector; the provider only maps contexts.
+    http = new JettyHttpServer(server, true, config);
     try {
-      server = HttpServer.create(new InetSocketAddress(port), 128);
+      connector.open(); // bound now: callers advertise the port before they start
+      http.bind(new InetSocketAddress(port), 128);
     } catch (IOException e) {
       throw new IllegalStateException(name + ": cannot listen on port " + port + ": " + e.getMessage(), e);
     }
-    executor = Executors.newFixedThreadPool(8, r -> {
-      Thread t = new Thread(r, name + "-http");
-      t.setDaemon(true);
-      return t;
-    });
-    server.setExecutor(executor);
-    route("/health", ex -> {
+    route("/health", false, ex -> {
       boolean ok = healthy.getAsBoolean();
       ObjectNode body = Json.MAPPER.createObjectNode().put("service", name).put("status", ok ? "UP" : "DOWN");
       sendJson(ex, ok ? 200 : 503, body.toString());
     });
-    route("/metrics", ex -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape().getBytes(StandardCharsets.UTF_8)));
+    route("/metrics", false,
+        ex -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape().getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** An API route: counts against {@link HttpLimits#maxConcurrentRequests()}. */
   public HttpService route(String path, Handler handler) {
-    server.createContext(path, ex -> {
+    return route(path, true, handler);
+  }
+
+  private HttpService route(String path, boolean bounded, Handler handler) {
+    routes.add(path);
+    // Jetty matches contexts by whole path segments and ignores a context path's trailing slash only
+    // when it is not there: "/v1/media/" is registered as "/v1/media" (it still serves "/v1/media/{id}").
+    String context = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    http.createContext(context, ex -> {
+      long start = System.nanoTime();
+      boolean admitted = !bounded || apiPermits.tryAcquire();
       // Not try-with-resources: the exchange must still be open when an error answer is written.
       try {
+        if (!admitted) {
+          throw new HttpError(503, name + " is at its limit of " + limits.maxConcurrentRequests() + " requests in progress; retry shortly");
+        }
         handler.handle(ex);
       } catch (HttpError e) {
         if (e.status() == 503) {
-          // Every 503 here means "cannot answer right now" (starting, rebalancing, a dependency down).
+          // Every 503 here means "cannot answer right now" (busy, starting, rebalancing, a dependency down).
           ex.getResponseHeaders().set("Retry-After", "1");
         }
-        sendJson(ex, e.status(), Json.MAPPER.createObjectNode().put("error", e.getMessage()).toString());
+        sendQuietly(ex, e.status(), Json.MAPPER.createObjectNode().put("error", e.getMessage()).toString());
       } catch (Exception | LinkageError e) {
         LOG.error("{} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
-        sendJson(ex, 500, Json.MAPPER.createObjectNode().put("error", "internal error: " + e).toString());
+        sendQuietly(ex, 500, Json.MAPPER.createObjectNode().put("error", "internal error: " + e).toString());
       } finally {
+        if (bounded && admitted) {
+          apiPermits.release();
+        }
         ex.close();
+        measure(path, ex.getAttribute(STATUS) instanceof Integer status ? status : 0, System.nanoTime() - start);
       }
     });
     return this;
   }
 
+  /** The registered route a path falls under (the longest matching prefix), as the metric's tag: bounded. */
+  private String routeOf(String path) {
+    String best = "other";
+    for (String r : routes) {
+      if (path.startsWith(r) && (best.equals("other") || r.length() > best.length())) {
+        best = r;
+      }
+    }
+    return best;
+  }
+
+  private void measure(String route, int status, long nanos) {
+    String statusClass = status < 100 ? "none" : (status / 100) + "xx";
+    Timer.builder("crossmodal.http.requests").description("HTTP requests by route and status class").tag("service", name)
+        .tag("route", route).tag("status", statusClass).serviceLevelObjectives(BUCKETS).register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** An error answer, unless the client is gone or the response already started (then nothing can be said). */
+  private static void sendQuietly(HttpExchange ex, int status, String json) {
+    try {
+      if (ex.getAttribute(STATUS) == null) {
+        sendJson(ex, status, json);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("could not answer {} {} with {}: {}", ex.getRequestMethod(), ex.getRequestURI(), status, e.toString());
+    }
+  }
+
   public HttpService start() {
-    server.start();
+    try {
+      server.start();
+    } catch (Exception e) {
+      throw new IllegalStateException(name + ": HTTP server did not start: " + e.getMessage(), e);
+    }
     return this;
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return connector.getLocalPort();
   }
 
   public static void sendJson(HttpExchange ex, int status, String json) throws IOException {
@@ -98,25 +202,28 @@ public final class HttpService implements AutoCloseable {
 
   public static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
     ex.getResponseHeaders().set("Content-Type", contentType);
+    ex.setAttribute(STATUS, status);
     ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(body);
     }
   }
 
-  /** Reads the request body, refusing more than {@code maxBytes} with a 413. */
-  public static byte[] body(HttpExchange ex, int maxBytes) throws IOException, HttpError {
-    String declared = ex.getRequestHeaders().getFirst("Content-Length");
-    if (declared != null && Long.parseLong(declared.trim()) > maxBytes) {
-      throw new HttpError(413, "request body of " + declared + " bytes exceeds the limit of " + maxBytes);
-    }
+  /**
+   * The request body (already in memory, see {@link BufferedBodyHandler}), refused with a 413 when
+   * over this route's {@code maxBytes}.
+   */
+  public static byte[] body(HttpExchange ex, int maxBytes) throws HttpError {
+    byte[] body;
     try (InputStream in = ex.getRequestBody()) {
-      byte[] data = in.readNBytes(maxBytes + 1);
-      if (data.length > maxBytes) {
-        throw new HttpError(413, "request body exceeds the limit of " + maxBytes + " bytes");
-      }
-      return data;
+      body = in.readNBytes(maxBytes + 1);
+    } catch (IOException e) {
+      throw new HttpError(408, "request body not received: " + e.getMessage());
     }
+    if (body.length > maxBytes) {
+      throw new HttpError(413, "request body exceeds the limit of " + maxBytes + " bytes");
+    }
+    return body;
   }
 
   public static void requireMethod(HttpExchange ex, String method) throws HttpError {
@@ -125,9 +232,13 @@ public final class HttpService implements AutoCloseable {
     }
   }
 
+  /** Stops accepting, lets requests in flight finish (up to 5 s), then closes. */
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    try {
+      server.stop();
+    } catch (Exception e) {
+      LOG.warn("{}: HTTP server did not stop cleanly: {}", name, e.toString());
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.crossmodal.encoder.app;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.event.QueryParser;
+import io.crossmodal.common.http.HttpLimits;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.encoder.http.EncodeApi;
@@ -68,7 +69,7 @@ public final class EncoderService implements AutoCloseable {
     // Queries (Kafka loop and HTTP) get their own image tower: never queued behind a media batch.
     JointEncoder queries = encoder.withOwnImageTower();
     startLoop("encoder-query-loop", group + "-queries", List.of(topics.queries.name()), false, queries, metrics, Duration.ofMillis(100));
-    http = new HttpService("encoder-service", config.getInt("encoder.port"), this::healthy, registry);
+    http = new HttpService("encoder-service", config.getInt("encoder.port"), HttpLimits.of(config), this::healthy, registry);
     queryEncoding = new QueryEncoding(queries, MediaValidator.of(config), metrics);
     new EncodeApi(queryEncoding, QueryParser.of(config), config.getInt("encoder.image.max.bytes")).register(http);
     http.start();

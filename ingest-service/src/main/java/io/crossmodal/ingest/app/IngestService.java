@@ -3,6 +3,7 @@ package io.crossmodal.ingest.app;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.media.MediaValidator;
+import io.crossmodal.common.http.HttpLimits;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.ingest.http.IngestApi;
@@ -34,7 +35,7 @@ public final class IngestService implements AutoCloseable {
     new KafkaClientMetrics(producer).bindTo(registry);
     // Fail fast when the broker or the topics are missing; afterwards health follows the producer.
     producer.partitionsFor(config.topicNames().mediaImages());
-    http = new HttpService("ingest-service", config.getInt("ingest.port"), this::healthy, registry);
+    http = new HttpService("ingest-service", config.getInt("ingest.port"), HttpLimits.of(config), this::healthy, registry);
     new IngestApi(producer, new Topics(config.topicNames()), MediaValidator.of(config), config.getInt("topic.max.message.bytes"),
         config.get("ingest.auth.token"), registry).register(http);
     http.start();

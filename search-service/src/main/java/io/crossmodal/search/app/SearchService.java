@@ -5,6 +5,7 @@ import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.errors.DeadLetters;
 import io.crossmodal.common.event.QueryParser;
 import io.crossmodal.common.http.HttpError;
+import io.crossmodal.common.http.HttpLimits;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
@@ -86,7 +87,7 @@ public final class SearchService implements AutoCloseable {
         .tag("service", "search").tag("model", modelId).tag("dim", String.valueOf(dim)).register(registry);
     SearchMetrics metrics = new SearchMetrics(registry);
     // Bound first: the port is part of the address this instance advertises to its peers.
-    http = new HttpService("search-service", config.getInt("search.port"), this::healthy, registry);
+    http = new HttpService("search-service", config.getInt("search.port"), HttpLimits.of(config), this::healthy, registry);
     HostInfo self = new HostInfo(advertisedHost(config.get("search.advertised.host")), http.port());
     LocalShards shards = new LocalShards();
     int qualityEvery = config.getInt("search.quality.sample.every");

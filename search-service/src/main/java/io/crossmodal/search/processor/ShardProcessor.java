@@ -193,12 +193,12 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
   /**
    * Query by example: this shard owns {@code mediaId}'s partition, so it alone can turn the id into
    * a vector; it re-emits the query with that vector to every shard. An unknown id ends the query
-   * at once with an error answer (a one-shard answer, so the merge step emits it immediately).
+   * at once with an error answer (shard 0 of 1: the merge step emits it immediately as the whole answer).
    */
   private void resolveExample(EncodedQuery q, Record<String, byte[]> record) {
     float[] vector = index.vector(q.mediaId());
     if (vector == null) {
-      ShardAnswer unknown = new ShardAnswer(q.queryId(), partition, 1, q.k(), modelId, List.of(),
+      ShardAnswer unknown = new ShardAnswer(q.queryId(), 0, 1, q.k(), modelId, List.of(),
           "unknown mediaId '" + q.mediaId() + "'", q.receivedAtMillis(), q.encodeMillis(), 0);
       forwardAnswer(record, unknown);
       return;
