@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crossmodal.common.event.QueryParser;
 import io.crossmodal.common.event.QueryVector;
+import io.crossmodal.common.http.Authenticator;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.encoder.http.EncodeApi;
@@ -44,7 +45,7 @@ class EncodeApiTest {
     http = new HttpService("encoder-service", 0, () -> true, registry);
     new EncodeApi(new QueryEncoding(model.withOwnImageTower(), new MediaValidator(new ImageDecoder(1 << 20, 4_000_000), 50, 1000),
         new EncoderMetrics(registry)),
-        new QueryParser(100, 50, 1 << 20), 1 << 20).register(http);
+        new QueryParser(100, 50, 1 << 20), 1 << 20, Authenticator.none()).register(http);
     http.start();
   }
 

@@ -19,6 +19,9 @@ import org.eclipse.jetty.http.spi.JettyHttpServer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
@@ -72,10 +75,16 @@ public final class HttpService implements AutoCloseable {
   private final java.util.Set<String> routes = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public HttpService(String name, int port, BooleanSupplier healthy, PrometheusMeterRegistry registry) {
-    this(name, port, HttpLimits.defaults(), healthy, registry);
+    this(name, port, HttpLimits.defaults(), TlsSettings.none(), healthy, registry);
   }
 
-  public HttpService(String name, int port, HttpLimits limits, BooleanSupplier healthy, PrometheusMeterRegistry registry) {
+  /** A service's HTTP with the configured limits ({@code http.*}) and TLS ({@code http.tls.*}). */
+  public static HttpService of(String name, int port, io.crossmodal.common.config.Config config, BooleanSupplier healthy,
+      PrometheusMeterRegistry registry) {
+    return new HttpService(name, port, HttpLimits.of(config), TlsSettings.of(config), healthy, registry);
+  }
+
+  public HttpService(String name, int port, HttpLimits limits, TlsSettings tls, BooleanSupplier healthy, PrometheusMeterRegistry registry) {
     this.name = name;
     this.limits = limits;
     this.registry = registry;
@@ -93,7 +102,18 @@ public final class HttpService implements AutoCloseable {
     HttpConfiguration config = new HttpConfiguration();
     config.setSendServerVersion(false);
     config.setIdleTimeout(limits.idleTimeoutMillis());
-    connector = new ServerConnector(server, new HttpConnectionFactory(config));
+    if (tls.enabled()) {
+      SecureRequestCustomizer secure = new SecureRequestCustomizer();
+      secure.setSniHostCheck(false); // names are the clients' business (they verify the certificate)
+      config.addCustomizer(secure);
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setSslContext(tls.context());
+      ssl.setNeedClientAuth(tls.clientAuth().equals("need"));
+      ssl.setWantClientAuth(tls.clientAuth().equals("want"));
+      connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(config));
+    } else {
+      connector = new ServerConnector(server, new HttpConnectionFactory(config));
+    }
     connector.setPort(port);
     connector.setIdleTimeout(limits.idleTimeoutMillis());
     connector.setAcceptQueueSize(128);

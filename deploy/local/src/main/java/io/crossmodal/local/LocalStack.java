@@ -2,6 +2,7 @@ package io.crossmodal.local;
 
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
+import io.crossmodal.common.http.TlsSettings;
 import io.crossmodal.encoder.app.EncoderService;
 import io.crossmodal.ingest.app.IngestService;
 import io.crossmodal.kafka.EmbeddedKafkaBroker;
@@ -44,7 +45,7 @@ public final class LocalStack implements AutoCloseable {
     EncoderService encoder = new EncoderService(c, new JointEncoder(model, 1)).start();
     // The search service's direct route asks this encoder: by a direct call in this JVM, or over
     // HTTP like separate services do (its port may be ephemeral).
-    Config withEncoder = c.with(Map.of("search.encoder.url", "http://localhost:" + encoder.httpPort()));
+    Config withEncoder = c.with(Map.of("search.encoder.url", TlsSettings.of(c).scheme() + "://localhost:" + encoder.httpPort()));
     SearchService search = new SearchService(withEncoder, model.spec().modelId(), model.spec().dim(),
         c.getBoolean("local.encode.in.process") ? new InProcessQueryEncoder(encoder.queryEncoding()) : null).start();
     IngestService ingest = new IngestService(c).start();

@@ -118,13 +118,13 @@ final class EncodeLoop implements Runnable {
       try {
         batch.records().forEach(producer::send);
         producer.sendOffsetsToTransaction(nextOffsets(polled), consumer.groupMetadata());
-        producer.commitTransaction();
       } catch (KafkaException e) {
         if (!fatal(e)) {
           producer.abortTransaction();
         }
         throw e;
       }
+      commit();
     } else {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       batch.records().forEach(r -> sent.add(fast.send(r)));
@@ -140,6 +140,30 @@ final class EncodeLoop implements Runnable {
         }
       }
       consumer.commitSync(nextOffsets(polled));
+    }
+  }
+
+  /**
+   * Commits the open transaction. A timeout leaves its outcome unknown, so the commit is retried
+   * (Kafka's contract), never aborted and redone: redoing a transaction that did commit would write
+   * its outputs twice. Other errors abort it, and the poll is redone.
+   */
+  private void commit() {
+    while (true) {
+      try {
+        producer.commitTransaction();
+        return;
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        if (!running.get()) {
+          throw e;
+        }
+        LOG.warn("{}: committing a transaction timed out; retrying the commit", name);
+      } catch (KafkaException e) {
+        if (!fatal(e)) {
+          producer.abortTransaction();
+        }
+        throw e;
+      }
     }
   }
 

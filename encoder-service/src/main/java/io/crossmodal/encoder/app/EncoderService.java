@@ -3,7 +3,7 @@ package io.crossmodal.encoder.app;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.event.QueryParser;
-import io.crossmodal.common.http.HttpLimits;
+import io.crossmodal.common.http.Authenticator;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.encoder.http.EncodeApi;
@@ -69,9 +69,10 @@ public final class EncoderService implements AutoCloseable {
     // Queries (Kafka loop and HTTP) get their own image tower: never queued behind a media batch.
     JointEncoder queries = encoder.withOwnImageTower();
     startLoop("encoder-query-loop", group + "-queries", List.of(topics.queries.name()), false, queries, metrics, Duration.ofMillis(100));
-    http = new HttpService("encoder-service", config.getInt("encoder.port"), HttpLimits.of(config), this::healthy, registry);
+    http = HttpService.of("encoder-service", config.getInt("encoder.port"), config, this::healthy, registry);
     queryEncoding = new QueryEncoding(queries, MediaValidator.of(config), metrics);
-    new EncodeApi(queryEncoding, QueryParser.of(config), config.getInt("encoder.image.max.bytes")).register(http);
+    new EncodeApi(queryEncoding, QueryParser.of(config), config.getInt("encoder.image.max.bytes"), Authenticator.of(config))
+        .register(http);
     http.start();
     LOG.info("encoder-service started: model {} (dim {}), http port {}, {} query shards", encoder.modelId(), encoder.dim(),
         http.port(), partitions);

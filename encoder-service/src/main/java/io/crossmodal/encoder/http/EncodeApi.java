@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import io.crossmodal.common.event.InvalidQueryException;
 import io.crossmodal.common.event.QueryParser;
 import io.crossmodal.common.event.SearchQuery;
+import io.crossmodal.common.http.Authenticator;
 import io.crossmodal.common.http.HttpError;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.serde.Json;
@@ -22,8 +23,11 @@ public final class EncodeApi {
   private final QueryEncoding encoding;
   private final QueryParser parser;
   private final int maxBodyBytes;
+  private final Authenticator auth;
 
-  public EncodeApi(QueryEncoding encoding, QueryParser parser, int maxImageBytes) {
+  /** @param auth the read right (or the services' internal token) when auth is on */
+  public EncodeApi(QueryEncoding encoding, QueryParser parser, int maxImageBytes, Authenticator auth) {
+    this.auth = auth;
     this.encoding = encoding;
     this.parser = parser;
     this.maxBodyBytes = maxImageBytes / 3 * 4 + (64 << 10); // base64 of the largest image plus the JSON around it
@@ -35,6 +39,7 @@ public final class EncodeApi {
 
   private void encode(HttpExchange ex) throws Exception {
     HttpService.requireMethod(ex, "POST");
+    auth.require(ex, Authenticator.Right.READ);
     try {
       SearchQuery query;
       try {

@@ -3,7 +3,7 @@ package io.crossmodal.ingest.app;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.media.MediaValidator;
-import io.crossmodal.common.http.HttpLimits;
+import io.crossmodal.common.http.Authenticator;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.ingest.http.IngestApi;
@@ -35,9 +35,9 @@ public final class IngestService implements AutoCloseable {
     new KafkaClientMetrics(producer).bindTo(registry);
     // Fail fast when the broker or the topics are missing; afterwards health follows the producer.
     producer.partitionsFor(config.topicNames().mediaImages());
-    http = new HttpService("ingest-service", config.getInt("ingest.port"), HttpLimits.of(config), this::healthy, registry);
+    http = HttpService.of("ingest-service", config.getInt("ingest.port"), config, this::healthy, registry);
     new IngestApi(producer, new Topics(config.topicNames()), MediaValidator.of(config), config.getInt("topic.max.message.bytes"),
-        config.get("ingest.auth.token"), registry).register(http);
+        Authenticator.of(config), registry).register(http);
     http.start();
     LOG.info("ingest-service started: http port {}", http.port());
     return this;

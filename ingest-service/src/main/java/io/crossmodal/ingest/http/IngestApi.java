@@ -3,6 +3,7 @@ package io.crossmodal.ingest.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.crossmodal.common.errors.RejectedRecordException;
+import io.crossmodal.common.http.Authenticator;
 import io.crossmodal.common.http.HttpError;
 import io.crossmodal.common.media.MediaValidator;
 import io.crossmodal.common.http.HttpService;
@@ -14,7 +15,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -58,16 +58,16 @@ public final class IngestApi {
   private final MediaValidator validator;
   private final int maxBytes;
   private final int maxRequestBytes;
-  private final byte[] token;
+  private final Authenticator auth;
   private final MeterRegistry registry;
   private final IdempotencyKeys idempotency = new IdempotencyKeys(100_000, TimeUnit.HOURS.toMillis(24));
 
   /**
    * @param validator the encoder's media validator: what it would dead-letter is refused here with a 4xx
    * @param maxRequestBytes largest request body (a batch)
-   * @param token bearer token required on every call, or empty for none
+   * @param auth every call needs the write right when auth is on
    */
-  public IngestApi(Producer<String, byte[]> producer, Topics topics, MediaValidator validator, int maxRequestBytes, String token,
+  public IngestApi(Producer<String, byte[]> producer, Topics topics, MediaValidator validator, int maxRequestBytes, Authenticator auth,
       MeterRegistry registry) {
     this.producer = producer;
     this.topics = topics;
@@ -75,7 +75,7 @@ public final class IngestApi {
     int maxBytes = validator.maxImageBytes();
     this.maxBytes = maxBytes;
     this.maxRequestBytes = Math.max(maxBytes, maxRequestBytes);
-    this.token = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
+    this.auth = auth;
     this.registry = registry;
   }
 
@@ -125,21 +125,13 @@ public final class IngestApi {
   private record Response(int status, String body) {}
 
   private void authorize(HttpExchange ex) throws HttpError {
-    if (token == null) {
-      return;
-    }
-    String header = ex.getRequestHeaders().getFirst("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"crossmodal-ingest\"");
-      throw reject(401, "missing bearer token (Authorization: Bearer <token>)", "unauthenticated");
-    }
-    byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-    if (!MessageDigest.isEqual(given, token)) { // constant time: no timing hints about the token
-      throw reject(403, "invalid bearer token", "forbidden");
+    try {
+      auth.require(ex, Authenticator.Right.WRITE);
+    } catch (HttpError e) {
+      throw reject(e.status(), e.getMessage(), e.status() == 401 ? "unauthenticated" : "forbidden");
     }
   }
 
-  /** What makes two requests "the same" for an idempotency key: method, path, query, content headers, body. */
   private static String fingerprint(HttpExchange ex, byte[] body) {
     StringBuilder sb = new StringBuilder(ex.getRequestMethod()).append(' ').append(ex.getRequestURI()).append('\n');
     for (String h : List.of("Content-Type", "X-Caption", "X-Source", "X-Metadata")) {

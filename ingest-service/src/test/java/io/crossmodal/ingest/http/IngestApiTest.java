@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crossmodal.common.config.Config;
+import io.crossmodal.common.http.Authenticator;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.media.ImageDecoder;
 import io.crossmodal.common.media.MediaValidator;
@@ -37,7 +39,9 @@ class IngestApiTest {
   private String start(String token) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     server = new HttpService("ingest-test", 0, () -> true, registry);
-    new IngestApi(producer, topics, new MediaValidator(new ImageDecoder(1000, 1_000_000), 1000, 1000), 100_000, token, registry)
+    new IngestApi(producer, topics, new MediaValidator(new ImageDecoder(1000, 1_000_000), 1000, 1000), 100_000,
+        Authenticator.of(Config.defaults().with(token.isEmpty() ? java.util.Map.of()
+            : java.util.Map.of("auth.write.tokens", token, "auth.read.tokens", "reader", "auth.internal.token", "internal"))), registry)
         .register(server);
     server.start();
     return "http://localhost:" + server.port();
@@ -63,11 +67,14 @@ class IngestApiTest {
 
     HttpResponse<String> none = post(base + "/v1/texts", text);
     HttpResponse<String> wrong = post(base + "/v1/texts", text, "Authorization", "Bearer nope");
+    HttpResponse<String> readOnly = post(base + "/v1/texts", text, "Authorization", "Bearer reader");
     HttpResponse<String> right = post(base + "/v1/texts", text, "Authorization", "Bearer s3cret");
 
     assertEquals(401, none.statusCode());
     assertTrue(none.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
     assertEquals(403, wrong.statusCode());
+    assertEquals(403, readOnly.statusCode());
+    assertTrue(readOnly.body().contains("lacks the write right"), readOnly.body());
     assertEquals(202, right.statusCode());
     assertEquals(1, producer.history().size(), "only the authorised request produced a record");
     assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString())

@@ -4,8 +4,9 @@ import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.errors.DeadLetters;
 import io.crossmodal.common.event.QueryParser;
+import io.crossmodal.common.http.Authenticator;
 import io.crossmodal.common.http.HttpError;
-import io.crossmodal.common.http.HttpLimits;
+import io.crossmodal.common.http.TlsSettings;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
@@ -87,7 +88,7 @@ public final class SearchService implements AutoCloseable {
         .tag("service", "search").tag("model", modelId).tag("dim", String.valueOf(dim)).register(registry);
     SearchMetrics metrics = new SearchMetrics(registry);
     // Bound first: the port is part of the address this instance advertises to its peers.
-    http = new HttpService("search-service", config.getInt("search.port"), HttpLimits.of(config), this::healthy, registry);
+    http = HttpService.of("search-service", config.getInt("search.port"), config, this::healthy, registry);
     HostInfo self = new HostInfo(advertisedHost(config.get("search.advertised.host")), http.port());
     LocalShards shards = new LocalShards();
     int qualityEvery = config.getInt("search.quality.sample.every");
@@ -112,21 +113,28 @@ public final class SearchService implements AutoCloseable {
     InstanceSearch instance = new InstanceSearch(shards, scanPool, threads, this::storedEmbedding, metrics, qualityEvery);
     directory = new ShardDirectory(streams, topics.embeddings.name(), ShardProcessor.STORE, self);
     Duration peerTimeout = Duration.ofMillis(config.getLong("search.peer.timeout.ms"));
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(peerTimeout).build();
-    PeerClient peers = new PeerClient(client, peerTimeout, config.get("search.internal.token"));
+    Authenticator auth = Authenticator.of(config);
+    TlsSettings tls = TlsSettings.of(config);
+    HttpClient.Builder clientBuilder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(peerTimeout);
+    if (tls.enabled()) {
+      clientBuilder.sslContext(tls.context()); // peers and the encoder speak TLS with the same material
+    }
+    HttpClient client = clientBuilder.build();
+    PeerClient peers = new PeerClient(client, tls.scheme(), peerTimeout, auth.internalToken());
     SearchApi.QueryRoute route;
     if (config.get("search.http.route").equals("topics")) {
       route = topicRoute(topics);
     } else {
       QueryEncoder encoder = queryEncoder != null ? queryEncoder
-          : new EncoderClient(client, config.get("search.encoder.url"), Duration.ofMillis(config.getLong("search.request.timeout.ms")));
+          : new EncoderClient(client, config.get("search.encoder.url"), Duration.ofMillis(config.getLong("search.request.timeout.ms")),
+              auth.internalToken());
       DirectSearch direct = new DirectSearch(modelId, dim, partitionCount(topics.embeddings.name()), encoder, peers, directory, shards,
           instance, metrics);
       route = (body, query) -> Json.write(direct.search(body, query));
     }
-    new SearchApi(route, QueryParser.of(config), this::storedMedia, new MediaForwarder(directory, peers), metrics)
+    new SearchApi(route, QueryParser.of(config), this::storedMedia, new MediaForwarder(directory, peers), auth, metrics)
         .register(http);
-    new InternalApi(modelId, dim, config.getInt("search.k.max"), instance, shards, config.get("search.internal.token"))
+    new InternalApi(modelId, dim, config.getInt("search.k.max"), instance, shards, auth)
         .register(http);
     http.start();
     LOG.info("search-service started: model {} (dim {}), http port {}, HTTP queries by the {} route, advertised as {}:{}", modelId, dim,

@@ -2,6 +2,7 @@ package io.crossmodal.search.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import io.crossmodal.common.event.Target;
+import io.crossmodal.common.http.Authenticator;
 import io.crossmodal.common.http.HttpError;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.serde.Json;
@@ -18,7 +19,7 @@ import java.nio.charset.StandardCharsets;
  * /internal/v1/shard-search} (the exact top-k of this instance's shards among those asked) and
  * {@code GET /internal/v1/vectors/{id}} (a stored vector, for query by example). Requests of
  * another model or dimension are refused (422), so spaces never mix across instances either. With
- * a token configured ({@code search.internal.token}), a request without it is refused (403).
+ * the services' internal token configured ({@code auth.internal.token}), a request without it is refused (401/403).
  */
 public final class InternalApi {
   private static final int MAX_BODY = 1 << 20;
@@ -28,14 +29,11 @@ public final class InternalApi {
   private final InstanceSearch search;
   private final LocalShards shards;
 
-  private final String token;
+  private final Authenticator auth;
 
-  /**
-   * @param token the shared secret peers send in {@link PeerClient#TOKEN}; empty = no check
-   */
-  public InternalApi(String modelId, int dim, int kMax, InstanceSearch search, LocalShards shards,
-      String token) {
-    this.token = token;
+  /** @param auth peers must present the internal token when one is configured */
+  public InternalApi(String modelId, int dim, int kMax, InstanceSearch search, LocalShards shards, Authenticator auth) {
+    this.auth = auth;
     this.modelId = modelId;
     this.dim = dim;
     this.kMax = kMax;
@@ -55,10 +53,7 @@ public final class InternalApi {
   }
 
   private void requirePeer(HttpExchange ex) throws HttpError {
-    if (!token.isEmpty() && !java.security.MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
-        String.valueOf(ex.getRequestHeaders().getFirst(PeerClient.TOKEN)).getBytes(StandardCharsets.UTF_8))) {
-      throw new HttpError(403, "internal endpoint: missing or wrong " + PeerClient.TOKEN + " header");
-    }
+    auth.require(ex, Authenticator.Right.INTERNAL);
   }
 
   private void shardSearch(HttpExchange ex) throws Exception {

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.InvalidQueryException;
 import io.crossmodal.common.event.QueryParser;
+import io.crossmodal.common.http.Authenticator;
 import io.crossmodal.common.http.HttpError;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.serde.EmbeddingSerde;
@@ -51,9 +52,13 @@ public final class SearchApi {
   private final StoredMedia storedEmbedding;
   private final MediaOwner owner;
   private final SearchMetrics metrics;
+  private final Authenticator auth;
   private final EmbeddingSerde serde = new EmbeddingSerde();
 
-  public SearchApi(QueryRoute route, QueryParser parser, StoredMedia storedEmbedding, MediaOwner owner, SearchMetrics metrics) {
+  /** @param auth searches and media lookups need the read right when auth is on; the page itself is open */
+  public SearchApi(QueryRoute route, QueryParser parser, StoredMedia storedEmbedding, MediaOwner owner, Authenticator auth,
+      SearchMetrics metrics) {
+    this.auth = auth;
     this.route = route;
     this.parser = parser;
     this.storedEmbedding = storedEmbedding;
@@ -81,6 +86,7 @@ public final class SearchApi {
 
   private void search(HttpExchange ex) throws Exception {
     HttpService.requireMethod(ex, "POST");
+    auth.require(ex, Authenticator.Right.READ);
     String body = new String(HttpService.body(ex, MAX_BODY), StandardCharsets.UTF_8);
     SearchQuery query;
     try {
@@ -96,6 +102,7 @@ public final class SearchApi {
 
   private void media(HttpExchange ex) throws Exception {
     HttpService.requireMethod(ex, "GET");
+    auth.require(ex, Authenticator.Right.READ);
     String rawPath = ex.getRequestURI().getRawPath();
     String path = rawPath.substring("/v1/media/".length());
     boolean wantsImage = path.endsWith("/image");

@@ -23,11 +23,18 @@ public final class EncoderClient implements QueryEncoder {
   private final HttpClient http;
   private final URI encode;
   private final Duration timeout;
+  private final String token;
 
   public EncoderClient(HttpClient http, String baseUrl, Duration timeout) {
+    this(http, baseUrl, timeout, "");
+  }
+
+  /** @param token the services' internal token, sent as a bearer token when not empty (the encoder's auth) */
+  public EncoderClient(HttpClient http, String baseUrl, Duration timeout, String token) {
     this.http = http;
     this.encode = URI.create(baseUrl.replaceAll("/+$", "") + "/v1/encode");
     this.timeout = timeout;
+    this.token = token;
   }
 
   /** Sends the client's query as it came (its {@code text} or {@code image} is encoded; other fields are ignored). */
@@ -35,8 +42,12 @@ public final class EncoderClient implements QueryEncoder {
   public QueryVector encode(String queryJson, SearchQuery query) throws HttpError, InterruptedException {
     HttpResponse<String> response;
     try {
-      response = http.send(HttpRequest.newBuilder(encode).timeout(timeout).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(queryJson, StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpRequest.Builder request = HttpRequest.newBuilder(encode).timeout(timeout).header("Content-Type", "application/json");
+      if (!token.isEmpty()) {
+        request.header("Authorization", "Bearer " + token);
+      }
+      response = http.send(request.POST(HttpRequest.BodyPublishers.ofString(queryJson, StandardCharsets.UTF_8)).build(),
+          HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new HttpError(503, "encoder at " + encode + " unavailable: " + e);
     }

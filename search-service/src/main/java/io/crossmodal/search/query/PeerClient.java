@@ -17,23 +17,26 @@ import java.util.concurrent.CompletableFuture;
 public final class PeerClient {
   /** Marks a request one instance forwarded to another, so it is never forwarded again. */
   public static final String FORWARDED = "X-Crossmodal-Forwarded";
-  /** The shared secret of the internal endpoints ({@code search.internal.token}). */
-  public static final String TOKEN = "X-Crossmodal-Internal-Token";
 
   private final HttpClient http;
   private final Duration timeout;
+  private final String scheme;
   private final String token;
 
-  /** @param token sent with every call when not empty */
-  public PeerClient(HttpClient http, Duration timeout, String token) {
+  /**
+   * @param scheme {@code http} or {@code https} (the instances' own, see {@code http.tls.keystore})
+   * @param token the services' internal token ({@code auth.internal.token}), sent as a bearer token when not empty
+   */
+  public PeerClient(HttpClient http, String scheme, Duration timeout, String token) {
     this.http = http;
+    this.scheme = scheme;
     this.timeout = timeout;
     this.token = token;
   }
 
   private HttpRequest.Builder request(String hostPort, String path) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + hostPort + path)).timeout(timeout);
-    return token.isEmpty() ? b : b.header(TOKEN, token);
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(scheme + "://" + hostPort + path)).timeout(timeout);
+    return token.isEmpty() ? b : b.header("Authorization", "Bearer " + token);
   }
 
   /** The peer's answer for its shards among the request's; fails when the peer fails or is too slow. */

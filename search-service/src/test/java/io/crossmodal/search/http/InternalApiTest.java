@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.http.HttpService;
+import io.crossmodal.common.config.Config;
+import io.crossmodal.common.http.Authenticator;
 import io.crossmodal.common.serde.Json;
+import java.util.Map;
 import io.crossmodal.search.metrics.SearchMetrics;
 import io.crossmodal.search.query.InstanceSearch;
 import io.crossmodal.search.query.PartialAnswer;
@@ -48,7 +51,8 @@ class InternalApiTest {
     index.upsert("b", Modality.TEXT, "s", new float[] {0, 1});
     shards.add(new LiveShard(1, index));
     InstanceSearch search = new InstanceSearch(shards, pool, 2, (p, id) -> null, new SearchMetrics(registry), 0);
-    new InternalApi("m", 2, 10, search, shards, token).register(http);
+    Config config = Config.defaults().with(token.isEmpty() ? Map.of() : Map.of("auth.internal.token", token, "auth.read.tokens", "reader"));
+    new InternalApi("m", 2, 10, search, shards, Authenticator.of(config)).register(http);
     http.start();
     return "localhost:" + http.port();
   }
@@ -56,7 +60,7 @@ class InternalApiTest {
   @Test
   void shouldAnswerPeersWithItsShardsAndRefuseAnotherSpace() throws Exception {
     String self = start("");
-    PeerClient peers = new PeerClient(client, Duration.ofSeconds(5), "");
+    PeerClient peers = new PeerClient(client, "http", Duration.ofSeconds(5), "");
     PartialAnswer answer = peers.search(self, new ShardSearchRequest("m", new float[] {0.9f, 0.1f}, 1, "any", null, null, List.of(0, 1))).get();
     assertEquals(List.of(1), answer.partitions(), "shard 0 does not run here");
     assertEquals("a", answer.hits().get(0).id());
@@ -73,10 +77,11 @@ class InternalApiTest {
   void shouldRefuseCallersWithoutTheTokenWhenOneIsSet() throws Exception {
     String self = start("s3cret");
     String body = Json.write(new ShardSearchRequest("m", new float[] {1, 0}, 1, "any", null, null, List.of(1)));
-    assertEquals(403, post(self, body, null).statusCode());
+    assertEquals(401, post(self, body, null).statusCode());
     assertEquals(403, post(self, body, "guess").statusCode());
+    assertEquals(403, post(self, body, "reader").statusCode(), "a client's read token is not a peer's");
     assertEquals(200, post(self, body, "s3cret").statusCode());
-    assertEquals("a", new PeerClient(client, Duration.ofSeconds(5), "s3cret").search(self,
+    assertEquals("a", new PeerClient(client, "http", Duration.ofSeconds(5), "s3cret").search(self,
         new ShardSearchRequest("m", new float[] {1, 0}, 1, "any", null, null, List.of(1))).get().hits().get(0).id());
   }
 
@@ -84,7 +89,7 @@ class InternalApiTest {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + hostPort + "/internal/v1/shard-search"))
         .POST(HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
-      b.header(PeerClient.TOKEN, token);
+      b.header("Authorization", "Bearer " + token);
     }
     return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
