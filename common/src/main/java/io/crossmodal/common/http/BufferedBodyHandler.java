@@ -50,7 +50,8 @@ final class BufferedBodyHandler extends Handler.Wrapper {
       refuse(request, response, callback, 413, "request body of " + length + " bytes exceeds the limit of " + maxBodyBytes);
       return true;
     }
-    Content.Source.asByteArrayAsync(request, maxBodyBytes).orTimeout(timeoutMillis, TimeUnit.MILLISECONDS).whenComplete((body, failure) -> {
+    java.util.concurrent.CompletableFuture<byte[]> read = Content.Source.asByteArrayAsync(request, maxBodyBytes);
+    java.util.function.BiConsumer<byte[], Throwable> then = (body, failure) -> {
       if (failure != null) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof IllegalArgumentException) {
@@ -69,7 +70,15 @@ final class BufferedBodyHandler extends Handler.Wrapper {
       } catch (Throwable t) {
         callback.failed(t);
       }
-    });
+    };
+    if (read.isDone()) {
+      read.whenComplete(then); // the usual case: the body came with the headers; go on in this thread
+    } else {
+      // The rest arrives later, completing the read on whichever thread delivered it (possibly one
+      // that serves I/O): hand the route to the server's pool instead of running it there.
+      read.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+          .whenCompleteAsync(then, task -> request.getComponents().getThreadPool().execute(task));
+    }
     return true;
   }
 

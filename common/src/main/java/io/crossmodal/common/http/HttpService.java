@@ -73,6 +73,8 @@ public final class HttpService implements AutoCloseable {
   private final HttpLimits limits;
   private final MeterRegistry registry;
   private final java.util.Set<String> routes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Per route and status class; bounded (routes are registered, classes are five). */
+  private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
   public HttpService(String name, int port, BooleanSupplier healthy, PrometheusMeterRegistry registry) {
     this(name, port, HttpLimits.defaults(), TlsSettings.none(), healthy, registry);
@@ -187,9 +189,9 @@ public final class HttpService implements AutoCloseable {
 
   private void measure(String route, int status, long nanos) {
     String statusClass = status < 100 ? "none" : (status / 100) + "xx";
-    Timer.builder("crossmodal.http.requests").description("HTTP requests by route and status class").tag("service", name)
-        .tag("route", route).tag("status", statusClass).serviceLevelObjectives(BUCKETS).register(registry)
-        .record(nanos, TimeUnit.NANOSECONDS);
+    timers.computeIfAbsent(route + " " + statusClass, k -> Timer.builder("crossmodal.http.requests")
+        .description("HTTP requests by route and status class").tag("service", name).tag("route", route).tag("status", statusClass)
+        .serviceLevelObjectives(BUCKETS).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** An error answer, unless the client is gone or the response already started (then nothing can be said). */
