@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
+import io.crossmodal.model.eval.ConceptBenchmark;
 import io.crossmodal.model.eval.Evaluation;
 import io.crossmodal.model.eval.JointModelScorer;
 import io.crossmodal.model.eval.PairScorer;
@@ -52,7 +53,7 @@ final class EvaluateCommand implements Command {
       return 2;
     }
     FeatureStore text = FeatureExtractor.texts(items, cache);
-    FeatureStore image = FeatureExtractor.images(items, size, cache);
+    FeatureStore image = FeatureExtractor.images(items, size, model.spec().imageLayer(), cache);
     RetrievalSet set = RetrievalSet.of(chosen, image, text);
 
     List<PairScorer> scorers = new ArrayList<>();
@@ -66,13 +67,21 @@ final class EvaluateCommand implements Command {
     }
     scorers.add(new RandomScorer(42));
 
+    List<ConceptBenchmark.Query> queries = ConceptBenchmark.queries(set.images(), 300, 100);
+    List<String> queryTexts = queries.stream().map(ConceptBenchmark.Query::text).toList();
+    RetrievalSet concepts = RetrievalSet.ofQueries(set.images(), queryTexts,
+        (item, q) -> ConceptBenchmark.relevant(item, queries.get(q)), image, FeatureExtractor.texts(queryTexts, cache));
+
     ObjectMapper json = new ObjectMapper();
     ObjectNode out = json.createObjectNode();
     out.put("split", split);
     out.put("model_id", model.spec().modelId());
+    ObjectNode conceptOut = json.createObjectNode();
     for (PairScorer s : scorers) {
       out.set(s.name(), Evaluation.run(s, set).toJson());
+      conceptOut.set(s.name(), ConceptBenchmark.run(s, concepts, queries));
     }
+    out.set("concepts", conceptOut);
     if (asJson) {
       System.out.println(json.writeValueAsString(out));
     } else {
@@ -90,6 +99,15 @@ final class EvaluateCommand implements Command {
       System.out.printf("%-8s %8.3f %8.3f %8.3f %8.1f | %8.3f %8.3f %8.3f %8.1f%n", s.name(), r.get("i2t_r1").asDouble(),
           r.get("i2t_r5").asDouble(), r.get("i2t_r10").asDouble(), r.get("i2t_median_rank").asDouble(), r.get("t2i_r1").asDouble(),
           r.get("t2i_r5").asDouble(), r.get("t2i_r10").asDouble(), r.get("t2i_median_rank").asDouble());
+    }
+    var c = out.get("concepts");
+    System.out.printf("%nconcept queries (text→image over the split's images, top 5): %d one-word, %d two-word%n",
+        c.get(scorers.get(0).name()).get("one_word_queries").asInt(), c.get(scorers.get(0).name()).get("two_words_queries").asInt());
+    System.out.printf("%-8s %10s %10s | %10s %10s%n", "", "1w hit@5", "1w P@5", "2w hit@5", "2w P@5");
+    for (PairScorer s : scorers) {
+      var r = c.get(s.name());
+      System.out.printf("%-8s %10.3f %10.3f | %10.3f %10.3f%n", s.name(), r.get("one_word_hit5").asDouble(), r.get("one_word_precision5").asDouble(),
+          r.get("two_words_hit5").asDouble(), r.get("two_words_precision5").asDouble());
     }
   }
 }

@@ -2,6 +2,7 @@ package io.crossmodal.cli;
 
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
+import io.crossmodal.model.image.MobileNetV2Tower;
 import io.crossmodal.model.train.FeatureExtractor;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,11 +18,12 @@ final class FeaturesCommand implements Command {
   public int run(Options o) throws Exception {
     Path manifest = o.path("manifest", Options.home().resolve("data/dataset/manifest.jsonl"));
     int size = o.getInt("image-size", 96);
+    String layer = o.get("image-layer", MobileNetV2Tower.DEFAULT_LAYER);
     Path cache = o.path("cache", Options.home().resolve(".cache/features"));
     o.requireAllUsed();
     List<Item> items = Manifest.read(manifest);
     FeatureExtractor.texts(items, cache);
-    FeatureExtractor.images(items, size, cache);
+    FeatureExtractor.images(items, size, layer, cache);
     return 0;
   }
 }

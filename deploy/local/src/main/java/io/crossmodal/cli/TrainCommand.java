@@ -24,13 +24,14 @@ import java.util.List;
 final class TrainCommand implements Command {
   @Override
   public String summary() {
-    return "train the joint model's heads ([--manifest F] [--image-size N] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch])";
+    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch])";
   }
 
   @Override
   public int run(Options o) throws Exception {
     Path manifest = o.path("manifest", Options.home().resolve("data/dataset/manifest.jsonl"));
     int size = o.getInt("image-size", 96);
+    String layer = o.get("image-layer", MobileNetV2Tower.DEFAULT_LAYER);
     ContrastiveTrainer.Settings d = ContrastiveTrainer.Settings.defaults();
     ContrastiveTrainer.Settings settings = new ContrastiveTrainer.Settings(o.getInt("dim", d.dim()),
         o.getInt("epochs", d.epochs()), o.getInt("batch", d.batchSize()), Double.parseDouble(o.get("lr", String.valueOf(d.learningRate()))),
@@ -46,7 +47,7 @@ final class TrainCommand implements Command {
     List<Item> train = items.stream().filter(i -> i.split().equals("train")).toList();
     List<Item> val = items.stream().filter(i -> i.split().equals("val")).toList();
     FeatureStore text = FeatureExtractor.texts(items, cache);
-    FeatureStore image = FeatureExtractor.images(items, size, cache);
+    FeatureStore image = FeatureExtractor.images(items, size, layer, cache);
     if (recipe.equals("scratch")) {
       return trainScratch(train, RetrievalSet.of(val, image, text), settings, o.get("epochs", null) == null ? 15 : settings.epochs(), out);
     } else if (!recipe.equals("heads")) {
@@ -69,11 +70,12 @@ final class TrainCommand implements Command {
     ArrayNode history = training.putArray("history");
     result.history().forEach(e -> history.addObject().put("epoch", e.epoch()).put("loss", e.loss())
         .put("valI2tR10", e.validation().imageToText().r10()).put("valT2iR10", e.validation().textToImage().r10()));
-    ModelSpec spec = new ModelSpec("", settings.dim(), size, MobileNetV2Tower.PROVENANCE, MiniLmTextTower.PROVENANCE,
-        result.temperature(), training);
+    training.put("imageLayer", layer);
+    ModelSpec spec = new ModelSpec("", settings.dim(), size, MobileNetV2Tower.provenance(layer), MiniLmTextTower.PROVENANCE,
+        result.temperature(), training, layer);
     String id = ModelFile.save(out, spec, result.heads());
     Path plot = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.cmm$", "") + "-training.png");
-    TrainingPlot.write(result.history(), plot, "crossmodal " + id + " (" + size + " px, d=" + settings.dim() + ")");
+    TrainingPlot.write(result.history(), plot, "crossmodal " + id + " (" + layer + ", " + size + " px, d=" + settings.dim() + ")");
     Files.writeString(out.resolveSibling(out.getFileName() + ".json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(training));
     System.out.printf("saved %s (model id %s, best epoch %d, %.1f min); plot %s%n", out, id, result.bestEpoch(), minutes, plot);
     return 0;

@@ -77,6 +77,38 @@ public final class RetrievalSet {
     return new RetrievalSet(images, captions, Nd4j.create(img), Nd4j.create(txt), captionsOfImage, imagesOfCaption);
   }
 
+  /**
+   * A set whose "captions" are free queries (e.g. {@link ConceptBenchmark}'s words), each relevant
+   * to the images {@code relevant} accepts; the queries' text features must be in {@code textStore}.
+   */
+  public static RetrievalSet ofQueries(List<Item> items, List<String> queries, java.util.function.BiPredicate<Item, Integer> relevant,
+      FeatureStore imageStore, FeatureStore textStore) {
+    List<Item> images = items.stream().filter(i -> imageStore.contains(i.id())).toList();
+    List<Set<Integer>> captionsOfImage = new ArrayList<>();
+    List<Set<Integer>> imagesOfCaption = new ArrayList<>();
+    queries.forEach(q -> imagesOfCaption.add(new HashSet<>()));
+    float[][] img = new float[images.size()][];
+    for (int i = 0; i < images.size(); i++) {
+      Set<Integer> mine = new HashSet<>();
+      for (int q = 0; q < queries.size(); q++) {
+        if (relevant.test(images.get(i), q)) {
+          mine.add(q);
+          imagesOfCaption.get(q).add(i);
+        }
+      }
+      captionsOfImage.add(mine);
+      img[i] = imageStore.get(images.get(i).id());
+    }
+    float[][] txt = new float[queries.size()][];
+    for (int q = 0; q < txt.length; q++) {
+      txt[q] = textStore.get(queries.get(q));
+      if (txt[q] == null) {
+        throw new IllegalStateException("no cached text features for query: " + queries.get(q));
+      }
+    }
+    return new RetrievalSet(images, List.copyOf(queries), Nd4j.create(img), Nd4j.create(txt), captionsOfImage, imagesOfCaption);
+  }
+
   public List<Item> images() {
     return images;
   }

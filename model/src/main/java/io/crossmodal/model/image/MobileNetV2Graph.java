@@ -32,6 +32,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * into the convolution's activation, and the 7×7 average pooling becomes a global average pooling
  * so that smaller inputs (e.g. 128 px) also give one 1280-d vector. At 224 px the output equals
  * the original {@code flatten_1} activation.
+ *
+ * <p>Or the features are an earlier block's activation, mean-pooled over its positions, and the
+ * blocks after it are not built (see {@link MobileNetV2Tower#DEFAULT_LAYER} for why).
  */
 public final class MobileNetV2Graph {
   /** Name of the graph's single output: the pooled 1280-d features. */
@@ -60,7 +63,17 @@ public final class MobileNetV2Graph {
     }
   }
 
+  /** The network's top: global-average-pooled 1280-d features. */
   public static ComputationGraph build(TfjsLayersArchive archive, int inputSize) {
+    return build(archive, inputSize, null);
+  }
+
+  /**
+   * @param featureLayer a convolution of the topology (e.g. {@code block_13_expand}) whose
+   *     activation (after its BatchNormalization and ReLU6) is mean-pooled into the features; null =
+   *     the network's top
+   */
+  public static ComputationGraph build(TfjsLayersArchive archive, int inputSize, String featureLayer) {
     Map<String, String> alias = new HashMap<>();
     Map<String, Integer> consumers = countConsumers(archive.modelConfig());
     Map<String, Conv> convs = new HashMap<>();
@@ -97,15 +110,19 @@ public final class MobileNetV2Graph {
           order.add(layer);
           alias.put(name, name);
         }
-        case "AveragePooling2D" -> pooledFrom = inputs.get(0);
+        case "AveragePooling2D" -> pooledFrom = featureLayer == null ? inputs.get(0) : null;
         default -> { } // the classifier head after the pooling is not part of the feature extractor
+      }
+      if (featureLayer != null && name.equals(featureLayer + "_relu")) {
+        pooledFrom = featureLayer; // its BatchNormalization and ReLU6 are folded into it by now
       }
       if (pooledFrom != null) {
         break;
       }
     }
     if (pooledFrom == null) {
-      throw new IllegalArgumentException("topology has no AveragePooling2D feature layer");
+      throw new IllegalArgumentException(featureLayer == null ? "topology has no AveragePooling2D feature layer"
+          : "topology has no convolution '" + featureLayer + "' followed by '" + featureLayer + "_relu'");
     }
     return assemble(order, convs, alias, pooledFrom, inputSize);
   }

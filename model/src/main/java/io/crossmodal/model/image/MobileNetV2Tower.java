@@ -8,30 +8,63 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The frozen image tower: MobileNetV2 (ImageNet-initialised, from {@code nsfwjs@4.4.0}) read from
- * the classpath, producing 1280-d features for NCHW float images in [0, 1].
+ * the classpath, producing features for NCHW float images in [0, 1]: the mean-pooled activation of
+ * one layer ({@link #layer()}), {@link #featureDim()} wide.
  *
  * <p>Not thread safe: DL4J graphs keep per-call workspaces; give each encoding thread its own tower.
  */
 public final class MobileNetV2Tower {
-  public static final String PROVENANCE = "npm:nsfwjs@4.4.0/dist/models/mobilenet_v2 (MIT), flatten_1 features";
-  public static final int FEATURE_DIM = 1280;
+  /** The network's top (global-average-pooled {@code Conv_1}, what {@code flatten_1} reads), 1280-d. */
+  public static final String TOP = "flatten_1";
+  /**
+   * Where the shipped model takes its features: {@code block_13_expand} (576-d). The network was
+   * fine-tuned upstream for a 5-class NSFW task, which flattened its top layers; earlier blocks
+   * keep far more of what ImageNet taught it (validation Recall@10 in docs/model-card.md), and the
+   * blocks after 13 need not run.
+   */
+  public static final String DEFAULT_LAYER = "block_13_expand";
   private static final String RESOURCE_DIR = "/io/crossmodal/model/towers/mobilenet-v2/";
 
   private final ComputationGraph graph;
   private final int inputSize;
+  private final String layer;
+  private final int featureDim;
 
-  private MobileNetV2Tower(ComputationGraph graph, int inputSize) {
+  private MobileNetV2Tower(ComputationGraph graph, int inputSize, String layer) {
     this.graph = graph;
     this.inputSize = inputSize;
+    this.layer = layer;
+    this.featureDim = (int) graph.outputSingle(false, org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT,
+        1, 3, inputSize, inputSize)).size(1);
   }
 
+  /** The network's top, as models before {@link #DEFAULT_LAYER} used. */
   public static MobileNetV2Tower load(int inputSize) {
+    return load(inputSize, TOP);
+  }
+
+  /** @param layer {@link #TOP} or a convolution of the topology, e.g. {@code block_13_expand} */
+  public static MobileNetV2Tower load(int inputSize, String layer) {
     try (InputStream topology = resource("model.min.js");
         InputStream weights = resource("group1-shard1of1.min.js")) {
-      return new MobileNetV2Tower(MobileNetV2Graph.build(TfjsLayersArchive.read(topology, weights), inputSize), inputSize);
+      TfjsLayersArchive archive = TfjsLayersArchive.read(topology, weights);
+      return new MobileNetV2Tower(MobileNetV2Graph.build(archive, inputSize, layer.equals(TOP) ? null : layer), inputSize, layer);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the bundled MobileNetV2 tower", e);
     }
+  }
+
+  /** What a model file records as the image tower's provenance. */
+  public static String provenance(String layer) {
+    return "npm:nsfwjs@4.4.0/dist/models/mobilenet_v2 (MIT), " + layer + (layer.equals(TOP) ? " features" : " activation, mean-pooled");
+  }
+
+  public String layer() {
+    return layer;
+  }
+
+  public int featureDim() {
+    return featureDim;
   }
 
   private static InputStream resource(String name) throws IOException {
@@ -46,7 +79,7 @@ public final class MobileNetV2Tower {
     return inputSize;
   }
 
-  /** {@code images}: [n, 3, size, size] floats in [0, 1]; returns [n, 1280]. */
+  /** {@code images}: [n, 3, size, size] floats in [0, 1]; returns [n, {@link #featureDim()}]. */
   public INDArray features(INDArray images) {
     return graph.outputSingle(false, images);
   }

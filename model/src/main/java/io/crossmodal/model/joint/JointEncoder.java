@@ -32,7 +32,7 @@ public final class JointEncoder implements Towers, AutoCloseable {
   private JointEncoder(ModelSpec spec, ProjectionHeads heads, MiniLmTextTower textTower, boolean ownsTextTower) {
     this.spec = spec;
     this.heads = heads;
-    this.imageTower = MobileNetV2Tower.load(spec.imageSize());
+    this.imageTower = MobileNetV2Tower.load(spec.imageSize(), spec.imageLayer());
     this.textTower = textTower;
     this.ownsTextTower = ownsTextTower;
     this.preprocessor = new ImagePreprocessor(spec.imageSize());

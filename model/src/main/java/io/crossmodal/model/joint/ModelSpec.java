@@ -13,10 +13,16 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param textTower provenance of the frozen text tower (its WordPiece vocabulary ships with it)
  * @param temperature learned softmax temperature at the end of training (information only)
  * @param training free-form training summary: data, epochs, best validation recall, seed
+ * @param imageLayer the image tower's feature layer ({@code MobileNetV2Tower.TOP} when absent, as in
+ *     files written before the field existed)
  */
 public record ModelSpec(String modelId, int dim, int imageSize, String imageTower, String textTower, double temperature,
-    JsonNode training) {
+    JsonNode training, String imageLayer) {
+  public ModelSpec {
+    imageLayer = imageLayer == null ? io.crossmodal.model.image.MobileNetV2Tower.TOP : imageLayer;
+  }
+
   public ModelSpec withModelId(String id) {
-    return new ModelSpec(id, dim, imageSize, imageTower, textTower, temperature, training);
+    return new ModelSpec(id, dim, imageSize, imageTower, textTower, temperature, training, imageLayer);
   }
 }

@@ -26,8 +26,9 @@ public final class FeatureExtractor {
 
   private FeatureExtractor() {}
 
-  public static Path imageFeatureFile(Path cacheDir, int imageSize) {
-    return cacheDir.resolve("image-mobilenetv2-" + imageSize + ".bin");
+  public static Path imageFeatureFile(Path cacheDir, int imageSize, String layer) {
+    // The top's file keeps its old name, so caches made before layers could be chosen stay valid.
+    return cacheDir.resolve("image-mobilenetv2-" + imageSize + (layer.equals(MobileNetV2Tower.TOP) ? "" : "-" + layer) + ".bin");
   }
 
   public static Path textFeatureFile(Path cacheDir) {
@@ -35,16 +36,16 @@ public final class FeatureExtractor {
   }
 
   /** Images whose file cannot be decoded are reported and left out (they have no key in the store). */
-  public static FeatureStore images(List<Item> items, int imageSize, Path cacheDir) throws IOException {
-    FeatureStore store = FeatureStore.open(imageFeatureFile(cacheDir, imageSize), MobileNetV2Tower.FEATURE_DIM);
+  public static FeatureStore images(List<Item> items, int imageSize, String layer, Path cacheDir) throws IOException {
+    MobileNetV2Tower tower = MobileNetV2Tower.load(imageSize, layer);
+    FeatureStore store = FeatureStore.open(imageFeatureFile(cacheDir, imageSize, layer), tower.featureDim());
     List<Item> missing = items.stream().filter(i -> !store.contains(i.id())).toList();
     if (missing.isEmpty()) {
       return store;
     }
-    MobileNetV2Tower tower = MobileNetV2Tower.load(imageSize);
     ImagePreprocessor pre = new ImagePreprocessor(imageSize);
     ImageDecoder decoder = new ImageDecoder(64 << 20, 100_000_000L);
-    Progress progress = new Progress("image features @" + imageSize + "px", missing.size());
+    Progress progress = new Progress("image features " + layer + " @" + imageSize + "px", missing.size());
     float[] buffer = new float[BATCH * pre.length()];
     List<String> keys = new ArrayList<>();
     int sinceSave = 0;
@@ -85,13 +86,18 @@ public final class FeatureExtractor {
   }
 
   public static FeatureStore texts(List<Item> items, Path cacheDir) throws IOException {
+    List<String> captions = new ArrayList<>();
+    items.forEach(i -> captions.addAll(i.captions()));
+    return texts(captions, cacheDir);
+  }
+
+  /** Features of any texts (captions, benchmark queries), cached like the captions'. */
+  public static FeatureStore texts(java.util.Collection<String> texts, Path cacheDir) throws IOException {
     FeatureStore store = FeatureStore.open(textFeatureFile(cacheDir), MiniLmTextTower.FEATURE_DIM);
     Set<String> missing = new LinkedHashSet<>();
-    for (Item item : items) {
-      for (String c : item.captions()) {
-        if (!store.contains(c)) {
-          missing.add(c);
-        }
+    for (String c : texts) {
+      if (!store.contains(c)) {
+        missing.add(c);
       }
     }
     if (missing.isEmpty()) {

@@ -32,10 +32,31 @@ class MobileNetV2TowerTest {
 
     INDArray features = tower.features(image);
 
-    assertArrayEquals(new long[] {1, MobileNetV2Tower.FEATURE_DIM}, features.shape());
+    assertArrayEquals(new long[] {1, 1280}, features.shape());
     assertArrayEquals(TFJS_FIRST_8, features.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
         org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 8)).toFloatVector(), 1e-3f);
     assertEquals(TFJS_SUM, features.sumNumber().doubleValue(), 1e-2 * Math.abs(TFJS_SUM));
     assertEquals(TFJS_NORM, features.norm2Number().doubleValue(), 1e-3 * TFJS_NORM);
+  }
+
+  @Test
+  void shouldGiveTheMeanPooledActivationOfTheChosenLayerWhenTruncated() throws Exception {
+    INDArray image = Nd4j.rand(DataType.FLOAT, 2, 3, 96, 96);
+    org.deeplearning4j.nn.graph.ComputationGraph full;
+    try (var topology = MobileNetV2Tower.class.getResourceAsStream("/io/crossmodal/model/towers/mobilenet-v2/model.min.js");
+        var weights = MobileNetV2Tower.class.getResourceAsStream("/io/crossmodal/model/towers/mobilenet-v2/group1-shard1of1.min.js")) {
+      full = MobileNetV2Graph.build(TfjsLayersArchive.read(topology, weights), 96);
+    }
+    // The whole network's activation at block_13_expand, averaged over its 6 x 6 positions by hand.
+    INDArray activation = full.feedForward(image, false).get(MobileNetV2Tower.DEFAULT_LAYER);
+    INDArray expected = activation.mean(2, 3);
+
+    MobileNetV2Tower tower = MobileNetV2Tower.load(96, MobileNetV2Tower.DEFAULT_LAYER);
+    INDArray features = tower.features(image);
+
+    assertEquals(576, tower.featureDim());
+    assertArrayEquals(new long[] {2, 576}, features.shape());
+    assertArrayEquals(expected.toFloatMatrix()[1], features.toFloatMatrix()[1], 1e-4f);
+    assertEquals(expected.sumNumber().doubleValue(), features.sumNumber().doubleValue(), 1e-3 * Math.abs(expected.sumNumber().doubleValue()));
   }
 }

@@ -54,7 +54,7 @@ class ContrastiveTrainerTest {
     Random random = new Random(1);
     MobileNetV2Tower tower = MobileNetV2Tower.load(SIZE);
     ImagePreprocessor pre = new ImagePreprocessor(SIZE);
-    FeatureStore images = FeatureStore.open(dir.resolve("img.bin"), MobileNetV2Tower.FEATURE_DIM);
+    FeatureStore images = FeatureStore.open(dir.resolve("img.bin"), tower.featureDim());
     FeatureStore texts = FeatureStore.open(dir.resolve("txt.bin"), MiniLmTextTower.FEATURE_DIM);
     List<Item> train = new ArrayList<>();
     List<Item> val = new ArrayList<>();

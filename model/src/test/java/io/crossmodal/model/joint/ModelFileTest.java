@@ -20,7 +20,8 @@ class ModelFileTest {
   @TempDir Path dir;
 
   private static ModelSpec spec() {
-    return new ModelSpec("", 16, 96, "image tower", "text tower", 0.05, JsonNodeFactory.instance.objectNode().put("note", "test"));
+    return new ModelSpec("", 16, 96, "image tower", "text tower", 0.05, JsonNodeFactory.instance.objectNode().put("note", "test"),
+        "block_13_expand");
   }
 
   @Test

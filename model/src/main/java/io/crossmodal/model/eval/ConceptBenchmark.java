@@ -1,0 +1,135 @@
+package io.crossmodal.model.eval;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossmodal.model.data.Item;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The queries people type, judged over a split's images: the split's most frequent concept words
+ * (one word, as "dog" or "car") and word pairs that occur together ("red apple"), each a
+ * text→image query whose relevant images are those with the words among their captions' words.
+ * Reported per scorer: top-5 hit rate (a relevant image among the first five) and precision@5.
+ *
+ * <p>Words come from the captions themselves (titles and keywords), lower-cased, letters only, at
+ * least three letters, without English function words; a word must occur in at least {@link
+ * #MIN_IMAGES} images so that a hit is not one lucky image. Deterministic: ties in frequency are
+ * broken alphabetically.
+ */
+public final class ConceptBenchmark {
+  /** Fewest images a concept must have. */
+  public static final int MIN_IMAGES = 3;
+  private static final Set<String> FUNCTION_WORDS = Set.of("the", "and", "for", "with", "from", "that", "this", "into", "onto", "over",
+      "under", "are", "was", "were", "has", "have", "had", "its", "his", "her", "their", "our", "your", "not", "but", "all", "any", "one",
+      "two", "who", "what", "which", "out", "off", "than", "then", "there", "here", "very", "some", "more", "most", "other", "such");
+
+  /** One query: its text, and whether it is a single word (the bar is on those). */
+  public record Query(String text, boolean oneWord) {}
+
+  /** Hit rate and precision@5 over one kind of query. */
+  public record Score(int queries, double hitRate, double precision) {}
+
+  private ConceptBenchmark() {}
+
+  /** The words of a caption as the benchmark counts them. */
+  static List<String> words(String caption) {
+    List<String> out = new ArrayList<>();
+    for (String w : caption.toLowerCase(Locale.ROOT).split("[^\\p{L}]+")) {
+      if (w.length() >= 3 && !FUNCTION_WORDS.contains(w)) {
+        out.add(w);
+      }
+    }
+    return out;
+  }
+
+  private static Set<String> wordsOf(Item item) {
+    Set<String> all = new HashSet<>();
+    item.captions().forEach(c -> all.addAll(words(c)));
+    return all;
+  }
+
+  /**
+   * Up to {@code maxWords} one-word queries and {@code maxPairs} two-word queries (adjacent words of
+   * one caption), the most frequent first.
+   */
+  public static List<Query> queries(List<Item> images, int maxWords, int maxPairs) {
+    Map<String, Integer> wordImages = new HashMap<>();
+    Map<String, Integer> pairImages = new HashMap<>();
+    for (Item item : images) {
+      wordsOf(item).forEach(w -> wordImages.merge(w, 1, Integer::sum));
+      Set<String> pairs = new LinkedHashSet<>();
+      for (String c : item.captions()) {
+        List<String> w = words(c);
+        for (int i = 0; i + 1 < w.size(); i++) {
+          if (!w.get(i).equals(w.get(i + 1))) {
+            pairs.add(w.get(i) + " " + w.get(i + 1));
+          }
+        }
+      }
+      pairs.forEach(p -> pairImages.merge(p, 1, Integer::sum));
+    }
+    List<Query> out = new ArrayList<>();
+    frequent(wordImages, maxWords).forEach(w -> out.add(new Query(w, true)));
+    frequent(pairImages, maxPairs).forEach(p -> out.add(new Query(p, false)));
+    return out;
+  }
+
+  private static List<String> frequent(Map<String, Integer> counts, int max) {
+    return counts.entrySet().stream().filter(e -> e.getValue() >= MIN_IMAGES)
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .limit(max).map(Map.Entry::getKey).toList();
+  }
+
+  /** Whether {@code item} is relevant to {@code query}: every query word among its captions' words. */
+  public static boolean relevant(Item item, Query query) {
+    return wordsOf(item).containsAll(Arrays.asList(query.text().split(" ")));
+  }
+
+  /** Scores {@code set} (built by {@link RetrievalSet#ofQueries}) with {@code scorer}: one-word and two-word figures. */
+  public static ObjectNode run(PairScorer scorer, RetrievalSet set, List<Query> queries) {
+    float[][] scores = Evaluation.transpose(scorer.score(set)); // [query][image]
+    ObjectNode n = JsonNodeFactory.instance.objectNode();
+    for (boolean oneWord : new boolean[] {true, false}) {
+      int count = 0;
+      double hits = 0;
+      double precision = 0;
+      for (int q = 0; q < queries.size(); q++) {
+        if (queries.get(q).oneWord() != oneWord) {
+          continue;
+        }
+        Set<Integer> relevant = set.imagesOfCaption().get(q);
+        int found = 0;
+        for (int image : top(scores[q], 5)) {
+          found += relevant.contains(image) ? 1 : 0;
+        }
+        count++;
+        hits += found > 0 ? 1 : 0;
+        precision += found / 5.0;
+      }
+      String kind = oneWord ? "one_word" : "two_words";
+      n.put(kind + "_queries", count);
+      n.put(kind + "_hit5", count == 0 ? 0 : hits / count);
+      n.put(kind + "_precision5", count == 0 ? 0 : precision / count);
+    }
+    return n;
+  }
+
+  /** Indices of the {@code k} highest scores, ties against the query (the lower index wins nothing). */
+  private static List<Integer> top(float[] scores, int k) {
+    Integer[] idx = new Integer[scores.length];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = i;
+    }
+    Arrays.sort(idx, Comparator.<Integer>comparingDouble(i -> -scores[i]).thenComparing(Comparator.reverseOrder()));
+    return Arrays.asList(idx).subList(0, Math.min(k, idx.length));
+  }
+}
