@@ -1,8 +1,6 @@
 package io.crossmodal.common.event;
 
 import io.crossmodal.common.errors.RejectedRecordException;
-import io.crossmodal.common.serde.Json;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A query after encoding, as the search shards receive it (JSON on the internal encoded-queries
@@ -33,18 +31,7 @@ public record EncodedQuery(String queryId, String modelId, float[] vector, Strin
    * ({@code missing-key}, {@code corrupt-encoded-query}, {@code invalid-encoded-query}).
    */
   public static EncodedQuery read(String key, byte[] value) {
-    if (key == null) {
-      throw new RejectedRecordException("missing-key", "encoded query without a query id key");
-    }
-    EncodedQuery q;
-    try {
-      q = value == null ? null : Json.read(new String(value, StandardCharsets.UTF_8), EncodedQuery.class);
-    } catch (IllegalArgumentException e) {
-      throw new RejectedRecordException("corrupt-encoded-query", e.getMessage());
-    }
-    if (q == null) {
-      throw new RejectedRecordException("corrupt-encoded-query", "encoded query value is empty or null");
-    }
+    EncodedQuery q = InternalRecords.parse(key, value, EncodedQuery.class, "encoded query", "corrupt-encoded-query");
     if (!key.equals(q.queryId())) {
       throw new RejectedRecordException("invalid-encoded-query", "queryId " + q.queryId() + " does not match the record key " + key);
     }

@@ -1,8 +1,6 @@
 package io.crossmodal.common.event;
 
 import io.crossmodal.common.errors.RejectedRecordException;
-import io.crossmodal.common.serde.Json;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** One shard's exact local top-k for a query, best first (internal topic, JSON). */
@@ -15,18 +13,7 @@ public record ShardAnswer(String queryId, int partition, int partitions, int k, 
    * corrupt-shard-answer}, {@code invalid-shard-answer}).
    */
   public static ShardAnswer read(String key, byte[] value, int kMax) {
-    if (key == null) {
-      throw new RejectedRecordException("missing-key", "shard answer without a query id key");
-    }
-    ShardAnswer a;
-    try {
-      a = value == null ? null : Json.read(new String(value, StandardCharsets.UTF_8), ShardAnswer.class);
-    } catch (IllegalArgumentException e) {
-      throw new RejectedRecordException("corrupt-shard-answer", e.getMessage());
-    }
-    if (a == null) {
-      throw new RejectedRecordException("corrupt-shard-answer", "shard answer value is empty or null");
-    }
+    ShardAnswer a = InternalRecords.parse(key, value, ShardAnswer.class, "shard answer", "corrupt-shard-answer");
     String problem = a.problem(key, kMax);
     if (problem != null) {
       throw new RejectedRecordException("invalid-shard-answer", problem);

@@ -13,14 +13,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -44,9 +43,9 @@ final class EncodeLoop implements Runnable {
   private static final long RETRY_BACKOFF_MS = 1000;
 
   private final String name;
-  private final KafkaConsumer<byte[], byte[]> consumer;
-  private final KafkaProducer<byte[], byte[]> producer;
-  private final KafkaProducer<byte[], byte[]> fast;
+  private final Consumer<byte[], byte[]> consumer;
+  private final Producer<byte[], byte[]> producer;
+  private final Producer<byte[], byte[]> fast;
   private final MediaEncoder encoder;
   private final int partitions;
   private final Duration linger;
@@ -58,8 +57,8 @@ final class EncodeLoop implements Runnable {
    * @param fast non-transactional idempotent producer for polls without dead letters, or null to
    *     run every poll in a transaction
    */
-  EncodeLoop(String name, KafkaConsumer<byte[], byte[]> consumer, KafkaProducer<byte[], byte[]> producer,
-      KafkaProducer<byte[], byte[]> fast, MediaEncoder encoder, int partitions, Duration linger) {
+  EncodeLoop(String name, Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer,
+      Producer<byte[], byte[]> fast, MediaEncoder encoder, int partitions, Duration linger) {
     this.name = name;
     this.consumer = consumer;
     this.producer = producer;
@@ -119,9 +118,7 @@ final class EncodeLoop implements Runnable {
         batch.records().forEach(producer::send);
         producer.sendOffsetsToTransaction(nextOffsets(polled), consumer.groupMetadata());
       } catch (KafkaException e) {
-        if (!fatal(e)) {
-          producer.abortTransaction();
-        }
+        abortUnlessFatal(e);
         throw e;
       }
       commit();
@@ -159,18 +156,31 @@ final class EncodeLoop implements Runnable {
         }
         LOG.warn("{}: committing a transaction timed out; retrying the commit", name);
       } catch (KafkaException e) {
-        if (!fatal(e)) {
-          producer.abortTransaction();
-        }
+        abortUnlessFatal(e);
         throw e;
       }
+    }
+  }
+
+  /**
+   * Aborts the open transaction so the poll can be redone; an abort that itself fails leaves the
+   * producer in a state no retry gets out of, so it ends the loop (and /health says so).
+   */
+  private void abortUnlessFatal(KafkaException cause) {
+    if (fatal(cause)) {
+      return;
+    }
+    try {
+      producer.abortTransaction();
+    } catch (KafkaException e) {
+      throw new IllegalStateException(name + ": cannot abort the transaction after " + cause + ": " + e, e);
     }
   }
 
   /** Errors after which this producer cannot go on (another instance took over, or no rights). */
   private static boolean fatal(KafkaException e) {
     return e instanceof ProducerFencedException || e instanceof OutOfOrderSequenceException || e instanceof AuthorizationException
-        || e instanceof UnsupportedVersionException || e instanceof InvalidProducerEpochException;
+        || e instanceof UnsupportedVersionException;
   }
 
   /** Seeks the poll's partitions back to their committed offsets, so the next poll redoes it. */

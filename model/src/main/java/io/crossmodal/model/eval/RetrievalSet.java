@@ -67,14 +67,7 @@ public final class RetrievalSet {
     for (int i = 0; i < img.length; i++) {
       img[i] = imageStore.get(images.get(i).id());
     }
-    float[][] txt = new float[captions.size()][];
-    for (int i = 0; i < txt.length; i++) {
-      txt[i] = textStore.get(captions.get(i));
-      if (txt[i] == null) {
-        throw new IllegalStateException("no cached text features for caption: " + captions.get(i));
-      }
-    }
-    return new RetrievalSet(images, captions, Nd4j.create(img), Nd4j.create(txt), captionsOfImage, imagesOfCaption);
+    return new RetrievalSet(images, captions, Nd4j.create(img), textFeatures(captions, textStore), captionsOfImage, imagesOfCaption);
   }
 
   /**
@@ -99,14 +92,19 @@ public final class RetrievalSet {
       captionsOfImage.add(mine);
       img[i] = imageStore.get(images.get(i).id());
     }
-    float[][] txt = new float[queries.size()][];
-    for (int q = 0; q < txt.length; q++) {
-      txt[q] = textStore.get(queries.get(q));
-      if (txt[q] == null) {
-        throw new IllegalStateException("no cached text features for query: " + queries.get(q));
+    return new RetrievalSet(images, List.copyOf(queries), Nd4j.create(img), textFeatures(queries, textStore), captionsOfImage,
+        imagesOfCaption);
+  }
+
+  private static INDArray textFeatures(List<String> texts, FeatureStore textStore) {
+    float[][] txt = new float[texts.size()][];
+    for (int i = 0; i < txt.length; i++) {
+      txt[i] = textStore.get(texts.get(i));
+      if (txt[i] == null) {
+        throw new IllegalStateException("no cached text features for: " + texts.get(i));
       }
     }
-    return new RetrievalSet(images, List.copyOf(queries), Nd4j.create(img), Nd4j.create(txt), captionsOfImage, imagesOfCaption);
+    return Nd4j.create(txt);
   }
 
   public List<Item> images() {
