@@ -39,4 +39,49 @@ class HttpServiceTest {
     return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
+
+  @Test
+  void shouldTurnAwayRequestsBeyondTheBoundButKeepAnsweringProbesWhenTheApiIsSaturated() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    HttpLimits one = new HttpLimits(5000, 5000, 1, 1, 100, 1 << 20);
+    try (HttpService service = new HttpService("test", 0, one, TlsSettings.none(), () -> true,
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+      service.route("/slow", ex -> {
+        release.await();
+        HttpService.sendJson(ex, 200, "{}");
+      }).start();
+      var first = http.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + "/slow")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      Thread.sleep(300); // the first request holds the only API slot
+
+      HttpResponse<String> second = get(service, "/slow");
+      HttpResponse<String> health = get(service, "/health");
+      release.countDown();
+
+      assertEquals(503, second.statusCode(), second.body());
+      assertEquals("1", second.headers().firstValue("Retry-After").orElse(null));
+      assertEquals(200, health.statusCode(), "probes have their own lane");
+      assertEquals(200, first.get().statusCode());
+    }
+  }
+
+  @Test
+  void shouldFinishRequestsInFlightWhenStopped() throws Exception {
+    HttpService service = new HttpService("test", 0, () -> true, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    service.route("/work", ex -> {
+      started.countDown();
+      Thread.sleep(1000);
+      HttpService.sendJson(ex, 200, "{\"done\":true}");
+    }).start();
+    var inFlight = http.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + "/work")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    started.await();
+
+    service.close(); // while the request is still being handled
+
+    HttpResponse<String> r = inFlight.get();
+    assertEquals(200, r.statusCode(), "drained, not cut");
+    assertTrue(r.body().contains("done"));
+  }
 }
