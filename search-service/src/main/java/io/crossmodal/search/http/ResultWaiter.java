@@ -36,7 +36,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * to the query. Kafka clients of {@code search.results} keep the committed, merged record.
  * Thread safe.
  */
-public final class ResultWaiter implements AutoCloseable {
+public final class ResultWaiter implements TopicRoute.Results, AutoCloseable {
   private final KafkaConsumer<String, String> consumer;
   private final String resultsTopic;
   private final int kMax;
@@ -67,11 +67,12 @@ public final class ResultWaiter implements AutoCloseable {
     thread.start();
   }
 
-  /** Registers interest in a query id; call before producing the query. */
+  @Override
   public CompletableFuture<String> expect(String queryId) {
     return waiting.computeIfAbsent(queryId, id -> new Waiting()).future;
   }
 
+  @Override
   public void forget(String queryId) {
     waiting.remove(queryId);
   }

@@ -2,6 +2,7 @@ package io.crossmodal.search.http;
 
 import io.crossmodal.common.http.HttpError;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -15,12 +16,21 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * the Kafka hops (tens of milliseconds, see BENCHMARKS.md). Thread safe.
  */
 public final class TopicRoute implements SearchApi.QueryRoute {
+  /** Where a query's result arrives ({@link ResultWaiter}). */
+  public interface Results {
+    /** Registers interest in a query id; call before producing the query. */
+    CompletableFuture<String> expect(String queryId);
+
+    /** Drops the interest (the query will not be answered, or no longer waited for). */
+    void forget(String queryId);
+  }
+
   private final Producer<String, String> producer;
   private final String queriesTopic;
-  private final ResultWaiter results;
+  private final Results results;
   private final long timeoutMillis;
 
-  public TopicRoute(Producer<String, String> producer, String queriesTopic, ResultWaiter results, long timeoutMillis) {
+  public TopicRoute(Producer<String, String> producer, String queriesTopic, Results results, long timeoutMillis) {
     this.producer = producer;
     this.queriesTopic = queriesTopic;
     this.results = results;
