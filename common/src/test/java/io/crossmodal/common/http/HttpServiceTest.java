@@ -36,23 +36,25 @@ class HttpServiceTest {
   }
 
   private HttpResponse<String> get(HttpService service, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + path)).timeout(java.time.Duration.ofSeconds(20))
+        .build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void shouldTurnAwayRequestsBeyondTheBoundButKeepAnsweringProbesWhenTheApiIsSaturated() throws Exception {
+    java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     HttpLimits one = new HttpLimits(5000, 5000, 1, 1, 100, 1 << 20);
     try (HttpService service = new HttpService("test", 0, one, TlsSettings.none(), () -> true,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
       service.route("/slow", ex -> {
-        release.await();
+        inside.countDown();
+        release.await(10, java.util.concurrent.TimeUnit.SECONDS); // bounded: a broken bound must fail the test, not hang it
         HttpService.sendJson(ex, 200, "{}");
       }).start();
       var first = http.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + "/slow")).build(),
           HttpResponse.BodyHandlers.ofString());
-      Thread.sleep(300); // the first request holds the only API slot
+      assertTrue(inside.await(10, java.util.concurrent.TimeUnit.SECONDS), "the first request holds the only API slot");
 
       HttpResponse<String> second = get(service, "/slow");
       HttpResponse<String> health = get(service, "/health");
