@@ -38,7 +38,7 @@ public final class Config {
       new ConfigKey("topic.partitions", "6", "partitions of topics the system creates (= search shards)"),
       new ConfigKey("topic.replication.factor", "1", "replication factor of topics the system creates"),
       new ConfigKey("topic.max.message.bytes", "16777216", "max record size on media topics and clients (≥ 10 MiB images)"),
-      new ConfigKey("http.idle.timeout.ms", "15000", "an HTTP connection that sends or receives nothing for this long is closed"),
+      new ConfigKey("http.idle.timeout.ms", "30000", "an HTTP connection that sends or receives nothing for this long is closed (above every request timeout)"),
       new ConfigKey("http.request.timeout.ms", "30000", "a request body must arrive whole within this long (else 408)"),
       new ConfigKey("http.min.request.data.rate", "1024", "bytes/s below which a request body upload is cut off (trickling clients)"),
       new ConfigKey("http.max.concurrent.requests", "64", "API requests handled at once per service; more get 503 + Retry-After (/health, /metrics exempt)"),
