@@ -86,7 +86,19 @@ class PrometheusIT {
         JsonNode rules = get(api + "/api/v1/rules").path("data").path("groups").get(0).path("rules");
         assertEquals(5, rules.size(), "the project's alert rules are loaded: " + rules);
         awaitValue(api, "count(rate(crossmodal_query_latency_seconds_count[1m]) > 0)", 1); // scraped after the queries too
-        renderDashboard(api);
+        renderDashboard(api, () -> {
+          // More activity for the rate() panels of the encoder: one CI run rendered them empty once
+          // (the encode bursts had left no increase in the scraped window); new queries give them one.
+          for (int q = 0; q < 3; q++) {
+            try {
+              http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + stack.searchPort() + "/v1/search"))
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + items.get(q).captions().get(0).replace("\"", "") + "\"}"))
+                  .build(), HttpResponse.BodyHandlers.discarding());
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          }
+        });
       } finally {
         prometheus.destroy();
         prometheus.waitFor(10, TimeUnit.SECONDS);
@@ -98,7 +110,7 @@ class PrometheusIT {
    * Renders every panel of the Grafana dashboard from this Prometheus with deploy/grafana/preview.html
    * in headless Chromium: each panel's queries must return data. Screenshot in target/.
    */
-  private void renderDashboard(String api) throws Exception {
+  private void renderDashboard(String api, Runnable moreActivity) throws Exception {
     Path page = dir.resolve("preview");
     Files.createDirectories(page.resolve("profile"));
     Files.copy(Path.of("../grafana/preview.html"), page.resolve("preview.html"));
@@ -108,7 +120,7 @@ class PrometheusIT {
     try (HeadlessChromium browser = new HeadlessChromium(page.resolve("profile"))) {
       browser.call("Emulation.setDeviceMetricsOverride", Map.of("width", 1400, "height", 1140, "deviceScaleFactor", 1, "mobile", false));
       List<String> empty = List.of();
-      for (int attempt = 0; attempt < 3; attempt++) { // panels fill as scrapes accumulate
+      for (int attempt = 0; attempt < 5; attempt++) { // panels fill as scrapes accumulate
         browser.navigate(page.resolve("preview.html").toUri() + "?prometheus=" + api + "&minutes=2&attempt=" + attempt);
         browser.waitFor("window.panelResults", Duration.ofSeconds(60));
         JsonNode panels = browser.eval("window.panelResults");
@@ -123,6 +135,7 @@ class PrometheusIT {
         if (empty.isEmpty()) {
           break;
         }
+        moreActivity.run();
         Thread.sleep(3000);
       }
       browser.screenshot(Path.of("target/dashboard-preview.png"));
