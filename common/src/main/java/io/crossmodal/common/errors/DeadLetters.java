@@ -39,10 +39,6 @@ public final class DeadLetters {
     this.registry = registry;
   }
 
-  public String topic() {
-    return topic;
-  }
-
   /** The dead letter of a record read at {@code sourceTopic}/{@code partition}/{@code offset}; counts it. */
   public ProducerRecord<byte[], byte[]> letter(String sourceTopic, int partition, long offset, Long timestamp, byte[] key, byte[] value,
       String reason, String error, String message) {

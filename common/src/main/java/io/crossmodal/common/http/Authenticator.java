@@ -3,7 +3,6 @@ package io.crossmodal.common.http;
 import com.sun.net.httpserver.HttpExchange;
 import io.crossmodal.common.config.Config;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,10 +40,13 @@ public final class Authenticator {
 
   private final List<Token> tokens;
   private final String internalToken;
+  /** Whether any read or write token is configured (the public APIs then need one). */
+  private final boolean enabled;
 
   Authenticator(List<Token> tokens, String internalToken) {
     this.tokens = List.copyOf(tokens);
     this.internalToken = internalToken;
+    this.enabled = tokens.stream().anyMatch(t -> t.right() != Right.INTERNAL);
   }
 
   /** Fails at start-up, naming the key, when auth is on without an internal token or a token file is unreadable. */
@@ -74,7 +76,7 @@ public final class Authenticator {
 
   /** Whether the public APIs need a token. */
   public boolean enabled() {
-    return tokens.stream().anyMatch(t -> t.right() != Right.INTERNAL);
+    return enabled;
   }
 
   /** The token services send each other; empty when auth is off. */
@@ -113,15 +115,8 @@ public final class Authenticator {
     if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && !header.substring(7).isBlank()) {
       return header.substring(7).trim();
     }
-    String query = ex.getRequestURI().getRawQuery();
-    if (query != null && ex.getRequestMethod().equals("GET")) {
-      for (String pair : query.split("&")) {
-        if (pair.startsWith("access_token=") && pair.length() > "access_token=".length()) {
-          return URLDecoder.decode(pair.substring("access_token=".length()), StandardCharsets.UTF_8);
-        }
-      }
-    }
-    return null;
+    String fromUrl = ex.getRequestMethod().equals("GET") ? HttpService.queryParam(ex, "access_token") : null;
+    return fromUrl == null || fromUrl.isEmpty() ? null : fromUrl;
   }
 
   private static String name(Right right) {

@@ -248,6 +248,21 @@ public final class HttpService implements AutoCloseable {
     return body;
   }
 
+  /** The first value of a query parameter, URL-decoded; null when absent. */
+  public static String queryParam(HttpExchange ex, String name) {
+    String q = ex.getRequestURI().getRawQuery();
+    if (q == null) {
+      return null;
+    }
+    for (String pair : q.split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).equals(name)) {
+        return java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+
   public static void requireMethod(HttpExchange ex, String method) throws HttpError {
     if (!ex.getRequestMethod().equalsIgnoreCase(method)) {
       throw new HttpError(405, "method " + ex.getRequestMethod() + " not allowed; use " + method);

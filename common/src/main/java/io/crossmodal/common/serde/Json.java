@@ -29,16 +29,6 @@ public final class Json {
     }
   }
 
-  /** Whether {@code json} is one JSON object (metadata must be). */
-  public static boolean isObject(String json) {
-    try {
-      JsonNode n = MAPPER.readTree(json);
-      return n != null && n.isObject();
-    } catch (JsonProcessingException e) {
-      return false;
-    }
-  }
-
   /** Parses a metadata object; anything that is not a JSON object becomes an empty object. */
   public static JsonNode object(String json) {
     try {

@@ -80,8 +80,7 @@ public final class MalformedRecords {
   private void embeddings() {
     String e = topics.embeddings.name();
     EmbeddingSerde serde = new EmbeddingSerde();
-    float[] unit = new float[dim];
-    unit[0] = 1;
+    float[] unit = unitVector();
     float[] nan = unit.clone();
     nan[1] = Float.NaN;
     add("embedding-garbage", e, "bad-e-garbage", bytes("not a vector"), Map.of(), "search", "corrupt-embedding");

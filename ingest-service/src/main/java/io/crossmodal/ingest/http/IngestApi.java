@@ -146,7 +146,7 @@ public final class IngestApi {
     String caption = ex.getRequestHeaders().getFirst("X-Caption");
     String metadataJson = ex.getRequestHeaders().getFirst("X-Metadata");
     String source = ex.getRequestHeaders().getFirst("X-Source");
-    String id = queryParam(ex, "id");
+    String id = HttpService.queryParam(ex, "id");
     if (type != null && type.toLowerCase().startsWith("multipart/form-data")) {
       MultipartForm form;
       try {
@@ -363,18 +363,5 @@ public final class IngestApi {
     return idempotencyKey != null ? IdempotencyKeys.mediaId(idempotencyKey) : UUID.randomUUID().toString();
   }
 
-  private static String queryParam(HttpExchange ex, String name) {
-    String q = ex.getRequestURI().getRawQuery();
-    if (q == null) {
-      return null;
-    }
-    for (String pair : q.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0 && pair.substring(0, eq).equals(name)) {
-        return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-      }
-    }
-    return null;
-  }
 
 }

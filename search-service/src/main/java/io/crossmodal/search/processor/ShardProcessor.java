@@ -123,12 +123,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
       throw new RejectedRecordException("corrupt-embedding", e.getMessage());
     }
     validate(embedding);
-    List<String> tags;
-    try {
-      tags = Tags.of(Json.object(embedding.metadata()));
-    } catch (RuntimeException e) {
-      throw new RejectedRecordException("invalid-metadata", "metadata " + e.getMessage());
-    }
+    List<String> tags = tagsOf(embedding.metadata());
     store.put(record.key(), record.value());
     index.upsert(record.key(), embedding.modality(), embedding.source(), tags, embedding.vector());
     metrics.freshness(System.currentTimeMillis() - embedding.createdAtMillis());
@@ -148,8 +143,23 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
         throw new RejectedRecordException("non-finite-vector", "vector contains NaN or infinity");
       }
     }
-    if (!Json.isObject(e.metadata())) {
+  }
+
+  /** The metadata's tags, parsing it once; rejects metadata that is not a JSON object or has bad tags. */
+  private static List<String> tagsOf(String metadata) {
+    com.fasterxml.jackson.databind.JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(metadata);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      node = null;
+    }
+    if (node == null || !node.isObject()) {
       throw new RejectedRecordException("invalid-metadata", "metadata is not a JSON object");
+    }
+    try {
+      return Tags.of(node);
+    } catch (IllegalArgumentException e) {
+      throw new RejectedRecordException("invalid-metadata", "metadata " + e.getMessage());
     }
   }
 
