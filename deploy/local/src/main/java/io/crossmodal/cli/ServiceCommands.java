@@ -5,7 +5,6 @@ import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.encoder.app.EncoderService;
 import io.crossmodal.ingest.app.IngestService;
 import io.crossmodal.model.joint.DefaultModel;
-import io.crossmodal.model.joint.JointEncoder;
 import io.crossmodal.model.joint.ModelFile;
 import io.crossmodal.search.app.SearchService;
 import java.util.concurrent.CountDownLatch;
@@ -53,7 +52,7 @@ final class ServiceCommands {
 
   static Command encoder() {
     return of("run encoder-service alone ([--bootstrap-servers H:P] [--config F] [--set k=v,…] [--model F] [--create-topics])",
-        (c, modelFile) -> new EncoderService(c, new JointEncoder(DefaultModel.load(modelFile), 1)).start());
+        (c, modelFile) -> new EncoderService(c, EncoderService.encoderFor(c, DefaultModel.load(modelFile))).start());
   }
 
   static Command search() {

@@ -6,7 +6,6 @@ import io.crossmodal.common.http.TlsSettings;
 import io.crossmodal.encoder.app.EncoderService;
 import io.crossmodal.ingest.app.IngestService;
 import io.crossmodal.kafka.EmbeddedKafkaBroker;
-import io.crossmodal.model.joint.JointEncoder;
 import io.crossmodal.model.joint.ModelFile;
 import io.crossmodal.search.app.SearchService;
 import java.nio.file.Path;
@@ -42,7 +41,7 @@ public final class LocalStack implements AutoCloseable {
     Config c = config.with(Map.of("bootstrap.servers", broker.bootstrapServers(),
         "search.state.dir", dataDir.resolve("search-state").toString()));
     KafkaClients.createTopics(c);
-    EncoderService encoder = new EncoderService(c, new JointEncoder(model, 1)).start();
+    EncoderService encoder = new EncoderService(c, EncoderService.encoderFor(c, model)).start();
     // The search service's direct route asks this encoder: by a direct call in this JVM, or over
     // HTTP like separate services do (its port may be ephemeral).
     Config withEncoder = c.with(Map.of("search.encoder.url", TlsSettings.of(c).scheme() + "://localhost:" + encoder.httpPort()));

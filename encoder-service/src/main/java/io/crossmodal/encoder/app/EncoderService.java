@@ -12,7 +12,9 @@ import io.crossmodal.encoder.processor.MediaEncoder;
 import io.crossmodal.encoder.processor.QueryEncoding;
 import io.crossmodal.common.errors.DeadLetters;
 import io.crossmodal.common.media.MediaValidator;
+import io.crossmodal.model.image.ImageRuntime;
 import io.crossmodal.model.joint.JointEncoder;
+import io.crossmodal.model.joint.ModelFile;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -56,6 +58,16 @@ public final class EncoderService implements AutoCloseable {
     this.encoder = encoder;
   }
 
+  /**
+   * The model as this service runs it: the image runtime of {@code encoder.image.runtime} with
+   * {@code encoder.image.threads} threads per batch (0 = one per core), one text thread per run.
+   */
+  public static JointEncoder encoderFor(Config config, ModelFile.LoadedModel model) {
+    int threads = config.getInt("encoder.image.threads");
+    return new JointEncoder(model, 1, ImageRuntime.parse(config.get("encoder.image.runtime")),
+        threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+  }
+
   public EncoderService start() {
     io.crossmodal.common.metrics.StandardMeters.bindTo(registry);
     io.micrometer.core.instrument.Gauge.builder("crossmodal.model.info", () -> 1).description("model this service encodes with")
@@ -74,8 +86,8 @@ public final class EncoderService implements AutoCloseable {
     new EncodeApi(queryEncoding, QueryParser.of(config), config.getInt("encoder.image.max.bytes"), Authenticator.of(config))
         .register(http);
     http.start();
-    LOG.info("encoder-service started: model {} (dim {}), http port {}, {} query shards", encoder.modelId(), encoder.dim(),
-        http.port(), partitions);
+    LOG.info("encoder-service started: model {} (dim {}), image runtime {}, http port {}, {} query shards", encoder.modelId(),
+        encoder.dim(), encoder.imageRuntime().key(), http.port(), partitions);
     return this;
   }
 

@@ -43,7 +43,7 @@ public final class MobileNetV2Graph {
   private MobileNetV2Graph() {}
 
   /** A convolution being assembled: Keras kernel, optional folded bias, fused activation. */
-  private static final class Conv {
+  static final class Conv {
     final JsonNode config;
     final boolean depthwise;
     INDArray kernel; // Keras layout [kh, kw, in, out] or [kh, kw, in, multiplier]
@@ -74,6 +74,26 @@ public final class MobileNetV2Graph {
    *     the network's top
    */
   public static ComputationGraph build(TfjsLayersArchive archive, int inputSize, String featureLayer) {
+    return assemble(fold(archive, featureLayer), inputSize);
+  }
+
+  /**
+   * The network with every BatchNormalization folded and every ReLU6 fused, ready for a runtime to
+   * assemble (DL4J here, ONNX in {@link MobileNetV2Onnx}).
+   *
+   * @param order the layers that remain (convolutions, paddings, additions), in topological order
+   * @param convs the folded convolutions by layer name
+   * @param alias what each Keras layer name reads as after folding (a folded layer reads as its input)
+   * @param pooledFrom the layer whose activation is mean-pooled into the features
+   */
+  record Folded(List<JsonNode> order, Map<String, Conv> convs, Map<String, String> alias, String pooledFrom) {
+    List<String> inputs(JsonNode layer) {
+      return inputsOf(layer, alias);
+    }
+  }
+
+  /** @param featureLayer as in {@link #build(TfjsLayersArchive, int, String)} */
+  static Folded fold(TfjsLayersArchive archive, String featureLayer) {
     Map<String, String> alias = new HashMap<>();
     Map<String, Integer> consumers = countConsumers(archive.modelConfig());
     Map<String, Conv> convs = new HashMap<>();
@@ -124,16 +144,16 @@ public final class MobileNetV2Graph {
       throw new IllegalArgumentException(featureLayer == null ? "topology has no AveragePooling2D feature layer"
           : "topology has no convolution '" + featureLayer + "' followed by '" + featureLayer + "_relu'");
     }
-    return assemble(order, convs, alias, pooledFrom, inputSize);
+    return new Folded(order, convs, alias, pooledFrom);
   }
 
-  private static ComputationGraph assemble(
-      List<JsonNode> order, Map<String, Conv> convs, Map<String, String> alias, String pooledFrom, int inputSize) {
+  private static ComputationGraph assemble(Folded folded, int inputSize) {
+    Map<String, Conv> convs = folded.convs();
     ComputationGraphConfiguration.GraphBuilder g =
         new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).graphBuilder().addInputs("input");
-    for (JsonNode layer : order) {
+    for (JsonNode layer : folded.order()) {
       String name = layer.get("name").asText();
-      String[] inputs = inputsOf(layer, alias).toArray(String[]::new);
+      String[] inputs = folded.inputs(layer).toArray(String[]::new);
       switch (layer.get("class_name").asText()) {
         case "ZeroPadding2D" -> {
           JsonNode p = layer.get("config").get("padding");
@@ -144,7 +164,7 @@ public final class MobileNetV2Graph {
         default -> g.addLayer(name, convLayer(convs.get(name)), convs.get(name).input);
       }
     }
-    g.addLayer(FEATURES, new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), pooledFrom)
+    g.addLayer(FEATURES, new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), folded.pooledFrom())
         .setOutputs(FEATURES)
         .setInputTypes(InputType.convolutional(inputSize, inputSize, 3));
     ComputationGraph graph = new ComputationGraph(g.build());

@@ -4,16 +4,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The frozen image tower: MobileNetV2 (ImageNet-initialised, from {@code nsfwjs@4.4.0}) read from
  * the classpath, producing features for NCHW float images in [0, 1]: the mean-pooled activation of
  * one layer ({@link #layer()}), {@link #featureDim()} wide.
  *
- * <p>Not thread safe: DL4J graphs keep per-call workspaces; give each encoding thread its own tower.
+ * <p>The DL4J runtime of the tower, kept as the reference for {@link OnnxImageTower}. Not thread
+ * safe: DL4J graphs keep per-call workspaces; give each encoding thread its own tower.
  */
-public final class MobileNetV2Tower {
+public final class MobileNetV2Tower implements ImageTower {
   /** The network's top (global-average-pooled {@code Conv_1}, what {@code flatten_1} reads), 1280-d. */
   public static final String TOP = "flatten_1";
   /**
@@ -34,8 +37,7 @@ public final class MobileNetV2Tower {
     this.graph = graph;
     this.inputSize = inputSize;
     this.layer = layer;
-    this.featureDim = (int) graph.outputSingle(false, org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT,
-        1, 3, inputSize, inputSize)).size(1);
+    this.featureDim = (int) graph.outputSingle(false, Nd4j.zeros(DataType.FLOAT, 1, 3, inputSize, inputSize)).size(1);
   }
 
   /** The network's top, as models before {@link #DEFAULT_LAYER} used. */
@@ -45,10 +47,14 @@ public final class MobileNetV2Tower {
 
   /** @param layer {@link #TOP} or a convolution of the topology, e.g. {@code block_13_expand} */
   public static MobileNetV2Tower load(int inputSize, String layer) {
+    return new MobileNetV2Tower(MobileNetV2Graph.build(archive(), inputSize, layer.equals(TOP) ? null : layer), inputSize, layer);
+  }
+
+  /** The bundled TF.js topology and weights (nsfwjs' MobileNetV2), from the classpath. */
+  public static TfjsLayersArchive archive() {
     try (InputStream topology = resource("model.min.js");
         InputStream weights = resource("group1-shard1of1.min.js")) {
-      TfjsLayersArchive archive = TfjsLayersArchive.read(topology, weights);
-      return new MobileNetV2Tower(MobileNetV2Graph.build(archive, inputSize, layer.equals(TOP) ? null : layer), inputSize, layer);
+      return TfjsLayersArchive.read(topology, weights);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the bundled MobileNetV2 tower", e);
     }
@@ -59,10 +65,12 @@ public final class MobileNetV2Tower {
     return "npm:nsfwjs@4.4.0/dist/models/mobilenet_v2 (MIT), " + layer + (layer.equals(TOP) ? " features" : " activation, mean-pooled");
   }
 
+  @Override
   public String layer() {
     return layer;
   }
 
+  @Override
   public int featureDim() {
     return featureDim;
   }
@@ -75,6 +83,7 @@ public final class MobileNetV2Tower {
     return in;
   }
 
+  @Override
   public int inputSize() {
     return inputSize;
   }
@@ -83,4 +92,16 @@ public final class MobileNetV2Tower {
   public INDArray features(INDArray images) {
     return graph.outputSingle(false, images);
   }
+
+  @Override
+  public float[][] features(float[] pixels, int n) {
+    int length = n * 3 * inputSize * inputSize;
+    // Nd4j.create wraps the whole array; a reused buffer longer than this batch needs an exact copy.
+    float[] exact = pixels.length == length ? pixels : java.util.Arrays.copyOf(pixels, length);
+    return features(Nd4j.create(exact, new long[] {n, 3, inputSize, inputSize}, 'c')).toFloatMatrix();
+  }
+
+  /** Nothing native to free: ND4J's workspaces belong to the graph and go with it. */
+  @Override
+  public void close() {}
 }

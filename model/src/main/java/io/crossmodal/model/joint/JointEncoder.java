@@ -1,38 +1,48 @@
 package io.crossmodal.model.joint;
 
 import io.crossmodal.model.image.ImagePreprocessor;
-import io.crossmodal.model.image.MobileNetV2Tower;
+import io.crossmodal.model.image.ImageRuntime;
+import io.crossmodal.model.image.ImageTower;
 import io.crossmodal.model.text.MiniLmTextTower;
 import java.awt.image.BufferedImage;
 import java.util.List;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The whole model at inference: frozen towers plus trained heads, turning batches of decoded
  * images or texts into unit-length vectors of the shared space, tagged with the model id.
  *
- * <p>Not thread safe (the image tower's graph and the reusable pixel buffer are per instance);
- * give each encoding thread its own encoder. {@link #close()} frees the text tower's native memory.
+ * <p>Not thread safe (the image tower and the reusable pixel buffer are per instance); give each
+ * encoding thread its own encoder. {@link #close()} frees the towers' native memory.
  */
 public final class JointEncoder implements Towers, AutoCloseable {
   private final ModelSpec spec;
   private final ProjectionHeads heads;
-  private final MobileNetV2Tower imageTower;
+  private final ImageRuntime runtime;
+  private final int imageThreads;
+  private final ImageTower imageTower;
   private final MiniLmTextTower textTower;
   private final ImagePreprocessor preprocessor;
   private float[] pixels = new float[0];
   /** Whether {@link #close()} frees the text tower (false for a {@link #withOwnImageTower()} sibling). */
   private final boolean ownsTextTower;
 
+  /** The default image runtime with one intra-op thread per core. */
   public JointEncoder(ModelFile.LoadedModel model, int textThreads) {
-    this(model.spec(), model.heads(), MiniLmTextTower.load(textThreads), true);
+    this(model, textThreads, ImageRuntime.DEFAULT, Runtime.getRuntime().availableProcessors());
   }
 
-  private JointEncoder(ModelSpec spec, ProjectionHeads heads, MiniLmTextTower textTower, boolean ownsTextTower) {
+  /** @param imageThreads threads one image batch may use (ONNX Runtime's intra-op threads) */
+  public JointEncoder(ModelFile.LoadedModel model, int textThreads, ImageRuntime runtime, int imageThreads) {
+    this(model.spec(), model.heads(), MiniLmTextTower.load(textThreads), true, runtime, imageThreads);
+  }
+
+  private JointEncoder(ModelSpec spec, ProjectionHeads heads, MiniLmTextTower textTower, boolean ownsTextTower,
+      ImageRuntime runtime, int imageThreads) {
     this.spec = spec;
     this.heads = heads;
-    this.imageTower = MobileNetV2Tower.load(spec.imageSize(), spec.imageLayer());
+    this.runtime = runtime;
+    this.imageThreads = imageThreads;
+    this.imageTower = runtime.load(spec.imageSize(), spec.imageLayer(), imageThreads);
     this.textTower = textTower;
     this.ownsTextTower = ownsTextTower;
     this.preprocessor = new ImagePreprocessor(spec.imageSize());
@@ -40,11 +50,15 @@ public final class JointEncoder implements Towers, AutoCloseable {
 
   /**
    * The same model with an image tower of its own (≈ 15 MB) and the same text tower: queries
-   * encoded with it never wait behind a batch of media images in {@link #encodeImages} (a batch of
-   * 32 takes ≈ 1 s on 2 cores). Same vectors as this encoder's. Closing it leaves the text tower open.
+   * encoded with it never wait behind a batch of media images in {@link #encodeImages}. Same
+   * vectors as this encoder's. Closing it leaves the text tower open.
    */
   public JointEncoder withOwnImageTower() {
-    return new JointEncoder(spec, heads, textTower, false);
+    return new JointEncoder(spec, heads, textTower, false, runtime, imageThreads);
+  }
+
+  public ImageRuntime imageRuntime() {
+    return runtime;
   }
 
   public String modelId() {
@@ -60,8 +74,8 @@ public final class JointEncoder implements Towers, AutoCloseable {
   }
 
   /**
-   * One unit vector per image, in order. Synchronized: the pixel buffer is reused and the DL4J
-   * graph is not safe for concurrent use (the encoder's media and query loops share this encoder).
+   * One unit vector per image, in order. Synchronized: the pixel buffer is reused and the image
+   * tower is not safe for concurrent use.
    */
   public synchronized float[][] encodeImages(List<BufferedImage> images) {
     if (images.isEmpty()) {
@@ -75,10 +89,12 @@ public final class JointEncoder implements Towers, AutoCloseable {
     for (int i = 0; i < n; i++) {
       preprocessor.writeChw(images.get(i), pixels, i * length);
     }
-    long[] shape = {n, 3, spec.imageSize(), spec.imageSize()};
-    // The buffer is reused across batches; a smaller final batch needs an exact-length copy.
-    INDArray batch = Nd4j.create(pixels.length == n * length ? pixels : java.util.Arrays.copyOf(pixels, n * length), shape, 'c');
-    return heads.projectImages(imageTower.features(batch)).toFloatMatrix();
+    float[][] features = imageTower.features(pixels, n);
+    float[][] out = new float[n][];
+    for (int i = 0; i < n; i++) {
+      out[i] = heads.projectImage(features[i]);
+    }
+    return out;
   }
 
   /**
@@ -96,6 +112,7 @@ public final class JointEncoder implements Towers, AutoCloseable {
 
   @Override
   public void close() {
+    imageTower.close();
     if (ownsTextTower) {
       textTower.close();
     }

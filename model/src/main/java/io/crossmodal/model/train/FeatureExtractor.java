@@ -4,6 +4,8 @@ import io.crossmodal.model.data.Item;
 import io.crossmodal.common.media.ImageDecoder;
 import io.crossmodal.model.image.ImagePreprocessor;
 import io.crossmodal.common.media.InvalidImageException;
+import io.crossmodal.model.image.ImageRuntime;
+import io.crossmodal.model.image.ImageTower;
 import io.crossmodal.model.image.MobileNetV2Tower;
 import io.crossmodal.model.text.MiniLmTextTower;
 import java.io.IOException;
@@ -13,8 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Fills the {@link FeatureStore}s with frozen-tower features for every item and caption that lacks
@@ -35,9 +35,20 @@ public final class FeatureExtractor {
     return cacheDir.resolve("text-minilm-q.bin");
   }
 
-  /** Images whose file cannot be decoded are reported and left out (they have no key in the store). */
+  /**
+   * Images whose file cannot be decoded are reported and left out (they have no key in the store).
+   * The tower runs in the default {@link ImageRuntime}; both runtimes give the same features (within
+   * 1e-4), so a cache filled by either serves both.
+   */
   public static FeatureStore images(List<Item> items, int imageSize, String layer, Path cacheDir) throws IOException {
-    MobileNetV2Tower tower = MobileNetV2Tower.load(imageSize, layer);
+    try (ImageTower tower = ImageRuntime.DEFAULT.load(imageSize, layer, Runtime.getRuntime().availableProcessors())) {
+      return images(items, tower, cacheDir);
+    }
+  }
+
+  private static FeatureStore images(List<Item> items, ImageTower tower, Path cacheDir) throws IOException {
+    int imageSize = tower.inputSize();
+    String layer = tower.layer();
     FeatureStore store = FeatureStore.open(imageFeatureFile(cacheDir, imageSize, layer), tower.featureDim());
     List<Item> missing = items.stream().filter(i -> !store.contains(i.id())).toList();
     if (missing.isEmpty()) {
@@ -57,7 +68,7 @@ public final class FeatureExtractor {
         System.err.println("skipping " + item.image() + ": " + e.getMessage());
       }
       if (keys.size() == BATCH) {
-        flush(tower, buffer, keys, pre, store);
+        flush(tower, buffer, keys, store);
         sinceSave += BATCH;
       }
       progress.step(1);
@@ -66,21 +77,19 @@ public final class FeatureExtractor {
         sinceSave = 0;
       }
     }
-    flush(tower, buffer, keys, pre, store);
+    flush(tower, buffer, keys, store);
     store.save();
     progress.done();
     return store;
   }
 
-  private static void flush(MobileNetV2Tower tower, float[] buffer, List<String> keys, ImagePreprocessor pre, FeatureStore store) {
+  private static void flush(ImageTower tower, float[] buffer, List<String> keys, FeatureStore store) {
     if (keys.isEmpty()) {
       return;
     }
-    int n = keys.size();
-    INDArray batch = Nd4j.create(java.util.Arrays.copyOf(buffer, n * pre.length()), new long[] {n, 3, pre.size(), pre.size()}, 'c');
-    INDArray f = tower.features(batch);
-    for (int i = 0; i < n; i++) {
-      store.put(keys.get(i), f.getRow(i).toFloatVector());
+    float[][] f = tower.features(buffer, keys.size());
+    for (int i = 0; i < keys.size(); i++) {
+      store.put(keys.get(i), f[i]);
     }
     keys.clear();
   }

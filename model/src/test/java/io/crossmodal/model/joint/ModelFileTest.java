@@ -81,4 +81,20 @@ class ModelFileTest {
       }
     }
   }
+
+  @Test
+  void shouldProjectOneImageInJavaLikeTheNd4jHead() {
+    Nd4j.getRandom().setSeed(9);
+    // A non-trivial mean and spread, so that the standardisation is exercised too.
+    ProjectionHeads heads = new ProjectionHeads(Nd4j.rand(DataType.FLOAT, 40).muli(2), Nd4j.rand(DataType.FLOAT, 40).addi(0.5),
+        Nd4j.randn(DataType.FLOAT, 40, 16), Nd4j.randn(DataType.FLOAT, 16), Nd4j.randn(DataType.FLOAT, 24, 16), Nd4j.zeros(DataType.FLOAT, 16));
+    INDArray images = Nd4j.rand(DataType.FLOAT, 4, 40).muli(3);
+    float[][] batch = heads.projectImages(images).toFloatMatrix();
+    for (int i = 0; i < 4; i++) {
+      float[] one = heads.projectImage(images.getRow(i).toFloatVector());
+      for (int d = 0; d < 16; d++) {
+        assertEquals(batch[i][d], one[d], 1e-5, "image " + i + " dim " + d);
+      }
+    }
+  }
 }

@@ -1,0 +1,36 @@
+package io.crossmodal.model.image;
+
+import java.util.Locale;
+
+/**
+ * Which engine runs the image tower. Both run the same folded network and give the same features
+ * (within 1e-4, tested); ONNX Runtime is the default because it measured several times faster
+ * here (BENCHMARKS.md), DL4J stays as the reference.
+ */
+public enum ImageRuntime {
+  ONNX,
+  DL4J;
+
+  public static final ImageRuntime DEFAULT = ONNX;
+
+  /** @param threads intra-op threads (ONNX Runtime); DL4J sizes its own pool */
+  public ImageTower load(int inputSize, String layer, int threads) {
+    return switch (this) {
+      case ONNX -> OnnxImageTower.load(inputSize, layer, threads);
+      case DL4J -> MobileNetV2Tower.load(inputSize, layer);
+    };
+  }
+
+  /** {@code onnx} or {@code dl4j}, any case. */
+  public static ImageRuntime parse(String name) {
+    try {
+      return valueOf(name.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown image runtime '" + name + "' (onnx or dl4j)", e);
+    }
+  }
+
+  public String key() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

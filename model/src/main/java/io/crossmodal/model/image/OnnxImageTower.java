@@ -1,0 +1,96 @@
+package io.crossmodal.model.image;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/**
+ * The MobileNetV2 tower run by ONNX Runtime: the bundled TF.js weights exported in memory by
+ * {@link MobileNetV2Onnx} at load (no file is written or downloaded), so it is the very network
+ * {@link MobileNetV2Tower} runs in DL4J.
+ *
+ * <p>Not thread safe: the direct input buffer is reused across calls (no per-batch allocation of
+ * the pixel tensor); give each encoding thread its own tower.
+ */
+public final class OnnxImageTower implements ImageTower {
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final int inputSize;
+  private final String layer;
+  private final int featureDim;
+  private FloatBuffer input = FloatBuffer.allocate(0);
+
+  private OnnxImageTower(OrtEnvironment env, OrtSession session, int inputSize, String layer) {
+    this.env = env;
+    this.session = session;
+    this.inputSize = inputSize;
+    this.layer = layer;
+    this.featureDim = features(new float[3 * inputSize * inputSize], 1)[0].length;
+  }
+
+  /** @param threads ONNX Runtime intra-op threads for one batch */
+  public static OnnxImageTower load(int inputSize, String layer, int threads) {
+    byte[] model = MobileNetV2Onnx.export(MobileNetV2Tower.archive(), inputSize, layer.equals(MobileNetV2Tower.TOP) ? null : layer);
+    try {
+      OrtEnvironment env = OrtEnvironment.getEnvironment();
+      OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+      options.setIntraOpNumThreads(Math.max(1, threads));
+      options.setInterOpNumThreads(1);
+      options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      return new OnnxImageTower(env, env.createSession(model, options), inputSize, layer);
+    } catch (OrtException e) {
+      throw new IllegalStateException("ONNX Runtime cannot load the exported MobileNetV2", e);
+    }
+  }
+
+  @Override
+  public int inputSize() {
+    return inputSize;
+  }
+
+  @Override
+  public String layer() {
+    return layer;
+  }
+
+  @Override
+  public int featureDim() {
+    return featureDim;
+  }
+
+  @Override
+  public float[][] features(float[] pixels, int n) {
+    int length = n * 3 * inputSize * inputSize;
+    if (input.capacity() < length) {
+      input = ByteBuffer.allocateDirect(length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+    input.clear();
+    input.put(pixels, 0, length).flip();
+    try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, new long[] {n, 3, inputSize, inputSize});
+        OrtSession.Result result = session.run(Map.of("input", tensor))) {
+      FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
+      float[][] features = new float[n][out.remaining() / n];
+      for (float[] row : features) {
+        out.get(row);
+      }
+      return features;
+    } catch (OrtException e) {
+      throw new IllegalStateException("ONNX Runtime failed on an image batch of " + n, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
