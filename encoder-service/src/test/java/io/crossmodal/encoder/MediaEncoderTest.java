@@ -162,6 +162,11 @@ class MediaEncoderTest {
       }
 
       @Override
+      public int dim() {
+        return model.dim();
+      }
+
+      @Override
       public float[][] encodeImages(List<java.awt.image.BufferedImage> images) {
         return model.encodeImages(images);
       }

@@ -59,6 +59,7 @@ public final class Config {
       new ConfigKey("encoder.batch.size", "32", "max items per inference batch"),
       new ConfigKey("encoder.batch.linger.ms", "20", "max wait to fill a batch"),
       new ConfigKey("encoder.model.file", "", "model file; empty = the bundled default model"),
+      new ConfigKey("encoder.towers.dir", "", "CLIP-format towers folder (image.onnx, text.onnx, tokenizer.json, preprocessor_config.json) served instead of the model file"),
       new ConfigKey("encoder.image.runtime", "onnx", "engine of the image tower: onnx (ONNX Runtime, faster) or dl4j (the reference)"),
       new ConfigKey("encoder.image.threads", "0", "threads one image batch may use (0 = one per core)"),
       new ConfigKey("encoder.image.max.bytes", "10485760", "largest accepted encoded image"),

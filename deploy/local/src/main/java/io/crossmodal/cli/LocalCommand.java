@@ -4,8 +4,8 @@ import io.crossmodal.common.config.Config;
 import io.crossmodal.local.LocalStack;
 import io.crossmodal.local.MediaLoader;
 import io.crossmodal.model.data.Manifest;
-import io.crossmodal.model.joint.DefaultModel;
-import io.crossmodal.model.joint.ModelFile;
+import io.crossmodal.model.joint.ServedModel;
+import io.crossmodal.model.joint.Towers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -30,10 +30,11 @@ final class LocalCommand implements Command {
     Path modelFile = ServiceConfig.modelFile(o, config);
     o.requireAllUsed();
 
-    ModelFile.LoadedModel model = DefaultModel.load(modelFile);
-    System.out.println("crossmodal local: data folder " + dataDir.toAbsolutePath() + " (model " + model.spec().modelId() + ")");
+    Towers towers = ServedModel.load(config, modelFile);
+    System.out.println("crossmodal local: data folder " + dataDir.toAbsolutePath() + " (model " + towers.modelId() + ": "
+        + towers.description() + ")");
     CountDownLatch stop = new CountDownLatch(1);
-    LocalStack stack = LocalStack.start(dataDir, kafkaPort, config, model);
+    LocalStack stack = LocalStack.start(dataDir, kafkaPort, config, towers);
     Thread hook = new Thread(() -> {
       stack.close();
       stop.countDown();
@@ -42,7 +43,7 @@ final class LocalCommand implements Command {
     Path marker = dataDir.resolve(".sample-loaded");
     if (sample && !Files.exists(marker)) {
       int n = MediaLoader.load(stack.config(), Manifest.read(sampleManifest), true);
-      Files.writeString(marker, model.spec().modelId());
+      Files.writeString(marker, towers.modelId());
       System.out.println("loaded " + n + " sample items (images and captions); encoding continues in the background");
     }
     System.out.printf("%nready:%n  search   http://localhost:%d/  (web page; API: POST /v1/search {\"text\": \"a red car\"})%n"

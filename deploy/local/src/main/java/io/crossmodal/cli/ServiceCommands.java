@@ -4,8 +4,7 @@ import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.encoder.app.EncoderService;
 import io.crossmodal.ingest.app.IngestService;
-import io.crossmodal.model.joint.DefaultModel;
-import io.crossmodal.model.joint.ModelFile;
+import io.crossmodal.model.joint.ServedModel;
 import io.crossmodal.search.app.SearchService;
 import java.util.concurrent.CountDownLatch;
 
@@ -52,13 +51,13 @@ final class ServiceCommands {
 
   static Command encoder() {
     return of("run encoder-service alone ([--bootstrap-servers H:P] [--config F] [--set k=v,…] [--model F] [--create-topics])",
-        (c, modelFile) -> new EncoderService(c, EncoderService.encoderFor(c, DefaultModel.load(modelFile))).start());
+        (c, modelFile) -> new EncoderService(c, ServedModel.load(c, modelFile)).start());
   }
 
   static Command search() {
     return of("run search-service alone (same options as encoder-service)", (c, modelFile) -> {
-      ModelFile.LoadedModel model = DefaultModel.load(modelFile);
-      return new SearchService(c, model.spec().modelId(), model.spec().dim()).start();
+      ServedModel.Identity model = ServedModel.identity(c, modelFile);
+      return new SearchService(c, model.modelId(), model.dim()).start();
     });
   }
 

@@ -7,6 +7,8 @@ import io.crossmodal.encoder.app.EncoderService;
 import io.crossmodal.ingest.app.IngestService;
 import io.crossmodal.kafka.EmbeddedKafkaBroker;
 import io.crossmodal.model.joint.ModelFile;
+import io.crossmodal.model.joint.ServedModel;
+import io.crossmodal.model.joint.Towers;
 import io.crossmodal.search.app.SearchService;
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,15 +39,20 @@ public final class LocalStack implements AutoCloseable {
 
   /** @param config service settings; {@code bootstrap.servers} and {@code search.state.dir} are set here */
   public static LocalStack start(Path dataDir, int kafkaPort, Config config, ModelFile.LoadedModel model) throws Exception {
+    return start(dataDir, kafkaPort, config, ServedModel.towers(config, model));
+  }
+
+  /** @param towers the model the encoder serves (a model file's, or a CLIP-format folder's) */
+  public static LocalStack start(Path dataDir, int kafkaPort, Config config, Towers towers) throws Exception {
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), kafkaPort);
     Config c = config.with(Map.of("bootstrap.servers", broker.bootstrapServers(),
         "search.state.dir", dataDir.resolve("search-state").toString()));
     KafkaClients.createTopics(c);
-    EncoderService encoder = new EncoderService(c, EncoderService.encoderFor(c, model)).start();
+    EncoderService encoder = new EncoderService(c, towers).start();
     // The search service's direct route asks this encoder: by a direct call in this JVM, or over
     // HTTP like separate services do (its port may be ephemeral).
     Config withEncoder = c.with(Map.of("search.encoder.url", TlsSettings.of(c).scheme() + "://localhost:" + encoder.httpPort()));
-    SearchService search = new SearchService(withEncoder, model.spec().modelId(), model.spec().dim(),
+    SearchService search = new SearchService(withEncoder, towers.modelId(), towers.dim(),
         c.getBoolean("local.encode.in.process") ? new InProcessQueryEncoder(encoder.queryEncoding()) : null).start();
     IngestService ingest = new IngestService(c).start();
     LocalStack stack = new LocalStack(broker, c, search, encoder, ingest);

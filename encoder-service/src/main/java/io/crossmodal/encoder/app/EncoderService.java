@@ -12,9 +12,7 @@ import io.crossmodal.encoder.processor.MediaEncoder;
 import io.crossmodal.encoder.processor.QueryEncoding;
 import io.crossmodal.common.errors.DeadLetters;
 import io.crossmodal.common.media.MediaValidator;
-import io.crossmodal.model.image.ImageRuntime;
-import io.crossmodal.model.joint.JointEncoder;
-import io.crossmodal.model.joint.ModelFile;
+import io.crossmodal.model.joint.Towers;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -45,27 +43,17 @@ public final class EncoderService implements AutoCloseable {
 
   private final Config config;
   private final Topics topics;
-  private final JointEncoder encoder;
+  private final Towers encoder;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final List<EncodeLoop> loops = new ArrayList<>();
   private DeadLetters deadLetters;
   private HttpService http;
   private QueryEncoding queryEncoding;
 
-  public EncoderService(Config config, JointEncoder encoder) {
+  public EncoderService(Config config, Towers encoder) {
     this.config = config;
     this.topics = new Topics(config.topicNames());
     this.encoder = encoder;
-  }
-
-  /**
-   * The model as this service runs it: the image runtime of {@code encoder.image.runtime} with
-   * {@code encoder.image.threads} threads per batch (0 = one per core), one text thread per run.
-   */
-  public static JointEncoder encoderFor(Config config, ModelFile.LoadedModel model) {
-    int threads = config.getInt("encoder.image.threads");
-    return new JointEncoder(model, 1, ImageRuntime.parse(config.get("encoder.image.runtime")),
-        threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
   }
 
   public EncoderService start() {
@@ -79,20 +67,20 @@ public final class EncoderService implements AutoCloseable {
     int partitions = startLoop("encoder-media-loop", group, List.of(topics.mediaImages.name(), topics.mediaTexts.name()), true,
         encoder, metrics, linger);
     // Queries (Kafka loop and HTTP) get their own image tower: never queued behind a media batch.
-    JointEncoder queries = encoder.withOwnImageTower();
+    Towers queries = encoder.withOwnImageTower();
     startLoop("encoder-query-loop", group + "-queries", List.of(topics.queries.name()), false, queries, metrics, Duration.ofMillis(100));
     http = HttpService.of("encoder-service", config.getInt("encoder.port"), config, this::healthy, registry);
     queryEncoding = new QueryEncoding(queries, MediaValidator.of(config), metrics);
     new EncodeApi(queryEncoding, QueryParser.of(config), config.getInt("encoder.image.max.bytes"), Authenticator.of(config))
         .register(http);
     http.start();
-    LOG.info("encoder-service started: model {} (dim {}), image runtime {}, http port {}, {} query shards", encoder.modelId(),
-        encoder.dim(), encoder.imageRuntime().key(), http.port(), partitions);
+    LOG.info("encoder-service started: model {} (dim {}; {}), http port {}, {} query shards", encoder.modelId(),
+        encoder.dim(), encoder.description(), http.port(), partitions);
     return this;
   }
 
   /** Starts one loop; returns the number of search shards (partitions of the encoded-queries topic). */
-  private int startLoop(String name, String group, List<String> inputs, boolean transactional, JointEncoder model, EncoderMetrics metrics,
+  private int startLoop(String name, String group, List<String> inputs, boolean transactional, Towers model, EncoderMetrics metrics,
       Duration linger) {
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(group), new ByteArrayDeserializer(),
         new ByteArrayDeserializer());

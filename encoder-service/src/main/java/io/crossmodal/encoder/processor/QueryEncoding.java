@@ -6,7 +6,7 @@ import io.crossmodal.common.event.SearchQuery;
 import io.crossmodal.encoder.metrics.EncoderMetrics;
 import io.crossmodal.common.errors.RejectedRecordException;
 import io.crossmodal.common.media.MediaValidator;
-import io.crossmodal.model.joint.JointEncoder;
+import io.crossmodal.model.joint.Towers;
 import java.util.List;
 
 /**
@@ -15,7 +15,7 @@ import java.util.List;
  * counted ({@code crossmodal_http_rejected_total}). Thread safe.
  */
 public final class QueryEncoding {
-  private final JointEncoder encoder;
+  private final Towers encoder;
   private final MediaValidator validator;
   private final EncoderMetrics metrics;
 
@@ -34,10 +34,10 @@ public final class QueryEncoding {
   }
 
   /**
-   * @param encoder best one with an image tower of its own ({@link JointEncoder#withOwnImageTower})
+   * @param encoder best one with an image tower of its own ({@link Towers#withOwnImageTower})
    * @param validator decodes query images with the media limits (query texts were checked by the {@code QueryParser})
    */
-  public QueryEncoding(JointEncoder encoder, MediaValidator validator, EncoderMetrics metrics) {
+  public QueryEncoding(Towers encoder, MediaValidator validator, EncoderMetrics metrics) {
     this.encoder = encoder;
     this.validator = validator;
     this.metrics = metrics;

@@ -47,6 +47,11 @@ class EncodeLoopTest {
     }
 
     @Override
+    public int dim() {
+      return 2;
+    }
+
+    @Override
     public float[][] encodeImages(List<BufferedImage> images) {
       return new float[images.size()][];
     }

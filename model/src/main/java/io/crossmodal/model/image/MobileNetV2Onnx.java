@@ -3,23 +3,17 @@ package io.crossmodal.model.image;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crossmodal.model.image.MobileNetV2Graph.Conv;
 import io.crossmodal.model.image.MobileNetV2Graph.Folded;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import onnx.Onnx.AttributeProto;
+import io.crossmodal.model.onnx.OnnxProtos;
 import onnx.Onnx.GraphProto;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.NodeProto;
 import onnx.Onnx.OperatorSetIdProto;
 import onnx.Onnx.TensorProto;
-import onnx.Onnx.TensorShapeProto;
-import onnx.Onnx.TypeProto;
-import onnx.Onnx.ValueInfoProto;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.shade.protobuf.ByteString;
 
 /**
  * Writes the folded MobileNetV2 ({@link MobileNetV2Graph#fold}) as an ONNX graph, so that ONNX
@@ -40,13 +34,26 @@ public final class MobileNetV2Onnx {
 
   /** The serialised ONNX model for {@code inputSize × inputSize} inputs. */
   public static byte[] export(TfjsLayersArchive archive, int inputSize, String featureLayer) {
-    return export(MobileNetV2Graph.fold(archive, featureLayer), inputSize).toByteArray();
+    return export(archive, inputSize, featureLayer, List.of());
+  }
+
+  /**
+   * @param taps layers (convolutions after their ReLU6, or additions) whose spatial activation
+   *     [batch, channels, h, w] is a further output, by the layer's name: what training above the
+   *     frozen part of the tower starts from
+   */
+  public static byte[] export(TfjsLayersArchive archive, int inputSize, String featureLayer, List<String> taps) {
+    ModelProto.Builder model = export(MobileNetV2Graph.fold(archive, featureLayer), inputSize).toBuilder();
+    for (String tap : taps) {
+      model.getGraphBuilder().addOutput(OnnxProtos.value(tap, TensorProto.DataType.FLOAT, (long[]) null));
+    }
+    return model.build().toByteArray();
   }
 
   static ModelProto export(Folded folded, int inputSize) {
     GraphProto.Builder g = GraphProto.newBuilder().setName("mobilenet_v2_features");
-    g.addInput(value("input", inputSize, 3));
-    g.addInitializer(scalar("relu6_min", 0f)).addInitializer(scalar("relu6_max", 6f));
+    g.addInput(OnnxProtos.value("input", TensorProto.DataType.FLOAT, -1, 3, inputSize, inputSize));
+    g.addInitializer(OnnxProtos.floats("relu6_min", new float[] {0f})).addInitializer(OnnxProtos.floats("relu6_max", new float[] {6f}));
     // A padding layer reads as its input plus explicit pads [top, left, bottom, right] for the conv after it.
     Map<String, int[]> pads = new HashMap<>();
     Map<String, String> padInput = new HashMap<>();
@@ -67,11 +74,9 @@ public final class MobileNetV2Onnx {
     g.addNode(NodeProto.newBuilder().setOpType("GlobalAveragePool").setName("pool")
         .addInput(folded.pooledFrom()).addOutput("pooled"));
     g.addNode(NodeProto.newBuilder().setOpType("Flatten").setName(MobileNetV2Graph.FEATURES)
-        .addInput("pooled").addOutput(MobileNetV2Graph.FEATURES).addAttribute(intAttr("axis", 1)));
+        .addInput("pooled").addOutput(MobileNetV2Graph.FEATURES).addAttribute(OnnxProtos.intAttr("axis", 1)));
     int channels = folded.convs().get(folded.pooledFrom()).outChannels();
-    g.addOutput(ValueInfoProto.newBuilder().setName(MobileNetV2Graph.FEATURES).setType(TypeProto.newBuilder()
-        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber())
-            .setShape(TensorShapeProto.newBuilder().addDim(batchDim()).addDim(dim(channels))))));
+    g.addOutput(OnnxProtos.value(MobileNetV2Graph.FEATURES, TensorProto.DataType.FLOAT, -1, channels));
     return ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("crossmodal")
         .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET)).setGraph(g).build();
   }
@@ -90,9 +95,9 @@ public final class MobileNetV2Onnx {
     String input = c.input;
     NodeProto.Builder node = NodeProto.newBuilder().setOpType("Conv").setName(name)
         .addInput(source(input, padInput)).addInput(name + "_W").addInput(name + "_b")
-        .addAttribute(intsAttr("kernel_shape", kh, kw))
-        .addAttribute(intsAttr("strides", cfg.get("strides").get(0).asLong(), cfg.get("strides").get(1).asLong()))
-        .addAttribute(intAttr("group", c.depthwise ? in : 1));
+        .addAttribute(OnnxProtos.intsAttr("kernel_shape", kh, kw))
+        .addAttribute(OnnxProtos.intsAttr("strides", cfg.get("strides").get(0).asLong(), cfg.get("strides").get(1).asLong()))
+        .addAttribute(OnnxProtos.intAttr("group", c.depthwise ? in : 1));
     boolean same = "same".equals(cfg.get("padding").asText());
     int[] p = pads.get(input);
     if (same && p != null) {
@@ -100,11 +105,10 @@ public final class MobileNetV2Onnx {
     }
     if (same) {
       // TensorFlow's 'same' puts the odd extra pixel at the end, as ONNX's SAME_UPPER does.
-      node.addAttribute(AttributeProto.newBuilder().setName("auto_pad").setType(AttributeProto.AttributeType.STRING)
-          .setS(ByteString.copyFromUtf8("SAME_UPPER")));
+      node.addAttribute(OnnxProtos.stringAttr("auto_pad", "SAME_UPPER"));
     } else {
       p = p == null ? new int[4] : p;
-      node.addAttribute(intsAttr("pads", p[0], p[1], p[2], p[3]));
+      node.addAttribute(OnnxProtos.intsAttr("pads", p[0], p[1], p[2], p[3]));
     }
     if (c.activation == Activation.RELU6) {
       node.addOutput(name + "_linear");
@@ -123,47 +127,6 @@ public final class MobileNetV2Onnx {
   }
 
   private static TensorProto tensor(String name, INDArray array) {
-    float[] values = array.dup('c').data().asFloat();
-    ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    bytes.asFloatBuffer().put(values);
-    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber())
-        .setRawData(ByteString.copyFrom(bytes.array()));
-    for (long d : array.shape()) {
-      t.addDims(d);
-    }
-    return t.build();
-  }
-
-  private static TensorProto scalar(String name, float value) {
-    ByteBuffer bytes = ByteBuffer.allocate(Float.BYTES).order(ByteOrder.LITTLE_ENDIAN).putFloat(0, value);
-    return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber())
-        .setRawData(ByteString.copyFrom(bytes.array())).build();
-  }
-
-  private static ValueInfoProto value(String name, int size, int channels) {
-    return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber())
-            .setShape(TensorShapeProto.newBuilder().addDim(batchDim()).addDim(dim(channels)).addDim(dim(size)).addDim(dim(size)))))
-        .build();
-  }
-
-  private static TensorShapeProto.Dimension batchDim() {
-    return TensorShapeProto.Dimension.newBuilder().setDimParam("batch").build();
-  }
-
-  private static TensorShapeProto.Dimension dim(long value) {
-    return TensorShapeProto.Dimension.newBuilder().setDimValue(value).build();
-  }
-
-  private static AttributeProto intAttr(String name, long value) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
-  }
-
-  private static AttributeProto intsAttr(String name, long... values) {
-    AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
-    for (long v : values) {
-      a.addInts(v);
-    }
-    return a.build();
+    return OnnxProtos.floats(name, array.dup('c').data().asFloat(), array.shape());
   }
 }

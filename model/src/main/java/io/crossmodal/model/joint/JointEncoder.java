@@ -14,7 +14,7 @@ import java.util.List;
  * <p>Not thread safe (the image tower and the reusable pixel buffer are per instance); give each
  * encoding thread its own encoder. {@link #close()} frees the towers' native memory.
  */
-public final class JointEncoder implements Towers, AutoCloseable {
+public final class JointEncoder implements Towers {
   private final ModelSpec spec;
   private final ProjectionHeads heads;
   private final ImageRuntime runtime;
@@ -53,6 +53,7 @@ public final class JointEncoder implements Towers, AutoCloseable {
    * encoded with it never wait behind a batch of media images in {@link #encodeImages}. Same
    * vectors as this encoder's. Closing it leaves the text tower open.
    */
+  @Override
   public JointEncoder withOwnImageTower() {
     return new JointEncoder(spec, heads, textTower, false, runtime, imageThreads);
   }
@@ -61,10 +62,17 @@ public final class JointEncoder implements Towers, AutoCloseable {
     return runtime;
   }
 
+  @Override
+  public String description() {
+    return "bundled model, image tower " + spec.imageLayer() + " @" + spec.imageSize() + " px in " + runtime.key();
+  }
+
+  @Override
   public String modelId() {
     return spec.modelId();
   }
 
+  @Override
   public int dim() {
     return spec.dim();
   }
@@ -77,6 +85,7 @@ public final class JointEncoder implements Towers, AutoCloseable {
    * One unit vector per image, in order. Synchronized: the pixel buffer is reused and the image
    * tower is not safe for concurrent use.
    */
+  @Override
   public synchronized float[][] encodeImages(List<BufferedImage> images) {
     if (images.isEmpty()) {
       return new float[0][];
@@ -101,6 +110,7 @@ public final class JointEncoder implements Towers, AutoCloseable {
    * One unit vector per text, in order; a text's vector does not depend on the others in the call.
    * Thread safe (ONNX Runtime sessions and the heads are).
    */
+  @Override
   public float[][] encodeTexts(List<String> texts) {
     float[][] features = textTower.features(texts);
     float[][] out = new float[features.length][];

@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <p>Immutable and thread safe.
  */
-public final class WordPieceTokenizer {
+public final class WordPieceTokenizer implements Tokenizer {
   private static final int MAX_CHARS_PER_WORD = 100;
   private final Map<String, Integer> vocabulary;
   private final int unknownId;
@@ -58,11 +58,13 @@ public final class WordPieceTokenizer {
     return vocabulary.values().stream().mapToInt(Integer::intValue).max().orElse(-1) + 1;
   }
 
+  @Override
   public int maxLength() {
     return maxLength;
   }
 
   /** Token ids including {@code [CLS]} and {@code [SEP]}; never longer than {@link #maxLength()}. */
+  @Override
   public int[] encode(String text) {
     List<Integer> ids = new ArrayList<>();
     ids.add(clsId);

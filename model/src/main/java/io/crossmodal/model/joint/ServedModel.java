@@ -1,0 +1,80 @@
+package io.crossmodal.model.joint;
+
+import io.crossmodal.common.config.Config;
+import io.crossmodal.model.clip.ClipTowers;
+import io.crossmodal.model.clip.TowersFolder;
+import io.crossmodal.model.image.ImageRuntime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/**
+ * Which model the services serve, decided in one place: a CLIP-format towers folder
+ * ({@code encoder.towers.dir}) or a model file ({@code encoder.model.file} / {@code --model}; the
+ * bundled default when neither is given). The encoder loads the towers; the search service only
+ * needs their {@link Identity}.
+ */
+public final class ServedModel {
+  /** The space vectors are in: what the search service checks every vector and query against. */
+  public record Identity(String modelId, int dim) {}
+
+  private ServedModel() {}
+
+  /** @param modelFile a model file, or null for the bundled model (ignored when a towers folder is configured) */
+  public static Towers load(Config config, Path modelFile) {
+    Path dir = towersDir(config, modelFile);
+    if (dir == null) {
+      return towers(config, DefaultModel.load(modelFile));
+    }
+    try {
+      return ClipTowers.load(dir, imageThreads(config));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The bundled-format model as the encoder runs it: the image runtime of {@code
+   * encoder.image.runtime} with {@code encoder.image.threads} threads per batch (0 = one per core),
+   * one text thread per run.
+   */
+  public static JointEncoder towers(Config config, ModelFile.LoadedModel model) {
+    return new JointEncoder(model, 1, ImageRuntime.parse(config.get("encoder.image.runtime")), imageThreads(config));
+  }
+
+  /** Without loading the towers when the files say enough (a towers folder without {@code embedding_dim} is run once to tell). */
+  public static Identity identity(Config config, Path modelFile) {
+    Path dir = towersDir(config, modelFile);
+    if (dir == null) {
+      ModelSpec spec = DefaultModel.load(modelFile).spec();
+      return new Identity(spec.modelId(), spec.dim());
+    }
+    try {
+      TowersFolder folder = TowersFolder.read(dir);
+      if (folder.embeddingDim() > 0) {
+        return new Identity(folder.modelId(), folder.embeddingDim());
+      }
+      try (Towers towers = ClipTowers.load(dir, 1)) {
+        return new Identity(towers.modelId(), towers.dim());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path towersDir(Config config, Path modelFile) {
+    String dir = config.get("encoder.towers.dir");
+    if (dir.isBlank()) {
+      return null;
+    }
+    if (modelFile != null) {
+      throw new IllegalArgumentException("both a model file (" + modelFile + ") and encoder.towers.dir (" + dir + ") are set; choose one");
+    }
+    return Path.of(dir);
+  }
+
+  private static int imageThreads(Config config) {
+    int threads = config.getInt("encoder.image.threads");
+    return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+  }
+}
