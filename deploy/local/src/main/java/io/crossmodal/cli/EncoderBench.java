@@ -7,6 +7,8 @@ import io.crossmodal.model.data.Item;
 import io.crossmodal.model.image.ImagePreprocessor;
 import io.crossmodal.model.image.ImageRuntime;
 import io.crossmodal.model.image.ImageTower;
+import io.crossmodal.model.image.MobileNetV2Graph;
+import io.crossmodal.model.image.MobileNetV2Tower;
 import io.crossmodal.model.joint.JointEncoder;
 import io.crossmodal.model.joint.ModelFile.LoadedModel;
 import io.crossmodal.model.joint.ModelSpec;
@@ -21,7 +23,8 @@ import java.util.SplittableRandom;
  * {@code bench encoder}: image throughput of both runtimes ({@link ImageRuntime}) in one run, the
  * tower alone (random pixels) and end to end (PNG bytes → decode → composite and letterbox →
  * tower → head), at batch 1, 8, 32 and 128, with the ONNX / DL4J ratio; where the time of one
- * image goes (stages at batch 32); the default runtime at 224 px; text throughput.
+ * image goes (stages at batch 32); the tower's arithmetic rate (GFLOP/s from its multiply-adds per
+ * image), to judge it against the hardware; the default runtime at 224 px; text throughput.
  *
  * <p>Inputs are the committed sample's images and captions, so every run sees the same bytes.
  */
@@ -43,6 +46,9 @@ final class EncoderBench {
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("model", spec.modelId()).put("image_size", spec.imageSize()).put("image_layer", spec.imageLayer()).put("cores", cores)
         .put("default_runtime", ImageRuntime.DEFAULT.key());
+    long multiplyAdds = MobileNetV2Graph.multiplyAdds(MobileNetV2Tower.archive(), spec.imageSize(),
+        spec.imageLayer().equals(MobileNetV2Tower.TOP) ? null : spec.imageLayer());
+    out.put("tower_multiply_adds_per_image", multiplyAdds);
     ObjectNode runtimes = out.putObject("runtimes");
     for (ImageRuntime runtime : ImageRuntime.values()) {
       ObjectNode r = runtimes.putObject(runtime.key());
@@ -51,7 +57,8 @@ final class EncoderBench {
         for (int batch : BATCHES) {
           double towerRate = towerRate(tower, batch, seconds);
           double endToEnd = imageRate(encoder, images, batch, seconds);
-          r.put("tower_per_s_batch_" + batch, round(towerRate)).put("images_per_s_batch_" + batch, round(endToEnd));
+          r.put("tower_per_s_batch_" + batch, round(towerRate)).put("images_per_s_batch_" + batch, round(endToEnd))
+              .put("tower_gflop_s_batch_" + batch, round(2 * multiplyAdds * towerRate / 1e9));
           if (print) {
             System.out.printf("%-4s batch %3d: tower %8.1f images/s, end to end %8.1f images/s%n", runtime.key(), batch, towerRate, endToEnd);
           }

@@ -92,6 +92,39 @@ public final class MobileNetV2Graph {
     }
   }
 
+  /**
+   * Multiply-adds of one image through the network up to its feature layer (convolutions only;
+   * additions and pooling are negligible): what a runtime's throughput is judged against.
+   */
+  public static long multiplyAdds(TfjsLayersArchive archive, int inputSize, String featureLayer) {
+    Folded folded = fold(archive, featureLayer);
+    Map<String, Integer> side = new HashMap<>();
+    side.put("input", inputSize);
+    long total = 0;
+    for (JsonNode layer : folded.order()) {
+      String name = layer.get("name").asText();
+      List<String> inputs = folded.inputs(layer);
+      int in = side.get(inputs.get(0));
+      switch (layer.get("class_name").asText()) {
+        case "ZeroPadding2D" -> {
+          JsonNode p = layer.get("config").get("padding");
+          side.put(name, in + p.get(0).get(0).asInt() + p.get(0).get(1).asInt());
+        }
+        case "Add" -> side.put(name, in);
+        default -> {
+          Conv c = folded.convs().get(name);
+          int k = c.config.get("kernel_size").get(0).asInt();
+          int stride = c.config.get("strides").get(0).asInt();
+          int out = "same".equals(c.config.get("padding").asText()) ? (in + stride - 1) / stride : (in - k) / stride + 1;
+          long perPosition = (long) k * k * (c.depthwise ? 1 : c.kernel.size(2)) * c.outChannels();
+          total += perPosition * out * out;
+          side.put(name, out);
+        }
+      }
+    }
+    return total;
+  }
+
   /** @param featureLayer as in {@link #build(TfjsLayersArchive, int, String)} */
   static Folded fold(TfjsLayersArchive archive, String featureLayer) {
     Map<String, String> alias = new HashMap<>();

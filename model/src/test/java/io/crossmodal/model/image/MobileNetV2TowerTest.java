@@ -2,6 +2,7 @@ package io.crossmodal.model.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -58,5 +59,13 @@ class MobileNetV2TowerTest {
     assertArrayEquals(new long[] {2, 576}, features.shape());
     assertArrayEquals(expected.toFloatMatrix()[1], features.toFloatMatrix()[1], 1e-4f);
     assertEquals(expected.sumNumber().doubleValue(), features.sumNumber().doubleValue(), 1e-3 * Math.abs(expected.sumNumber().doubleValue()));
+  }
+
+  @Test
+  void shouldCountThePublishedMultiplyAddsWhenGivenTheFullNetworkAt224() {
+    // MobileNetV2 1.0 at 224 px: 300 M multiply-adds (Sandler et al., 2018, table 3); the tower at 96 px stops earlier.
+    long full = MobileNetV2Graph.multiplyAdds(MobileNetV2Tower.archive(), 224, null);
+    assertEquals(300e6, full, 3e6);
+    assertTrue(MobileNetV2Graph.multiplyAdds(MobileNetV2Tower.archive(), 96, MobileNetV2Tower.DEFAULT_LAYER) < full * 96 * 96 / (224.0 * 224));
   }
 }
