@@ -1,5 +1,6 @@
 package io.crossmodal.cli;
 
+import io.crossmodal.model.data.EmojiKeywords;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.model.data.Item;
@@ -63,7 +64,7 @@ final class EvaluateCommand implements Command {
     }
     if (withSeed) {
       List<Item> train = items.stream().filter(i -> i.split().equals("train")).toList();
-      scorers.add(SeedRecipe.train(TrainingPairs.of(train, image, text), MiniLmTextTower.loadTokenizer(), seedEpochs, 42));
+      scorers.add(SeedRecipe.train(TrainingPairs.of(train, image, text, false, EmojiKeywords.none()), MiniLmTextTower.loadTokenizer(), seedEpochs, 42));
     }
     scorers.add(new RandomScorer(42));
 

@@ -1,5 +1,6 @@
 package io.crossmodal.cli;
 
+import io.crossmodal.model.data.EmojiKeywords;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,7 +25,7 @@ import java.util.List;
 final class TrainCommand implements Command {
   @Override
   public String summary() {
-    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch])";
+    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch] [--no-keyword-captions] [--emoji-keywords])";
   }
 
   @Override
@@ -41,23 +42,33 @@ final class TrainCommand implements Command {
     Path checkpoints = o.path("checkpoint-dir", out.resolveSibling(out.getFileName() + ".checkpoint"));
     boolean resume = o.flag("resume");
     String recipe = o.get("recipe", "heads");
+    boolean keywordPhrases = !o.flag("no-keyword-captions");
+    // Measured on the validation split and not taken by default (docs/model-card.md): R@10 −0.015, no concept gain.
+    boolean withEmojiKeywords = keywordPhrases && o.flag("emoji-keywords");
+    Path dataset = o.path("dataset-cache", Options.home().resolve(".cache/dataset"));
     o.requireAllUsed();
 
     List<Item> items = Manifest.read(manifest);
     List<Item> train = items.stream().filter(i -> i.split().equals("train")).toList();
     List<Item> val = items.stream().filter(i -> i.split().equals("val")).toList();
-    FeatureStore text = FeatureExtractor.texts(items, cache);
+    List<String> captions = new java.util.ArrayList<>();
+    items.forEach(i -> captions.addAll(i.captions()));
+    EmojiKeywords emojiKeywords = withEmojiKeywords
+        ? EmojiKeywords.read(dataset.resolve("npm").resolve(EmojiKeywords.PACKAGE + "-" + EmojiKeywords.VERSION).resolve("package"))
+        : EmojiKeywords.none();
+    train.forEach(i -> captions.addAll(TrainingPairs.captionsOf(i, keywordPhrases, emojiKeywords)));
+    FeatureStore text = FeatureExtractor.texts(captions, cache);
     FeatureStore image = FeatureExtractor.images(items, size, layer, cache);
     if (recipe.equals("scratch")) {
       return trainScratch(train, RetrievalSet.of(val, image, text), settings, o.get("epochs", null) == null ? 15 : settings.epochs(), out);
     } else if (!recipe.equals("heads")) {
       throw new IllegalArgumentException("--recipe expects heads or scratch, got " + recipe);
     }
-    TrainingPairs pairs = TrainingPairs.of(train, image, text);
+    TrainingPairs pairs = TrainingPairs.of(train, image, text, keywordPhrases, emojiKeywords);
     System.err.printf("training on %d images, validating on %d%n", pairs.size(), val.size());
     long start = System.nanoTime();
     ContrastiveTrainer.Result result = new ContrastiveTrainer(settings)
-        .train(pairs.images(), pairs.captionFeatures(), pairs.captionTexts(), RetrievalSet.of(val, image, text), checkpoints, resume);
+        .train(pairs, RetrievalSet.of(val, image, text), checkpoints, resume);
     double minutes = (System.nanoTime() - start) / 6e10;
 
     ObjectMapper json = new ObjectMapper();
@@ -71,6 +82,8 @@ final class TrainCommand implements Command {
     result.history().forEach(e -> history.addObject().put("epoch", e.epoch()).put("loss", e.loss())
         .put("valI2tR10", e.validation().imageToText().r10()).put("valT2iR10", e.validation().textToImage().r10()));
     training.put("imageLayer", layer);
+    training.put("keywordCaptions", keywordPhrases);
+    training.put("emojiKeywords", withEmojiKeywords);
     ModelSpec spec = new ModelSpec("", settings.dim(), size, MobileNetV2Tower.provenance(layer), MiniLmTextTower.PROVENANCE,
         result.temperature(), training, layer);
     String id = ModelFile.save(out, spec, result.heads());

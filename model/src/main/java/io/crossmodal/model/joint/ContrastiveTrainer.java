@@ -4,6 +4,7 @@ import io.crossmodal.model.eval.Evaluation;
 import io.crossmodal.model.eval.JointModelScorer;
 import io.crossmodal.model.eval.RetrievalSet;
 import io.crossmodal.model.train.Progress;
+import io.crossmodal.model.train.TrainingPairs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,13 +60,13 @@ public final class ContrastiveTrainer {
   }
 
   /**
-   * @param trainImages [n, imageDim] frozen image features
-   * @param trainCaptions for each training image, the frozen features of each of its captions
-   * @param trainCaptionText the caption strings, parallel to {@code trainCaptions}
+   * @param pairs frozen image features and, per image, its captions' frozen features and texts
    * @param checkpointDir where the per-epoch checkpoint goes; resumed from when {@code resume}
    */
-  public Result train(INDArray trainImages, List<float[][]> trainCaptions, List<String[]> trainCaptionText,
-      RetrievalSet validation, Path checkpointDir, boolean resume) throws IOException {
+  public Result train(TrainingPairs pairs, RetrievalSet validation, Path checkpointDir, boolean resume) throws IOException {
+    INDArray trainImages = pairs.images();
+    List<float[][]> trainCaptions = pairs.captionFeatures();
+    List<String[]> trainCaptionText = pairs.captionTexts();
     INDArray mean = trainImages.mean(0);
     INDArray std = trainImages.std(0).addi(1e-3);
     Path checkpoint = checkpointDir.resolve("trainer.sd");

@@ -1,5 +1,6 @@
 package io.crossmodal.model.joint;
 
+import io.crossmodal.model.data.EmojiKeywords;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crossmodal.model.data.Item;
@@ -79,11 +80,11 @@ class ContrastiveTrainerTest {
         texts.put(captions.get(i), f[i]);
       }
     }
-    TrainingPairs pairs = TrainingPairs.of(train, images, texts);
+    TrainingPairs pairs = TrainingPairs.of(train, images, texts, false, EmojiKeywords.none());
     RetrievalSet validation = RetrievalSet.of(val, images, texts);
 
     ContrastiveTrainer.Result result = new ContrastiveTrainer(new ContrastiveTrainer.Settings(32, 30, 24, 3e-3, 1e-4, 30, 5))
-        .train(pairs.images(), pairs.captionFeatures(), pairs.captionTexts(), validation, dir.resolve("ckpt"), false);
+        .train(pairs, validation, dir.resolve("ckpt"), false);
 
     Evaluation trained = Evaluation.run(new JointModelScorer("model", result.heads()), validation);
     Evaluation chance = Evaluation.run(new RandomScorer(3), validation);
