@@ -12,7 +12,7 @@ import java.nio.file.Path;
 final class DatasetCommand implements Command {
   @Override
   public String summary() {
-    return "dataset build [--cache DIR] [--out FILE] | dataset sample [--count 300] [--out DIR]";
+    return "dataset build [--cache DIR] [--out FILE] | dataset sample [--count 1000] [--out DIR]";
   }
 
   @Override
@@ -29,7 +29,7 @@ final class DatasetCommand implements Command {
       return 0;
     }
     if (action.equals("sample")) {
-      int count = o.getInt("count", 300);
+      int count = o.getInt("count", 1000);
       Path out = o.path("out", Options.home().resolve("deploy/local/sample"));
       o.requireAllUsed();
       int n = SampleWriter.write(Manifest.read(manifest), count, out).size();

@@ -32,7 +32,9 @@ import org.junit.jupiter.api.Test;
 class LocalLauncherIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
-  private static final int SAMPLE_VECTORS = 600; // 300 images + their 300 captions
+  /** The bundled sample's images plus one caption each. */
+  private static final int SAMPLE_ITEMS = sampleItems();
+  private static final int SAMPLE_VECTORS = 2 * SAMPLE_ITEMS;
   private final HttpClient http = HttpClient.newHttpClient();
 
   private record Run(Process process, List<String> output, int searchPort, int encoderPort, int kafkaPort) {}
@@ -117,7 +119,7 @@ class LocalLauncherIT {
           assertTrue(hits.get(i).path("score").asDouble() <= hits.get(i - 1).path("score").asDouble(), "ranked best first");
         }
       }
-      assertTrue(String.join("\n", first.output()).contains("loaded 300 sample items"));
+      assertTrue(String.join("\n", first.output()).contains("loaded " + SAMPLE_ITEMS + " sample items"));
     } finally {
       stop(first);
     }
@@ -133,9 +135,17 @@ class LocalLauncherIT {
       assertEquals(SAMPLE_VECTORS / 2, records(second, "media.images"), "each sample image ingested once over both runs");
       assertEquals(SAMPLE_VECTORS / 2, records(second, "media.texts"), "each sample caption ingested once over both runs");
       assertEquals(SAMPLE_VECTORS, records(second, "embeddings"), "each item encoded once over both runs");
-      assertFalse(String.join("\n", second.output()).contains("loaded 300 sample items"), "sample must not be ingested twice");
+      assertFalse(String.join("\n", second.output()).contains("loaded " + SAMPLE_ITEMS + " sample items"), "sample must not be ingested twice");
     } finally {
       stop(second);
+    }
+  }
+
+  private static int sampleItems() {
+    try {
+      return io.crossmodal.model.data.Manifest.read(java.nio.file.Path.of("sample/manifest.jsonl")).size();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 }
