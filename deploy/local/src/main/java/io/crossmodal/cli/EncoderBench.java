@@ -52,7 +52,7 @@ final class EncoderBench {
     ObjectNode runtimes = out.putObject("runtimes");
     for (ImageRuntime runtime : ImageRuntime.values()) {
       ObjectNode r = runtimes.putObject(runtime.key());
-      try (ImageTower tower = runtime.load(spec.imageSize(), spec.imageLayer(), cores);
+      try (ImageTower tower = runtime.load(spec.imageSize(), spec.imageLayer(), cores, model.tuned());
           JointEncoder encoder = new JointEncoder(model, cores, runtime, cores)) {
         for (int batch : BATCHES) {
           double towerRate = towerRate(tower, batch, seconds);
@@ -81,10 +81,9 @@ final class EncoderBench {
       }
     }
     // The same heads on 224 px features: the compute of a 224 px model (its vectors are not a trained model's).
-    ModelSpec large = new ModelSpec(spec.modelId(), spec.dim(), 224, spec.imageTower(), spec.textTower(), spec.temperature(),
-        spec.training(), spec.imageLayer());
-    try (ImageTower tower = ImageRuntime.DEFAULT.load(224, spec.imageLayer(), cores);
-        JointEncoder encoder = new JointEncoder(new LoadedModel(large, model.heads()), cores, ImageRuntime.DEFAULT, cores)) {
+    ModelSpec large = spec.withImageSize(224);
+    try (ImageTower tower = ImageRuntime.DEFAULT.load(224, spec.imageLayer(), cores, model.tuned());
+        JointEncoder encoder = new JointEncoder(new LoadedModel(large, model.heads(), model.tuned()), cores, ImageRuntime.DEFAULT, cores)) {
       double towerRate = towerRate(tower, STAGE_BATCH, seconds);
       double endToEnd = imageRate(encoder, images, STAGE_BATCH, seconds);
       out.putObject("image_224px_batch_" + STAGE_BATCH).put("tower_per_s", round(towerRate)).put("images_per_s", round(endToEnd));
@@ -109,7 +108,7 @@ final class EncoderBench {
     long tower = 0;
     long head = 0;
     int done = 0;
-    try (ImageTower t = ImageRuntime.DEFAULT.load(size, model.spec().imageLayer(), cores)) {
+    try (ImageTower t = ImageRuntime.DEFAULT.load(size, model.spec().imageLayer(), cores, model.tuned())) {
       t.features(pixels, STAGE_BATCH); // warm-up
       long end = System.nanoTime() + (long) (seconds * 1e9);
       while (done < 3 * STAGE_BATCH || System.nanoTime() < end) {

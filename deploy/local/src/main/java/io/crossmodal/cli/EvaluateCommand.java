@@ -54,8 +54,11 @@ final class EvaluateCommand implements Command {
       return 2;
     }
     FeatureStore text = FeatureExtractor.texts(items, cache);
+    // The baselines run on the frozen tower's features; the model on its own tower's (tuned layer included).
     FeatureStore image = FeatureExtractor.images(items, size, model.spec().imageLayer(), cache);
-    RetrievalSet set = RetrievalSet.of(chosen, image, text);
+    FeatureStore modelImage = model.tuned() == null ? image : FeatureExtractor.imagesOf(items, model, cache);
+    RetrievalSet set = RetrievalSet.of(chosen, modelImage, text);
+    RetrievalSet frozenSet = modelImage == image ? set : RetrievalSet.of(chosen, image, text);
 
     List<PairScorer> scorers = new ArrayList<>();
     scorers.add(new JointModelScorer("model", model.heads()));
@@ -70,8 +73,11 @@ final class EvaluateCommand implements Command {
 
     List<ConceptBenchmark.Query> queries = ConceptBenchmark.queries(set.images(), 300, 100);
     List<String> queryTexts = queries.stream().map(ConceptBenchmark.Query::text).toList();
+    FeatureStore queryText = FeatureExtractor.texts(queryTexts, cache);
     RetrievalSet concepts = RetrievalSet.ofQueries(set.images(), queryTexts,
-        (item, q) -> ConceptBenchmark.relevant(item, queries.get(q)), image, FeatureExtractor.texts(queryTexts, cache));
+        (item, q) -> ConceptBenchmark.relevant(item, queries.get(q)), modelImage, queryText);
+    RetrievalSet frozenConcepts = modelImage == image ? concepts : RetrievalSet.ofQueries(set.images(), queryTexts,
+        (item, q) -> ConceptBenchmark.relevant(item, queries.get(q)), image, queryText);
 
     ObjectMapper json = new ObjectMapper();
     ObjectNode out = json.createObjectNode();
@@ -79,8 +85,9 @@ final class EvaluateCommand implements Command {
     out.put("model_id", model.spec().modelId());
     ObjectNode conceptOut = json.createObjectNode();
     for (PairScorer s : scorers) {
-      out.set(s.name(), Evaluation.run(s, set).toJson());
-      conceptOut.set(s.name(), ConceptBenchmark.run(s, concepts, queries));
+      boolean own = s.name().equals("model");
+      out.set(s.name(), Evaluation.run(s, own ? set : frozenSet).toJson());
+      conceptOut.set(s.name(), ConceptBenchmark.run(s, own ? concepts : frozenConcepts, queries));
     }
     out.set("concepts", conceptOut);
     if (asJson) {

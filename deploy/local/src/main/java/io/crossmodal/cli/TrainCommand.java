@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
 import io.crossmodal.model.eval.RetrievalSet;
+import io.crossmodal.model.image.MobileNetV2Graph;
 import io.crossmodal.model.image.MobileNetV2Tower;
 import io.crossmodal.model.joint.ContrastiveTrainer;
 import io.crossmodal.model.joint.ModelFile;
@@ -25,7 +26,7 @@ import java.util.List;
 final class TrainCommand implements Command {
   @Override
   public String summary() {
-    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch] [--no-keyword-captions] [--emoji-keywords])";
+    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch] [--no-keyword-captions] [--emoji-keywords] [--tune-layer])";
   }
 
   @Override
@@ -43,6 +44,7 @@ final class TrainCommand implements Command {
     boolean resume = o.flag("resume");
     String recipe = o.get("recipe", "heads");
     boolean keywordPhrases = !o.flag("no-keyword-captions");
+    boolean tune = o.flag("tune-layer");
     // Measured on the validation split and not taken by default (docs/model-card.md): R@10 −0.015, no concept gain.
     boolean withEmojiKeywords = keywordPhrases && o.flag("emoji-keywords");
     Path dataset = o.path("dataset-cache", Options.home().resolve(".cache/dataset"));
@@ -58,7 +60,7 @@ final class TrainCommand implements Command {
         : EmojiKeywords.none();
     train.forEach(i -> captions.addAll(TrainingPairs.captionsOf(i, keywordPhrases, emojiKeywords)));
     FeatureStore text = FeatureExtractor.texts(captions, cache);
-    FeatureStore image = FeatureExtractor.images(items, size, layer, cache);
+    FeatureStore image = tune ? FeatureExtractor.layerInputs(items, size, layer, cache) : FeatureExtractor.images(items, size, layer, cache);
     if (recipe.equals("scratch")) {
       return trainScratch(train, RetrievalSet.of(val, image, text), settings, o.get("epochs", null) == null ? 15 : settings.epochs(), out);
     } else if (!recipe.equals("heads")) {
@@ -68,7 +70,8 @@ final class TrainCommand implements Command {
     System.err.printf("training on %d images, validating on %d%n", pairs.size(), val.size());
     long start = System.nanoTime();
     ContrastiveTrainer.Result result = new ContrastiveTrainer(settings)
-        .train(pairs, RetrievalSet.of(val, image, text), checkpoints, resume);
+        .train(pairs, RetrievalSet.of(val, image, text), checkpoints, resume,
+            tune ? MobileNetV2Graph.pretrained(MobileNetV2Tower.archive(), layer) : null);
     double minutes = (System.nanoTime() - start) / 6e10;
 
     ObjectMapper json = new ObjectMapper();
@@ -84,9 +87,10 @@ final class TrainCommand implements Command {
     training.put("imageLayer", layer);
     training.put("keywordCaptions", keywordPhrases);
     training.put("emojiKeywords", withEmojiKeywords);
+    training.put("tunedLayer", tune);
     ModelSpec spec = new ModelSpec("", settings.dim(), size, MobileNetV2Tower.provenance(layer), MiniLmTextTower.PROVENANCE,
-        result.temperature(), training, layer);
-    String id = ModelFile.save(out, spec, result.heads());
+        result.temperature(), training, layer, tune ? layer : null);
+    String id = ModelFile.save(out, spec, result.heads(), result.tuned());
     Path plot = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.cmm$", "") + "-training.png");
     TrainingPlot.write(result.history(), plot, "crossmodal " + id + " (" + layer + ", " + size + " px, d=" + settings.dim() + ")");
     Files.writeString(out.resolveSibling(out.getFileName() + ".json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(training));

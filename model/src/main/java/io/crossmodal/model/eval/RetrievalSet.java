@@ -107,6 +107,14 @@ public final class RetrievalSet {
     return Nd4j.create(txt);
   }
 
+  /** The same images and captions with other image features (one row per image, in order). */
+  public RetrievalSet withImageFeatures(INDArray features) {
+    if (features.size(0) != images.size()) {
+      throw new IllegalArgumentException(features.size(0) + " feature rows for " + images.size() + " images");
+    }
+    return new RetrievalSet(images, captions, features, textFeatures, captionsOfImage, imagesOfCaption);
+  }
+
   public List<Item> images() {
     return images;
   }

@@ -15,9 +15,14 @@ public enum ImageRuntime {
 
   /** @param threads intra-op threads (ONNX Runtime); DL4J sizes its own pool */
   public ImageTower load(int inputSize, String layer, int threads) {
+    return load(inputSize, layer, threads, null);
+  }
+
+  /** @param tuned a model's trained weights for one 1×1 convolution, or null for the pretrained tower */
+  public ImageTower load(int inputSize, String layer, int threads, TunedLayer tuned) {
     return switch (this) {
-      case ONNX -> OnnxImageTower.load(inputSize, layer, threads);
-      case DL4J -> MobileNetV2Tower.load(inputSize, layer);
+      case ONNX -> OnnxImageTower.load(inputSize, layer, threads, tuned);
+      case DL4J -> MobileNetV2Tower.load(inputSize, layer, tuned);
     };
   }
 

@@ -74,7 +74,34 @@ public final class MobileNetV2Graph {
    *     the network's top
    */
   public static ComputationGraph build(TfjsLayersArchive archive, int inputSize, String featureLayer) {
-    return assemble(fold(archive, featureLayer), inputSize);
+    return build(archive, inputSize, featureLayer, null);
+  }
+
+  /** @param tuned trained weights replacing one 1×1 convolution's, or null */
+  public static ComputationGraph build(TfjsLayersArchive archive, int inputSize, String featureLayer, TunedLayer tuned) {
+    return assemble(fold(archive, featureLayer, tuned), inputSize);
+  }
+
+  /** The folded, pretrained weights of a 1×1 convolution: where training a {@link TunedLayer} starts. */
+  public static TunedLayer pretrained(TfjsLayersArchive archive, String layer) {
+    Conv c = pointwise(fold(archive, layer).convs().get(layer), layer);
+    int in = (int) c.kernel.size(2);
+    int out = (int) c.kernel.size(3);
+    return new TunedLayer(layer, in, out, c.kernel.reshape('c', in, out).dup('c').data().asFloat(),
+        c.bias.reshape(out).dup().data().asFloat());
+  }
+
+  /** What a convolution reads (e.g. {@code block_12_add} for {@code block_13_expand}): the activation its training starts from. */
+  public static String inputOf(TfjsLayersArchive archive, String layer) {
+    return fold(archive, layer).convs().get(layer).input;
+  }
+
+  private static Conv pointwise(Conv c, String layer) {
+    if (c == null || c.depthwise || c.kernel.size(0) != 1 || c.kernel.size(1) != 1
+        || c.config.get("strides").get(0).asInt() != 1 || c.activation != Activation.RELU6) {
+      throw new IllegalArgumentException(layer + " is not a 1×1, stride-1 convolution with ReLU6 (only those can be tuned)");
+    }
+    return c;
   }
 
   /**
@@ -123,6 +150,20 @@ public final class MobileNetV2Graph {
       }
     }
     return total;
+  }
+
+  static Folded fold(TfjsLayersArchive archive, String featureLayer, TunedLayer tuned) {
+    Folded folded = fold(archive, featureLayer);
+    if (tuned != null) {
+      Conv c = pointwise(folded.convs().get(tuned.layer()), tuned.layer());
+      if (c.kernel.size(2) != tuned.in() || c.kernel.size(3) != tuned.out()) {
+        throw new IllegalArgumentException(tuned.layer() + " is " + c.kernel.size(2) + " → " + c.kernel.size(3) + ", the tuned weights "
+            + tuned.in() + " → " + tuned.out());
+      }
+      c.kernel = Nd4j.create(tuned.kernel(), new long[] {1, 1, tuned.in(), tuned.out()}, 'c');
+      c.bias = Nd4j.create(tuned.bias(), new long[] {tuned.out()}, 'c');
+    }
+    return folded;
   }
 
   /** @param featureLayer as in {@link #build(TfjsLayersArchive, int, String)} */

@@ -43,7 +43,12 @@ public final class MobileNetV2Onnx {
    *     frozen part of the tower starts from
    */
   public static byte[] export(TfjsLayersArchive archive, int inputSize, String featureLayer, List<String> taps) {
-    ModelProto.Builder model = export(MobileNetV2Graph.fold(archive, featureLayer), inputSize).toBuilder();
+    return export(archive, inputSize, featureLayer, taps, null);
+  }
+
+  /** @param tuned trained weights replacing one 1×1 convolution's, or null */
+  public static byte[] export(TfjsLayersArchive archive, int inputSize, String featureLayer, List<String> taps, TunedLayer tuned) {
+    ModelProto.Builder model = export(MobileNetV2Graph.fold(archive, featureLayer, tuned), inputSize).toBuilder();
     for (String tap : taps) {
       model.getGraphBuilder().addOutput(OnnxProtos.value(tap, TensorProto.DataType.FLOAT, (long[]) null));
     }

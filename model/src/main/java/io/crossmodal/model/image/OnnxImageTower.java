@@ -7,7 +7,9 @@ import ai.onnxruntime.OrtSession;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The MobileNetV2 tower run by ONNX Runtime: the bundled TF.js weights exported in memory by
@@ -23,19 +25,40 @@ public final class OnnxImageTower implements ImageTower {
   private final int inputSize;
   private final String layer;
   private final int featureDim;
+  private final String output;
   private FloatBuffer input = FloatBuffer.allocate(0);
 
-  private OnnxImageTower(OrtEnvironment env, OrtSession session, int inputSize, String layer) {
+  private OnnxImageTower(OrtEnvironment env, OrtSession session, int inputSize, String layer, String output) {
     this.env = env;
     this.session = session;
     this.inputSize = inputSize;
     this.layer = layer;
+    this.output = output;
     this.featureDim = features(new float[3 * inputSize * inputSize], 1)[0].length;
   }
 
   /** @param threads ONNX Runtime intra-op threads for one batch */
   public static OnnxImageTower load(int inputSize, String layer, int threads) {
-    byte[] model = MobileNetV2Onnx.export(MobileNetV2Tower.archive(), inputSize, layer.equals(MobileNetV2Tower.TOP) ? null : layer);
+    return load(inputSize, layer, threads, null);
+  }
+
+  /** @param tuned trained weights replacing one 1×1 convolution's, or null */
+  public static OnnxImageTower load(int inputSize, String layer, int threads, TunedLayer tuned) {
+    return load(inputSize, layer, threads, tuned, MobileNetV2Graph.FEATURES);
+  }
+
+  /**
+   * A tower whose "features" are the whole spatial activation of {@code tap} (a layer before the
+   * feature layer, e.g. its input), flattened channel-first: what training a {@link TunedLayer} reads.
+   */
+  public static OnnxImageTower tap(int inputSize, String layer, String tap, int threads) {
+    return load(inputSize, layer, threads, null, tap);
+  }
+
+  private static OnnxImageTower load(int inputSize, String layer, int threads, TunedLayer tuned, String output) {
+    List<String> taps = output.equals(MobileNetV2Graph.FEATURES) ? List.of() : List.of(output);
+    byte[] model = MobileNetV2Onnx.export(MobileNetV2Tower.archive(), inputSize, layer.equals(MobileNetV2Tower.TOP) ? null : layer,
+        taps, tuned);
     try {
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       OrtSession.SessionOptions options = new OrtSession.SessionOptions();
@@ -43,7 +66,7 @@ public final class OnnxImageTower implements ImageTower {
       options.setInterOpNumThreads(1);
       options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      return new OnnxImageTower(env, env.createSession(model, options), inputSize, layer);
+      return new OnnxImageTower(env, env.createSession(model, options), inputSize, layer, output);
     } catch (OrtException e) {
       throw new IllegalStateException("ONNX Runtime cannot load the exported MobileNetV2", e);
     }
@@ -73,8 +96,8 @@ public final class OnnxImageTower implements ImageTower {
     input.clear();
     input.put(pixels, 0, length).flip();
     try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, new long[] {n, 3, inputSize, inputSize});
-        OrtSession.Result result = session.run(Map.of("input", tensor))) {
-      FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
+        OrtSession.Result result = session.run(Map.of("input", tensor), Set.of(output))) {
+      FloatBuffer out = ((OnnxTensor) result.get(output).orElseThrow()).getFloatBuffer();
       float[][] features = new float[n][out.remaining() / n];
       for (float[] row : features) {
         out.get(row);

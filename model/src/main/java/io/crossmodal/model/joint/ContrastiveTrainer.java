@@ -3,6 +3,7 @@ package io.crossmodal.model.joint;
 import io.crossmodal.model.eval.Evaluation;
 import io.crossmodal.model.eval.JointModelScorer;
 import io.crossmodal.model.eval.RetrievalSet;
+import io.crossmodal.model.image.TunedLayer;
 import io.crossmodal.model.train.Progress;
 import io.crossmodal.model.train.TrainingPairs;
 import java.io.IOException;
@@ -50,8 +51,8 @@ public final class ContrastiveTrainer {
     }
   }
 
-  /** The best heads found and the full history. */
-  public record Result(ProjectionHeads heads, double temperature, int bestEpoch, List<EpochLog> history) {}
+  /** The best heads found (with the tower layer trained with them, or null), and the full history. */
+  public record Result(ProjectionHeads heads, double temperature, int bestEpoch, List<EpochLog> history, TunedLayer tuned) {}
 
   private final Settings settings;
 
@@ -64,11 +65,24 @@ public final class ContrastiveTrainer {
    * @param checkpointDir where the per-epoch checkpoint goes; resumed from when {@code resume}
    */
   public Result train(TrainingPairs pairs, RetrievalSet validation, Path checkpointDir, boolean resume) throws IOException {
+    return train(pairs, validation, checkpointDir, resume, null);
+  }
+
+  /**
+   * @param tune null: {@code pairs.images()} are pooled features and the tower stays as pretrained.
+   *     Else the pretrained weights of the feature layer (a 1×1 convolution, ReLU6, then the mean
+   *     pool) to start from: {@code pairs.images()} and the validation set's image features are then
+   *     that layer's spatial input ([n, in · positions], channel-first), and the layer is trained
+   *     with the heads. Its image standardisation stays the pretrained layer's.
+   */
+  public Result train(TrainingPairs pairs, RetrievalSet validation, Path checkpointDir, boolean resume, TunedLayer tune)
+      throws IOException {
     INDArray trainImages = pairs.images();
     List<float[][]> trainCaptions = pairs.captionFeatures();
     List<String[]> trainCaptionText = pairs.captionTexts();
-    INDArray mean = trainImages.mean(0);
-    INDArray std = trainImages.std(0).addi(1e-3);
+    INDArray pooled = tune == null ? trainImages : pool(trainImages, tune);
+    INDArray mean = pooled.mean(0);
+    INDArray std = pooled.std(0).addi(1e-3);
     Path checkpoint = checkpointDir.resolve("trainer.sd");
     Path historyFile = checkpointDir.resolve("history.txt");
     SameDiff sd;
@@ -79,7 +93,8 @@ public final class ContrastiveTrainer {
       firstEpoch = Files.exists(historyFile) ? (int) Files.readAllLines(historyFile).stream().filter(l -> !l.isBlank()).count() + 1 : 1;
       System.err.println("resuming from " + checkpoint + " at epoch " + firstEpoch);
     } else {
-      sd = graph((int) trainImages.size(1), trainCaptions.get(0)[0].length);
+      sd = tune == null ? graph((int) trainImages.size(1), trainCaptions.get(0)[0].length)
+          : tunedGraph(tune, (int) trainImages.size(1) / tune.in(), mean, std, trainCaptions.get(0)[0].length);
       Files.deleteIfExists(historyFile);
     }
     sd.setTrainingConfig(TrainingConfig.builder()
@@ -89,10 +104,12 @@ public final class ContrastiveTrainer {
         .dataSetLabelMapping("labels")
         .build());
 
-    INDArray standardised = trainImages.subRowVector(mean).diviRowVector(std);
+    // The tuned graph standardises inside, after the layer it trains.
+    INDArray standardised = tune == null ? trainImages.subRowVector(mean).diviRowVector(std) : trainImages;
     SplittableRandom random = new SplittableRandom(settings.seed() + firstEpoch);
     int n = (int) trainImages.size(0);
     ProjectionHeads best = null;
+    TunedLayer bestTuned = null;
     double bestScore = -1;
     double bestTemperature = 0;
     int bestEpoch = 0;
@@ -116,7 +133,10 @@ public final class ContrastiveTrainer {
       progress.done();
       ProjectionHeads heads = heads(sd, mean, std);
       double temperature = 1.0 / Math.exp(sd.getVariable(ContrastiveLoss.LOG_SCALE).getArr().getDouble(0));
-      Evaluation val = Evaluation.run(new JointModelScorer("val", heads), validation);
+      TunedLayer tuned = tune == null ? null : tuned(sd, tune);
+      RetrievalSet valSet = tune == null ? validation
+          : validation.withImageFeatures(sd.output(Map.of("img", validation.imageFeatures()), "pooled").get("pooled"));
+      Evaluation val = Evaluation.run(new JointModelScorer("val", heads), valSet);
       EpochLog log = new EpochLog(epoch, lossSum / Math.max(1, batches), temperature, val, (System.nanoTime() - start) / 1e9);
       history.add(log);
       System.err.printf("epoch %d: loss %.4f, temperature %.4f, val R@1/5/10 i2t %.3f/%.3f/%.3f t2i %.3f/%.3f/%.3f (%.1fs)%n",
@@ -128,6 +148,7 @@ public final class ContrastiveTrainer {
       if (log.recallSum() > bestScore) {
         bestScore = log.recallSum();
         best = heads;
+        bestTuned = tuned;
         bestTemperature = temperature;
         bestEpoch = epoch;
         sinceBest = 0;
@@ -138,8 +159,58 @@ public final class ContrastiveTrainer {
     }
     if (best == null) {
       best = heads(sd, mean, std);
+      bestTuned = tune == null ? null : tuned(sd, tune);
     }
-    return new Result(best, bestTemperature, bestEpoch, history);
+    return new Result(best, bestTemperature, bestEpoch, history, bestTuned);
+  }
+
+  /** Mean-pooled ReLU6(x · W + b) of spatial inputs [n, in · positions] with a layer's weights, in chunks. */
+  static INDArray pool(INDArray spatial, TunedLayer layer) {
+    int n = (int) spatial.size(0);
+    int positions = (int) spatial.size(1) / layer.in();
+    INDArray w = Nd4j.create(layer.kernel(), new long[] {layer.in(), layer.out()}, 'c');
+    INDArray b = Nd4j.create(layer.bias(), new long[] {1, layer.out()}, 'c');
+    INDArray out = Nd4j.create(DataType.FLOAT, n, layer.out());
+    for (int start = 0; start < n; start += 256) {
+      int end = Math.min(n, start + 256);
+      INDArray x = spatial.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end), org.nd4j.linalg.indexing.NDArrayIndex.all())
+          .reshape('c', end - start, layer.in(), positions).permute(0, 2, 1).dup('c').reshape('c', (long) (end - start) * positions, layer.in());
+      INDArray act = org.nd4j.linalg.ops.transforms.Transforms.min(org.nd4j.linalg.ops.transforms.Transforms.max(
+          x.mmul(w).addiRowVector(b), 0, false), 6, false);
+      out.put(new org.nd4j.linalg.indexing.INDArrayIndex[] {org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end),
+          org.nd4j.linalg.indexing.NDArrayIndex.all()}, act.reshape('c', end - start, positions, layer.out()).mean(1));
+    }
+    return out;
+  }
+
+  /** The graph with the feature layer trainable: spatial input → 1×1 conv → ReLU6 → mean pool → standardise → heads. */
+  private SameDiff tunedGraph(TunedLayer tune, int positions, INDArray mean, INDArray std, int textDim) {
+    Nd4j.getRandom().setSeed(settings.seed());
+    SameDiff sd = SameDiff.create();
+    int in = tune.in();
+    int out = tune.out();
+    SDVariable img = sd.placeHolder("img", DataType.FLOAT, -1, (long) in * positions);
+    SDVariable txt = sd.placeHolder("txt", DataType.FLOAT, -1, textDim);
+    SDVariable labels = sd.placeHolder("labels", DataType.FLOAT, -1, -1);
+    SDVariable w = sd.var("tw", Nd4j.create(tune.kernel(), new long[] {in, out}, 'c'));
+    SDVariable b = sd.var("tb", Nd4j.create(tune.bias(), new long[] {1, out}, 'c'));
+    SDVariable x = sd.reshape(sd.reshape(img, -1, in, positions).permute(0, 2, 1), -1, in);
+    SDVariable act = sd.math.clipByValue(x.mmul(w).add(b), 0, 6);
+    SDVariable pooled = sd.mean("pooled", sd.reshape(act, -1, positions, out), 1);
+    SDVariable z = pooled.sub(sd.constant("mean", mean.reshape(1, out))).div(sd.constant("std", std.reshape(1, out)));
+    SDVariable wi = sd.var("wi", new XavierInitScheme('c', out, settings.dim()), DataType.FLOAT, out, settings.dim());
+    SDVariable bi = sd.var("bi", Nd4j.zeros(DataType.FLOAT, 1, settings.dim()));
+    SDVariable wt = sd.var("wt", new XavierInitScheme('c', textDim, settings.dim()), DataType.FLOAT, textDim, settings.dim());
+    SDVariable bt = sd.var("bt", Nd4j.zeros(DataType.FLOAT, 1, settings.dim()));
+    SDVariable zi = ContrastiveLoss.unit(sd, z.mmul(wi).add(bi));
+    SDVariable zt = ContrastiveLoss.unit(sd, ContrastiveLoss.unit(sd, txt).mmul(wt).add(bt));
+    ContrastiveLoss.attach(sd, zi, zt, labels);
+    return sd;
+  }
+
+  private static TunedLayer tuned(SameDiff sd, TunedLayer start) {
+    return new TunedLayer(start.layer(), start.in(), start.out(), sd.getVariable("tw").getArr().dup('c').data().asFloat(),
+        sd.getVariable("tb").getArr().dup('c').data().asFloat());
   }
 
   private SameDiff graph(int imageDim, int textDim) {

@@ -15,6 +15,7 @@ import java.util.List;
  * encoding thread its own encoder. {@link #close()} frees the towers' native memory.
  */
 public final class JointEncoder implements Towers {
+  private final ModelFile.LoadedModel model;
   private final ModelSpec spec;
   private final ProjectionHeads heads;
   private final ImageRuntime runtime;
@@ -33,16 +34,17 @@ public final class JointEncoder implements Towers {
 
   /** @param imageThreads threads one image batch may use (ONNX Runtime's intra-op threads) */
   public JointEncoder(ModelFile.LoadedModel model, int textThreads, ImageRuntime runtime, int imageThreads) {
-    this(model.spec(), model.heads(), MiniLmTextTower.load(textThreads), true, runtime, imageThreads);
+    this(model, MiniLmTextTower.load(textThreads), true, runtime, imageThreads);
   }
 
-  private JointEncoder(ModelSpec spec, ProjectionHeads heads, MiniLmTextTower textTower, boolean ownsTextTower,
-      ImageRuntime runtime, int imageThreads) {
-    this.spec = spec;
-    this.heads = heads;
+  private JointEncoder(ModelFile.LoadedModel model, MiniLmTextTower textTower, boolean ownsTextTower, ImageRuntime runtime,
+      int imageThreads) {
+    this.model = model;
+    this.spec = model.spec();
+    this.heads = model.heads();
     this.runtime = runtime;
     this.imageThreads = imageThreads;
-    this.imageTower = runtime.load(spec.imageSize(), spec.imageLayer(), imageThreads);
+    this.imageTower = runtime.load(spec.imageSize(), spec.imageLayer(), imageThreads, model.tuned());
     this.textTower = textTower;
     this.ownsTextTower = ownsTextTower;
     this.preprocessor = new ImagePreprocessor(spec.imageSize());
@@ -55,7 +57,7 @@ public final class JointEncoder implements Towers {
    */
   @Override
   public JointEncoder withOwnImageTower() {
-    return new JointEncoder(spec, heads, textTower, false, runtime, imageThreads);
+    return new JointEncoder(model, textTower, false, runtime, imageThreads);
   }
 
   public ImageRuntime imageRuntime() {
@@ -64,7 +66,8 @@ public final class JointEncoder implements Towers {
 
   @Override
   public String description() {
-    return "bundled model, image tower " + spec.imageLayer() + " @" + spec.imageSize() + " px in " + runtime.key();
+    return "image tower " + spec.imageLayer() + (model.tuned() != null ? " (tuned)" : "") + " @" + spec.imageSize() + " px in "
+        + runtime.key();
   }
 
   @Override

@@ -15,13 +15,15 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import io.crossmodal.model.image.TunedLayer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The saved joint model: one file holding a JSON header (format, image size, dimension, tower
- * provenance, training summary) and the projection heads as little-endian float32 arrays.
+ * provenance, training summary) and the projection heads as little-endian float32 arrays, then —
+ * when the header names a {@code tunedLayer} — that tower layer's trained kernel and bias.
  *
  * <p>The <b>model id</b> is {@code cm-} plus the first 16 hex digits of the SHA-256 of the file's
  * content with the id field blank, so equal weights and settings always give the same id and any
@@ -36,10 +38,19 @@ public final class ModelFile {
 
   /** Writes the model and returns its content-hash id. */
   public static String save(Path file, ModelSpec spec, ProjectionHeads heads) throws IOException {
-    byte[] unsigned = encode(spec.withModelId(""), heads);
+    return save(file, spec, heads, null);
+  }
+
+  /** @param tuned the trained tower layer that {@code spec.tunedLayer()} names, or null when it names none */
+  public static String save(Path file, ModelSpec spec, ProjectionHeads heads, TunedLayer tuned) throws IOException {
+    if (!java.util.Objects.equals(spec.tunedLayer(), tuned == null ? null : tuned.layer())) {
+      throw new IllegalArgumentException("spec names tuned layer " + spec.tunedLayer() + ", weights are for "
+          + (tuned == null ? "none" : tuned.layer()));
+    }
+    byte[] unsigned = encode(spec.withModelId(""), heads, tuned);
     String id = "cm-" + HexFormat.of().formatHex(sha256(unsigned)).substring(0, 16);
     Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.write(file, encode(spec.withModelId(id), heads));
+    Files.write(file, encode(spec.withModelId(id), heads, tuned));
     return id;
   }
 
@@ -66,13 +77,24 @@ public final class ModelFile {
       arrays[i] = readArray(in);
     }
     ProjectionHeads heads = new ProjectionHeads(arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], arrays[5]);
-    return new LoadedModel(spec, heads);
+    TunedLayer tuned = null;
+    if (spec.tunedLayer() != null) {
+      INDArray kernel = readArray(in);
+      INDArray bias = readArray(in);
+      tuned = new TunedLayer(spec.tunedLayer(), (int) kernel.size(0), (int) kernel.size(1), kernel.dup('c').data().asFloat(),
+          bias.dup('c').data().asFloat());
+    }
+    return new LoadedModel(spec, heads, tuned);
   }
 
-  /** A model as read: its spec (with id) and heads. */
-  public record LoadedModel(ModelSpec spec, ProjectionHeads heads) {}
+  /** A model as read: its spec (with id), heads, and its tuned tower layer (null when the tower is as pretrained). */
+  public record LoadedModel(ModelSpec spec, ProjectionHeads heads, TunedLayer tuned) {
+    public LoadedModel(ModelSpec spec, ProjectionHeads heads) {
+      this(spec, heads, null);
+    }
+  }
 
-  private static byte[] encode(ModelSpec spec, ProjectionHeads heads) throws IOException {
+  private static byte[] encode(ModelSpec spec, ProjectionHeads heads, TunedLayer tuned) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
     out.writeInt(MAGIC);
@@ -84,6 +106,10 @@ public final class ModelFile {
     for (INDArray a : new INDArray[] {heads.imageMean(), heads.imageStd(), heads.imageWeights(), heads.imageBias(),
         heads.textWeights(), heads.textBias()}) {
       writeArray(out, a);
+    }
+    if (tuned != null) {
+      writeArray(out, Nd4j.create(tuned.kernel(), new long[] {tuned.in(), tuned.out()}, 'c'));
+      writeArray(out, Nd4j.create(tuned.bias(), new long[] {1, tuned.out()}, 'c'));
     }
     out.flush();
     return bytes.toByteArray();

@@ -15,14 +15,21 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param training free-form training summary: data, epochs, best validation recall, seed
  * @param imageLayer the image tower's feature layer ({@code MobileNetV2Tower.TOP} when absent, as in
  *     files written before the field existed)
+ * @param tunedLayer the tower layer whose trained weights the file carries ({@code TunedLayer}), or
+ *     null: the tower as pretrained
  */
 public record ModelSpec(String modelId, int dim, int imageSize, String imageTower, String textTower, double temperature,
-    JsonNode training, String imageLayer) {
+    JsonNode training, String imageLayer, String tunedLayer) {
   public ModelSpec {
     imageLayer = imageLayer == null ? io.crossmodal.model.image.MobileNetV2Tower.TOP : imageLayer;
   }
 
   public ModelSpec withModelId(String id) {
-    return new ModelSpec(id, dim, imageSize, imageTower, textTower, temperature, training, imageLayer);
+    return new ModelSpec(id, dim, imageSize, imageTower, textTower, temperature, training, imageLayer, tunedLayer);
+  }
+
+  /** The same model at another input size (what a benchmark of the compute at that size runs). */
+  public ModelSpec withImageSize(int size) {
+    return new ModelSpec(modelId, dim, size, imageTower, textTower, temperature, training, imageLayer, tunedLayer);
   }
 }

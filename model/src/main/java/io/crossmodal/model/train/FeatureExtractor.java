@@ -6,7 +6,11 @@ import io.crossmodal.model.image.ImagePreprocessor;
 import io.crossmodal.common.media.InvalidImageException;
 import io.crossmodal.model.image.ImageRuntime;
 import io.crossmodal.model.image.ImageTower;
+import io.crossmodal.model.image.MobileNetV2Graph;
 import io.crossmodal.model.image.MobileNetV2Tower;
+import io.crossmodal.model.image.OnnxImageTower;
+import io.crossmodal.model.joint.ModelFile;
+import io.crossmodal.model.joint.ModelSpec;
 import io.crossmodal.model.text.MiniLmTextTower;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,15 +45,44 @@ public final class FeatureExtractor {
    * 1e-4), so a cache filled by either serves both.
    */
   public static FeatureStore images(List<Item> items, int imageSize, String layer, Path cacheDir) throws IOException {
-    try (ImageTower tower = ImageRuntime.DEFAULT.load(imageSize, layer, Runtime.getRuntime().availableProcessors())) {
-      return images(items, tower, cacheDir);
+    try (ImageTower tower = ImageRuntime.DEFAULT.load(imageSize, layer, cores())) {
+      return images(items, tower, imageFeatureFile(cacheDir, imageSize, layer));
     }
   }
 
-  private static FeatureStore images(List<Item> items, ImageTower tower, Path cacheDir) throws IOException {
+  /**
+   * The features a model's own tower gives: the frozen tower's cache, or for a model with a tuned
+   * layer, its tower with those weights (cached under the model's id).
+   */
+  public static FeatureStore imagesOf(List<Item> items, ModelFile.LoadedModel model, Path cacheDir) throws IOException {
+    ModelSpec spec = model.spec();
+    if (model.tuned() == null) {
+      return images(items, spec.imageSize(), spec.imageLayer(), cacheDir);
+    }
+    try (ImageTower tower = ImageRuntime.DEFAULT.load(spec.imageSize(), spec.imageLayer(), cores(), model.tuned())) {
+      return images(items, tower, cacheDir.resolve("image-" + spec.modelId() + ".bin"));
+    }
+  }
+
+  /**
+   * The spatial input of a 1×1 feature layer ({@link MobileNetV2Graph#inputOf}), flattened
+   * channel-first: what training that layer ({@code train --tune-layer}) reads.
+   */
+  public static FeatureStore layerInputs(List<Item> items, int imageSize, String layer, Path cacheDir) throws IOException {
+    String tap = MobileNetV2Graph.inputOf(MobileNetV2Tower.archive(), layer);
+    try (ImageTower tower = OnnxImageTower.tap(imageSize, layer, tap, cores())) {
+      return images(items, tower, cacheDir.resolve("image-mobilenetv2-" + imageSize + "-" + tap + "-spatial.bin"));
+    }
+  }
+
+  private static int cores() {
+    return Runtime.getRuntime().availableProcessors();
+  }
+
+  private static FeatureStore images(List<Item> items, ImageTower tower, Path file) throws IOException {
     int imageSize = tower.inputSize();
     String layer = tower.layer();
-    FeatureStore store = FeatureStore.open(imageFeatureFile(cacheDir, imageSize, layer), tower.featureDim());
+    FeatureStore store = FeatureStore.open(file, tower.featureDim());
     List<Item> missing = items.stream().filter(i -> !store.contains(i.id())).toList();
     if (missing.isEmpty()) {
       return store;

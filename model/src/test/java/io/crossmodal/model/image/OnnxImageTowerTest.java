@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -29,6 +30,30 @@ class OnnxImageTowerTest {
       double maxAbs = expected.sub(actual).amaxNumber().doubleValue();
       assertTrue(maxAbs <= 1e-4, "max |onnx - dl4j| = " + maxAbs + " at " + size + " px, " + layer);
       assertTrue(expected.amaxNumber().doubleValue() > 0.1, "features are not all ~0");
+    }
+  }
+
+  @Test
+  void shouldApplyTunedWeightsInBothRuntimesWhenAModelCarriesThem() {
+    String layer = MobileNetV2Tower.DEFAULT_LAYER;
+    TunedLayer pretrained = MobileNetV2Graph.pretrained(MobileNetV2Tower.archive(), layer);
+    float[] kernel = pretrained.kernel().clone();
+    for (int i = 0; i < kernel.length; i += 7) {
+      kernel[i] *= -1.5f;
+    }
+    TunedLayer changed = new TunedLayer(layer, pretrained.in(), pretrained.out(), kernel, pretrained.bias());
+    float[] pixels = new float[2 * 3 * 96 * 96];
+    SplittableRandom random = new SplittableRandom(5);
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = (float) random.nextDouble();
+    }
+    try (ImageTower plain = ImageRuntime.ONNX.load(96, layer, 2); ImageTower same = ImageRuntime.ONNX.load(96, layer, 2, pretrained);
+        ImageTower onnx = ImageRuntime.ONNX.load(96, layer, 2, changed); ImageTower dl4j = ImageRuntime.DL4J.load(96, layer, 2, changed)) {
+      INDArray base = Nd4j.create(plain.features(pixels, 2));
+      assertEquals(0, base.sub(Nd4j.create(same.features(pixels, 2))).amaxNumber().doubleValue(), 1e-6, "pretrained weights change nothing");
+      INDArray tuned = Nd4j.create(onnx.features(pixels, 2));
+      assertTrue(base.sub(tuned).amaxNumber().doubleValue() > 0.01, "the tuned weights are used");
+      assertTrue(tuned.sub(Nd4j.create(dl4j.features(pixels, 2))).amaxNumber().doubleValue() <= 1e-4, "both runtimes apply them alike");
     }
   }
 }

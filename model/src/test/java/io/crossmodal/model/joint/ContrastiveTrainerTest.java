@@ -1,6 +1,8 @@
 package io.crossmodal.model.joint;
 
 import io.crossmodal.model.data.EmojiKeywords;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crossmodal.model.data.Item;
@@ -9,7 +11,12 @@ import io.crossmodal.model.eval.JointModelScorer;
 import io.crossmodal.model.eval.RandomScorer;
 import io.crossmodal.model.eval.RetrievalSet;
 import io.crossmodal.model.image.ImagePreprocessor;
+import io.crossmodal.model.image.ImageRuntime;
+import io.crossmodal.model.image.ImageTower;
+import io.crossmodal.model.image.MobileNetV2Graph;
 import io.crossmodal.model.image.MobileNetV2Tower;
+import io.crossmodal.model.image.OnnxImageTower;
+import io.crossmodal.model.image.TunedLayer;
 import io.crossmodal.model.text.MiniLmTextTower;
 import io.crossmodal.model.train.FeatureStore;
 import io.crossmodal.model.train.TrainingPairs;
@@ -92,5 +99,70 @@ class ContrastiveTrainerTest {
     assertTrue(trained.textToImage().r1() >= 0.5, "t2i R@1 " + trained.textToImage().r1());
     assertTrue(trained.imageToText().r1() > chance.imageToText().r1() + 0.25,
         "i2t R@1 " + trained.imageToText().r1() + " vs chance " + chance.imageToText().r1());
+  }
+
+  /**
+   * {@code train --tune-layer}: the feature layer trains with the heads from its spatial input, and
+   * the tower built with the trained weights (what the encoder runs) gives the features training
+   * saw: retrieval through that tower works, and the pretrained weights pool to the tower's own features.
+   */
+  @Test
+  void shouldEncodeAsTrainedWhenTheFeatureLayerIsTuned() throws Exception {
+    String layer = MobileNetV2Tower.DEFAULT_LAYER;
+    TunedLayer pretrained = MobileNetV2Graph.pretrained(MobileNetV2Tower.archive(), layer);
+    String tap = MobileNetV2Graph.inputOf(MobileNetV2Tower.archive(), layer);
+    Random random = new Random(2);
+    ImagePreprocessor pre = new ImagePreprocessor(SIZE);
+    List<Item> train = new ArrayList<>();
+    List<Item> val = new ArrayList<>();
+    List<String> captions = new ArrayList<>();
+    List<float[]> valPixels = new ArrayList<>();
+    FeatureStore spatial;
+    FeatureStore texts = FeatureStore.open(dir.resolve("txt.bin"), MiniLmTextTower.FEATURE_DIM);
+    try (OnnxImageTower inputs = OnnxImageTower.tap(SIZE, layer, tap, 2); ImageTower frozen = ImageRuntime.ONNX.load(SIZE, layer, 2)) {
+      spatial = FeatureStore.open(dir.resolve("spatial.bin"), inputs.featureDim());
+      float[] buffer = new float[pre.length()];
+      for (int s = 0; s < SHAPES.length; s++) {
+        for (int c = 0; c < COLOURS.length; c++) {
+          String caption = "a " + COLOUR_NAMES[c] + " " + SHAPES[s];
+          captions.add(caption);
+          for (int k = 0; k < 8; k++) {
+            String id = s + "-" + c + "-" + k;
+            pre.writeChw(draw(s, c, random), buffer, 0);
+            spatial.put(id, inputs.features(buffer, 1)[0]);
+            (k < 6 ? train : val).add(new Item(id, "", List.of(caption), "generated", "test", k < 6 ? "train" : "val", ""));
+            if (k >= 6) {
+              valPixels.add(buffer.clone());
+            }
+          }
+        }
+      }
+      // The graph's pooling with the pretrained weights is the tower's own feature computation.
+      float[] reference = frozen.features(valPixels.get(0), 1)[0];
+      float[] first = ContrastiveTrainer.pool(Nd4j.create(new float[][] {spatial.get(val.get(0).id())}), pretrained).toFloatVector();
+      assertArrayEquals(reference, first, 1e-4f);
+    }
+    try (MiniLmTextTower text = MiniLmTextTower.load(2)) {
+      float[][] f = text.features(captions);
+      for (int i = 0; i < captions.size(); i++) {
+        texts.put(captions.get(i), f[i]);
+      }
+    }
+    ContrastiveTrainer.Result result = new ContrastiveTrainer(new ContrastiveTrainer.Settings(32, 30, 24, 3e-3, 1e-4, 30, 5))
+        .train(TrainingPairs.of(train, spatial, texts, false, EmojiKeywords.none()), RetrievalSet.of(val, spatial, texts),
+            dir.resolve("ckpt"), false, pretrained);
+
+    assertTrue(result.tuned() != null && !java.util.Arrays.equals(pretrained.kernel(), result.tuned().kernel()), "the layer trained");
+    // Features of the validation images through the tower with the trained weights, as the encoder computes them.
+    FeatureStore tunedFeatures = FeatureStore.open(dir.resolve("tuned.bin"), pretrained.out());
+    try (ImageTower tuned = ImageRuntime.ONNX.load(SIZE, layer, 2, result.tuned())) {
+      for (int i = 0; i < val.size(); i++) {
+        tunedFeatures.put(val.get(i).id(), tuned.features(valPixels.get(i), 1)[0]);
+      }
+    }
+    Evaluation trained = Evaluation.run(new JointModelScorer("model", result.heads()), RetrievalSet.of(val, tunedFeatures, texts));
+    assertTrue(trained.textToImage().r1() >= 0.5, "t2i R@1 through the tuned tower " + trained.textToImage().r1());
+    assertEquals(trained.textToImage().r1(), result.history().get(result.bestEpoch() - 1).validation().textToImage().r1(), 1e-9,
+        "the tower gives what training validated");
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.crossmodal.model.image.TunedLayer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ class ModelFileTest {
 
   private static ModelSpec spec() {
     return new ModelSpec("", 16, 96, "image tower", "text tower", 0.05, JsonNodeFactory.instance.objectNode().put("note", "test"),
-        "block_13_expand");
+        "block_13_expand", null);
   }
 
   @Test
@@ -96,5 +97,28 @@ class ModelFileTest {
         assertEquals(batch[i][d], one[d], 1e-5, "image " + i + " dim " + d);
       }
     }
+  }
+
+  @Test
+  void shouldKeepTheTunedTowerLayerWhenSavedAndLoaded() throws IOException {
+    ProjectionHeads heads = ProjectionHeads.random(40, 24, 16, 4);
+    float[] kernel = new float[3 * 5];
+    for (int i = 0; i < kernel.length; i++) {
+      kernel[i] = i * 0.5f - 3;
+    }
+    TunedLayer tuned = new TunedLayer("block_13_expand", 3, 5, kernel, new float[] {1, 2, 3, 4, 5});
+    ModelSpec spec = new ModelSpec("", 16, 96, "image tower", "text tower", 0.05, JsonNodeFactory.instance.objectNode(), "block_13_expand",
+        "block_13_expand");
+    Path file = dir.resolve("tuned.cmm");
+
+    String id = ModelFile.save(file, spec, heads, tuned);
+    ModelFile.LoadedModel loaded = ModelFile.load(file);
+
+    assertEquals("block_13_expand", loaded.tuned().layer());
+    assertArrayEquals(kernel, loaded.tuned().kernel());
+    assertArrayEquals(new float[] {1, 2, 3, 4, 5}, loaded.tuned().bias());
+    assertEquals(id, loaded.spec().modelId());
+    assertNotEquals(ModelFile.save(dir.resolve("untuned.cmm"), spec(), heads), id, "the tuned weights are part of the id");
+    assertThrows(IllegalArgumentException.class, () -> ModelFile.save(dir.resolve("x.cmm"), spec, heads), "weights the spec promises");
   }
 }
