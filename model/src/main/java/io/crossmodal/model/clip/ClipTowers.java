@@ -6,17 +6,18 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.crossmodal.model.onnx.OnnxSessions;
 import ai.onnxruntime.TensorInfo;
 import io.crossmodal.model.image.ImagePreprocessor;
+import io.crossmodal.model.image.PixelBatch;
 import io.crossmodal.model.joint.Towers;
+import io.crossmodal.model.joint.UnitVectors;
 import io.crossmodal.model.text.BpeTokenizer;
 import io.crossmodal.model.text.Tokenizer;
 import io.crossmodal.model.text.WordPieceTokenizer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
@@ -33,8 +34,8 @@ import java.util.Map;
  * L2-normalised. No trained head: the folder's own space is the shared space.
  *
  * <p>The sessions are shared with {@link #withOwnImageTower()} siblings (ONNX Runtime sessions
- * may run concurrently); each instance owns its input buffer, so an instance is not thread safe
- * for images but its siblings never wait for it.
+ * may run concurrently); each instance owns its input buffers ({@link PixelBatch}) and encodes one
+ * image batch at a time, while its siblings never wait for it.
  */
 public final class ClipTowers implements Towers {
   private final TowersFolder folder;
@@ -47,8 +48,7 @@ public final class ClipTowers implements Towers {
   private final OnnxJavaType idType;
   private final int dim;
   private final boolean owner;
-  private FloatBuffer pixels = FloatBuffer.allocate(0);
-  private float[] staging = new float[0];
+  private final PixelBatch batch = new PixelBatch();
 
   private ClipTowers(TowersFolder folder, OrtEnvironment env, OrtSession image, OrtSession text, Tokenizer tokenizer,
       boolean owner) throws OrtException {
@@ -84,10 +84,7 @@ public final class ClipTowers implements Towers {
     TowersFolder folder = TowersFolder.read(dir);
     try {
       OrtEnvironment env = OrtEnvironment.getEnvironment();
-      OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-      options.setIntraOpNumThreads(Math.max(1, threads));
-      options.setInterOpNumThreads(1);
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      OrtSession.SessionOptions options = OnnxSessions.options(threads);
       OrtSession image = env.createSession(dir.resolve(TowersFolder.IMAGE).toString(), options);
       OrtSession text = env.createSession(dir.resolve(TowersFolder.TEXT).toString(), options);
       return new ClipTowers(folder, env, image, text, tokenizer(folder), true);
@@ -128,16 +125,7 @@ public final class ClipTowers implements Towers {
       return new float[0][];
     }
     int n = images.size();
-    int length = preprocessor.length();
-    if (staging.length < n * length) {
-      staging = new float[n * length];
-      pixels = ByteBuffer.allocateDirect(n * length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-    }
-    for (int i = 0; i < n; i++) {
-      preprocessor.writeChw(images.get(i), staging, i * length);
-    }
-    pixels.clear();
-    pixels.put(staging, 0, n * length).flip();
+    FloatBuffer pixels = batch.direct(batch.write(preprocessor, images), n * preprocessor.length());
     long[] shape = {n, 3, preprocessor.size(), preprocessor.size()};
     try (OnnxTensor input = OnnxTensor.createTensor(env, pixels, shape);
         OrtSession.Result result = image.run(Map.of(folder.imageInput(), input))) {
@@ -237,14 +225,7 @@ public final class ClipTowers implements Towers {
 
   private static float[][] unit(float[][] rows) {
     for (float[] row : rows) {
-      double norm = 0;
-      for (float v : row) {
-        norm += (double) v * v;
-      }
-      float inv = (float) (1 / Math.max(Math.sqrt(norm), 1e-12));
-      for (int d = 0; d < row.length; d++) {
-        row[d] *= inv;
-      }
+      UnitVectors.normalise(row);
     }
     return rows;
   }

@@ -4,8 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import io.crossmodal.model.onnx.OnnxSessions;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,7 @@ public final class OnnxImageTower implements ImageTower {
   private final String layer;
   private final int featureDim;
   private final String output;
-  private FloatBuffer input = FloatBuffer.allocate(0);
+  private final PixelBatch batch = new PixelBatch();
 
   private OnnxImageTower(OrtEnvironment env, OrtSession session, int inputSize, String layer, String output) {
     this.env = env;
@@ -61,11 +60,7 @@ public final class OnnxImageTower implements ImageTower {
         taps, tuned);
     try {
       OrtEnvironment env = OrtEnvironment.getEnvironment();
-      OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-      options.setIntraOpNumThreads(Math.max(1, threads));
-      options.setInterOpNumThreads(1);
-      options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      OrtSession.SessionOptions options = OnnxSessions.options(threads);
       return new OnnxImageTower(env, env.createSession(model, options), inputSize, layer, output);
     } catch (OrtException e) {
       throw new IllegalStateException("ONNX Runtime cannot load the exported MobileNetV2", e);
@@ -89,12 +84,7 @@ public final class OnnxImageTower implements ImageTower {
 
   @Override
   public float[][] features(float[] pixels, int n) {
-    int length = n * 3 * inputSize * inputSize;
-    if (input.capacity() < length) {
-      input = ByteBuffer.allocateDirect(length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
-    }
-    input.clear();
-    input.put(pixels, 0, length).flip();
+    FloatBuffer input = batch.direct(pixels, n * 3 * inputSize * inputSize);
     try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, new long[] {n, 3, inputSize, inputSize});
         OrtSession.Result result = session.run(Map.of("input", tensor), Set.of(output))) {
       FloatBuffer out = ((OnnxTensor) result.get(output).orElseThrow()).getFloatBuffer();

@@ -198,13 +198,7 @@ public final class ContrastiveTrainer {
     SDVariable act = sd.math.clipByValue(x.mmul(w).add(b), 0, 6);
     SDVariable pooled = sd.mean("pooled", sd.reshape(act, -1, positions, out), 1);
     SDVariable z = pooled.sub(sd.constant("mean", mean.reshape(1, out))).div(sd.constant("std", std.reshape(1, out)));
-    SDVariable wi = sd.var("wi", new XavierInitScheme('c', out, settings.dim()), DataType.FLOAT, out, settings.dim());
-    SDVariable bi = sd.var("bi", Nd4j.zeros(DataType.FLOAT, 1, settings.dim()));
-    SDVariable wt = sd.var("wt", new XavierInitScheme('c', textDim, settings.dim()), DataType.FLOAT, textDim, settings.dim());
-    SDVariable bt = sd.var("bt", Nd4j.zeros(DataType.FLOAT, 1, settings.dim()));
-    SDVariable zi = ContrastiveLoss.unit(sd, z.mmul(wi).add(bi));
-    SDVariable zt = ContrastiveLoss.unit(sd, ContrastiveLoss.unit(sd, txt).mmul(wt).add(bt));
-    ContrastiveLoss.attach(sd, zi, zt, labels);
+    attachHeads(sd, z, out, txt, textDim, labels);
     return sd;
   }
 
@@ -219,14 +213,19 @@ public final class ContrastiveTrainer {
     SDVariable img = sd.placeHolder("img", DataType.FLOAT, -1, imageDim);
     SDVariable txt = sd.placeHolder("txt", DataType.FLOAT, -1, textDim);
     SDVariable labels = sd.placeHolder("labels", DataType.FLOAT, -1, -1);
+    attachHeads(sd, img, imageDim, txt, textDim, labels);
+    return sd;
+  }
+
+  /** The two linear heads (Xavier-initialised, in this order, so a seed gives the same start) and the loss. */
+  private void attachHeads(SameDiff sd, SDVariable image, int imageDim, SDVariable txt, int textDim, SDVariable labels) {
     SDVariable wi = sd.var("wi", new XavierInitScheme('c', imageDim, settings.dim()), DataType.FLOAT, imageDim, settings.dim());
     SDVariable bi = sd.var("bi", Nd4j.zeros(DataType.FLOAT, 1, settings.dim()));
     SDVariable wt = sd.var("wt", new XavierInitScheme('c', textDim, settings.dim()), DataType.FLOAT, textDim, settings.dim());
     SDVariable bt = sd.var("bt", Nd4j.zeros(DataType.FLOAT, 1, settings.dim()));
-    SDVariable zi = ContrastiveLoss.unit(sd, img.mmul(wi).add(bi));
+    SDVariable zi = ContrastiveLoss.unit(sd, image.mmul(wi).add(bi));
     SDVariable zt = ContrastiveLoss.unit(sd, ContrastiveLoss.unit(sd, txt).mmul(wt).add(bt));
     ContrastiveLoss.attach(sd, zi, zt, labels);
-    return sd;
   }
 
   private static ProjectionHeads heads(SameDiff sd, INDArray mean, INDArray std) {

@@ -3,6 +3,7 @@ package io.crossmodal.model.joint;
 import io.crossmodal.model.image.ImagePreprocessor;
 import io.crossmodal.model.image.ImageRuntime;
 import io.crossmodal.model.image.ImageTower;
+import io.crossmodal.model.image.PixelBatch;
 import io.crossmodal.model.text.MiniLmTextTower;
 import java.awt.image.BufferedImage;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class JointEncoder implements Towers {
   private final ImageTower imageTower;
   private final MiniLmTextTower textTower;
   private final ImagePreprocessor preprocessor;
-  private float[] pixels = new float[0];
+  private final PixelBatch batch = new PixelBatch();
   /** Whether {@link #close()} frees the text tower (false for a {@link #withOwnImageTower()} sibling). */
   private final boolean ownsTextTower;
 
@@ -94,13 +95,7 @@ public final class JointEncoder implements Towers {
       return new float[0][];
     }
     int n = images.size();
-    int length = preprocessor.length();
-    if (pixels.length < n * length) {
-      pixels = new float[n * length];
-    }
-    for (int i = 0; i < n; i++) {
-      preprocessor.writeChw(images.get(i), pixels, i * length);
-    }
+    float[] pixels = batch.write(preprocessor, images);
     float[][] features = imageTower.features(pixels, n);
     float[][] out = new float[n][];
     for (int i = 0; i < n; i++) {

@@ -76,7 +76,7 @@ public final class ProjectionHeads {
     for (int i = 0; i < feature.length; i++) {
       accumulate(out, feature[i] * inv, textWeightsRows, i * out.length);
     }
-    return unit(out);
+    return UnitVectors.normalise(out);
   }
 
   /**
@@ -90,7 +90,7 @@ public final class ProjectionHeads {
     for (int i = 0; i < feature.length; i++) {
       accumulate(out, (feature[i] - imageMeanRow[i]) * imageInvStdRow[i], imageWeightsRows, i * out.length);
     }
-    return unit(out);
+    return UnitVectors.normalise(out);
   }
 
   private static void checkLength(float[] feature, float[] weights, float[] bias) {
@@ -104,18 +104,6 @@ public final class ProjectionHeads {
     for (int j = 0; j < out.length; j++) {
       out[j] += x * weights[row + j];
     }
-  }
-
-  private static float[] unit(float[] v) {
-    double norm = 0;
-    for (float y : v) {
-      norm += (double) y * y;
-    }
-    float inv = (float) (1 / Math.max(Math.sqrt(norm), 1e-12));
-    for (int j = 0; j < v.length; j++) {
-      v[j] *= inv;
-    }
-    return v;
   }
 
   INDArray standardise(INDArray features) {

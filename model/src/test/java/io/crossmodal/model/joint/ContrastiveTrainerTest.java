@@ -81,12 +81,7 @@ class ContrastiveTrainerTest {
         }
       }
     }
-    try (MiniLmTextTower text = MiniLmTextTower.load(2)) {
-      float[][] f = text.features(captions);
-      for (int i = 0; i < captions.size(); i++) {
-        texts.put(captions.get(i), f[i]);
-      }
-    }
+    putTextFeatures(texts, captions);
     TrainingPairs pairs = TrainingPairs.of(train, images, texts, false, EmojiKeywords.none());
     RetrievalSet validation = RetrievalSet.of(val, images, texts);
 
@@ -142,12 +137,7 @@ class ContrastiveTrainerTest {
       float[] first = ContrastiveTrainer.pool(Nd4j.create(new float[][] {spatial.get(val.get(0).id())}), pretrained).toFloatVector();
       assertArrayEquals(reference, first, 1e-4f);
     }
-    try (MiniLmTextTower text = MiniLmTextTower.load(2)) {
-      float[][] f = text.features(captions);
-      for (int i = 0; i < captions.size(); i++) {
-        texts.put(captions.get(i), f[i]);
-      }
-    }
+    putTextFeatures(texts, captions);
     ContrastiveTrainer.Result result = new ContrastiveTrainer(new ContrastiveTrainer.Settings(32, 30, 24, 3e-3, 1e-4, 30, 5))
         .train(TrainingPairs.of(train, spatial, texts, false, EmojiKeywords.none()), RetrievalSet.of(val, spatial, texts),
             dir.resolve("ckpt"), false, pretrained);
@@ -164,5 +154,14 @@ class ContrastiveTrainerTest {
     assertTrue(trained.textToImage().r1() >= 0.5, "t2i R@1 through the tuned tower " + trained.textToImage().r1());
     assertEquals(trained.textToImage().r1(), result.history().get(result.bestEpoch() - 1).validation().textToImage().r1(), 1e-9,
         "the tower gives what training validated");
+  }
+
+  private static void putTextFeatures(FeatureStore texts, List<String> captions) {
+    try (MiniLmTextTower text = MiniLmTextTower.load(2)) {
+      float[][] f = text.features(captions);
+      for (int i = 0; i < captions.size(); i++) {
+        texts.put(captions.get(i), f[i]);
+      }
+    }
   }
 }
