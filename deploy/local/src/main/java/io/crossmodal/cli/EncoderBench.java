@@ -46,8 +46,7 @@ final class EncoderBench {
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("model", spec.modelId()).put("image_size", spec.imageSize()).put("image_layer", spec.imageLayer()).put("cores", cores)
         .put("default_runtime", ImageRuntime.DEFAULT.key());
-    long multiplyAdds = MobileNetV2Graph.multiplyAdds(MobileNetV2Tower.archive(), spec.imageSize(),
-        spec.imageLayer().equals(MobileNetV2Tower.TOP) ? null : spec.imageLayer());
+    long multiplyAdds = MobileNetV2Graph.multiplyAdds(MobileNetV2Tower.archive(), spec.imageSize(), spec.imageLayer());
     out.put("tower_multiply_adds_per_image", multiplyAdds);
     ObjectNode runtimes = out.putObject("runtimes");
     for (ImageRuntime runtime : ImageRuntime.values()) {

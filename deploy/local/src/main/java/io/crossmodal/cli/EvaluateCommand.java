@@ -1,8 +1,8 @@
 package io.crossmodal.cli;
 
-import io.crossmodal.model.data.EmojiKeywords;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossmodal.model.data.EmojiKeywords;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
 import io.crossmodal.model.eval.ConceptBenchmark;
@@ -56,9 +56,10 @@ final class EvaluateCommand implements Command {
     FeatureStore text = FeatureExtractor.texts(items, cache);
     // The baselines run on the frozen tower's features; the model on its own tower's (tuned layer included).
     FeatureStore image = FeatureExtractor.images(items, size, model.spec().imageLayer(), cache);
-    FeatureStore modelImage = model.tuned() == null ? image : FeatureExtractor.imagesOf(items, model, cache);
+    boolean tuned = model.tuned() != null;
+    FeatureStore modelImage = tuned ? FeatureExtractor.imagesOfTuned(items, model, cache) : image;
     RetrievalSet set = RetrievalSet.of(chosen, modelImage, text);
-    RetrievalSet frozenSet = modelImage == image ? set : RetrievalSet.of(chosen, image, text);
+    RetrievalSet frozenSet = tuned ? RetrievalSet.of(chosen, image, text) : set;
 
     List<PairScorer> scorers = new ArrayList<>();
     scorers.add(new JointModelScorer("model", model.heads()));
@@ -76,8 +77,8 @@ final class EvaluateCommand implements Command {
     FeatureStore queryText = FeatureExtractor.texts(queryTexts, cache);
     RetrievalSet concepts = RetrievalSet.ofQueries(set.images(), queryTexts,
         (item, q) -> ConceptBenchmark.relevant(item, queries.get(q)), modelImage, queryText);
-    RetrievalSet frozenConcepts = modelImage == image ? concepts : RetrievalSet.ofQueries(set.images(), queryTexts,
-        (item, q) -> ConceptBenchmark.relevant(item, queries.get(q)), image, queryText);
+    RetrievalSet frozenConcepts = tuned ? RetrievalSet.ofQueries(set.images(), queryTexts,
+        (item, q) -> ConceptBenchmark.relevant(item, queries.get(q)), image, queryText) : concepts;
 
     ObjectMapper json = new ObjectMapper();
     ObjectNode out = json.createObjectNode();

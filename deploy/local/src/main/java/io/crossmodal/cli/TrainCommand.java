@@ -1,11 +1,12 @@
 package io.crossmodal.cli;
 
-import io.crossmodal.model.data.EmojiKeywords;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossmodal.model.data.EmojiKeywords;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
+import io.crossmodal.model.data.NpmPackages;
 import io.crossmodal.model.eval.RetrievalSet;
 import io.crossmodal.model.image.MobileNetV2Graph;
 import io.crossmodal.model.image.MobileNetV2Tower;
@@ -56,7 +57,7 @@ final class TrainCommand implements Command {
     List<String> captions = new java.util.ArrayList<>();
     items.forEach(i -> captions.addAll(i.captions()));
     EmojiKeywords emojiKeywords = withEmojiKeywords
-        ? EmojiKeywords.read(dataset.resolve("npm").resolve(EmojiKeywords.PACKAGE + "-" + EmojiKeywords.VERSION).resolve("package"))
+        ? EmojiKeywords.read(new NpmPackages(dataset.resolve("npm")).root(EmojiKeywords.PACKAGE, EmojiKeywords.VERSION))
         : EmojiKeywords.none();
     train.forEach(i -> captions.addAll(TrainingPairs.captionsOf(i, keywordPhrases, emojiKeywords)));
     FeatureStore text = FeatureExtractor.texts(captions, cache);

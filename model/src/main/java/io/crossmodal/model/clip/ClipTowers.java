@@ -16,7 +16,6 @@ import io.crossmodal.model.text.BpeTokenizer;
 import io.crossmodal.model.text.Tokenizer;
 import io.crossmodal.model.text.WordPieceTokenizer;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
@@ -50,15 +49,15 @@ public final class ClipTowers implements Towers {
   private final boolean owner;
   private final PixelBatch batch = new PixelBatch();
 
-  private ClipTowers(TowersFolder folder, OrtEnvironment env, OrtSession image, OrtSession text, Tokenizer tokenizer,
-      boolean owner) throws OrtException {
+  private ClipTowers(TowersFolder folder, OrtEnvironment env, OrtSession image, OrtSession text, Tokenizer tokenizer)
+      throws OrtException {
     this.folder = folder;
     this.env = env;
     this.image = image;
     this.text = text;
     this.tokenizer = tokenizer;
     this.preprocessor = folder.imagePreprocessor();
-    this.owner = owner;
+    this.owner = true;
     Map<String, NodeInfo> inputs = text.getInputInfo();
     if (!inputs.containsKey(folder.textInput())) {
       throw new IllegalArgumentException(TowersFolder.TEXT + " has no input " + folder.textInput() + " (it has " + inputs.keySet()
@@ -79,6 +78,20 @@ public final class ClipTowers implements Towers {
     this.dim = imageDim;
   }
 
+  /** A sibling on the same sessions, checked already: only its input buffers are its own. */
+  private ClipTowers(ClipTowers first) {
+    this.folder = first.folder;
+    this.env = first.env;
+    this.image = first.image;
+    this.text = first.text;
+    this.tokenizer = first.tokenizer;
+    this.preprocessor = first.preprocessor;
+    this.textTakesMask = first.textTakesMask;
+    this.idType = first.idType;
+    this.dim = first.dim;
+    this.owner = false;
+  }
+
   /** @param threads ONNX Runtime intra-op threads per session run */
   public static ClipTowers load(Path dir, int threads) throws IOException {
     TowersFolder folder = TowersFolder.read(dir);
@@ -87,7 +100,7 @@ public final class ClipTowers implements Towers {
       OrtSession.SessionOptions options = OnnxSessions.options(threads);
       OrtSession image = env.createSession(dir.resolve(TowersFolder.IMAGE).toString(), options);
       OrtSession text = env.createSession(dir.resolve(TowersFolder.TEXT).toString(), options);
-      return new ClipTowers(folder, env, image, text, tokenizer(folder), true);
+      return new ClipTowers(folder, env, image, text, tokenizer(folder));
     } catch (OrtException e) {
       throw new IOException("ONNX Runtime cannot load the towers in " + dir + ": " + e.getMessage(), e);
     }
@@ -97,8 +110,7 @@ public final class ClipTowers implements Towers {
     String type = folder.tokenizer().path("model").path("type").asText("");
     return switch (type) {
       case "BPE" -> BpeTokenizer.fromHuggingFaceJson(folder.tokenizer(), folder.contextLength());
-      case "WordPiece" -> WordPieceTokenizer.fromHuggingFaceJson(
-          new ByteArrayInputStream(folder.tokenizer().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)), folder.contextLength());
+      case "WordPiece" -> WordPieceTokenizer.fromHuggingFaceJson(folder.tokenizer(), folder.contextLength());
       default -> throw new IllegalArgumentException(TowersFolder.TOKENIZER + ": model type '" + type
           + "' is not supported (BPE and WordPiece are)");
     };
@@ -232,11 +244,7 @@ public final class ClipTowers implements Towers {
 
   @Override
   public ClipTowers withOwnImageTower() {
-    try {
-      return new ClipTowers(folder, env, image, text, tokenizer, false);
-    } catch (OrtException e) {
-      throw new IllegalStateException(e);
-    }
+    return new ClipTowers(this);
   }
 
   @Override

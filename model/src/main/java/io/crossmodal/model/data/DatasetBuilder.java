@@ -35,9 +35,10 @@ public final class DatasetBuilder {
 
   public static Summary build(Path cache, Path manifest) throws IOException, InterruptedException {
     Path root = new DebianPackages(cache.resolve("debian")).unpack(DEBIAN_PACKAGES);
-    Path emoji = new NpmPackages(cache.resolve("npm")).unpack(EmojiSource.PACKAGE, EmojiSource.VERSION);
+    NpmPackages npm = new NpmPackages(cache.resolve("npm"));
+    Path emoji = npm.unpack(EmojiSource.PACKAGE, EmojiSource.VERSION);
     // Training reads the emoji keyword lists from the cache (captions of the training split only).
-    new NpmPackages(cache.resolve("npm")).unpack(EmojiKeywords.PACKAGE, EmojiKeywords.VERSION);
+    npm.unpack(EmojiKeywords.PACKAGE, EmojiKeywords.VERSION);
     Set<String> seenImages = new HashSet<>();
     int[] duplicateImages = {0};
     List<Item> items = new ArrayList<>();

@@ -15,10 +15,15 @@ public final class NpmPackages {
     this.cache = cache;
   }
 
+  /** Where {@link #unpack} puts a package's files (the tarball's {@code package/}), fetched or not. */
+  public Path root(String name, String version) {
+    return cache.resolve(name + "-" + version).resolve("package");
+  }
+
   /** Returns the unpacked package folder (the tarball's {@code package/}). */
   public Path unpack(String name, String version) throws IOException, InterruptedException {
-    Path target = cache.resolve(name + "-" + version);
-    Path root = target.resolve("package");
+    Path root = root(name, version);
+    Path target = root.getParent();
     if (Files.isDirectory(root)) {
       return root;
     }

@@ -70,8 +70,8 @@ public final class MobileNetV2Graph {
 
   /**
    * @param featureLayer a convolution of the topology (e.g. {@code block_13_expand}) whose
-   *     activation (after its BatchNormalization and ReLU6) is mean-pooled into the features; null =
-   *     the network's top
+   *     activation (after its BatchNormalization and ReLU6) is mean-pooled into the features; null
+   *     or {@link MobileNetV2Tower#TOP} = the network's top
    */
   public static ComputationGraph build(TfjsLayersArchive archive, int inputSize, String featureLayer) {
     return build(archive, inputSize, featureLayer, null);
@@ -167,7 +167,9 @@ public final class MobileNetV2Graph {
   }
 
   /** @param featureLayer as in {@link #build(TfjsLayersArchive, int, String)} */
-  static Folded fold(TfjsLayersArchive archive, String featureLayer) {
+  static Folded fold(TfjsLayersArchive archive, String requested) {
+    // The top has a name callers and model files use, but no convolution of that name: it is the pooling.
+    String featureLayer = MobileNetV2Tower.TOP.equals(requested) ? null : requested;
     Map<String, String> alias = new HashMap<>();
     Map<String, Integer> consumers = countConsumers(archive.modelConfig());
     Map<String, Conv> convs = new HashMap<>();

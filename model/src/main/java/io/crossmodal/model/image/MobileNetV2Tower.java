@@ -52,7 +52,7 @@ public final class MobileNetV2Tower implements ImageTower {
 
   /** @param tuned trained weights replacing one 1×1 convolution's, or null */
   public static MobileNetV2Tower load(int inputSize, String layer, TunedLayer tuned) {
-    return new MobileNetV2Tower(MobileNetV2Graph.build(archive(), inputSize, layer.equals(TOP) ? null : layer, tuned), inputSize, layer);
+    return new MobileNetV2Tower(MobileNetV2Graph.build(archive(), inputSize, layer, tuned), inputSize, layer);
   }
 
   /** The bundled TF.js topology and weights (nsfwjs' MobileNetV2), from the classpath. */

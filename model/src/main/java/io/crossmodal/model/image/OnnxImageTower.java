@@ -56,8 +56,7 @@ public final class OnnxImageTower implements ImageTower {
 
   private static OnnxImageTower load(int inputSize, String layer, int threads, TunedLayer tuned, String output) {
     List<String> taps = output.equals(MobileNetV2Graph.FEATURES) ? List.of() : List.of(output);
-    byte[] model = MobileNetV2Onnx.export(MobileNetV2Tower.archive(), inputSize, layer.equals(MobileNetV2Tower.TOP) ? null : layer,
-        taps, tuned);
+    byte[] model = MobileNetV2Onnx.export(MobileNetV2Tower.archive(), inputSize, layer, taps, tuned);
     try {
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       OrtSession.SessionOptions options = OnnxSessions.options(threads);

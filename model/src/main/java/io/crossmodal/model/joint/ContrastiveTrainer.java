@@ -20,7 +20,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.weightinit.impl.XavierInitScheme;
 
 /**
@@ -173,12 +176,11 @@ public final class ContrastiveTrainer {
     INDArray out = Nd4j.create(DataType.FLOAT, n, layer.out());
     for (int start = 0; start < n; start += 256) {
       int end = Math.min(n, start + 256);
-      INDArray x = spatial.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end), org.nd4j.linalg.indexing.NDArrayIndex.all())
-          .reshape('c', end - start, layer.in(), positions).permute(0, 2, 1).dup('c').reshape('c', (long) (end - start) * positions, layer.in());
-      INDArray act = org.nd4j.linalg.ops.transforms.Transforms.min(org.nd4j.linalg.ops.transforms.Transforms.max(
-          x.mmul(w).addiRowVector(b), 0, false), 6, false);
-      out.put(new org.nd4j.linalg.indexing.INDArrayIndex[] {org.nd4j.linalg.indexing.NDArrayIndex.interval(start, end),
-          org.nd4j.linalg.indexing.NDArrayIndex.all()}, act.reshape('c', end - start, positions, layer.out()).mean(1));
+      INDArrayIndex[] rows = {NDArrayIndex.interval(start, end), NDArrayIndex.all()};
+      INDArray x = spatial.get(rows).reshape('c', end - start, layer.in(), positions).permute(0, 2, 1).dup('c')
+          .reshape('c', (long) (end - start) * positions, layer.in());
+      INDArray act = Transforms.min(Transforms.max(x.mmul(w).addiRowVector(b), 0, false), 6, false);
+      out.put(rows, act.reshape('c', end - start, positions, layer.out()).mean(1));
     }
     return out;
   }

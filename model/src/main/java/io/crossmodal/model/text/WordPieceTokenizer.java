@@ -36,7 +36,12 @@ public final class WordPieceTokenizer implements Tokenizer {
 
   /** Reads the WordPiece vocabulary of a Hugging Face {@code tokenizer.json}. */
   public static WordPieceTokenizer fromHuggingFaceJson(InputStream json, int maxLength) throws IOException {
-    JsonNode vocab = new ObjectMapper().readTree(json).path("model").path("vocab");
+    return fromHuggingFaceJson(new ObjectMapper().readTree(json), maxLength);
+  }
+
+  /** The same, from a {@code tokenizer.json} already parsed. */
+  public static WordPieceTokenizer fromHuggingFaceJson(JsonNode json, int maxLength) throws IOException {
+    JsonNode vocab = json.path("model").path("vocab");
     Map<String, Integer> ids = new HashMap<>();
     vocab.fields().forEachRemaining(e -> ids.put(e.getKey(), e.getValue().asInt()));
     if (ids.isEmpty()) {

@@ -51,13 +51,13 @@ public final class FeatureExtractor {
   }
 
   /**
-   * The features a model's own tower gives: the frozen tower's cache, or for a model with a tuned
-   * layer, its tower with those weights (cached under the model's id).
+   * The features of a model with a tuned layer ({@link ModelFile.LoadedModel#tuned()}): its tower
+   * with those weights, cached under the model's id (a model without one uses {@link #images}).
    */
-  public static FeatureStore imagesOf(List<Item> items, ModelFile.LoadedModel model, Path cacheDir) throws IOException {
+  public static FeatureStore imagesOfTuned(List<Item> items, ModelFile.LoadedModel model, Path cacheDir) throws IOException {
     ModelSpec spec = model.spec();
     if (model.tuned() == null) {
-      return images(items, spec.imageSize(), spec.imageLayer(), cacheDir);
+      throw new IllegalArgumentException(spec.modelId() + " has no tuned layer: its features are the frozen tower's");
     }
     try (ImageTower tower = ImageRuntime.DEFAULT.load(spec.imageSize(), spec.imageLayer(), cores(), model.tuned())) {
       return images(items, tower, cacheDir.resolve("image-" + spec.modelId() + ".bin"));

@@ -1,10 +1,10 @@
 package io.crossmodal.model.joint;
 
-import io.crossmodal.model.data.EmojiKeywords;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crossmodal.model.data.EmojiKeywords;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.eval.Evaluation;
 import io.crossmodal.model.eval.JointModelScorer;
