@@ -195,6 +195,15 @@ public final class Soak {
       }
       Thread.sleep(1000);
     }
+    // Query results and dead letters commit on their own paths and can trail the index after a
+    // kill: wait (within the same deadline) until every query has a result and every bad item a
+    // dead letter, so the counts below are of the final state, not of a moment of catching up.
+    while (System.nanoTime() < deadline && !keysPresent(config, topics.results.name(), queryIds)) {
+      Thread.sleep(1000);
+    }
+    while (System.nanoTime() < deadline && !keysPresent(config, topics.encoderDlq.name(), bad)) {
+      Thread.sleep(1000);
+    }
     Thread.sleep(3000); // let in-flight results and dead letters commit
 
     Map<String, Integer> embeddingRecords = new HashMap<>();
@@ -266,6 +275,13 @@ public final class Soak {
   }
 
   /** Every committed record with a key (the soak's own records all have one). */
+  /** Whether the topic holds a record for every one of {@code keys}. */
+  private static boolean keysPresent(Config config, String topic, java.util.Collection<String> keys) {
+    Set<String> seen = new HashSet<>();
+    readAll(config, List.of(topic), r -> seen.add(new String(r.key(), StandardCharsets.UTF_8)));
+    return seen.containsAll(keys);
+  }
+
   private static void readAll(Config config, List<String> topicNames, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
     TopicReader.readAll(config, topicNames, r -> {
       if (r.key() != null) {
