@@ -12,7 +12,7 @@ import java.nio.file.Path;
 final class DatasetCommand implements Command {
   @Override
   public String summary() {
-    return "dataset build [--cache DIR] [--out FILE] | dataset sample [--count 1000] [--out DIR]";
+    return "dataset build [--cache DIR] [--out FILE] [--max-per-title 3] [--icon-sets] | dataset sample [--count 1000] [--out DIR]";
   }
 
   @Override
@@ -22,8 +22,10 @@ final class DatasetCommand implements Command {
     if (action.equals("build")) {
       Path cache = o.path("cache", Options.home().resolve(".cache/dataset"));
       Path out = o.path("out", manifest);
+      int maxPerTitle = o.getInt("max-per-title", DatasetBuilder.MAX_PER_TITLE_IN_TRAIN);
+      boolean icons = o.flag("icon-sets");
       o.requireAllUsed();
-      DatasetBuilder.Summary s = DatasetBuilder.build(cache, out);
+      DatasetBuilder.Summary s = DatasetBuilder.build(cache, out, new DatasetBuilder.Options(maxPerTitle, icons));
       System.out.printf("wrote %s: items by split %s; dropped %d duplicate images and %d items repeating a title%n",
           s.manifest(), s.bySplit(), s.duplicateImages(), s.repeatedTitles());
       return 0;

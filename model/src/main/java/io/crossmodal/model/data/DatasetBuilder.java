@@ -33,7 +33,27 @@ public final class DatasetBuilder {
 
   public record Summary(Map<String, Integer> bySplit, int duplicateImages, int repeatedTitles, Path manifest) {}
 
+  /** Splits of the icon sets' held-out items: reported on their own, so test and val stay as they were. */
+  public static final String ICONS_TEST = "icons-test";
+  public static final String ICONS_VAL = "icons-val";
+
+  /**
+   * What to build beyond the default.
+   *
+   * @param maxPerTitleInTrain images of one title kept in training
+   * @param iconSets with the colour {@link IconSetSource} sets (their held-out concepts go to
+   *     {@link #ICONS_TEST} / {@link #ICONS_VAL})
+   */
+  public record Options(int maxPerTitleInTrain, boolean iconSets) {
+    public static final Options DEFAULT = new Options(MAX_PER_TITLE_IN_TRAIN, false);
+  }
+
   public static Summary build(Path cache, Path manifest) throws IOException, InterruptedException {
+    return build(cache, manifest, Options.DEFAULT);
+  }
+
+  public static Summary build(Path cache, Path manifest, Options options) throws IOException, InterruptedException {
+    int maxPerTitleInTrain = options.maxPerTitleInTrain();
     Path root = new DebianPackages(cache.resolve("debian")).unpack(DEBIAN_PACKAGES);
     NpmPackages npm = new NpmPackages(cache.resolve("npm"));
     Path emoji = npm.unpack(EmojiSource.PACKAGE, EmojiSource.VERSION);
@@ -54,11 +74,14 @@ public final class DatasetBuilder {
       String title = CaptionText.normalise(item.captions().get(0));
       String split = Splits.of("title:" + title);
       int count = perTitle.merge(title, 1, Integer::sum);
-      if (count > (split.equals("train") ? MAX_PER_TITLE_IN_TRAIN : 1)) {
+      if (count > (split.equals("train") ? maxPerTitleInTrain : 1)) {
         repeated++;
         continue;
       }
       items.add(withSplit(item, split));
+    }
+    if (options.iconSets()) {
+      repeated += addIconSets(cache, npm, items, seenImages, duplicateImages, perTitle, maxPerTitleInTrain);
     }
     Set<String> seenCaptions = new HashSet<>();
     for (Item raw : TuxPaintSource.read(root)) {
@@ -78,6 +101,61 @@ public final class DatasetBuilder {
     Map<String, Integer> bySplit = new LinkedHashMap<>();
     items.forEach(i -> bySplit.merge(i.split(), 1, Integer::sum));
     return new Summary(bySplit, duplicateImages[0], repeated, manifest);
+  }
+
+  /**
+   * Adds the icon sets' items. A concept keeps the split its title hashes to, except that a concept
+   * already named by a held-out item (its title or one of its keyword phrases: "dog" of "dog face:
+   * dog, pet") joins that item's split, so no held-out concept is trained on in another style. The
+   * held-out icons go to their own splits; test and val keep exactly their items.
+   */
+  private static int addIconSets(Path cache, NpmPackages npm, List<Item> items, Set<String> seenImages, int[] duplicates,
+      Map<String, Integer> perTitle, int maxPerTitleInTrain) throws IOException, InterruptedException {
+    Map<String, String> heldOut = heldOutConcepts(items);
+    int repeated = 0;
+    for (IconSetSource.IconSet set : IconSetSource.SETS) {
+      Path root = npm.unpack(set.packageName(), set.version());
+      for (Item raw : IconSetSource.read(set, root, cache.resolve("icons").resolve(set.name()))) {
+        Item item = withContentId(raw, seenImages, duplicates);
+        if (item == null) {
+          continue;
+        }
+        String title = CaptionText.normalise(item.captions().get(0));
+        String split = iconSplit(title, heldOut);
+        if (perTitle.merge(title, 1, Integer::sum) > (split.equals("train") ? maxPerTitleInTrain : 1)) {
+          repeated++;
+          continue;
+        }
+        items.add(withSplit(item, split));
+      }
+    }
+    return repeated;
+  }
+
+  /** Each held-out item's title and keyword phrases (normalised), with the item's split. */
+  static Map<String, String> heldOutConcepts(List<Item> items) {
+    Map<String, String> heldOut = new HashMap<>();
+    for (Item i : items) {
+      if (i.split().equals("train")) {
+        continue;
+      }
+      for (String c : i.captions()) {
+        String[] parts = c.split(": ", 2);
+        heldOut.putIfAbsent(CaptionText.normalise(parts[0]), i.split());
+        if (parts.length > 1) {
+          for (String k : parts[1].split(",")) {
+            heldOut.putIfAbsent(CaptionText.normalise(k), i.split());
+          }
+        }
+      }
+    }
+    return heldOut;
+  }
+
+  /** The split of an icon concept (normalised title): train, {@link #ICONS_VAL} or {@link #ICONS_TEST}. */
+  static String iconSplit(String title, Map<String, String> heldOut) {
+    String split = heldOut.getOrDefault(title, Splits.of("title:" + title));
+    return split.equals("train") ? split : split.equals("val") ? ICONS_VAL : ICONS_TEST;
   }
 
   /** The item with its content-hash id, or null when the same image bytes were seen before. */

@@ -28,7 +28,8 @@ public final class NpmPackages {
       return root;
     }
     Files.createDirectories(target);
-    Path tarball = target.resolve(name + "-" + version + ".tgz");
+    // npm names a scoped package's tarball without the '@' and with '-' for '/'.
+    Path tarball = target.resolve(name.replaceFirst("^@", "").replace('/', '-') + "-" + version + ".tgz");
     if (!Files.exists(tarball)) {
       run(target, "npm", "pack", "--silent", name + "@" + version);
     }
