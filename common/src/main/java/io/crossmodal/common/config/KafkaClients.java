@@ -37,7 +37,10 @@ public final class KafkaClients {
     return p;
   }
 
-  /** Creates every topic of the system that does not exist yet; existing ones are left alone. */
+  /**
+   * Creates every topic of the system that does not exist yet; existing ones are left alone (the
+   * encoder warns at start when existing media topics are not compacted: {@link MediaTopicPolicy}).
+   */
   public static void createTopics(Config c) {
     TopicNames n = c.topicNames();
     int partitions = c.getInt("topic.partitions");
@@ -45,7 +48,9 @@ public final class KafkaClients {
     String maxBytes = c.get("topic.max.message.bytes");
     List<NewTopic> topics = new ArrayList<>();
     for (String media : List.of(n.mediaImages(), n.mediaTexts())) {
-      topics.add(new NewTopic(media, partitions, rf).configs(Map.of("max.message.bytes", maxBytes)));
+      Map<String, String> configs = new HashMap<>(MediaTopicPolicy.CONFIGS);
+      configs.put("max.message.bytes", maxBytes);
+      topics.add(new NewTopic(media, partitions, rf).configs(configs));
     }
     topics.add(new NewTopic(n.embeddings(), partitions, rf).configs(Map.of("cleanup.policy", "compact", "max.message.bytes", maxBytes,
         "min.cleanable.dirty.ratio", "0.1", "segment.ms", "3600000")));

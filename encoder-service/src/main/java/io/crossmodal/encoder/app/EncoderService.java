@@ -2,6 +2,7 @@ package io.crossmodal.encoder.app;
 
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
+import io.crossmodal.common.config.MediaTopicPolicy;
 import io.crossmodal.common.event.QueryParser;
 import io.crossmodal.common.http.Authenticator;
 import io.crossmodal.common.http.HttpService;
@@ -12,7 +13,9 @@ import io.crossmodal.encoder.processor.MediaEncoder;
 import io.crossmodal.encoder.processor.QueryEncoding;
 import io.crossmodal.common.errors.DeadLetters;
 import io.crossmodal.common.media.MediaValidator;
+import io.crossmodal.common.metrics.StandardMeters;
 import io.crossmodal.model.joint.Towers;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -22,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -57,9 +61,10 @@ public final class EncoderService implements AutoCloseable {
   }
 
   public EncoderService start() {
-    io.crossmodal.common.metrics.StandardMeters.bindTo(registry);
-    io.micrometer.core.instrument.Gauge.builder("crossmodal.model.info", () -> 1).description("model this service encodes with")
+    StandardMeters.bindTo(registry);
+    Gauge.builder("crossmodal.model.info", () -> 1).description("model this service encodes with")
         .tag("service", "encoder").tag("model", encoder.modelId()).tag("dim", String.valueOf(encoder.dim())).register(registry);
+    checkMediaTopics();
     EncoderMetrics metrics = new EncoderMetrics(registry);
     deadLetters = new DeadLetters("encoder", topics.encoderDlq.name(), config.getInt("topic.max.message.bytes"), registry);
     String group = config.get("encoder.group.id");
@@ -77,6 +82,26 @@ public final class EncoderService implements AutoCloseable {
     LOG.info("encoder-service started: model {} (dim {}; {}), http port {}, {} query shards", encoder.modelId(),
         encoder.dim(), encoder.description(), http.port(), partitions);
     return this;
+  }
+
+  /**
+   * Warns, with the command that fixes it, when an existing deployment's media topics expire their
+   * records (created before they were compacted), and exports how many do; a check that cannot run
+   * (no DescribeConfigs permission) is reported and does not stop the service.
+   */
+  private void checkMediaTopics() {
+    int uncompacted;
+    try (Admin admin = Admin.create(config.kafkaClientProperties())) {
+      List<MediaTopicPolicy.Finding> findings = MediaTopicPolicy.check(admin, config.topicNames(), config.get("bootstrap.servers"));
+      findings.forEach(f -> LOG.warn(f.message()));
+      uncompacted = findings.size();
+    } catch (RuntimeException e) {
+      LOG.warn("cannot check the media topics' cleanup policy: {}", e.getMessage());
+      uncompacted = -1;
+    }
+    int value = uncompacted;
+    Gauge.builder("crossmodal.media.topics.uncompacted", () -> value)
+        .description("media topics that expire records instead of compacting them (-1: could not check)").register(registry);
   }
 
   /** Starts one loop; returns the number of search shards (partitions of the encoded-queries topic). */
