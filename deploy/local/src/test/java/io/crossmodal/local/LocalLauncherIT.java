@@ -86,6 +86,19 @@ class LocalLauncherIT {
     }
   }
 
+  /**
+   * A new user's console: no per-partition broker state lines, no broker bootstrap notice, no
+   * client-config warning (the lines a first start printed by the hundred before).
+   */
+  private static void assertQuietStart(Run run) {
+    List<String> noise;
+    synchronized (run.output()) {
+      noise = run.output().stream().filter(l -> l.contains("state.change") || l.contains("QuorumController")
+          || l.contains("ConsumerConfig")).toList();
+    }
+    assertEquals(List.of(), noise, "start-up noise");
+  }
+
   private void stop(Run run) throws Exception {
     run.process().destroy(); // SIGTERM, like Ctrl-C: the shutdown hook stops services and broker
     assertTrue(run.process().waitFor(90, TimeUnit.SECONDS), "launcher did not stop on SIGTERM");
@@ -105,6 +118,7 @@ class LocalLauncherIT {
     try {
       awaitHealthy(first);
       awaitVectors(first, SAMPLE_VECTORS);
+      assertQuietStart(first);
       String body = JSON.createObjectNode().put("text", "a red apple").put("k", 5).put("target", "image").toString();
       HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + first.searchPort() + "/v1/search"))
           .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),

@@ -134,6 +134,8 @@ public final class EncoderService implements AutoCloseable {
     p.put("max.poll.records", config.getInt("encoder.batch.size") * 4);
     // Encoding a full poll of large images on a slow CPU can take minutes; do not get kicked out.
     p.put("max.poll.interval.ms", 600_000);
+    // Idle connections outlive a poll interval, so the group coordinator's connection is not closed mid-poll.
+    p.put("connections.max.idle.ms", 660_000);
     return p;
   }
 
