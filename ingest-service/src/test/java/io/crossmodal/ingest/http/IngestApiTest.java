@@ -61,6 +61,15 @@ class IngestApiTest {
   }
 
   @Test
+  void exportsItsRecordCountersAtZeroBeforeTheFirstRequest() throws Exception {
+    String base = start("");
+    String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    for (String topic : new String[] {topics.mediaImages.name(), topics.mediaTexts.name(), "batch"}) {
+      assertTrue(metrics.contains("crossmodal_records_out_total{service=\"ingest\",topic=\"" + topic + "\"} 0.0"), topic + ":\n" + metrics);
+    }
+  }
+
+  @Test
   void shouldRequireTheBearerTokenWhenOneIsConfigured() throws Exception {
     String base = start("s3cret");
     String text = "{\"text\":\"a red car\"}";
