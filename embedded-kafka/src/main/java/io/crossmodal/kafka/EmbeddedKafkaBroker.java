@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -26,6 +27,11 @@ import org.apache.kafka.server.common.MetadataVersion;
  * its topics, offsets and transactions. Not thread safe; {@link #close()} stops it.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
+  /** Where {@link #freePort} looks: below the system's ephemeral (source port) range. */
+  static final int FIXED_PORTS_FROM = 20_000;
+  static final int FIXED_PORTS_TO = 32_768;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private final int port;
   private final KafkaRaftServer server;
 
@@ -125,7 +131,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
+  /** A port nothing listens on now, outside the range the system picks source ports from. */
   public static int freePort() {
+    // Below Linux's ephemeral range (32768-60999): a port the system hands out for port 0 can be
+    // taken again as the source port of any outgoing connection (a Kafka client's) before the
+    // caller binds it, which failed a launcher start ("Address already in use").
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int candidate = FIXED_PORTS_FROM + RANDOM.nextInt(FIXED_PORTS_TO - FIXED_PORTS_FROM);
+      try (ServerSocket s = new ServerSocket(candidate)) {
+        s.setReuseAddress(true);
+        return candidate;
+      } catch (IOException taken) {
+        // try another
+      }
+    }
     try (ServerSocket s = new ServerSocket(0)) {
       s.setReuseAddress(true);
       return s.getLocalPort();

@@ -2,7 +2,6 @@ package io.crossmodal.common.config;
 
 import io.crossmodal.common.topic.TopicNames;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,7 +21,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  */
 public final class MediaTopicPolicy {
   /** Topic configs that make a media topic a replayable log; a tombstone stays readable for a day. */
-  public static final Map<String, String> CONFIGS = configs();
+  public static final Map<String, String> CONFIGS = Map.of("cleanup.policy", "compact", "delete.retention.ms", "86400000");
 
   /** A media topic that is not compacted, and the command that makes it so. */
   public record Finding(String topic, String cleanupPolicy, String command) {
@@ -33,13 +32,6 @@ public final class MediaTopicPolicy {
   }
 
   private MediaTopicPolicy() {}
-
-  private static Map<String, String> configs() {
-    Map<String, String> c = new LinkedHashMap<>();
-    c.put("cleanup.policy", "compact");
-    c.put("delete.retention.ms", "86400000");
-    return Map.copyOf(c);
-  }
 
   /** The media topics whose cleanup policy is not compaction alone; topics that do not exist are not reported. */
   public static List<Finding> check(Admin admin, TopicNames names, String bootstrapServers) {

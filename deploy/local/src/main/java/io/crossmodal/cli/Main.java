@@ -41,6 +41,11 @@ public final class Main {
       // Bad options or config: a clear one-line reason, not a stack trace.
       System.err.println("crossmodal " + args[0] + ": " + e.getMessage());
       System.exit(2);
+    } catch (Exception | Error e) {
+      // Anything else that stops a command (a port in use at start): say so and exit, instead of
+      // leaving the broker's and clients' threads running a half-started process.
+      e.printStackTrace();
+      System.exit(1);
     }
   }
 }

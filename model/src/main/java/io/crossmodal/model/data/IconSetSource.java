@@ -99,18 +99,23 @@ public final class IconSetSource {
         + icon.path("body").asText() + "</svg>";
   }
 
-  /** Renders the SVG centred on a transparent square; false when the renderer cannot read it. */
+  /**
+   * Renders the SVG centred on a transparent square; false when the renderer cannot read or draw
+   * it (one broken icon leaves that icon out, not the build).
+   */
   static boolean rasterise(String svg, Path png) {
-    SVGDocument doc = new SVGLoader().load(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
-    if (doc == null) {
-      return false;
-    }
     BufferedImage image = new BufferedImage(EDGE, EDGE, BufferedImage.TYPE_INT_ARGB);
     Graphics2D g = image.createGraphics();
     try {
+      SVGDocument doc = new SVGLoader().load(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+      if (doc == null) {
+        return false;
+      }
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
       g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
       doc.render((Component) null, g, new ViewBox(0, 0, EDGE, EDGE));
+    } catch (RuntimeException e) {
+      return false;
     } finally {
       g.dispose();
     }

@@ -25,10 +25,11 @@ class IconSetSourceTest {
           "alarm-clock":{"body":"%s"},
           "alarm-clock-24":{"body":"%s"},
           "waving-hand-light-skin-tone":{"body":"%s"},
-          "secret":{"body":"%s","hidden":true}}}
+          "secret":{"body":"%s","hidden":true},
+          "broken":{"body":"<path d='M0 0' fill="}}}
         """.formatted(red, red, red, red).replace("'", "\\\""));
     List<Item> items = IconSetSource.read(new IconSetSource.IconSet("test", "1.0.0"), pkg, dir.resolve("png"));
-    assertEquals(1, items.size(), "size variant, skin tone and hidden icons are skipped");
+    assertEquals(1, items.size(), "size variant, skin tone, hidden and unreadable icons are skipped");
     Item clock = items.get(0);
     assertEquals(List.of("alarm clock"), clock.captions());
     assertEquals("icons", clock.source());
