@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -35,12 +36,15 @@ public final class MediaTopicPolicy {
 
   /** The media topics whose cleanup policy is not compaction alone; topics that do not exist are not reported. */
   public static List<Finding> check(Admin admin, TopicNames names, String bootstrapServers) {
+    List<ConfigResource> resources = List.of(names.mediaImages(), names.mediaTexts()).stream()
+        .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+    Map<ConfigResource, KafkaFuture<Config>> described = admin.describeConfigs(resources).values(); // one request for both
     List<Finding> findings = new ArrayList<>();
-    for (String topic : List.of(names.mediaImages(), names.mediaTexts())) {
-      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    for (ConfigResource resource : resources) {
+      String topic = resource.name();
       Config config;
       try {
-        config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+        config = described.get(resource).get();
       } catch (ExecutionException e) {
         if (e.getCause() instanceof UnknownTopicOrPartitionException) {
           continue;

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Builds the training/evaluation manifest offline: fetches the Debian and npm packages into the
@@ -67,18 +68,7 @@ public final class DatasetBuilder {
     Map<String, Integer> perTitle = new HashMap<>();
     int repeated = 0;
     for (Item raw : captioned) {
-      Item item = withContentId(raw, seenImages, duplicateImages);
-      if (item == null) {
-        continue;
-      }
-      String title = CaptionText.normalise(item.captions().get(0));
-      String split = Splits.of("title:" + title);
-      int count = perTitle.merge(title, 1, Integer::sum);
-      if (count > (split.equals("train") ? maxPerTitleInTrain : 1)) {
-        repeated++;
-        continue;
-      }
-      items.add(withSplit(item, split));
+      repeated += addByTitle(raw, title -> Splits.of("title:" + title), maxPerTitleInTrain, seenImages, duplicateImages, perTitle, items);
     }
     if (options.iconSets()) {
       repeated += addIconSets(cache, npm, items, seenImages, duplicateImages, perTitle, maxPerTitleInTrain);
@@ -116,17 +106,7 @@ public final class DatasetBuilder {
     for (IconSetSource.IconSet set : IconSetSource.SETS) {
       Path root = npm.unpack(set.packageName(), set.version());
       for (Item raw : IconSetSource.read(set, root, cache.resolve("icons").resolve(set.name()))) {
-        Item item = withContentId(raw, seenImages, duplicates);
-        if (item == null) {
-          continue;
-        }
-        String title = CaptionText.normalise(item.captions().get(0));
-        String split = iconSplit(title, heldOut);
-        if (perTitle.merge(title, 1, Integer::sum) > (split.equals("train") ? maxPerTitleInTrain : 1)) {
-          repeated++;
-          continue;
-        }
-        items.add(withSplit(item, split));
+        repeated += addByTitle(raw, title -> iconSplit(title, heldOut), maxPerTitleInTrain, seenImages, duplicates, perTitle, items);
       }
     }
     return repeated;
@@ -140,12 +120,9 @@ public final class DatasetBuilder {
         continue;
       }
       for (String c : i.captions()) {
-        String[] parts = c.split(": ", 2);
-        heldOut.putIfAbsent(CaptionText.normalise(parts[0]), i.split());
-        if (parts.length > 1) {
-          for (String k : parts[1].split(",")) {
-            heldOut.putIfAbsent(CaptionText.normalise(k), i.split());
-          }
+        heldOut.putIfAbsent(CaptionText.normalise(CaptionText.title(c)), i.split());
+        for (String k : CaptionText.keywordPhrases(c)) {
+          heldOut.putIfAbsent(CaptionText.normalise(k), i.split());
         }
       }
     }
@@ -156,6 +133,26 @@ public final class DatasetBuilder {
   static String iconSplit(String title, Map<String, String> heldOut) {
     String split = heldOut.getOrDefault(title, Splits.of("title:" + title));
     return split.equals("train") ? split : split.equals("val") ? ICONS_VAL : ICONS_TEST;
+  }
+
+  /**
+   * Adds {@code raw} with its content id under the split its normalised title maps to, unless the
+   * same bytes were seen before or its title already has its share (up to {@code
+   * maxPerTitleInTrain} in training, one elsewhere); returns 1 when it was left out for its title.
+   */
+  private static int addByTitle(Item raw, Function<String, String> splitOfTitle, int maxPerTitleInTrain, Set<String> seenImages,
+      int[] duplicates, Map<String, Integer> perTitle, List<Item> items) throws IOException {
+    Item item = withContentId(raw, seenImages, duplicates);
+    if (item == null) {
+      return 0;
+    }
+    String title = CaptionText.normalise(item.captions().get(0));
+    String split = splitOfTitle.apply(title);
+    if (perTitle.merge(title, 1, Integer::sum) > (split.equals("train") ? maxPerTitleInTrain : 1)) {
+      return 1;
+    }
+    items.add(withSplit(item, split));
+    return 0;
   }
 
   /** The item with its content-hash id, or null when the same image bytes were seen before. */

@@ -27,12 +27,7 @@ public record TrainingPairs(INDArray images, List<float[][]> captionFeatures, Li
     item.captions().forEach(c -> captions.putIfAbsent(CaptionText.normalise(c), c));
     emojiKeywords.of(item).forEach(k -> captions.putIfAbsent(CaptionText.normalise(k), k));
     for (String c : item.captions()) {
-      int colon = c.indexOf(": ");
-      if (colon < 0) {
-        continue;
-      }
-      for (String phrase : c.substring(colon + 2).split(",")) {
-        String p = phrase.trim();
+      for (String p : CaptionText.keywordPhrases(c)) {
         if (p.length() >= 3) {
           captions.putIfAbsent(CaptionText.normalise(p), p);
         }
