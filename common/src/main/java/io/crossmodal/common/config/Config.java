@@ -35,6 +35,7 @@ public final class Config {
       new ConfigKey("topic.results", TopicNames.defaults().results(), "ranked results topic"),
       new ConfigKey("topic.encoder.dlq", TopicNames.defaults().encoderDlq(), "encoder dead letters"),
       new ConfigKey("topic.search.dlq", TopicNames.defaults().searchDlq(), "search dead letters"),
+      new ConfigKey("topic.lexical.stats", TopicNames.defaults().lexicalStats(), "the shards' term statistics (internal)"),
       new ConfigKey("topic.partitions", "6", "partitions of topics the system creates (= search shards)"),
       new ConfigKey("topic.replication.factor", "1", "replication factor of topics the system creates"),
       new ConfigKey("topic.max.message.bytes", "16777216", "max record size on media topics and clients (≥ 10 MiB images)"),
@@ -191,7 +192,7 @@ public final class Config {
   public TopicNames topicNames() {
     return new TopicNames(get("topic.media.images"), get("topic.media.texts"), get("topic.embeddings"), get("topic.queries"),
         get("topic.queries.encoded"), get("topic.shard.answers"), get("topic.results"), get("topic.encoder.dlq"),
-        get("topic.search.dlq"));
+        get("topic.search.dlq"), get("topic.lexical.stats"));
   }
 
   /** Common Kafka client settings: bootstrap servers, max record size, and every {@code kafka.*} key. */

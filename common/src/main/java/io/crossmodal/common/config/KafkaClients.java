@@ -59,6 +59,9 @@ public final class KafkaClients {
     topics.add(new NewTopic(n.encodedQueries(), partitions, rf).configs(Map.of("retention.ms", "3600000")));
     topics.add(new NewTopic(n.shardAnswers(), partitions, rf).configs(Map.of("retention.ms", "3600000")));
     topics.add(new NewTopic(n.results(), partitions, rf).configs(Map.of("retention.ms", "86400000")));
+    // Read whole by every search instance (a global store): one partition, absolute counts, compacted.
+    topics.add(new NewTopic(n.lexicalStats(), 1, rf).configs(Map.of("cleanup.policy", "compact", "min.cleanable.dirty.ratio", "0.1",
+        "segment.ms", "3600000")));
     for (String dlq : List.of(n.encoderDlq(), n.searchDlq())) {
       topics.add(new NewTopic(dlq, 1, rf).configs(Map.of("max.message.bytes", maxBytes)));
     }

@@ -19,9 +19,11 @@ import io.crossmodal.common.errors.RejectedRecordException;
  * @param partitions shard count when the query was fanned out
  * @param receivedAtMillis when the query record was written (its Kafka timestamp)
  * @param encodeMillis time the encoder spent on it
+ * @param text the query's words, for the lexical signal (null for image and by-example queries)
+ * @param mode {@link SearchMode} wire name; null (an earlier encoder) = vector
  */
 public record EncodedQuery(String queryId, String modelId, float[] vector, String mediaId, int k, String target,
-    String source, TagFilter tags, int partition, int partitions, long receivedAtMillis, double encodeMillis) {
+    String source, TagFilter tags, int partition, int partitions, long receivedAtMillis, double encodeMillis, String text, String mode) {
   /** More shards than any deployment has: a bound on what an internal record may claim. */
   public static final int MAX_SHARDS = 10_000;
 
@@ -68,8 +70,15 @@ public record EncodedQuery(String queryId, String modelId, float[] vector, Strin
     }
     try {
       Target.parse(target);
+      if (SearchMode.parse(mode).usesWords() && (text == null || text.isBlank())) {
+        throw new IllegalArgumentException("mode " + mode + " needs the query text");
+      }
     } catch (IllegalArgumentException e) {
       throw new RejectedRecordException("invalid-encoded-query", e.getMessage());
     }
+  }
+
+  public SearchMode searchMode() {
+    return SearchMode.parse(mode);
   }
 }

@@ -16,7 +16,7 @@ import java.util.Set;
  */
 public final class QueryParser {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> FIELDS = Set.of("text", "image", "mediaId", "k", "target", "source", "tags");
+  private static final Set<String> FIELDS = Set.of("text", "image", "mediaId", "k", "target", "source", "tags", "mode");
   public static final int DEFAULT_K = 10;
 
   private final int kMax;
@@ -109,7 +109,25 @@ public final class QueryParser {
         throw new InvalidQueryException(e.getMessage());
       }
     }
-    return new SearchQuery(text, imageBytes, mediaId, k, target, optionalString(root, "source"), tagFilter(root.get("tags")));
+    return new SearchQuery(text, imageBytes, mediaId, k, target, optionalString(root, "source"), tagFilter(root.get("tags")),
+        mode(optionalString(root, "mode"), text != null));
+  }
+
+  /** The named mode, {@link SearchMode#DEFAULT} for a text query without one; only a text query has words to match. */
+  private static SearchMode mode(String named, boolean hasText) throws InvalidQueryException {
+    if (named == null) {
+      return hasText ? SearchMode.DEFAULT : SearchMode.VECTOR;
+    }
+    SearchMode mode;
+    try {
+      mode = SearchMode.valueOf(named.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidQueryException("unknown mode '" + named + "' (expected vector, lexical or hybrid)");
+    }
+    if (mode.usesWords() && !hasText) {
+      throw new InvalidQueryException("mode '" + mode.wireName() + "' needs a 'text' query (an image or a mediaId has no words to match)");
+    }
+    return mode;
   }
 
   /**

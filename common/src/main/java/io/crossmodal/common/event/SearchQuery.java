@@ -4,9 +4,11 @@ package io.crossmodal.common.event;
  * A validated client query from {@code search.queries} or {@code POST /v1/search}: exactly one of
  * {@code text}, {@code image} (decoded bytes) or {@code mediaId}; {@code k} results of modality
  * {@code target}, optionally only from producer {@code source} and only items whose tags pass
- * {@code tags} (null: no tag condition).
+ * {@code tags} (null: no tag condition), ranked by {@code mode} (always {@link SearchMode#VECTOR}
+ * without {@code text}).
  */
-public record SearchQuery(String text, byte[] image, String mediaId, int k, Target target, String source, TagFilter tags) {
+public record SearchQuery(String text, byte[] image, String mediaId, int k, Target target, String source, TagFilter tags,
+    SearchMode mode) {
   public Modality queryModality() {
     return text != null ? Modality.TEXT : Modality.IMAGE;
   }

@@ -3,9 +3,23 @@ package io.crossmodal.common.event;
 import io.crossmodal.common.errors.RejectedRecordException;
 import java.util.List;
 
-/** One shard's exact local top-k for a query, best first (internal topic, JSON). */
+/**
+ * One shard's exact local answer for a query (internal topic, JSON): its best {@code hits} by
+ * vector score and its best {@code lexicalHits} by BM25 score, each best first and at most {@link
+ * Fusion#window} long for the query's {@code mode} (null lists: the signal was not asked for).
+ */
 public record ShardAnswer(String queryId, int partition, int partitions, int k, String modelId, List<Hit> hits,
-    String error, long receivedAtMillis, double encodeMillis, double searchMillis) {
+    String error, long receivedAtMillis, double encodeMillis, double searchMillis, List<Hit> lexicalHits, String mode) {
+
+  /** An answer of the vector signal alone (error answers, vector queries). */
+  public ShardAnswer(String queryId, int partition, int partitions, int k, String modelId, List<Hit> hits, String error,
+      long receivedAtMillis, double encodeMillis, double searchMillis) {
+    this(queryId, partition, partitions, k, modelId, hits, error, receivedAtMillis, encodeMillis, searchMillis, null, null);
+  }
+
+  public SearchMode searchMode() {
+    return SearchMode.parse(mode);
+  }
 
   /**
    * Parses and checks a record of the shard-answers topic, the one validator of the merge step and
@@ -36,12 +50,24 @@ public record ShardAnswer(String queryId, int partition, int partitions, int k, 
     if (modelId == null) {
       return "modelId is missing";
     }
-    if (hits == null || hits.size() > Math.max(k, 0)) {
-      return "hits must be a list of at most k = " + k + " hits, got " + (hits == null ? "none" : hits.size());
+    SearchMode m;
+    try {
+      m = SearchMode.parse(mode);
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
     }
-    for (Hit h : hits) {
-      if (h == null || h.id() == null || h.modality() == null || !Float.isFinite(h.score())) {
-        return "a hit without id, modality or a finite score: " + h;
+    int window = Fusion.window(m, Math.max(k, 0));
+    if (hits == null || hits.size() > window) {
+      return "hits must be a list of at most " + window + " hits, got " + (hits == null ? "none" : hits.size());
+    }
+    if (lexicalHits != null && lexicalHits.size() > window) {
+      return "lexicalHits must be a list of at most " + window + " hits, got " + lexicalHits.size();
+    }
+    for (List<Hit> list : lexicalHits == null ? List.of(hits) : List.of(hits, lexicalHits)) {
+      for (Hit h : list) {
+        if (h == null || h.id() == null || h.modality() == null || !Float.isFinite(h.score())) {
+          return "a hit without id, modality or a finite score: " + h;
+        }
       }
     }
     return null;

@@ -25,6 +25,8 @@ public final class Topics {
   public final Topic<String, String> shardAnswers;
   /** Ranked answers, JSON ({@code SearchResult}), keyed by query id. */
   public final Topic<String, String> results;
+  /** Each shard's term counts (compacted, keyed {@code <shard>:<term>} and {@code <shard>#}), followed by every search instance. */
+  public final Topic<String, byte[]> lexicalStats;
   public final Topic<byte[], byte[]> encoderDlq;
   public final Topic<byte[], byte[]> searchDlq;
 
@@ -36,6 +38,7 @@ public final class Topics {
     encodedQueries = new Topic<>(n.encodedQueries(), STRING, STRING);
     shardAnswers = new Topic<>(n.shardAnswers(), STRING, STRING);
     results = new Topic<>(n.results(), STRING, STRING);
+    lexicalStats = new Topic<>(n.lexicalStats(), STRING, BYTES);
     encoderDlq = new Topic<>(n.encoderDlq(), BYTES, BYTES);
     searchDlq = new Topic<>(n.searchDlq(), BYTES, BYTES);
   }

@@ -61,7 +61,7 @@ final class ShardQueries implements AutoCloseable {
   JsonNode ask(float[] vector, String queryId) throws Exception {
     for (int p = 0; p < partitions; p++) {
       EncodedQuery q = new EncodedQuery(queryId, modelId, vector, null, 10, "any", null, null, p, partitions,
-          System.currentTimeMillis(), 0);
+          System.currentTimeMillis(), 0, null, null);
       producer.send(new ProducerRecord<>(topics.encodedQueries.name(), p, queryId, Json.write(q)));
     }
     producer.flush();

@@ -157,7 +157,7 @@ public final class MediaEncoder {
       // Query by example: only the shard holding the item has its vector; it re-fans the query out.
       int owner = Utils.toPositive(Utils.murmur2(q.mediaId().getBytes(StandardCharsets.UTF_8))) % partitions;
       EncodedQuery eq = new EncodedQuery(key(r), encoder.modelId(), null, q.mediaId(), q.k(), q.target().wireName(), q.source(),
-          q.tags(), owner, partitions, r.timestamp(), 0);
+          q.tags(), owner, partitions, r.timestamp(), 0, null, null);
       out.add(r, new ProducerRecord<>(topics.encodedQueries.name(), owner, r.key(), Json.write(eq).getBytes(StandardCharsets.UTF_8)));
       metrics.recordOut(topics.encodedQueries.name());
     }
@@ -174,7 +174,7 @@ public final class MediaEncoder {
   private void fanOut(ConsumerRecord<byte[], byte[]> source, SearchQuery q, float[] vector, EncodedBatch out, int partitions) {
     for (int partition = 0; partition < partitions; partition++) {
       EncodedQuery eq = new EncodedQuery(key(source), encoder.modelId(), vector, null, q.k(), q.target().wireName(), q.source(),
-          q.tags(), partition, partitions, source.timestamp(), lastEncodeMillis);
+          q.tags(), partition, partitions, source.timestamp(), lastEncodeMillis, q.text(), q.mode().wireName());
       out.add(source, new ProducerRecord<>(topics.encodedQueries.name(), partition, source.key(),
           Json.write(eq).getBytes(StandardCharsets.UTF_8)));
     }

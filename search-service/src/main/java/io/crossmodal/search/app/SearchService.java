@@ -25,7 +25,9 @@ import io.crossmodal.search.query.QueryEncoder;
 import io.crossmodal.search.query.ShardDirectory;
 import io.crossmodal.search.query.ShardOwners;
 import io.crossmodal.search.store.LocalShards;
+import io.crossmodal.search.lexical.CorpusStats;
 import io.crossmodal.search.topology.SearchTopology;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -61,6 +63,7 @@ public final class SearchService implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private KafkaStreams streams;
   private KafkaProducer<String, String> producer;
+  private KafkaProducer<byte[], byte[]> deadLetterProducer;
   private ResultWaiter results;
   private HttpService http;
   private ExecutorService scanPool;
@@ -93,9 +96,18 @@ public final class SearchService implements AutoCloseable {
     LocalShards shards = new LocalShards();
     int qualityEvery = config.getInt("search.quality.sample.every");
     DeadLetters deadLetters = new DeadLetters("search", topics.searchDlq.name(), config.getInt("topic.max.message.bytes"), registry);
-    streams = new KafkaStreams(SearchTopology.build(topics, modelId, dim, config.getInt("search.k.max"),
-        config.getLong("search.merge.timeout.ms"), qualityEvery, config.getBoolean("search.index.int8"), metrics, shards),
-        streamsProperties(self, deadLetters));
+    CorpusStats corpus = new CorpusStats();
+    metrics.corpus(corpus);
+    // The global store's dead letters (Kafka Streams sends only its tasks'): rare, so one small producer, not transactional.
+    deadLetterProducer = new KafkaProducer<>(KafkaClients.producer(config), new ByteArraySerializer(), new ByteArraySerializer());
+    SearchTopology.Settings settings = new SearchTopology.Settings(modelId, dim, config.getInt("search.k.max"),
+        config.getLong("search.merge.timeout.ms"), qualityEvery, config.getBoolean("search.index.int8"));
+    streams = new KafkaStreams(SearchTopology.build(topics, settings, metrics, shards, corpus, deadLetters,
+        letter -> deadLetterProducer.send(letter, (meta, e) -> {
+          if (e != null) {
+            LOG.error("could not write a dead letter of the lexical statistics to {}", letter.topic(), e);
+          }
+        })), streamsProperties(self, deadLetters));
     new KafkaStreamsMetrics(streams).bindTo(registry);
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("stream thread failed; replacing it", e);
@@ -256,6 +268,9 @@ public final class SearchService implements AutoCloseable {
       // Leave the group: the shards move to the other instances now, not after the session timeout.
       streams.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
           org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30)));
+    }
+    if (deadLetterProducer != null) {
+      deadLetterProducer.close(Duration.ofSeconds(5)); // after the streams: the global thread may still send one
     }
     LOG.info("search-service stopped");
   }

@@ -1,6 +1,7 @@
 package io.crossmodal.search.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.crossmodal.common.event.SearchMode;
 import io.crossmodal.common.event.Target;
 import io.crossmodal.common.http.Authenticator;
 import io.crossmodal.common.http.HttpError;
@@ -72,12 +73,18 @@ public final class InternalApi {
       throw new HttpError(400, "'k' must be between 1 and " + kMax + " and 'partitions' given");
     }
     Target target;
+    SearchMode mode;
     try {
       target = r.target() == null ? Target.ANY : Target.parse(r.target());
+      mode = SearchMode.parse(r.mode());
     } catch (IllegalArgumentException e) {
       throw new HttpError(400, e.getMessage());
     }
-    HttpService.sendJson(ex, 200, Json.write(search.search(r.vector(), r.k(), new SearchFilter(target, r.source(), r.tags()), r.partitions())));
+    if (mode.usesWords() && (r.text() == null || r.text().isBlank())) {
+      throw new HttpError(400, "mode " + mode.wireName() + " needs 'text'");
+    }
+    HttpService.sendJson(ex, 200, Json.write(search.search(r.vector(), r.text(), mode, r.k(), new SearchFilter(target, r.source(), r.tags()),
+        r.partitions())));
   }
 
   private void vector(HttpExchange ex) throws Exception {

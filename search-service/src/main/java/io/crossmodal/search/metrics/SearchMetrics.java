@@ -16,6 +16,8 @@ public final class SearchMetrics {
   private final MeterRegistry registry;
   private final Map<Integer, AtomicLong> vectorsPerShard = new ConcurrentHashMap<>();
   private final Map<Integer, AtomicLong> bytesPerShard = new ConcurrentHashMap<>();
+  private final Map<Integer, AtomicLong> lexicalDocsPerShard = new ConcurrentHashMap<>();
+  private final Map<Integer, AtomicLong> lexicalBytesPerShard = new ConcurrentHashMap<>();
   private final Timer shardSearch;
   private final Timer topicLatency;
   private final Timer directLatency;
@@ -56,9 +58,23 @@ public final class SearchMetrics {
     bytesPerShard.computeIfAbsent(partition, p -> gauge("crossmodal.index.bytes", p)).set(bytes);
   }
 
+  /** The whole index's item count as this instance's lexical statistics say (what BM25 scores with). */
+  public void corpus(io.crossmodal.search.lexical.CorpusStats corpus) {
+    Gauge.builder("crossmodal.lexical.corpus.docs", corpus, c -> c.collection().docs())
+        .description("items with words in the whole index, from the shards' published statistics").register(registry);
+  }
+
+  /** The items with words in a shard's lexical index and the bytes of that index. */
+  public void lexicalSize(int partition, int docs, long bytes) {
+    lexicalDocsPerShard.computeIfAbsent(partition, p -> gauge("crossmodal.lexical.docs", p)).set(docs);
+    lexicalBytesPerShard.computeIfAbsent(partition, p -> gauge("crossmodal.lexical.bytes", p)).set(bytes);
+  }
+
   /** The shard moved away or closed: its gauges go, so sums over instances stay true. */
   public void shardClosed(int partition) {
-    for (String name : List.of("crossmodal.index.vectors", "crossmodal.index.bytes")) {
+    lexicalDocsPerShard.remove(partition);
+    lexicalBytesPerShard.remove(partition);
+    for (String name : List.of("crossmodal.index.vectors", "crossmodal.index.bytes", "crossmodal.lexical.docs", "crossmodal.lexical.bytes")) {
       var gauge = registry.find(name).tag("shard", String.valueOf(partition)).gauge();
       if (gauge != null) {
         registry.remove(gauge);

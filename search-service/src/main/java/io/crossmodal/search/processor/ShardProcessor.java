@@ -3,12 +3,18 @@ package io.crossmodal.search.processor;
 import io.crossmodal.common.errors.RejectedRecordException;
 import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.EncodedQuery;
+import io.crossmodal.common.event.Fusion;
 import io.crossmodal.common.event.Hit;
+import io.crossmodal.common.event.SearchMode;
 import io.crossmodal.common.event.ShardAnswer;
 import io.crossmodal.common.event.Tags;
 import io.crossmodal.common.event.Target;
 import io.crossmodal.common.serde.EmbeddingSerde;
 import io.crossmodal.common.serde.Json;
+import io.crossmodal.search.lexical.Analysis;
+import io.crossmodal.search.lexical.CorpusStats;
+import io.crossmodal.search.lexical.ItemText;
+import io.crossmodal.search.lexical.LexicalIndex;
 import io.crossmodal.search.metrics.SearchMetrics;
 import io.crossmodal.search.store.DotProductKernel;
 import io.crossmodal.search.store.LiveShard;
@@ -16,8 +22,13 @@ import io.crossmodal.search.store.LocalShards;
 import io.crossmodal.search.store.SearchFilter;
 import io.crossmodal.search.store.TopKCollector;
 import io.crossmodal.search.store.VectorIndex;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -26,8 +37,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Serves one shard (one partition of {@code embeddings}): indexes the shard's vectors and answers
- * every encoded query addressed to the shard with its exact local top-k.
+ * Serves one shard (one partition of {@code embeddings}): indexes the shard's vectors and item
+ * words and answers every encoded query addressed to the shard with its exact local best lists.
  *
  * <p>The changelogged RocksDB store is the shard's durable state; the contiguous in-memory
  * {@link VectorIndex} is rebuilt from it in {@link #init}, which Kafka Streams calls after
@@ -35,6 +46,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * topics arrive here because both need the same index. A record it cannot use is rejected with a
  * {@link RejectedRecordException}, which the service's one error path turns into a dead letter.
  * The index is also published in {@link LocalShards} for the HTTP search to scan directly.
+ *
+ * <p>The shard publishes its lexical term counts ({@link CorpusStats}) to the statistics topic:
+ * what changed, every {@link #STATS_EVERY}, and everything once after each start, which also
+ * repairs whatever a crash between a store commit and a publication left behind (the counts are
+ * absolute, so publishing one twice changes nothing).
  */
 public final class ShardProcessor implements Processor<String, byte[], Object, Object> {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShardProcessor.class);
@@ -44,6 +60,11 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
   public static final String ANSWERS = "shard-answers-sink";
   /** Sink that writes a query to every partition of the encoded-queries topic (query by example). */
   public static final String FAN_OUT = "encoded-queries-fan-out-sink";
+  /** Sink of the shard's lexical term counts. */
+  public static final String STATS = "lexical-stats-sink";
+  /** How often the shard publishes the term counts that changed (its words are searchable at once; only scores wait for this). */
+  static final Duration STATS_EVERY = Duration.ofMillis(100);
+  private static final StringSerializer KEYS = new StringSerializer();
 
   private final String embeddingsTopic;
   private final String modelId;
@@ -53,7 +74,9 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
   private final LocalShards localShards;
   private final boolean int8Prefilter;
   private final int kMax;
+  private final CorpusStats corpus;
   private long answered;
+  private boolean publishAll = true;
   /** Stateless, so shared (also by HTTP threads through {@link #hit(String, io.crossmodal.common.event.Modality, float, byte[])}). */
   private static final EmbeddingSerde SERDE = new EmbeddingSerde();
   private ProcessorContext<Object, Object> context;
@@ -63,7 +86,8 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
 
   /** @param kMax largest {@code k} a query may ask for (the public limit, also applied to internal records) */
   public ShardProcessor(String embeddingsTopic, String modelId, int dim, int kMax, int qualityEvery, boolean int8Prefilter,
-      SearchMetrics metrics, LocalShards localShards) {
+      SearchMetrics metrics, LocalShards localShards, CorpusStats corpus) {
+    this.corpus = corpus;
     this.kMax = kMax;
     this.int8Prefilter = int8Prefilter;
     this.localShards = localShards;
@@ -82,17 +106,54 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     long start = System.nanoTime();
     VectorIndex vectors = new VectorIndex(dim, (int) Math.min(1 << 20, store.approximateNumEntries() + 16), DotProductKernel.best(),
         int8Prefilter);
+    this.index = new LiveShard(partition, vectors, new LexicalIndex(), corpus);
     try (KeyValueIterator<String, byte[]> all = store.all()) {
       all.forEachRemaining(kv -> {
         EmbeddingRecord r = SERDE.deserialize(embeddingsTopic, kv.value);
-        vectors.upsert(kv.key, r.modality(), r.source(), Tags.of(Json.object(r.metadata())), r.vector());
+        var metadata = Json.object(r.metadata());
+        index.upsert(kv.key, r.modality(), r.source(), Tags.of(metadata), r.vector(), ItemText.of(metadata));
       });
     }
-    this.index = new LiveShard(partition, vectors);
     localShards.add(index);
     reportSize();
-    LOG.info("shard {} ready: {} vectors ({} MB) loaded from its store in {} ms", partition, index.size(),
-        index.vectorBytes() >> 20, (System.nanoTime() - start) / 1_000_000);
+    context.schedule(STATS_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> publishStats(now));
+    LOG.info("shard {} ready: {} vectors ({} MB), {} with words, loaded from its store in {} ms", partition, index.size(),
+        index.vectorBytes() >> 20, index.lexicalSize(), (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /**
+   * Publishes the term counts that changed, or after a start all of them, with a tombstone for
+   * every count of this shard the topic still holds and the shard no longer has.
+   */
+  private void publishStats(long now) {
+    LexicalIndex.Changes changes = index.drainLexicalChanges();
+    if (publishAll) {
+      publishAll = false;
+      var counts = index.lexicalCounts();
+      Set<String> stale = new HashSet<>();
+      KeyValueStore<String, byte[]> published = context.getStateStore(CorpusStatsProcessor.STORE);
+      try (KeyValueIterator<String, byte[]> mine = published.prefixScan(partition + ":", KEYS)) {
+        mine.forEachRemaining(kv -> stale.add(kv.key));
+      }
+      counts.getKey().forEach((term, n) -> {
+        stale.remove(CorpusStats.termKey(partition, term));
+        sendStat(CorpusStats.termKey(partition, term), CorpusStats.termValue(n), now);
+      });
+      stale.forEach(key -> sendStat(key, null, now));
+      sendStat(CorpusStats.collectionKey(partition), CorpusStats.collectionValue(counts.getValue()), now);
+    } else if (!changes.isEmpty()) {
+      changes.terms().forEach((term, n) -> sendStat(CorpusStats.termKey(partition, term), n == 0 ? null : CorpusStats.termValue(n), now));
+      if (changes.collection() != null) {
+        sendStat(CorpusStats.collectionKey(partition), CorpusStats.collectionValue(changes.collection()), now);
+      }
+    } else {
+      return;
+    }
+    metrics.lexicalSize(partition, index.lexicalSize(), index.lexicalBytes());
+  }
+
+  private void sendStat(String key, byte[] value, long now) {
+    context.forward(new Record<Object, Object>(key, value, now), STATS);
   }
 
   @Override
@@ -123,9 +184,10 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
       throw new RejectedRecordException("corrupt-embedding", e.getMessage());
     }
     validate(embedding);
-    List<String> tags = tagsOf(embedding.metadata());
+    com.fasterxml.jackson.databind.JsonNode metadata = metadataOf(embedding.metadata());
+    List<String> tags = tagsOf(metadata);
     store.put(record.key(), record.value());
-    index.upsert(record.key(), embedding.modality(), embedding.source(), tags, embedding.vector());
+    index.upsert(record.key(), embedding.modality(), embedding.source(), tags, embedding.vector(), ItemText.of(metadata));
     metrics.freshness(System.currentTimeMillis() - embedding.createdAtMillis());
     reportSize();
   }
@@ -145,8 +207,8 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     }
   }
 
-  /** The metadata's tags, parsing it once; rejects metadata that is not a JSON object or has bad tags. */
-  private static List<String> tagsOf(String metadata) {
+  /** The metadata object; rejects metadata that is not a JSON object. */
+  private static com.fasterxml.jackson.databind.JsonNode metadataOf(String metadata) {
     com.fasterxml.jackson.databind.JsonNode node;
     try {
       node = Json.MAPPER.readTree(metadata);
@@ -156,6 +218,11 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     if (node == null || !node.isObject()) {
       throw new RejectedRecordException("invalid-metadata", "metadata is not a JSON object");
     }
+    return node;
+  }
+
+  /** The metadata's tags; rejects bad tags. */
+  private static List<String> tagsOf(com.fasterxml.jackson.databind.JsonNode node) {
     try {
       return Tags.of(node);
     } catch (IllegalArgumentException e) {
@@ -181,16 +248,25 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     }
     long start = System.nanoTime();
     SearchFilter filter = new SearchFilter(Target.parse(q.target()), q.source(), q.tags());
-    List<TopKCollector.Scored> found = index.search(q.vector(), q.k(), filter);
+    SearchMode mode = q.searchMode();
+    int window = Fusion.window(mode, q.k());
+    List<TopKCollector.Scored> found = mode.usesVectors() ? index.search(q.vector(), window, filter) : List.of();
     List<Hit> hits = new ArrayList<>(found.size());
     for (TopKCollector.Scored s : found) {
       hits.add(hit(s));
     }
+    List<Hit> lexicalHits = null;
+    if (mode.usesWords()) {
+      lexicalHits = new ArrayList<>();
+      for (LiveShard.Match m : index.lexicalMatches(Analysis.queryTerms(q.text()), window, filter)) {
+        lexicalHits.add(hit(m.id(), m.modality(), m.score(), store.get(m.id())));
+      }
+    }
     long nanos = System.nanoTime() - start;
     metrics.shardSearched(nanos);
     forwardAnswer(record, new ShardAnswer(q.queryId(), partition, q.partitions(), q.k(), modelId, hits, null,
-        q.receivedAtMillis(), q.encodeMillis(), nanos / 1e6));
-    if (qualityEvery > 0 && ++answered % qualityEvery == 0) {
+        q.receivedAtMillis(), q.encodeMillis(), nanos / 1e6, lexicalHits, mode.wireName()));
+    if (mode.usesVectors() && qualityEvery > 0 && ++answered % qualityEvery == 0) {
       // After the answer left: the reference scan delays neither it nor its latency metric.
       metrics.qualityChecked(index.recallOf(found, q.vector(), q.k(), filter));
     }
@@ -215,7 +291,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
       return;
     }
     EncodedQuery resolved = new EncodedQuery(q.queryId(), modelId, vector, null, q.k(), q.target(), q.source(), q.tags(), -1, q.partitions(),
-        q.receivedAtMillis(), q.encodeMillis());
+        q.receivedAtMillis(), q.encodeMillis(), null, null);
     context.forward(new Record<Object, Object>(q.queryId(), Json.write(resolved), record.timestamp()), FAN_OUT);
   }
 
@@ -238,6 +314,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
   public void close() {
     if (index != null) {
       localShards.remove(index);
+      index.close();
     }
     metrics.shardClosed(partition);
   }

@@ -1,12 +1,12 @@
 package io.crossmodal.search.query;
 
+import io.crossmodal.common.event.Fusion;
 import io.crossmodal.common.event.Hit;
 import io.crossmodal.common.event.QueryVector;
 import io.crossmodal.common.event.SearchQuery;
 import io.crossmodal.common.event.SearchResult;
 import io.crossmodal.common.http.HttpError;
 import io.crossmodal.search.metrics.SearchMetrics;
-import io.crossmodal.search.processor.ResultMerge;
 import io.crossmodal.search.store.LiveShard;
 import io.crossmodal.search.store.LocalShards;
 import io.crossmodal.search.store.SearchFilter;
@@ -88,11 +88,11 @@ public final class DirectSearch {
       List<Integer> wanted = partitions.stream().filter(p -> !mine.contains(p)).toList();
       if (!wanted.isEmpty()) {
         asked.put(peer, peers.search(peer, new ShardSearchRequest(modelId, vector, query.k(), query.target().wireName(), query.source(),
-            query.tags(), wanted)));
+            query.tags(), wanted, query.text(), query.mode().wireName())));
       }
     });
     List<PartialAnswer> parts = new ArrayList<>();
-    parts.add(local.search(vector, query.k(), filter, mine));
+    parts.add(local.search(vector, query.text(), query.mode(), query.k(), filter, mine));
     asked.forEach((peer, answer) -> {
       try {
         parts.add(answer.join());
@@ -102,10 +102,14 @@ public final class DirectSearch {
       }
     });
     List<Hit> hits = new ArrayList<>();
+    List<Hit> lexical = new ArrayList<>();
     Set<Integer> answered = new HashSet<>();
     double slowest = 0;
     for (PartialAnswer p : parts) {
       hits.addAll(p.hits());
+      if (p.lexicalHits() != null) {
+        lexical.addAll(p.lexicalHits());
+      }
       answered.addAll(p.partitions());
       slowest = Math.max(slowest, p.searchMillis());
     }
@@ -116,7 +120,7 @@ public final class DirectSearch {
       throw new HttpError(503, "no shard of " + shardsTotal + " answered (search instances starting, rebalancing or unreachable); retry shortly");
     }
     metrics.queryAnswered("direct", (long) totalMillis, answered.size() == shardsTotal);
-    return new SearchResult(queryId, ResultMerge.best(hits, query.k()), modelId, answered.size(), shardsTotal, null,
+    return new SearchResult(queryId, Fusion.rank(query.mode(), query.k(), hits, lexical), modelId, answered.size(), shardsTotal, null,
         new SearchResult.Timings(encodeMillis, slowest, totalMillis));
   }
 

@@ -1,6 +1,9 @@
 package io.crossmodal.search.query;
 
+import io.crossmodal.common.event.Fusion;
 import io.crossmodal.common.event.Hit;
+import io.crossmodal.common.event.SearchMode;
+import io.crossmodal.search.lexical.Analysis;
 import io.crossmodal.search.metrics.SearchMetrics;
 import io.crossmodal.search.processor.ShardProcessor;
 import io.crossmodal.search.store.LiveShard;
@@ -20,8 +23,9 @@ import java.util.function.BiFunction;
 /**
  * This instance's part of a direct search: scans its running shards side by side on a pool (one
  * core each; a shard scan is memory-bound, so more threads than cores gain nothing), merges their
- * local top-k into the instance's exact top-k, and only then reads the stored metadata of those k
- * items (k store reads, not k per shard). Thread safe.
+ * local best lists into the instance's exact best list per signal (vector, lexical; each {@link
+ * Fusion#window} long), and only then reads the stored metadata of those items (not per shard).
+ * Thread safe.
  */
 public final class InstanceSearch {
   /** A shard's match and the shard it came from (where its stored record is read). */
@@ -53,10 +57,18 @@ public final class InstanceSearch {
     this.qualityEvery = qualityEvery;
   }
 
-  private record ShardResult(LiveShard shard, List<LiveShard.Match> matches, long nanos) {}
+  private record ShardResult(LiveShard shard, List<LiveShard.Match> matches, List<LiveShard.Match> lexical, long nanos) {}
 
-  /** @param partitions the shards wanted; those not running here are left out of the answer */
+  /** A vector query: {@link #search(float[], String, SearchMode, int, SearchFilter, Collection)} without words. */
   public PartialAnswer search(float[] vector, int k, SearchFilter filter, Collection<Integer> partitions) {
+    return search(vector, null, SearchMode.VECTOR, k, filter, partitions);
+  }
+
+  /**
+   * @param text the query's words when {@code mode} uses them
+   * @param partitions the shards wanted; those not running here are left out of the answer
+   */
+  public PartialAnswer search(float[] vector, String text, SearchMode mode, int k, SearchFilter filter, Collection<Integer> partitions) {
     List<LiveShard> targets = new ArrayList<>();
     for (int p : partitions) {
       LiveShard shard = shards.get(p);
@@ -67,11 +79,13 @@ public final class InstanceSearch {
     if (targets.isEmpty()) {
       return PartialAnswer.NONE;
     }
+    int window = Fusion.window(mode, k);
+    List<String> terms = mode.usesWords() ? Analysis.queryTerms(text) : List.of();
     ShardResult[] results = new ShardResult[targets.size()];
     AtomicInteger next = new AtomicInteger();
     Runnable worker = () -> {
       for (int i = next.getAndIncrement(); i < results.length; i = next.getAndIncrement()) {
-        results[i] = scan(targets.get(i), vector, k, filter);
+        results[i] = scan(targets.get(i), mode.usesVectors() ? vector : null, terms, window, filter);
       }
     };
     // The calling thread plus (threads - 1) pool tasks take shards from one counter: as many scanning
@@ -83,29 +97,41 @@ public final class InstanceSearch {
     worker.run();
     helpers.forEach(CompletableFuture::join);
 
-    List<Ranked> all = new ArrayList<>();
+    List<Ranked> byVector = new ArrayList<>();
+    List<Ranked> byWords = new ArrayList<>();
     List<Integer> answered = new ArrayList<>();
     long slowest = 0;
     for (ShardResult r : results) {
-      r.matches().forEach(m -> all.add(new Ranked(m, r.shard().partition())));
+      r.matches().forEach(m -> byVector.add(new Ranked(m, r.shard().partition())));
+      r.lexical().forEach(m -> byWords.add(new Ranked(m, r.shard().partition())));
       answered.add(r.shard().partition());
       slowest = Math.max(slowest, r.nanos());
     }
-    all.sort(BEST_FIRST);
-    List<Hit> hits = new ArrayList<>();
-    for (Ranked r : all.subList(0, Math.min(k, all.size()))) {
-      hits.add(hit(r.match(), r.partition()));
+    if (mode.usesVectors()) {
+      sampleQuality(List.of(results), vector, window, filter);
     }
-    sampleQuality(List.of(results), vector, k, filter);
-    return new PartialAnswer(hits, answered.stream().sorted().toList(), slowest / 1e6);
+    return new PartialAnswer(best(byVector, window), answered.stream().sorted().toList(), slowest / 1e6,
+        mode.usesWords() ? best(byWords, window) : null);
   }
 
-  private ShardResult scan(LiveShard shard, float[] vector, int k, SearchFilter filter) {
+  /** The best {@code n} with their stored metadata. */
+  private List<Hit> best(List<Ranked> ranked, int n) {
+    ranked.sort(BEST_FIRST);
+    List<Hit> hits = new ArrayList<>();
+    for (Ranked r : ranked.subList(0, Math.min(n, ranked.size()))) {
+      hits.add(hit(r.match(), r.partition()));
+    }
+    return hits;
+  }
+
+  /** @param vector null when the query is by words alone */
+  private ShardResult scan(LiveShard shard, float[] vector, List<String> terms, int n, SearchFilter filter) {
     long start = System.nanoTime();
-    List<LiveShard.Match> matches = shard.matches(vector, k, filter);
+    List<LiveShard.Match> matches = vector == null ? List.of() : shard.matches(vector, n, filter);
+    List<LiveShard.Match> lexical = terms.isEmpty() ? List.of() : shard.lexicalMatches(terms, n, filter);
     long nanos = System.nanoTime() - start;
     metrics.shardSearched(nanos);
-    return new ShardResult(shard, matches, nanos);
+    return new ShardResult(shard, matches, lexical, nanos);
   }
 
   private Hit hit(LiveShard.Match m, int partition) {

@@ -6,10 +6,11 @@ import java.util.List;
 /**
  * One instance's exact top-k over the shards it answered (internal JSON between instances).
  *
- * @param hits best first, ties by id, with metadata
+ * @param hits by vector score, best first, ties by id, with metadata
  * @param partitions the shards that were scanned: a shard moved away or still restoring is missing
  * @param searchMillis the slowest of its shard scans
+ * @param lexicalHits by BM25 score, likewise; null when the query's mode does not use words
  */
-public record PartialAnswer(List<Hit> hits, List<Integer> partitions, double searchMillis) {
-  public static final PartialAnswer NONE = new PartialAnswer(List.of(), List.of(), 0);
+public record PartialAnswer(List<Hit> hits, List<Integer> partitions, double searchMillis, List<Hit> lexicalHits) {
+  public static final PartialAnswer NONE = new PartialAnswer(List.of(), List.of(), 0, null);
 }

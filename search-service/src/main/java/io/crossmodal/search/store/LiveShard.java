@@ -1,14 +1,17 @@
 package io.crossmodal.search.store;
 
 import io.crossmodal.common.event.Modality;
+import io.crossmodal.search.lexical.CorpusStats;
+import io.crossmodal.search.lexical.LexicalIndex;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
- * One shard's {@link VectorIndex} shared between its stream thread, which writes it, and the HTTP
+ * One shard's {@link VectorIndex} and {@link LexicalIndex} shared between its stream thread, which writes it, and the HTTP
  * search threads, which scan it while the stream thread goes on (interactive queries). A
  * read-write lock: scans of one shard run side by side; an upsert or delete waits for the scans in
  * progress (at most one scan long) and is a few microseconds itself. Thread safe.
@@ -16,23 +19,74 @@ import java.util.function.Supplier;
 public final class LiveShard {
   private final int partition;
   private final VectorIndex index;
+  private final LexicalIndex words;
+  private final CorpusStats corpus;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
-  public LiveShard(int partition, VectorIndex index) {
+  /** @param corpus the whole index's term statistics, which the lexical scores use */
+  public LiveShard(int partition, VectorIndex index, LexicalIndex words, CorpusStats corpus) {
     this.partition = partition;
     this.index = index;
+    this.words = words;
+    this.corpus = corpus;
+  }
+
+  /** A shard without words (vector-only tests and benchmarks). */
+  public LiveShard(int partition, VectorIndex index) {
+    this(partition, index, new LexicalIndex(), new CorpusStats());
   }
 
   public int partition() {
     return partition;
   }
 
-  public void upsert(String id, Modality modality, String source, List<String> tags, float[] vector) {
-    write(() -> index.upsert(id, modality, source, tags, vector));
+  /** @param text the item's words ({@code ItemText}), "" for none */
+  public void upsert(String id, Modality modality, String source, List<String> tags, float[] vector, String text) {
+    write(() -> {
+      index.upsert(id, modality, source, tags, vector);
+      words.upsert(id, modality, source, tags, text);
+    });
   }
 
   public void delete(String id) {
-    write(() -> index.delete(id));
+    write(() -> {
+      index.delete(id);
+      words.delete(id);
+    });
+  }
+
+  /** The best {@code n} items by BM25 for the analysed query {@code terms}, best first, ties by id. */
+  public List<Match> lexicalMatches(List<String> terms, int n, SearchFilter filter) {
+    return read(() -> words.search(terms, n, filter, corpus).stream().map(m -> new Match(m.id(), m.score(), m.modality())).toList());
+  }
+
+  /** The lexical statistics changed since the last call (see {@link LexicalIndex#drainChanges}). */
+  public LexicalIndex.Changes drainLexicalChanges() {
+    lock.writeLock().lock();
+    try {
+      return words.drainChanges();
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  /** All of this shard's term counts and its collection counts, for a full publication. */
+  public Map.Entry<Map<String, Long>, CorpusStats.Collection> lexicalCounts() {
+    return read(() -> Map.entry(words.termCounts(), words.collection()));
+  }
+
+  /** Items with words, and the bytes of their index. */
+  public int lexicalSize() {
+    return read(words::size);
+  }
+
+  public long lexicalBytes() {
+    return read(words::bytes);
+  }
+
+  /** Frees the lexical index (the vectors are plain heap). */
+  public void close() {
+    write(words::close);
   }
 
   /** A match with its modality, read under the same lock as the scan (a slot may be reused after it). */

@@ -6,7 +6,12 @@ import io.crossmodal.search.errors.StreamsDeadLetterHandler;
 import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
 import io.crossmodal.search.metrics.SearchMetrics;
+import io.crossmodal.search.lexical.CorpusStats;
 import io.crossmodal.search.processor.AnswerMerger;
+import io.crossmodal.search.processor.CorpusStatsProcessor;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import io.crossmodal.search.processor.ShardProcessor;
 import io.crossmodal.search.store.LocalShards;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -23,7 +28,9 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * embeddings ─┐
  *             ├─► ShardProcessor [vectors store] ─► shard answers ─► AnswerMerger [pending store] ─► search.results
- * encoded q. ─┘
+ * encoded q. ─┘         │ ▲ term counts
+ *                       ▼ │
+ *           lexical stats ─► CorpusStatsProcessor [global store] (on every instance)
  * </pre>
  *
  * A record any processor rejects or fails on goes to {@code search.dlq} through the streams
@@ -36,24 +43,39 @@ public final class SearchTopology {
   private SearchTopology() {}
 
   /**
+   * What the topology is built for.
+   *
+   * @param kMax largest {@code k} a query may ask for
+   * @param mergeTimeoutMillis the merge step emits a partial answer after this
    * @param qualityEvery check every n-th answer of a shard against a reference scan (0 = never)
    * @param int8Prefilter shards keep an int8 copy of their vectors to prefilter scans (same results)
-   * @param localShards where running shards publish their index for the HTTP search
    */
-  public static Topology build(Topics topics, String modelId, int dim, int kMax, long mergeTimeoutMillis, int qualityEvery,
-      boolean int8Prefilter, SearchMetrics metrics, LocalShards localShards) {
+  public record Settings(String modelId, int dim, int kMax, long mergeTimeoutMillis, int qualityEvery, boolean int8Prefilter) {}
+
+  /**
+   * @param localShards where running shards publish their index for the HTTP search
+   * @param corpus the whole index's term statistics, kept by the global store's processor on this instance
+   * @param deadLetters the service's dead letters; {@code globalDeadLetters} sends those of the global store (see {@link CorpusStatsProcessor})
+   */
+  public static Topology build(Topics topics, Settings s, SearchMetrics metrics, LocalShards localShards, CorpusStats corpus,
+      DeadLetters deadLetters, Consumer<ProducerRecord<byte[], byte[]>> globalDeadLetters) {
     Topology t = new Topology();
+    t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CorpusStatsProcessor.STORE), Serdes.String(), Serdes.ByteArray())
+        .withLoggingDisabled(), "lexical-stats", new StringDeserializer(), new ByteArrayDeserializer(), topics.lexicalStats.name(),
+        "lexical-stats-follower", () -> new CorpusStatsProcessor(corpus, deadLetters, globalDeadLetters));
     t.addSource("embeddings", new StringDeserializer(), new ByteArrayDeserializer(), topics.embeddings.name());
     t.addSource("encoded-queries", new StringDeserializer(), new ByteArrayDeserializer(), topics.encodedQueries.name());
-    t.addProcessor("shard", () -> new ShardProcessor(topics.embeddings.name(), modelId, dim, kMax, qualityEvery, int8Prefilter, metrics, localShards), "embeddings", "encoded-queries");
+    t.addProcessor("shard", () -> new ShardProcessor(topics.embeddings.name(), s.modelId(), s.dim(), s.kMax(), s.qualityEvery(),
+        s.int8Prefilter(), metrics, localShards, corpus), "embeddings", "encoded-queries");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShardProcessor.STORE), Serdes.String(), Serdes.ByteArray()),
         "shard");
     t.addSink(ShardProcessor.ANSWERS, topics.shardAnswers.name(), new StringSerializer(), new StringSerializer(), "shard");
     t.addSink(ShardProcessor.FAN_OUT, topics.encodedQueries.name(), new StringSerializer(), new StringSerializer(),
         new AllPartitions<String, String>(), "shard");
+    t.addSink(ShardProcessor.STATS, topics.lexicalStats.name(), new StringSerializer(), new ByteArraySerializer(), "shard");
 
     t.addSource("shard-answers", new StringDeserializer(), new ByteArrayDeserializer(), topics.shardAnswers.name());
-    t.addProcessor("merge", () -> new AnswerMerger(mergeTimeoutMillis, kMax, metrics), "shard-answers");
+    t.addProcessor("merge", () -> new AnswerMerger(s.mergeTimeoutMillis(), s.kMax(), metrics), "shard-answers");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AnswerMerger.STORE), Serdes.String(), Serdes.String()),
         "merge");
     t.addSink("results", topics.results.name(), new StringSerializer(), new StringSerializer(), "merge");
@@ -68,7 +90,9 @@ public final class SearchTopology {
     return Map.of(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, StreamsDeadLetterHandler.class,
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, StreamsDeadLetterHandler.class,
         StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, StreamsDeadLetterHandler.class,
-        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true, // the default from Kafka 5 on; no global stores here
+        // A failure in the statistics' global store costs its record, not the global thread (which
+        // does not send dead letters: CorpusStatsProcessor sends its own).
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true,
         StreamsDeadLetterHandler.DEAD_LETTERS, deadLetters);
   }
 }

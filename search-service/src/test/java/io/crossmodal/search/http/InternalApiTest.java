@@ -61,28 +61,28 @@ class InternalApiTest {
   void shouldAnswerPeersWithItsShardsAndRefuseAnotherSpace() throws Exception {
     String self = start("");
     PeerClient peers = new PeerClient(client, "http", Duration.ofSeconds(5), "");
-    PartialAnswer answer = peers.search(self, new ShardSearchRequest("m", new float[] {0.9f, 0.1f}, 1, "any", null, null, List.of(0, 1))).get();
+    PartialAnswer answer = peers.search(self, new ShardSearchRequest("m", new float[] {0.9f, 0.1f}, 1, "any", null, null, List.of(0, 1), null, null)).get();
     assertEquals(List.of(1), answer.partitions(), "shard 0 does not run here");
     assertEquals("a", answer.hits().get(0).id());
     assertEquals(List.of(0f, 1f), toList(peers.vector(self, "b").orElseThrow()));
     assertTrue(peers.vector(self, "nope").isEmpty());
 
-    HttpResponse<String> otherModel = post(self, Json.write(new ShardSearchRequest("m2", new float[] {1, 0}, 1, "any", null, null, List.of(1))), null);
+    HttpResponse<String> otherModel = post(self, Json.write(new ShardSearchRequest("m2", new float[] {1, 0}, 1, "any", null, null, List.of(1), null, null)), null);
     assertEquals(422, otherModel.statusCode());
-    HttpResponse<String> otherDim = post(self, Json.write(new ShardSearchRequest("m", new float[] {1, 0, 0}, 1, "any", null, null, List.of(1))), null);
+    HttpResponse<String> otherDim = post(self, Json.write(new ShardSearchRequest("m", new float[] {1, 0, 0}, 1, "any", null, null, List.of(1), null, null)), null);
     assertEquals(422, otherDim.statusCode());
   }
 
   @Test
   void shouldRefuseCallersWithoutTheTokenWhenOneIsSet() throws Exception {
     String self = start("s3cret");
-    String body = Json.write(new ShardSearchRequest("m", new float[] {1, 0}, 1, "any", null, null, List.of(1)));
+    String body = Json.write(new ShardSearchRequest("m", new float[] {1, 0}, 1, "any", null, null, List.of(1), null, null));
     assertEquals(401, post(self, body, null).statusCode());
     assertEquals(403, post(self, body, "guess").statusCode());
     assertEquals(403, post(self, body, "reader").statusCode(), "a client's read token is not a peer's");
     assertEquals(200, post(self, body, "s3cret").statusCode());
     assertEquals("a", new PeerClient(client, "http", Duration.ofSeconds(5), "s3cret").search(self,
-        new ShardSearchRequest("m", new float[] {1, 0}, 1, "any", null, null, List.of(1))).get().hits().get(0).id());
+        new ShardSearchRequest("m", new float[] {1, 0}, 1, "any", null, null, List.of(1), null, null)).get().hits().get(0).id());
   }
 
   private HttpResponse<String> post(String hostPort, String body, String token) throws Exception {

@@ -118,8 +118,10 @@ class DirectSearchTest {
     props.put("state.dir", java.nio.file.Files.createTempDirectory("direct-search-test").toString());
     LocalShards shards = new LocalShards();
     try (org.apache.kafka.streams.KafkaStreams notStarted = new org.apache.kafka.streams.KafkaStreams(
-        io.crossmodal.search.topology.SearchTopology.build(io.crossmodal.common.topic.Topics.defaults(), "model-a", 4, 100, 1000, 0, true,
-            new SearchMetrics(registry), shards), props)) {
+        io.crossmodal.search.topology.SearchTopology.build(io.crossmodal.common.topic.Topics.defaults(),
+            new io.crossmodal.search.topology.SearchTopology.Settings("model-a", 4, 100, 1000, 0, true), new SearchMetrics(registry), shards,
+            new io.crossmodal.search.lexical.CorpusStats(), new io.crossmodal.common.errors.DeadLetters("search", "search.dlq", 1 << 20, registry),
+            letter -> {}), props)) {
       ShardDirectory directory = new ShardDirectory(notStarted, "embeddings", "vectors",
           new org.apache.kafka.streams.state.HostInfo("localhost", 1));
       answer.set(Json.write(new QueryVector("model-a", 4, new float[] {1, 0, 0, 0}, 1)));

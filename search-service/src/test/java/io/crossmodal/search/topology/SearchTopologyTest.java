@@ -44,6 +44,9 @@ class SearchTopologyTest {
   private TestInputTopic<String, byte[]> queries;
   private TestOutputTopic<String, String> results;
   private TestOutputTopic<byte[], byte[]> dlq;
+  private final io.crossmodal.search.lexical.CorpusStats corpus = new io.crossmodal.search.lexical.CorpusStats();
+  private final java.util.List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> globalDeadLetters =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() {
@@ -51,9 +54,10 @@ class SearchTopologyTest {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    p.putAll(SearchTopology.errorHandling(new DeadLetters("search", topics.searchDlq.name(), 1 << 20, registry)));
-    driver = new TopologyTestDriver(SearchTopology.build(topics, MODEL, 2, 10, 1000, 1, true, new SearchMetrics(registry),
-        new io.crossmodal.search.store.LocalShards()), p);
+    DeadLetters letters = new DeadLetters("search", topics.searchDlq.name(), 1 << 20, registry);
+    p.putAll(SearchTopology.errorHandling(letters));
+    driver = new TopologyTestDriver(SearchTopology.build(topics, new SearchTopology.Settings(MODEL, 2, 10, 1000, 1, true),
+        new SearchMetrics(registry), new io.crossmodal.search.store.LocalShards(), corpus, letters, globalDeadLetters::add), p);
     embeddings = driver.createInputTopic(topics.embeddings.name(), new StringSerializer(), new ByteArraySerializer());
     queries = driver.createInputTopic(topics.encodedQueries.name(), new StringSerializer(), new ByteArraySerializer());
     results = driver.createOutputTopic(topics.results.name(), new StringDeserializer(), new StringDeserializer());
@@ -70,7 +74,7 @@ class SearchTopologyTest {
   }
 
   private JsonNode ask(String queryId, String target, float... v) {
-    EncodedQuery q = new EncodedQuery(queryId, MODEL, v, null, 3, target, null, null, 0, 1, System.currentTimeMillis(), 1.0);
+    EncodedQuery q = new EncodedQuery(queryId, MODEL, v, null, 3, target, null, null, 0, 1, System.currentTimeMillis(), 1.0, null, null);
     queries.pipeInput(queryId, Json.write(q).getBytes(StandardCharsets.UTF_8));
     return Json.object(results.readValue());
   }
@@ -107,7 +111,7 @@ class SearchTopologyTest {
     embeddings.pipeInput("bad-tags", serde.serialize("", new EmbeddingRecord(Modality.IMAGE, MODEL, new float[] {1, 0}, "src",
         "{\"tags\":\"cat\"}", 0)));
     EncodedQuery q = new EncodedQuery("q", MODEL, new float[] {1, 0}, null, 5, "any", null,
-        new TagFilter(List.of("red"), List.of("cat", "bird")), 0, 1, 0, 0);
+        new TagFilter(List.of("red"), List.of("cat", "bird")), 0, 1, 0, 0, null, null);
     queries.pipeInput("q", Json.write(q).getBytes(StandardCharsets.UTF_8));
 
     assertEquals(List.of("cat-red"), ids(Json.object(results.readValue())));
@@ -118,7 +122,7 @@ class SearchTopologyTest {
   void shouldEmitOneResultPerQueryIdWhenAQueryIsReplayedAfterItWasAnswered() {
     index("a", Modality.IMAGE, MODEL, 1, 0);
     assertEquals(List.of("a"), ids(ask("q", "any", 1, 0)));
-    EncodedQuery replay = new EncodedQuery("q", MODEL, new float[] {1, 0}, null, 3, "any", null, null, 0, 1, 0, 0);
+    EncodedQuery replay = new EncodedQuery("q", MODEL, new float[] {1, 0}, null, 3, "any", null, null, 0, 1, 0, 0, null, null);
     queries.pipeInput("q", Json.write(replay).getBytes(StandardCharsets.UTF_8));
     assertTrue(results.isEmpty(), "the replayed query's answer is dropped: the query id is done");
   }
@@ -127,7 +131,7 @@ class SearchTopologyTest {
   void shouldEmitAPartialResultAfterTheMergeTimeoutAndDropTheLateShard() {
     index("a", Modality.IMAGE, MODEL, 1, 0);
     // The query claims two shards; only shard 0 exists here, so shard 1 never answers in time.
-    EncodedQuery q = new EncodedQuery("slow", MODEL, new float[] {1, 0}, null, 3, "any", null, null, 0, 2, 0, 0);
+    EncodedQuery q = new EncodedQuery("slow", MODEL, new float[] {1, 0}, null, 3, "any", null, null, 0, 2, 0, 0, null, null);
     queries.pipeInput("slow", Json.write(q).getBytes(StandardCharsets.UTF_8));
     assertTrue(results.isEmpty(), "waits for the second shard");
 
@@ -173,7 +177,7 @@ class SearchTopologyTest {
   @Test
   void shouldAnswerWithAnErrorWhenTheQueryComesFromAnotherModel() {
     index("a", Modality.IMAGE, MODEL, 1, 0);
-    EncodedQuery q = new EncodedQuery("q", "cm-other", new float[] {1, 0}, null, 3, "any", null, null, 0, 1, 0, 0);
+    EncodedQuery q = new EncodedQuery("q", "cm-other", new float[] {1, 0}, null, 3, "any", null, null, 0, 1, 0, 0, null, null);
     queries.pipeInput("q", Json.write(q).getBytes(StandardCharsets.UTF_8));
     JsonNode r = Json.object(results.readValue());
     assertTrue(r.path("error").asText().contains("cm-other"), r.toString());
@@ -186,15 +190,15 @@ class SearchTopologyTest {
     index("a", Modality.IMAGE, MODEL, 1, 0);
     queries.pipeInput("garbage", new byte[] {'{', 0});
     queries.pipeInput("null", (byte[]) null);
-    queries.pipeInput(null, Json.write(new EncodedQuery("nokey", MODEL, new float[] {1, 0}, null, 3, "any", null, null, 0, 1, 0, 0))
+    queries.pipeInput(null, Json.write(new EncodedQuery("nokey", MODEL, new float[] {1, 0}, null, 3, "any", null, null, 0, 1, 0, 0, null, null))
         .getBytes(StandardCharsets.UTF_8));
-    queries.pipeInput("bogus", Json.write(new EncodedQuery("bogus", MODEL, new float[] {1, 0}, null, 3, "bogus", null, null, 0, 1, 0, 0))
+    queries.pipeInput("bogus", Json.write(new EncodedQuery("bogus", MODEL, new float[] {1, 0}, null, 3, "bogus", null, null, 0, 1, 0, 0, null, null))
         .getBytes(StandardCharsets.UTF_8));
-    queries.pipeInput("k0", Json.write(new EncodedQuery("k0", MODEL, new float[] {1, 0}, null, 0, "any", null, null, 0, 1, 0, 0))
+    queries.pipeInput("k0", Json.write(new EncodedQuery("k0", MODEL, new float[] {1, 0}, null, 0, "any", null, null, 0, 1, 0, 0, null, null))
         .getBytes(StandardCharsets.UTF_8));
-    queries.pipeInput("k-big", Json.write(new EncodedQuery("k-big", MODEL, new float[] {1, 0}, null, 11, "any", null, null, 0, 1, 0, 0))
+    queries.pipeInput("k-big", Json.write(new EncodedQuery("k-big", MODEL, new float[] {1, 0}, null, 11, "any", null, null, 0, 1, 0, 0, null, null))
         .getBytes(StandardCharsets.UTF_8));
-    queries.pipeInput("other-key", Json.write(new EncodedQuery("mismatch", MODEL, new float[] {1, 0}, null, 3, "any", null, null, 0, 1, 0, 0))
+    queries.pipeInput("other-key", Json.write(new EncodedQuery("mismatch", MODEL, new float[] {1, 0}, null, 3, "any", null, null, 0, 1, 0, 0, null, null))
         .getBytes(StandardCharsets.UTF_8));
 
     List<String> reasons = dlq.readRecordsToList().stream().map(r -> DeadLetter.header(r.headers(), DeadLetter.ERROR_REASON)).toList();
@@ -233,7 +237,7 @@ class SearchTopologyTest {
     index("a", Modality.IMAGE, MODEL, 1, 0);
     index("b", Modality.TEXT, MODEL, 0.6f, 0.8f);
     index("c", Modality.IMAGE, MODEL, 0, 1);
-    EncodedQuery byExample = new EncodedQuery("q", MODEL, null, "a", 2, "any", null, null, 0, 1, 0, 0);
+    EncodedQuery byExample = new EncodedQuery("q", MODEL, null, "a", 2, "any", null, null, 0, 1, 0, 0, null, null);
     queries.pipeInput("q", Json.write(byExample).getBytes(StandardCharsets.UTF_8));
     pipeFannedOutQueries();
 
@@ -242,7 +246,7 @@ class SearchTopologyTest {
 
   @Test
   void shouldAnswerWithAnErrorWhenTheExampleIsUnknown() {
-    EncodedQuery byExample = new EncodedQuery("q", MODEL, null, "nope", 2, "any", null, null, 0, 1, 0, 0);
+    EncodedQuery byExample = new EncodedQuery("q", MODEL, null, "nope", 2, "any", null, null, 0, 1, 0, 0, null, null);
     queries.pipeInput("q", Json.write(byExample).getBytes(StandardCharsets.UTF_8));
     JsonNode r = Json.object(results.readValue());
     assertTrue(r.path("error").asText().contains("unknown mediaId 'nope'"), r.toString());
