@@ -10,12 +10,22 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.LowerCaseFilter;
+import org.apache.lucene.analysis.StopFilter;
+import org.apache.lucene.analysis.Tokenizer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.en.EnglishPossessiveFilter;
+import org.apache.lucene.analysis.en.KStemFilter;
+import org.apache.lucene.analysis.en.PorterStemFilter;
+import org.apache.lucene.analysis.standard.StandardTokenizer;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 
 /**
- * How words become terms, for items and queries alike: Lucene's {@link EnglishAnalyzer} (standard
- * tokenizer, lower case, English stop words, possessives, Porter stemming), so "Dogs" finds "dog".
+ * How words become terms, for items and queries alike: Lucene's standard tokenizer, English
+ * possessives, lower case, English stop words, then KStem and Porter's stemmer in turn. Either
+ * alone misses common plurals: KStem leaves words its dictionary knows ("dogs"), Porter's takes
+ * "bus" to "bu" but "buses" to "buse"; KStem first ("buses" → "bus") then Porter conflates both
+ * ("Dogs" finds "dog", "buses" finds "bus", "glasses" finds "glass").
  * The terms counted here are exactly those Lucene indexes, which is what lets the shards publish
  * their own term statistics ({@link CorpusStats}). Thread safe (Lucene analyzers reuse per-thread
  * token streams).
@@ -23,7 +33,21 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 public final class Analysis {
   /** Distinct terms of one query that are scored; the rest of a very long query is ignored. */
   public static final int MAX_QUERY_TERMS = 64;
-  public static final Analyzer ANALYZER = new EnglishAnalyzer();
+  public static final Analyzer ANALYZER = new Analyzer() {
+    @Override
+    protected TokenStreamComponents createComponents(String field) {
+      Tokenizer source = new StandardTokenizer();
+      TokenStream words = new EnglishPossessiveFilter(source);
+      words = new LowerCaseFilter(words);
+      words = new StopFilter(words, EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
+      return new TokenStreamComponents(source, new PorterStemFilter(new KStemFilter(words)));
+    }
+
+    @Override
+    protected TokenStream normalize(String field, TokenStream in) {
+      return new LowerCaseFilter(in);
+    }
+  };
 
   private Analysis() {}
 

@@ -99,10 +99,11 @@ public final class LexicalIndex implements Closeable {
   /** Indexes (or replaces) {@code id}; an item without words is only removed. */
   public void upsert(String id, Modality modality, String source, List<String> tags, String text) {
     Analysis.TermCounts counts = Analysis.count(text);
-    remove(id);
     if (counts.length() == 0) {
+      delete(id); // its earlier version may have had words
       return;
     }
+    remove(id);
     Document doc = new Document();
     doc.add(new StringField(ID, id, Field.Store.YES));
     doc.add(new SortedDocValuesField(ID_SORT, new BytesRef(id)));

@@ -101,6 +101,65 @@ class SearchTopologyTest {
     assertEquals(1.0, quality.mean(), "the exact index agrees with the reference scan");
   }
 
+  private void indexWords(String id, float[] v, String metadata) {
+    embeddings.pipeInput(id, serde.serialize("", new EmbeddingRecord(Modality.IMAGE, MODEL, v, "src", metadata, 0)));
+  }
+
+  private JsonNode askWords(String queryId, String mode, String text, float... v) {
+    EncodedQuery q = new EncodedQuery(queryId, MODEL, v, null, 3, "any", null, null, 0, 1, 0, 0, text, mode);
+    queries.pipeInput(queryId, Json.write(q).getBytes(StandardCharsets.UTF_8));
+    return Json.object(results.readValue());
+  }
+
+  /** The shard publishes its term counts, the global store follows them, and the three modes rank as documented. */
+  @Test
+  void shouldAnswerByWordsVectorsOrBothAndPublishTheTermCounts() {
+    indexWords("bus", new float[] {0, 1}, "{\"caption\":\"Bus\",\"tags\":[\"vehicle\"]}");
+    indexWords("buses", new float[] {0.6f, 0.8f}, "{\"title\":\"two red buses\"}");
+    indexWords("apple", new float[] {1, 0}, "{\"caption\":\"a red apple\"}");
+    indexWords("blank", new float[] {0.8f, 0.6f}, "{}");
+    driver.advanceWallClockTime(java.time.Duration.ofMillis(200)); // the shard's statistics punctuation
+    assertEquals(new io.crossmodal.search.lexical.CorpusStats.Collection(3, 7, 7), corpus.collection(),
+        "3 items with words: bu,vehicl (caption and tag) + two,red,bu + red,appl: 7 distinct terms, 7 long");
+    assertEquals(2, corpus.docFreq("bu"), "bus and buses: one stem");
+    assertEquals(2, corpus.docFreq("red"));
+
+    JsonNode lexical = askWords("l", "lexical", "a bus", 1, 0);
+    assertEquals(List.of("bus", "buses"), ids(lexical), "stemmed, shorter field first; the vector plays no part");
+    assertEquals(List.of("lexical"), fieldNames(lexical.path("hits").get(0).path("signals")));
+    JsonNode vector = askWords("v", "vector", "a bus", 1, 0);
+    assertEquals(List.of("apple", "blank", "buses"), ids(vector));
+    JsonNode hybrid = askWords("h", "hybrid", "a bus", 1, 0);
+    // vector: apple blank buses bus; words: bus buses. bus 1/64 + 1/61 > buses 1/63 + 1/62 > apple 1/61.
+    assertEquals(List.of("bus", "buses", "apple"), ids(hybrid));
+    assertEquals(List.of("vector", "lexical"), fieldNames(hybrid.path("hits").get(0).path("signals")));
+    assertEquals((float) (1.0 / 64 + 1.0 / 61), (float) hybrid.path("hits").get(0).path("score").asDouble(), 1e-6);
+    assertEquals(List.of("vector"), fieldNames(hybrid.path("hits").get(2).path("signals")));
+
+    embeddings.pipeInput("bus", (byte[]) null);
+    driver.advanceWallClockTime(java.time.Duration.ofMillis(200));
+    assertEquals(1, corpus.docFreq("bu"), "the delete reached the statistics");
+    assertEquals(List.of("buses"), ids(askWords("l2", "lexical", "bus", 1, 0)), "no ghost of the deleted item");
+  }
+
+  /** A statistics record no shard writes is dead-lettered by the global store's processor, which goes on. */
+  @Test
+  void shouldDeadLetterABadStatisticsRecordAndGoOn() {
+    var stats = driver.createInputTopic(topics.lexicalStats.name(), new StringSerializer(), new ByteArraySerializer());
+    stats.pipeInput("not-a-shard", "1".getBytes(StandardCharsets.UTF_8));
+    stats.pipeInput("3:zebra", "2".getBytes(StandardCharsets.UTF_8));
+    assertEquals(1, globalDeadLetters.size());
+    assertEquals("invalid-lexical-stat", DeadLetter.header(globalDeadLetters.get(0).headers(), DeadLetter.ERROR_REASON));
+    assertEquals(topics.lexicalStats.name(), DeadLetter.header(globalDeadLetters.get(0).headers(), DeadLetter.SOURCE_TOPIC));
+    assertEquals(2, corpus.docFreq("zebra"));
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> out = new java.util.ArrayList<>();
+    node.fieldNames().forEachRemaining(out::add);
+    return out;
+  }
+
   @Test
   void shouldReturnOnlyItemsWhoseMetadataTagsPassTheConditionWhenFilteredByTags() {
     String[][] items = {{"cat-red", "[\"cat\",\"red\"]"}, {"cat-blue", "[\"cat\",\"blue\"]"}, {"dog-red", "[\"dog\",\"red\"]"}};
