@@ -30,7 +30,8 @@ import java.util.List;
 final class EvaluateCommand implements Command {
   @Override
   public String summary() {
-    return "Recall@K of model vs seed recipe vs random ([--model F] [--split test|val|tuxpaint] [--json] [--no-seed] [--scratch F])";
+    return "Recall@K of model vs seed recipe vs random ([--model F] [--split test|val|tuxpaint] [--json] [--no-seed] [--scratch F]"
+        + " [--modes [--metadata captions|title]]: also the search modes lexical and hybrid, images published with those words)";
   }
 
   @Override
@@ -43,6 +44,8 @@ final class EvaluateCommand implements Command {
     int seedEpochs = o.getInt("seed-epochs", 5);
     Path scratch = o.path("scratch", null);
     Path cache = o.path("cache", Options.home().resolve(".cache/features"));
+    boolean modes = o.flag("modes");
+    String metadata = o.get("metadata", "captions");
     o.requireAllUsed();
 
     ModelFile.LoadedModel model = DefaultModel.load(modelFile);
@@ -62,7 +65,13 @@ final class EvaluateCommand implements Command {
     RetrievalSet frozenSet = tuned ? RetrievalSet.of(chosen, image, text) : set;
 
     List<PairScorer> scorers = new ArrayList<>();
-    scorers.add(new JointModelScorer("model", model.heads()));
+    PairScorer modelScorer = new JointModelScorer("model", model.heads());
+    scorers.add(modelScorer);
+    if (modes) {
+      // The search service's other modes over the same images; the vector signal is the model's.
+      scorers.add(new SearchModeScorer(io.crossmodal.common.event.SearchMode.LEXICAL, modelScorer, SearchModeScorer.metadata(metadata)));
+      scorers.add(new SearchModeScorer(io.crossmodal.common.event.SearchMode.HYBRID, modelScorer, SearchModeScorer.metadata(metadata)));
+    }
     if (scratch != null) {
       scorers.add(ScratchModel.load(scratch, MiniLmTextTower.loadTokenizer()));
     }
@@ -85,8 +94,11 @@ final class EvaluateCommand implements Command {
     out.put("split", split);
     out.put("model_id", model.spec().modelId());
     ObjectNode conceptOut = json.createObjectNode();
+    if (modes) {
+      out.put("metadata", metadata);
+    }
     for (PairScorer s : scorers) {
-      boolean own = s.name().equals("model");
+      boolean own = s instanceof JointModelScorer || s instanceof SearchModeScorer;
       out.set(s.name(), Evaluation.run(s, own ? set : frozenSet).toJson());
       conceptOut.set(s.name(), ConceptBenchmark.run(s, own ? concepts : frozenConcepts, queries));
     }
@@ -102,6 +114,10 @@ final class EvaluateCommand implements Command {
   private static void printTable(ObjectNode out, List<PairScorer> scorers, RetrievalSet set) {
     System.out.printf("split %s: %d images, %d distinct captions; model %s%n", out.get("split").asText(),
         set.images().size(), set.captions().size(), out.get("model_id").asText());
+    if (out.has("metadata")) {
+      System.out.printf("lexical, hybrid: images published with their %s as metadata; their i2t figures mean nothing (an image query has no words)%n",
+          out.get("metadata").asText());
+    }
     System.out.printf("%-8s %8s %8s %8s %8s | %8s %8s %8s %8s%n", "", "i2t R@1", "R@5", "R@10", "medR", "t2i R@1", "R@5", "R@10", "medR");
     for (PairScorer s : scorers) {
       var r = out.get(s.name());

@@ -42,6 +42,7 @@ public final class MalformedRecords {
     m.embeddings();
     m.encodedQueries(hugeBytes);
     m.shardAnswers();
+    m.lexicalStats();
     return List.copyOf(m.cases);
   }
 
@@ -130,6 +131,14 @@ public final class MalformedRecords {
         "invalid-shard-answer");
     add("answer-k-negative", t, "bad-sa-k", answer("bad-sa-k", 0, 3, -1), Map.of(), "search", "invalid-shard-answer");
     add("answer-key-mismatch", t, "bad-sa-key", answer("another-query", 0, 3, 10), Map.of(), "search", "invalid-shard-answer");
+  }
+
+  /** Read by every search instance's global store; each dead-letters (and tombstones) what it refuses. Compacted: keys only. */
+  private void lexicalStats() {
+    String t = topics.lexicalStats.name();
+    add("stats-not-a-shard", t, "bad-stats-key", bytes("1"), Map.of(), "search", "invalid-lexical-stat");
+    add("stats-count-garbage", t, "0:bad-stats-term", new byte[] {(byte) 0x80, 'x'}, Map.of(), "search", "invalid-lexical-stat");
+    add("stats-collection-inconsistent", t, "9999#", bytes("5,1,1"), Map.of(), "search", "invalid-lexical-stat");
   }
 
   private float[] unitVector() {

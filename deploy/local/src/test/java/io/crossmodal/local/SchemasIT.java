@@ -60,6 +60,15 @@ class SchemasIT {
       String search = "http://localhost:" + stack.searchPort() + "/v1/search";
       String result = awaitHit(search, query);
       assertValid("search-result", result);
+      String lexical = "{\"text\":\"bicycles\",\"k\":3,\"mode\":\"lexical\",\"tags\":[\"schema\"]}";
+      assertValid("search-query", lexical);
+      String byWords = post(search, lexical, 200);
+      assertValid("search-result", byWords);
+      assertTrue(byWords.contains("\"schema-1\"") && byWords.contains("\"lexical\""), "found by its words, and says so: " + byWords);
+      String noWords = "{\"mediaId\":\"schema-1\",\"mode\":\"hybrid\"}";
+      assertValid("error", post(search, noWords, 400));
+      assertInvalid("search-query", noWords);
+      assertInvalid("search-query", "{\"text\":\"a cat\",\"mode\":\"words\"}");
       String bad = "{\"text\":\"a cat\",\"colour\":\"red\"}";
       assertValid("error", post(search, bad, 400));
       assertInvalid("search-query", bad);

@@ -98,16 +98,19 @@ public final class SearchService implements AutoCloseable {
     DeadLetters deadLetters = new DeadLetters("search", topics.searchDlq.name(), config.getInt("topic.max.message.bytes"), registry);
     CorpusStats corpus = new CorpusStats();
     metrics.corpus(corpus);
-    // The global store's dead letters (Kafka Streams sends only its tasks'): rare, so one small producer, not transactional.
+    // The global store's dead letters (Kafka Streams sends only its tasks'): rare, so one small producer, not transactional,
+    // each send waited for (the record is not refused until its dead letter is written).
     deadLetterProducer = new KafkaProducer<>(KafkaClients.producer(config), new ByteArraySerializer(), new ByteArraySerializer());
     SearchTopology.Settings settings = new SearchTopology.Settings(modelId, dim, config.getInt("search.k.max"),
         config.getLong("search.merge.timeout.ms"), qualityEvery, config.getBoolean("search.index.int8"));
     streams = new KafkaStreams(SearchTopology.build(topics, settings, metrics, shards, corpus, deadLetters,
-        letter -> deadLetterProducer.send(letter, (meta, e) -> {
-          if (e != null) {
-            LOG.error("could not write a dead letter of the lexical statistics to {}", letter.topic(), e);
+        letter -> {
+          try {
+            deadLetterProducer.send(letter).get(30, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            throw new IllegalStateException("could not write a dead letter of the lexical statistics to " + letter.topic(), e);
           }
-        })), streamsProperties(self, deadLetters));
+        }), streamsProperties(self, deadLetters));
     new KafkaStreamsMetrics(streams).bindTo(registry);
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("stream thread failed; replacing it", e);

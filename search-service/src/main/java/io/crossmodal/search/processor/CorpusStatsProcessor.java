@@ -18,11 +18,15 @@ import org.slf4j.LoggerFactory;
  * Follows {@code search.lexical-stats.internal} on every search instance (a global store) and
  * keeps {@link CorpusStats}, the sums the lexical scores use, in step with it.
  *
- * <p>A record the statistics refuse is dead-lettered here, through {@code deadLetters}: Kafka
- * Streams does not send the dead letters of a global store's processor (it logs them), so the
- * service gives this processor a producer of its own. The store holds only accepted records; at
- * start Kafka Streams restores it from the topic as it is, so {@link #init} skips what a refused
- * record left there.
+ * <p>A record the statistics refuse is dead-lettered here, through {@code send}: Kafka Streams does
+ * not send the dead letters of a global store's processor (it logs them), so the service gives
+ * this processor a producer of its own. After the dead letter, {@code send} also writes a
+ * tombstone for the record's key, so compaction removes it. The store is persistent: a restart
+ * resumes from its checkpoint, and Kafka Streams replays the records after it through this
+ * processor, so a refused record is dead-lettered once, again only when a crash came between its
+ * dead letter and the next checkpoint (never lost). Every instance reads the whole topic, so each
+ * dead-letters what it refuses. {@link #init} rebuilds the sums from the store (accepted records
+ * only; one a restore put there without this processor is refused there, with offset -1).
  */
 public final class CorpusStatsProcessor implements Processor<String, byte[], Void, Void> {
   private static final Logger LOG = LoggerFactory.getLogger(CorpusStatsProcessor.class);
@@ -30,33 +34,50 @@ public final class CorpusStatsProcessor implements Processor<String, byte[], Voi
 
   private final CorpusStats corpus;
   private final DeadLetters letters;
-  private final Consumer<ProducerRecord<byte[], byte[]>> deadLetters;
+  private final Consumer<ProducerRecord<byte[], byte[]>> send;
+  private final String topic;
   private ProcessorContext<Void, Void> context;
   private KeyValueStore<String, byte[]> store;
 
-  public CorpusStatsProcessor(CorpusStats corpus, DeadLetters letters, Consumer<ProducerRecord<byte[], byte[]>> deadLetters) {
+  /**
+   * @param topic the statistics topic (for the tombstones)
+   * @param send sends a record now and returns once the broker has it
+   */
+  public CorpusStatsProcessor(CorpusStats corpus, String topic, DeadLetters letters, Consumer<ProducerRecord<byte[], byte[]>> send) {
     this.corpus = corpus;
+    this.topic = topic;
     this.letters = letters;
-    this.deadLetters = deadLetters;
+    this.send = send;
   }
 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
-    long skipped = 0;
+    java.util.List<String> refused = new java.util.ArrayList<>();
     try (KeyValueIterator<String, byte[]> all = store.all()) {
       while (all.hasNext()) {
         var kv = all.next();
         try {
           corpus.apply(kv.key, kv.value);
         } catch (RuntimeException e) {
-          skipped++; // dead-lettered when it was first read
+          refused.add(kv.key);
+          // Its offset is not known after a restore: -1.
+          refuse(kv.key, kv.value, 0, -1, System.currentTimeMillis(), e);
         }
       }
     }
-    if (skipped > 0) {
-      LOG.warn("lexical statistics: {} restored records that are not statistics were skipped", skipped);
+    refused.forEach(store::delete);
+    if (!refused.isEmpty()) {
+      LOG.warn("lexical statistics: {} restored records that are not statistics were dead-lettered", refused.size());
+    }
+  }
+
+  private void refuse(String key, byte[] value, int partition, long offset, long timestamp, RuntimeException e) {
+    byte[] rawKey = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+    send.accept(letters.letter(topic, partition, offset, timestamp, rawKey, value, e));
+    if (rawKey != null) {
+      send.accept(new ProducerRecord<>(topic, rawKey, null));
     }
   }
 
@@ -65,9 +86,11 @@ public final class CorpusStatsProcessor implements Processor<String, byte[], Voi
     try {
       corpus.apply(record.key(), record.value());
     } catch (RuntimeException e) {
+      if (record.value() == null) {
+        return; // a tombstone of a key no shard writes (ours, after a dead letter) removes nothing: no loop, no loss
+      }
       RecordMetadata meta = context.recordMetadata().orElseThrow();
-      byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-      deadLetters.accept(letters.letter(meta.topic(), meta.partition(), meta.offset(), record.timestamp(), key, record.value(), e));
+      refuse(record.key(), record.value(), meta.partition(), meta.offset(), record.timestamp(), e);
       return;
     }
     if (record.value() == null) {

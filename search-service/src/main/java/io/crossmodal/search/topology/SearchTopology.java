@@ -55,14 +55,17 @@ public final class SearchTopology {
   /**
    * @param localShards where running shards publish their index for the HTTP search
    * @param corpus the whole index's term statistics, kept by the global store's processor on this instance
-   * @param deadLetters the service's dead letters; {@code globalDeadLetters} sends those of the global store (see {@link CorpusStatsProcessor})
+   * @param deadLetters the service's dead letters; {@code globalDeadLetters} sends those of the global store and their
+   *     tombstones, returning once written (see {@link CorpusStatsProcessor})
    */
   public static Topology build(Topics topics, Settings s, SearchMetrics metrics, LocalShards localShards, CorpusStats corpus,
       DeadLetters deadLetters, Consumer<ProducerRecord<byte[], byte[]>> globalDeadLetters) {
     Topology t = new Topology();
-    t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CorpusStatsProcessor.STORE), Serdes.String(), Serdes.ByteArray())
+    // Persistent, so a restart resumes the topic from its checkpoint instead of reading (and
+    // refusing again) every record since the last compaction.
+    t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CorpusStatsProcessor.STORE), Serdes.String(), Serdes.ByteArray())
         .withLoggingDisabled(), "lexical-stats", new StringDeserializer(), new ByteArrayDeserializer(), topics.lexicalStats.name(),
-        "lexical-stats-follower", () -> new CorpusStatsProcessor(corpus, deadLetters, globalDeadLetters));
+        "lexical-stats-follower", () -> new CorpusStatsProcessor(corpus, topics.lexicalStats.name(), deadLetters, globalDeadLetters));
     t.addSource("embeddings", new StringDeserializer(), new ByteArrayDeserializer(), topics.embeddings.name());
     t.addSource("encoded-queries", new StringDeserializer(), new ByteArrayDeserializer(), topics.encodedQueries.name());
     t.addProcessor("shard", () -> new ShardProcessor(topics.embeddings.name(), s.modelId(), s.dim(), s.kMax(), s.qualityEvery(),

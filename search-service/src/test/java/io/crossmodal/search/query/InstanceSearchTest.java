@@ -2,6 +2,7 @@ package io.crossmodal.search.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.Hit;
@@ -89,5 +90,66 @@ class InstanceSearchTest {
     assertEquals(true, pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS));
     assertEquals(20, registry.find("crossmodal.search.quality.recall").summary().count(), "every search sampled (every = 1)");
     assertEquals(1.0, registry.find("crossmodal.search.quality.recall").summary().mean(), 1e-9);
+  }
+
+  /** A deployment's shards with their words, and the corpus statistics they would publish. */
+  private static LocalShards layout(int shardCount, List<String[]> items, Map<String, float[]> vectors) {
+    LocalShards shards = new LocalShards();
+    io.crossmodal.search.lexical.CorpusStats corpus = new io.crossmodal.search.lexical.CorpusStats();
+    LiveShard[] live = new LiveShard[shardCount];
+    for (int p = 0; p < shardCount; p++) {
+      live[p] = new LiveShard(p, new VectorIndex(DIM, 16, DotProductKernel.best()), new io.crossmodal.search.lexical.LexicalIndex(), corpus);
+    }
+    for (String[] item : items) {
+      live[Math.floorMod(item[0].hashCode(), shardCount)].upsert(item[0], Modality.IMAGE, "s", List.of(), vectors.get(item[0]), item[1]);
+    }
+    for (LiveShard shard : live) {
+      var counts = shard.lexicalCounts();
+      counts.getKey().forEach((t, n) -> corpus.apply(io.crossmodal.search.lexical.CorpusStats.termKey(shard.partition(), t),
+          io.crossmodal.search.lexical.CorpusStats.termValue(n)));
+      corpus.apply(io.crossmodal.search.lexical.CorpusStats.collectionKey(shard.partition()),
+          io.crossmodal.search.lexical.CorpusStats.collectionValue(counts.getValue()));
+      shards.add(shard);
+    }
+    return shards;
+  }
+
+  /** 1 shard or 6: the same hits with the same scores in every mode (the fusion sees the same global lists). */
+  @Test
+  void shouldAnswerEveryModeTheSameWhateverTheNumberOfShards() {
+    Random r = new Random(5);
+    String[] words = {"red", "dog", "dogs", "bus", "buses", "apple", "tree", "boat", "a", "the", "small", "big", "house", "cat"};
+    List<String[]> items = new java.util.ArrayList<>();
+    Map<String, float[]> vectors = new HashMap<>();
+    for (int i = 0; i < 2000; i++) {
+      StringBuilder text = new StringBuilder();
+      for (int w = r.nextInt(6); w > 0; w--) {
+        text.append(words[r.nextInt(words.length)]).append(' ');
+      }
+      items.add(new String[] {"m" + i, text.toString()});
+      vectors.put("m" + i, unit(r));
+    }
+    List<Integer> all = List.of(0, 1, 2, 3, 4, 5);
+    InstanceSearch one = new InstanceSearch(layout(1, items, vectors), pool, 2, (p, id) -> null, new SearchMetrics(registry), 0);
+    InstanceSearch six = new InstanceSearch(layout(6, items, vectors), pool, 2, (p, id) -> null, new SearchMetrics(registry), 0);
+    int fused = 0;
+    for (int trial = 0; trial < 30; trial++) {
+      float[] q = unit(r);
+      String text = words[r.nextInt(words.length)] + " " + words[r.nextInt(words.length)];
+      for (io.crossmodal.common.event.SearchMode mode : io.crossmodal.common.event.SearchMode.values()) {
+        PartialAnswer a = one.search(q, text, mode, 10, SearchFilter.ANY, all);
+        PartialAnswer b = six.search(q, text, mode, 10, SearchFilter.ANY, all);
+        List<Hit> ra = io.crossmodal.common.event.Fusion.rank(mode, 10, new java.util.ArrayList<>(a.hits()),
+            a.lexicalHits() == null ? new java.util.ArrayList<>() : new java.util.ArrayList<>(a.lexicalHits()));
+        List<Hit> rb = io.crossmodal.common.event.Fusion.rank(mode, 10, new java.util.ArrayList<>(b.hits()),
+            b.lexicalHits() == null ? new java.util.ArrayList<>() : new java.util.ArrayList<>(b.lexicalHits()));
+        assertEquals(ra.stream().map(h -> h.id() + "=" + h.score() + h.signals()).toList(),
+            rb.stream().map(h -> h.id() + "=" + h.score() + h.signals()).toList(), mode + " '" + text + "'");
+        if (mode == io.crossmodal.common.event.SearchMode.HYBRID && ra.stream().anyMatch(h -> h.signals().size() == 2)) {
+          fused++;
+        }
+      }
+    }
+    assertTrue(fused > 5, "some hybrid answers hold items both signals found: " + fused);
   }
 }

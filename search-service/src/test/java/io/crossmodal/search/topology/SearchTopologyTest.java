@@ -148,10 +148,16 @@ class SearchTopologyTest {
     var stats = driver.createInputTopic(topics.lexicalStats.name(), new StringSerializer(), new ByteArraySerializer());
     stats.pipeInput("not-a-shard", "1".getBytes(StandardCharsets.UTF_8));
     stats.pipeInput("3:zebra", "2".getBytes(StandardCharsets.UTF_8));
-    assertEquals(1, globalDeadLetters.size());
+    assertEquals(2, globalDeadLetters.size(), "the dead letter, then a tombstone that compacts the bad record away");
+    assertEquals(topics.searchDlq.name(), globalDeadLetters.get(0).topic());
     assertEquals("invalid-lexical-stat", DeadLetter.header(globalDeadLetters.get(0).headers(), DeadLetter.ERROR_REASON));
     assertEquals(topics.lexicalStats.name(), DeadLetter.header(globalDeadLetters.get(0).headers(), DeadLetter.SOURCE_TOPIC));
+    assertEquals(topics.lexicalStats.name(), globalDeadLetters.get(1).topic());
+    assertEquals("not-a-shard", new String(globalDeadLetters.get(1).key(), StandardCharsets.UTF_8));
+    assertEquals(null, globalDeadLetters.get(1).value());
     assertEquals(2, corpus.docFreq("zebra"));
+    stats.pipeInput("not-a-shard", (byte[]) null);
+    assertEquals(2, globalDeadLetters.size(), "the tombstone, read back, is not refused again");
   }
 
   private static List<String> fieldNames(JsonNode node) {
