@@ -15,7 +15,7 @@ import java.util.List;
 final class BenchCommand implements Command {
   @Override
   public String summary() {
-    return "bench encoder|search|e2e [--seconds S] [--vectors N] [--queries Q] [--warmup W] [--clients C] [--set search.http.route=topics] [--json]: "
+    return "bench encoder|search|e2e [--seconds S] [--vectors N] [--queries Q] [--warmup W] [--clients C] [--mode vector|lexical|hybrid] [--set search.http.route=topics] [--json]: "
         + "encoder images/s and texts/s; search kernel q/s, p50/p99, bandwidth; POST /v1/search latency end to end";
   }
 
@@ -29,6 +29,7 @@ final class BenchCommand implements Command {
     int queries = o.getInt("queries", 300);
     int warmup = o.getInt("warmup", 500);
     int clients = o.getInt("clients", 1);
+    io.crossmodal.common.event.SearchMode mode = io.crossmodal.common.event.SearchMode.parse(o.get("mode", "hybrid"));
     Config config = ServiceConfig.from(o);
     o.requireAllUsed();
     if (o.positional().equals(List.of("search"))) {
@@ -36,7 +37,7 @@ final class BenchCommand implements Command {
     }
     if (o.positional().equals(List.of("e2e"))) {
       ObjectNode result = EndToEndBench.run(config, DefaultModel.load(modelFile), Manifest.read(sample), vectors, warmup, queries,
-          clients, !asJson);
+          clients, mode, !asJson);
       if (asJson) {
         System.out.println(result);
       }

@@ -42,8 +42,9 @@ final class EndToEndBench {
 
   /** @param warmup queries sent first and not measured: the JIT compiles the query path meanwhile (steady state) */
   /** @param clients queries in flight at once during the measured phase (1: one after another) */
+  /** @param mode how the queries are ranked; every vector carries a sample caption as its words, so each mode has work to do */
   static ObjectNode run(Config config, ModelFile.LoadedModel model, List<Item> sample, int vectors, int warmup, int queries, int clients,
-      boolean print)
+      io.crossmodal.common.event.SearchMode mode, boolean print)
       throws Exception {
     Path dir = Files.createTempDirectory("crossmodal-bench-e2e");
     ObjectNode out = Json.MAPPER.createObjectNode();
@@ -51,12 +52,12 @@ final class EndToEndBench {
     double machine = SearchBench.readGbS(new float[128 << 20], 1);
     out.put("machine_gb_s", Math.round(machine * 10) / 10.0);
     try (LocalStack stack = LocalStack.start(dir, 0, config.with(java.util.Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0")), model)) {
-      load(stack.config(), model, vectors, print);
+      load(stack.config(), model, vectors, sample, print);
       ScrapedMetrics.awaitIndexed(stack.searchPort(), vectors, Duration.ofMinutes(10));
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       URI uri = URI.create("http://localhost:" + stack.searchPort() + "/v1/search");
       for (int i = 0; i < warmup; i++) { // JIT, connections, first fetches: measured runs see the steady state
-        ask(http, uri, sample.get(i % sample.size()).captions().get(0) + " " + i);
+        ask(http, uri, sample.get(i % sample.size()).captions().get(0) + " " + i, mode);
       }
       double[] ms = new double[queries];
       double[][] timings = new double[queries][];
@@ -68,7 +69,7 @@ final class EndToEndBench {
         done.add(pool.submit(() -> {
           for (int i = next.getAndIncrement(); i < queries; i = next.getAndIncrement()) {
             long t = System.nanoTime();
-            JsonNode timing = ask(http, uri, sample.get((i * 7) % sample.size()).captions().get(0)).path("timings");
+            JsonNode timing = ask(http, uri, sample.get((i * 7) % sample.size()).captions().get(0), mode).path("timings");
             ms[i] = (System.nanoTime() - t) / 1e6;
             timings[i] = new double[] {timing.path("encode").asDouble(), timing.path("searchMax").asDouble(), timing.path("total").asDouble()};
           }
@@ -93,13 +94,13 @@ final class EndToEndBench {
           .put("warmup", warmup).put("queries", queries).put("clients", clients).put("qps", round(queries / seconds)).put("p50_ms", round(pct(ms, 50))).put("p95_ms", round(pct(ms, 95)))
           .put("p99_ms", round(pct(ms, 99))).put("mean_ms", round(Arrays.stream(ms).average().orElse(0)))
           .put("mean_encode_ms", round(encode / queries)).put("mean_slowest_shard_ms", round(scan / queries))
-          .put("mean_server_ms", round(server / queries)).put("route", stack.config().get("search.http.route"));
+          .put("mean_server_ms", round(server / queries)).put("route", stack.config().get("search.http.route")).put("mode", mode.wireName());
       if (print) {
         System.out.printf("POST /v1/search, %d vectors × %d in %d shards, %d text queries from %d client(s), %.0f q/s: p50 %.1f ms, "
-                + "p95 %.1f ms, p99 %.1f ms (%s route, after %d warm-up queries; means: encode %.1f ms, slowest shard scan %.1f ms, in the search service %.1f ms; "
+                + "p95 %.1f ms, p99 %.1f ms (%s route, %s mode, after %d warm-up queries; means: encode %.1f ms, slowest shard scan %.1f ms, in the search service %.1f ms; "
                 + "machine sequential read %.1f GB/s)%n",
             vectors, model.spec().dim(), out.get("partitions").asInt(), queries, clients, queries / seconds, pct(ms, 50), pct(ms, 95), pct(ms, 99),
-            out.get("route").asText(), warmup, encode / queries, scan / queries, server / queries, machine);
+            out.get("route").asText(), mode.wireName(), warmup, encode / queries, scan / queries, server / queries, machine);
       }
     } finally {
       deleteRecursively(dir);
@@ -107,7 +108,7 @@ final class EndToEndBench {
     return out;
   }
 
-  private static void load(Config config, ModelFile.LoadedModel model, int vectors, boolean print) throws Exception {
+  private static void load(Config config, ModelFile.LoadedModel model, int vectors, List<Item> sample, boolean print) throws Exception {
     Topics topics = new Topics(config.topicNames());
     EmbeddingSerde serde = new EmbeddingSerde();
     SplittableRandom r = new SplittableRandom(42);
@@ -115,7 +116,9 @@ final class EndToEndBench {
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < vectors; i++) {
-        EmbeddingRecord e = new EmbeddingRecord(Modality.IMAGE, model.spec().modelId(), RandomVectors.unit(r, dim), "bench", "{}", System.currentTimeMillis());
+        String words = Json.MAPPER.createObjectNode().put("caption", sample.get(i % sample.size()).captions().get(0)).toString();
+        EmbeddingRecord e = new EmbeddingRecord(Modality.IMAGE, model.spec().modelId(), RandomVectors.unit(r, dim), "bench", words,
+            System.currentTimeMillis());
         producer.send(new ProducerRecord<>(topics.embeddings.name(), "bench-" + i, serde.serialize(topics.embeddings.name(), e)));
       }
       producer.flush();
@@ -125,8 +128,8 @@ final class EndToEndBench {
     }
   }
 
-  private static JsonNode ask(HttpClient http, URI uri, String text) throws Exception {
-    String body = Json.MAPPER.createObjectNode().put("text", text).put("k", 10).put("target", "image").toString();
+  private static JsonNode ask(HttpClient http, URI uri, String text, io.crossmodal.common.event.SearchMode mode) throws Exception {
+    String body = Json.MAPPER.createObjectNode().put("text", text).put("k", 10).put("target", "image").put("mode", mode.wireName()).toString();
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     JsonNode result = Json.object(response.body());

@@ -78,18 +78,26 @@ class SearchClusterIT {
       for (int i = 0; i < VECTORS; i++) {
         float[] v = RandomVectors.unit(random, spec.dim());
         stored.add(v);
-        EmbeddingRecord e = new EmbeddingRecord(Modality.IMAGE, spec.modelId(), v, "it", "{\"n\":" + i + "}", 0);
+        EmbeddingRecord e = new EmbeddingRecord(Modality.IMAGE, spec.modelId(), v, "it",
+            "{\"n\":" + i + ",\"caption\":\"" + words(random, 1 + random.nextInt(5)) + "\"}", 0);
         producer.send(new ProducerRecord<>(topics.embeddings.name(), "v" + i, serde.serialize("", e)));
       }
     }
     awaitIndexed(List.of(a));
     List<float[]> queries = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
     for (int q = 0; q < QUERIES; q++) {
       queries.add(RandomVectors.unit(random, spec.dim()));
+      texts.add(words(random, 2));
     }
 
     try (ShardQueries asker = new ShardQueries(config, topics, spec.modelId(), PARTITIONS)) {
       List<List<String>> one = asker.askAll(queries, "one");
+      awaitCorpus(List.of(a));
+      List<List<String>> oneLexical = asker.askAll(queries, texts, "lexical", "one-lexical");
+      List<List<String>> oneHybrid = asker.askAll(queries, texts, "hybrid", "one-hybrid");
+      assertTrue(oneHybrid.stream().flatMap(List::stream).anyMatch(h -> h.contains("\"vector\"") && h.contains("\"lexical\"")),
+          "some hybrid hits were found by both signals: " + oneHybrid.get(0));
 
       Instance b = start("b");
       Instance c = start("c");
@@ -98,6 +106,9 @@ class SearchClusterIT {
       awaitIndexed(List.of(a, b, c));
       assertTrue(shards(b) > 0 && shards(c) > 0, "the new instances took shards");
       assertEquals(one, asker.askAll(queries, "three"), "three instances answer exactly like one");
+      awaitCorpus(List.of(a, b, c));
+      assertEquals(oneLexical, asker.askAll(queries, texts, "lexical", "three-lexical"), "words: three instances answer like one");
+      assertEquals(oneHybrid, asker.askAll(queries, texts, "hybrid", "three-hybrid"), "fused: three instances answer like one");
       assertDirectRouteAgrees(asker, List.of(a, b, c));
 
       b.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no leave-group, no flush
@@ -119,6 +130,7 @@ class SearchClusterIT {
           (System.nanoTime() - killedAt) / 1e9, partial);
       awaitIndexed(List.of(a, c));
       assertEquals(one, after, "after the kill the survivors answer exactly like one instance");
+      assertEquals(oneHybrid, asker.askAll(queries, texts, "hybrid", "after-kill-hybrid"), "fused, after the kill");
       assertDirectRouteAgrees(asker, List.of(a, c));
       assertEquals(0, asker.duplicates(), "one result per query id");
     }
@@ -139,7 +151,7 @@ class SearchClusterIT {
         JsonNode result = io.crossmodal.common.serde.Json.MAPPER.readTree(r.body());
         assertEquals(PARTITIONS, result.path("shardsAnswered").asInt(), r.body());
         List<String> ids = new ArrayList<>();
-        result.path("hits").forEach(h -> ids.add(h.path("id").asText() + "@" + h.path("score").asText()));
+        result.path("hits").forEach(h -> ids.add(h.path("id").asText() + "@" + h.path("score").asText() + h.path("signals")));
         assertEquals(viaTopics, ids, "direct route on port " + i.port() + " for v" + n);
         assertEquals("v" + n, result.path("hits").get(0).path("id").asText());
         assertEquals(n, result.path("hits").get(0).path("metadata").path("n").asInt(), "hits carry their stored metadata");
@@ -177,6 +189,28 @@ class SearchClusterIT {
       Thread.sleep(300);
     }
     throw new AssertionError("instance not healthy in 180 s");
+  }
+
+  private static final String[] WORDS = {"red", "dog", "dogs", "bus", "buses", "apple", "tree", "boat", "small", "big", "house", "cat",
+      "green", "car", "flag", "star", "sun", "moon", "fish", "bird"};
+
+  private static String words(Random random, int n) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      out.append(i == 0 ? "" : " ").append(WORDS[random.nextInt(WORDS.length)]);
+    }
+    return out.toString();
+  }
+
+  /** Waits until every instance's lexical statistics count every item (they score with them). */
+  private void awaitCorpus(List<Instance> instances) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    for (Instance i : instances) {
+      while (ScrapedMetrics.sum(i.port(), "crossmodal_lexical_corpus_docs") != VECTORS) {
+        assertTrue(System.nanoTime() < deadline, "port " + i.port() + " counts " + ScrapedMetrics.sum(i.port(), "crossmodal_lexical_corpus_docs"));
+        Thread.sleep(200);
+      }
+    }
   }
 
   /** Waits until the instances' shard gauges cover all partitions and add up to every vector. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
@@ -54,6 +55,19 @@ class SearchPageIT {
           assertTrue(card.path("tags").asText().contains("\"animals\""), "a card outside the tag filter: " + card);
         }
         browser.screenshot(Path.of("target/search-page-it.png"));
+
+        // By words: the first item's own title finds it, and its card says which signal did.
+        String title = io.crossmodal.model.data.CaptionText.title(items.get(0).captions().get(0));
+        browser.eval("document.getElementById('tags').value = ''; document.getElementById('mode').value = 'lexical';"
+            + " document.getElementById('text').value = ''; document.getElementById('text').focus()");
+        browser.type(title);
+        browser.pressEnter();
+        browser.waitFor("[...document.querySelectorAll('#grid .hit')].some(c => c.dataset.id === " + Json.MAPPER.writeValueAsString(items.get(0).id())
+            + ")", Duration.ofSeconds(30));
+        for (JsonNode card : cards(browser)) {
+          assertTrue(card.path("text").asText().contains("by lexical"), "a words-only card found by another signal: " + card);
+        }
+        browser.eval("document.getElementById('mode').value = 'hybrid'");
 
         browser.eval("document.getElementById('tags').value = ''; document.getElementById('target').value = 'text'");
         JsonNode root = browser.call("DOM.getDocument", Map.of());

@@ -47,21 +47,30 @@ final class ShardQueries implements AutoCloseable {
   }
 
   List<List<String>> askAll(List<float[]> queries, String round) throws Exception {
+    return askAll(queries, null, null, round);
+  }
+
+  /** With {@code texts.get(q)} as each query's words, ranked by {@code mode} (null: vector queries). */
+  List<List<String>> askAll(List<float[]> queries, List<String> texts, String mode, String round) throws Exception {
     List<List<String>> out = new ArrayList<>();
     for (int q = 0; q < queries.size(); q++) {
-      JsonNode r = ask(queries.get(q), round + "-" + q);
+      JsonNode r = ask(queries.get(q), texts == null ? null : texts.get(q), mode, round + "-" + q);
       assertEquals(partitions, r.path("shardsAnswered").asInt(), "complete answer in round " + round);
       List<String> ids = new ArrayList<>();
-      r.path("hits").forEach(h -> ids.add(h.path("id").asText() + "@" + h.path("score").asText()));
+      r.path("hits").forEach(h -> ids.add(h.path("id").asText() + "@" + h.path("score").asText() + h.path("signals")));
       out.add(ids);
     }
     return out;
   }
 
   JsonNode ask(float[] vector, String queryId) throws Exception {
+    return ask(vector, null, null, queryId);
+  }
+
+  JsonNode ask(float[] vector, String text, String mode, String queryId) throws Exception {
     for (int p = 0; p < partitions; p++) {
       EncodedQuery q = new EncodedQuery(queryId, modelId, vector, null, 10, "any", null, null, p, partitions,
-          System.currentTimeMillis(), 0, null, null);
+          System.currentTimeMillis(), 0, text, mode);
       producer.send(new ProducerRecord<>(topics.encodedQueries.name(), p, queryId, Json.write(q)));
     }
     producer.flush();
