@@ -76,6 +76,7 @@ public final class Config {
       new ConfigKey("search.merge.timeout.ms", "3000", "emit a partial answer when not all shards answered in time"),
       new ConfigKey("search.k.max", "100", "largest k a query may ask for"),
       new ConfigKey("search.request.timeout.ms", "15000", "POST /v1/search waits this long for the result"),
+      new ConfigKey("search.after.timeout.ms", "10000", "a query with 'after' waits this long for its positions to be searchable"),
       new ConfigKey("search.http.route", "direct", "how POST /v1/search answers: direct (encoder over HTTP, shards scanned in place) or topics (through search.queries)"),
       new ConfigKey("search.encoder.url", "http://localhost:8082", "encoder-service base URL for the direct route"),
       new ConfigKey("search.advertised.host", "localhost", "host name other search instances reach this one by (with search.port); auto = this machine's IP address"),

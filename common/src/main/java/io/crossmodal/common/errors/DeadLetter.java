@@ -38,9 +38,7 @@ public final class DeadLetter {
     add(h, ERROR_CLASS, error);
     String m = message == null ? "" : message;
     add(h, ERROR_MESSAGE, m.length() > MAX_MESSAGE_CHARS ? m.substring(0, MAX_MESSAGE_CHARS) + "…" : m);
-    add(h, SOURCE_TOPIC, topic);
-    add(h, SOURCE_PARTITION, String.valueOf(partition));
-    add(h, SOURCE_OFFSET, String.valueOf(offset));
+    new io.crossmodal.common.event.Position(topic, partition, offset).addTo(h);
     add(h, SERVICE, service);
     add(h, TIME, String.valueOf(System.currentTimeMillis()));
     return h;

@@ -21,9 +21,18 @@ import io.crossmodal.common.errors.RejectedRecordException;
  * @param encodeMillis time the encoder spent on it
  * @param text the query's words, for the lexical signal (null for image and by-example queries)
  * @param mode {@link SearchMode} wire name; null (an earlier encoder) = vector
+ * @param after positions the answer waits for (null or empty: none); a shard waits for those of its partition
  */
 public record EncodedQuery(String queryId, String modelId, float[] vector, String mediaId, int k, String target,
-    String source, TagFilter tags, int partition, int partitions, long receivedAtMillis, double encodeMillis, String text, String mode) {
+    String source, TagFilter tags, int partition, int partitions, long receivedAtMillis, double encodeMillis, String text, String mode,
+    java.util.List<Position> after) {
+
+  /** A query that waits for nothing. */
+  public EncodedQuery(String queryId, String modelId, float[] vector, String mediaId, int k, String target, String source, TagFilter tags,
+      int partition, int partitions, long receivedAtMillis, double encodeMillis, String text, String mode) {
+    this(queryId, modelId, vector, mediaId, k, target, source, tags, partition, partitions, receivedAtMillis, encodeMillis, text, mode, null);
+  }
+
   /** More shards than any deployment has: a bound on what an internal record may claim. */
   public static final int MAX_SHARDS = 10_000;
 
@@ -67,6 +76,11 @@ public record EncodedQuery(String queryId, String modelId, float[] vector, Strin
     }
     if (k < 1 || k > kMax) {
       throw new RejectedRecordException("invalid-encoded-query", "'k' must be between 1 and " + kMax + ", got " + k);
+    }
+    if (after != null && (after.size() > Position.MAX_PER_QUERY || after.stream().anyMatch(p -> p == null || p.topic() == null
+        || p.partition() < 0 || p.offset() < 0))) {
+      throw new RejectedRecordException("invalid-encoded-query", "'after' must hold at most " + Position.MAX_PER_QUERY
+          + " positions with a topic, a partition and an offset");
     }
     try {
       Target.parse(target);

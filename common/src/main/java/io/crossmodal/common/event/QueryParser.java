@@ -16,26 +16,36 @@ import java.util.Set;
  */
 public final class QueryParser {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> FIELDS = Set.of("text", "image", "mediaId", "k", "target", "source", "tags", "mode");
+  private static final Set<String> FIELDS = Set.of("text", "image", "mediaId", "k", "target", "source", "tags", "mode", "after");
   public static final int DEFAULT_K = 10;
 
   private final int kMax;
   private final int maxTextChars;
   private final int maxImageBytes;
+  private final Set<String> mediaTopics;
 
   /**
    * @param maxTextChars longest query text (the media texts' limit)
    * @param maxImageBytes largest decoded query image (the media images' limit)
+   * @param mediaTopics the topics an {@code after} position may name
    */
-  public QueryParser(int kMax, int maxTextChars, int maxImageBytes) {
+  public QueryParser(int kMax, int maxTextChars, int maxImageBytes, Set<String> mediaTopics) {
     this.kMax = kMax;
     this.maxTextChars = maxTextChars;
     this.maxImageBytes = maxImageBytes;
+    this.mediaTopics = Set.copyOf(mediaTopics);
+  }
+
+  /** With the default media topic names. */
+  public QueryParser(int kMax, int maxTextChars, int maxImageBytes) {
+    this(kMax, maxTextChars, maxImageBytes, Set.of(io.crossmodal.common.topic.TopicNames.defaults().mediaImages(),
+        io.crossmodal.common.topic.TopicNames.defaults().mediaTexts()));
   }
 
   /** The parser with the configured limits ({@code search.k.max}, {@code encoder.text.max.chars}, {@code encoder.image.max.bytes}). */
   public static QueryParser of(io.crossmodal.common.config.Config config) {
-    return new QueryParser(config.getInt("search.k.max"), config.getInt("encoder.text.max.chars"), config.getInt("encoder.image.max.bytes"));
+    return new QueryParser(config.getInt("search.k.max"), config.getInt("encoder.text.max.chars"), config.getInt("encoder.image.max.bytes"),
+        Set.of(config.topicNames().mediaImages(), config.topicNames().mediaTexts()));
   }
 
   public SearchQuery parse(String json) throws InvalidQueryException {
@@ -110,7 +120,44 @@ public final class QueryParser {
       }
     }
     return new SearchQuery(text, imageBytes, mediaId, k, target, optionalString(root, "source"), tagFilter(root.get("tags")),
-        mode(optionalString(root, "mode"), text != null));
+        mode(optionalString(root, "mode"), text != null), after(root.get("after")));
+  }
+
+  /** {@code "after": "token"} or {@code ["token", …]}: positions of media records (see {@link Position}). */
+  private java.util.List<Position> after(JsonNode node) throws InvalidQueryException {
+    if (node == null || node.isNull()) {
+      return java.util.List.of();
+    }
+    java.util.List<String> tokens = new java.util.ArrayList<>();
+    if (node.isTextual()) {
+      tokens.add(node.asText());
+    } else if (node.isArray()) {
+      for (JsonNode t : node) {
+        if (!t.isTextual()) {
+          throw new InvalidQueryException("'after' must be a position token or an array of them, got an element " + t);
+        }
+        tokens.add(t.asText());
+      }
+    } else {
+      throw new InvalidQueryException("'after' must be a position token or an array of them, got " + node.getNodeType().name().toLowerCase());
+    }
+    java.util.List<Position> out = new java.util.ArrayList<>();
+    for (String token : tokens) {
+      try {
+        out.addAll(Position.parse(token));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidQueryException("'after': " + e.getMessage());
+      }
+    }
+    if (out.size() > Position.MAX_PER_QUERY) {
+      throw new InvalidQueryException("'after' names " + out.size() + " positions, at most " + Position.MAX_PER_QUERY);
+    }
+    for (Position p : out) {
+      if (!mediaTopics.contains(p.topic())) {
+        throw new InvalidQueryException("'after': " + p + " is not on a media topic " + new java.util.TreeSet<>(mediaTopics));
+      }
+    }
+    return java.util.List.copyOf(out);
   }
 
   /** The named mode, {@link SearchMode#DEFAULT} for a text query without one; only a text query has words to match. */

@@ -5,6 +5,7 @@ import io.crossmodal.common.errors.DeadLetters;
 import io.crossmodal.common.errors.RejectedRecordException;
 import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.EncodedQuery;
+import io.crossmodal.common.event.Position;
 import io.crossmodal.common.event.InvalidQueryException;
 import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.event.QueryParser;
@@ -125,7 +126,7 @@ public final class MediaEncoder {
     if (r.topic().equals(topics.queries.name())) {
       acceptQuery(r, accepted, out, queryPartitions);
     } else if (r.value() == null) {
-      out.add(r, new ProducerRecord<>(topics.embeddings.name(), r.key(), null));
+      out.add(r, embeddingOf(r, null));
       metrics.recordOut(topics.embeddings.name());
     } else if (r.topic().equals(topics.mediaImages.name())) {
       ObjectNode metadata = validator.metadata(header(r, "metadata"));
@@ -157,7 +158,7 @@ public final class MediaEncoder {
       // Query by example: only the shard holding the item has its vector; it re-fans the query out.
       int owner = Utils.toPositive(Utils.murmur2(q.mediaId().getBytes(StandardCharsets.UTF_8))) % partitions;
       EncodedQuery eq = new EncodedQuery(key(r), encoder.modelId(), null, q.mediaId(), q.k(), q.target().wireName(), q.source(),
-          q.tags(), owner, partitions, r.timestamp(), 0, null, null);
+          q.tags(), owner, partitions, r.timestamp(), 0, null, null, q.after());
       out.add(r, new ProducerRecord<>(topics.encodedQueries.name(), owner, r.key(), Json.write(eq).getBytes(StandardCharsets.UTF_8)));
       metrics.recordOut(topics.encodedQueries.name());
     }
@@ -174,7 +175,7 @@ public final class MediaEncoder {
   private void fanOut(ConsumerRecord<byte[], byte[]> source, SearchQuery q, float[] vector, EncodedBatch out, int partitions) {
     for (int partition = 0; partition < partitions; partition++) {
       EncodedQuery eq = new EncodedQuery(key(source), encoder.modelId(), vector, null, q.k(), q.target().wireName(), q.source(),
-          q.tags(), partition, partitions, source.timestamp(), lastEncodeMillis, q.text(), q.mode().wireName());
+          q.tags(), partition, partitions, source.timestamp(), lastEncodeMillis, q.text(), q.mode().wireName(), q.after());
       out.add(source, new ProducerRecord<>(topics.encodedQueries.name(), partition, source.key(),
           Json.write(eq).getBytes(StandardCharsets.UTF_8)));
     }
@@ -186,8 +187,18 @@ public final class MediaEncoder {
     byte[] source = header(r, "source");
     EmbeddingRecord e = new EmbeddingRecord(modality, encoder.modelId(), vector,
         source == null ? "" : new String(source, StandardCharsets.UTF_8), p.metadata(), r.timestamp());
-    out.add(r, new ProducerRecord<>(topics.embeddings.name(), r.key(), serde.serialize(topics.embeddings.name(), e)));
+    out.add(r, embeddingOf(r, serde.serialize(topics.embeddings.name(), e)));
     metrics.recordOut(topics.embeddings.name());
+  }
+
+  /**
+   * The embeddings record (a vector, or null: a tombstone) of media record {@code source}, carrying
+   * the source's position in its headers: the shard's watermark, which read-your-writes queries wait for.
+   */
+  private ProducerRecord<byte[], byte[]> embeddingOf(ConsumerRecord<byte[], byte[]> source, byte[] value) {
+    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.embeddings.name(), source.key(), value);
+    new Position(source.topic(), source.partition(), source.offset()).addTo(record.headers());
+    return record;
   }
 
   /**

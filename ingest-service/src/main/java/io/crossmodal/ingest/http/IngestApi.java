@@ -22,7 +22,9 @@ import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
+import io.crossmodal.common.event.Position;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
@@ -174,9 +176,9 @@ public final class IngestApi {
       id = form.part("id") == null ? id : form.part("id").text();
     }
     ProducerRecord<String, byte[]> record = imageRecord(type, body, caption, metadata(metadataJson, "X-Metadata"), source, idFrom(id, key));
-    producer.send(record).get(30, TimeUnit.SECONDS);
+    RecordMetadata at = producer.send(record).get(30, TimeUnit.SECONDS);
     sent(record.topic());
-    return accepted(record.key(), "image");
+    return accepted(record.key(), "image", positionOf(at));
   }
 
   private ProducerRecord<String, byte[]> imageRecord(String type, byte[] body, String caption, ObjectNode metadata, String source,
@@ -203,9 +205,9 @@ public final class IngestApi {
     HttpService.requireMethod(ex, "POST");
     JsonNode req = json(body);
     ProducerRecord<String, byte[]> record = textRecord(req, key);
-    producer.send(record).get(30, TimeUnit.SECONDS);
+    RecordMetadata at = producer.send(record).get(30, TimeUnit.SECONDS);
     sent(record.topic());
-    return accepted(record.key(), "text");
+    return accepted(record.key(), "text", positionOf(at));
   }
 
   private ProducerRecord<String, byte[]> textRecord(JsonNode req, String key) throws HttpError {
@@ -238,7 +240,7 @@ public final class IngestApi {
       throw reject(413, "a batch holds at most " + MAX_BATCH_ITEMS + " items, got " + items.size(), "batch-too-large");
     }
     ArrayNode results = Json.MAPPER.createArrayNode();
-    List<Future<?>> acks = new ArrayList<>();
+    List<Future<RecordMetadata>> acks = new ArrayList<>();
     List<ObjectNode> pending = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
       ObjectNode result = results.addObject().put("index", i);
@@ -253,8 +255,8 @@ public final class IngestApi {
     int accepted = 0;
     for (int i = 0; i < acks.size(); i++) {
       try {
-        acks.get(i).get(30, TimeUnit.SECONDS);
-        pending.get(i).put("status", 202);
+        RecordMetadata at = acks.get(i).get(30, TimeUnit.SECONDS);
+        pending.get(i).put("status", 202).put("position", Position.token(List.of(positionOf(at))));
         accepted++;
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         pending.get(i).put("status", 503).put("error", "not acknowledged by Kafka: " + e);
@@ -305,9 +307,9 @@ public final class IngestApi {
     if (id.isBlank()) {
       throw reject(400, "missing media id", "missing-id");
     }
-    producer.send(new ProducerRecord<>(topics.mediaImages.name(), id, null)).get(30, TimeUnit.SECONDS);
-    producer.send(new ProducerRecord<>(topics.mediaTexts.name(), id, null)).get(30, TimeUnit.SECONDS);
-    return accepted(id, "delete");
+    RecordMetadata image = producer.send(new ProducerRecord<>(topics.mediaImages.name(), id, null)).get(30, TimeUnit.SECONDS);
+    RecordMetadata text = producer.send(new ProducerRecord<>(topics.mediaTexts.name(), id, null)).get(30, TimeUnit.SECONDS);
+    return accepted(id, "delete", positionOf(image), positionOf(text));
   }
 
   private ObjectNode metadata(String json, String field) throws HttpError {
@@ -338,8 +340,17 @@ public final class IngestApi {
     recordsOut(topic).increment();
   }
 
-  private static Response accepted(String id, String kind) {
-    return new Response(202, Json.MAPPER.createObjectNode().put("id", id).put("status", "accepted").put("kind", kind).toString());
+  /**
+   * {@code 202} with the id and the write's position token: a query with {@code "after": token}
+   * is answered once the write is searchable (read-your-writes).
+   */
+  private static Response accepted(String id, String kind, Position... at) {
+    return new Response(202, Json.MAPPER.createObjectNode().put("id", id).put("status", "accepted").put("kind", kind)
+        .put("position", Position.token(List.of(at))).toString());
+  }
+
+  private static Position positionOf(RecordMetadata m) {
+    return new Position(m.topic(), m.partition(), m.offset());
   }
 
   /** The metadata as the header will carry it, checked as the encoder will check it. */

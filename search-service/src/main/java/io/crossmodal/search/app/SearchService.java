@@ -67,6 +67,7 @@ public final class SearchService implements AutoCloseable {
   private ResultWaiter results;
   private HttpService http;
   private ExecutorService scanPool;
+  private io.crossmodal.search.metrics.WatermarkLag watermarkLag;
   private ShardDirectory directory;
 
   private final QueryEncoder queryEncoder;
@@ -102,7 +103,7 @@ public final class SearchService implements AutoCloseable {
     // each send waited for (the record is not refused until its dead letter is written).
     deadLetterProducer = new KafkaProducer<>(KafkaClients.producer(config), new ByteArraySerializer(), new ByteArraySerializer());
     SearchTopology.Settings settings = new SearchTopology.Settings(modelId, dim, config.getInt("search.k.max"),
-        config.getLong("search.merge.timeout.ms"), qualityEvery, config.getBoolean("search.index.int8"));
+        config.getLong("search.merge.timeout.ms"), qualityEvery, config.getBoolean("search.index.int8"), config.getLong("search.after.timeout.ms"));
     streams = new KafkaStreams(SearchTopology.build(topics, settings, metrics, shards, corpus, deadLetters,
         letter -> {
           try {
@@ -126,6 +127,8 @@ public final class SearchService implements AutoCloseable {
       return t;
     });
     InstanceSearch instance = new InstanceSearch(shards, scanPool, threads, this::storedEmbedding, metrics, qualityEvery);
+    watermarkLag = new io.crossmodal.search.metrics.WatermarkLag(config.kafkaClientProperties(),
+        List.of(topics.mediaImages.name(), topics.mediaTexts.name()), shards, metrics).start();
     directory = new ShardDirectory(streams, topics.embeddings.name(), ShardProcessor.STORE, self);
     Duration peerTimeout = Duration.ofMillis(config.getLong("search.peer.timeout.ms"));
     Authenticator auth = Authenticator.of(config);
@@ -144,7 +147,7 @@ public final class SearchService implements AutoCloseable {
           : new EncoderClient(client, config.get("search.encoder.url"), Duration.ofMillis(config.getLong("search.request.timeout.ms")),
               auth.internalToken());
       DirectSearch direct = new DirectSearch(modelId, dim, partitionCount(topics.embeddings.name()), encoder, peers, directory, shards,
-          instance, metrics);
+          instance, metrics, config.getLong("search.after.timeout.ms"));
       route = (body, query) -> Json.write(direct.search(body, query));
     }
     new SearchApi(route, QueryParser.of(config), this::storedMedia, new MediaForwarder(directory, peers), auth, metrics)
@@ -263,6 +266,9 @@ public final class SearchService implements AutoCloseable {
     }
     if (scanPool != null) {
       scanPool.shutdownNow();
+    }
+    if (watermarkLag != null) {
+      watermarkLag.close();
     }
     if (producer != null) {
       producer.close(Duration.ofSeconds(5));

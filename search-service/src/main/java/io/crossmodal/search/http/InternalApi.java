@@ -14,6 +14,7 @@ import io.crossmodal.search.store.LocalShards;
 import io.crossmodal.search.store.SearchFilter;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * What search instances ask each other for a direct search: {@code POST
@@ -83,8 +84,17 @@ public final class InternalApi {
     if (mode.usesWords() && (r.text() == null || r.text().isBlank())) {
       throw new HttpError(400, "mode " + mode.wireName() + " needs 'text'");
     }
-    HttpService.sendJson(ex, 200, Json.write(search.search(r.vector(), r.text(), mode, r.k(), new SearchFilter(target, r.source(), r.tags()),
-        r.partitions())));
+    List<io.crossmodal.common.event.Position> after = r.after() == null ? List.of() : r.after();
+    if (after.size() > io.crossmodal.common.event.Position.MAX_PER_QUERY || r.afterMillis() < 0 || r.afterMillis() > 600_000) {
+      throw new HttpError(400, "'after' holds at most " + io.crossmodal.common.event.Position.MAX_PER_QUERY
+          + " positions and 'afterMillis' is 0 to 600000");
+    }
+    try {
+      HttpService.sendJson(ex, 200, Json.write(search.search(r.vector(), r.text(), mode, r.k(), new SearchFilter(target, r.source(), r.tags()),
+          r.partitions(), after, System.nanoTime() + r.afterMillis() * 1_000_000)));
+    } catch (io.crossmodal.search.query.NotYetSearchable e) {
+      throw new HttpError(504, e.getMessage());
+    }
   }
 
   private void vector(HttpExchange ex) throws Exception {

@@ -18,6 +18,7 @@ public final class SearchMetrics {
   private final Map<Integer, AtomicLong> bytesPerShard = new ConcurrentHashMap<>();
   private final Map<Integer, AtomicLong> lexicalDocsPerShard = new ConcurrentHashMap<>();
   private final Map<Integer, AtomicLong> lexicalBytesPerShard = new ConcurrentHashMap<>();
+  private final Map<Integer, AtomicLong> watermarkLagPerShard = new ConcurrentHashMap<>();
   private final Timer shardSearch;
   private final Timer topicLatency;
   private final Timer directLatency;
@@ -70,11 +71,18 @@ public final class SearchMetrics {
     lexicalBytesPerShard.computeIfAbsent(partition, p -> gauge("crossmodal.lexical.bytes", p)).set(bytes);
   }
 
+  /** Media records of the shard's partitions not applied yet (see {@code WatermarkLag}). */
+  public void watermarkLag(int partition, long records) {
+    watermarkLagPerShard.computeIfAbsent(partition, p -> gauge("crossmodal.search.watermark.lag.records", p)).set(records);
+  }
+
   /** The shard moved away or closed: its gauges go, so sums over instances stay true. */
   public void shardClosed(int partition) {
+    watermarkLagPerShard.remove(partition);
     lexicalDocsPerShard.remove(partition);
     lexicalBytesPerShard.remove(partition);
-    for (String name : List.of("crossmodal.index.vectors", "crossmodal.index.bytes", "crossmodal.lexical.docs", "crossmodal.lexical.bytes")) {
+    for (String name : List.of("crossmodal.index.vectors", "crossmodal.index.bytes", "crossmodal.lexical.docs", "crossmodal.lexical.bytes",
+        "crossmodal.search.watermark.lag.records")) {
       var gauge = registry.find(name).tag("shard", String.valueOf(partition)).gauge();
       if (gauge != null) {
         registry.remove(gauge);

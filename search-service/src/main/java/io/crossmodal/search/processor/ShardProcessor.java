@@ -5,6 +5,7 @@ import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.EncodedQuery;
 import io.crossmodal.common.event.Fusion;
 import io.crossmodal.common.event.Hit;
+import io.crossmodal.common.event.Position;
 import io.crossmodal.common.event.SearchMode;
 import io.crossmodal.common.event.ShardAnswer;
 import io.crossmodal.common.event.Tags;
@@ -55,6 +56,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class ShardProcessor implements Processor<String, byte[], Object, Object> {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShardProcessor.class);
   public static final String STORE = "vectors";
+  /** Per media "topic:partition", the highest offset this shard has applied (changelogged with the vectors). */
+  public static final String WATERMARKS = "watermarks";
+  /** Queries one shard holds back for their positions at most; more are answered with an error at once. */
+  static final int MAX_PARKED = 10_000;
   /** Metadata key of an image's small PNG thumbnail (base64), added by the encoder. */
   public static final String THUMBNAIL = "thumbnail";
   public static final String ANSWERS = "shard-answers-sink";
@@ -77,6 +82,12 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
   private final CorpusStats corpus;
   private long answered;
   private boolean publishAll = true;
+  private final long afterTimeoutMillis;
+  private KeyValueStore<String, Long> watermarks;
+  /** Queries waiting for a position of this shard's partitions to be applied ({@code after}). */
+  private final List<Parked> parked = new ArrayList<>();
+
+  private record Parked(Record<String, byte[]> record, List<Position> mine, long deadlineMillis) {}
   /** Stateless, so shared (also by HTTP threads through {@link #hit(String, io.crossmodal.common.event.Modality, float, byte[])}). */
   private static final EmbeddingSerde SERDE = new EmbeddingSerde();
   private ProcessorContext<Object, Object> context;
@@ -86,8 +97,9 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
 
   /** @param kMax largest {@code k} a query may ask for (the public limit, also applied to internal records) */
   public ShardProcessor(String embeddingsTopic, String modelId, int dim, int kMax, int qualityEvery, boolean int8Prefilter,
-      SearchMetrics metrics, LocalShards localShards, CorpusStats corpus) {
+      SearchMetrics metrics, LocalShards localShards, CorpusStats corpus, long afterTimeoutMillis) {
     this.corpus = corpus;
+    this.afterTimeoutMillis = afterTimeoutMillis;
     this.kMax = kMax;
     this.int8Prefilter = int8Prefilter;
     this.localShards = localShards;
@@ -102,6 +114,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
+    this.watermarks = context.getStateStore(WATERMARKS);
     this.partition = context.taskId().partition();
     long start = System.nanoTime();
     VectorIndex vectors = new VectorIndex(dim, (int) Math.min(1 << 20, store.approximateNumEntries() + 16), DotProductKernel.best(),
@@ -114,9 +127,18 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
         index.upsert(kv.key, r.modality(), r.source(), Tags.of(metadata), r.vector(), ItemText.of(metadata));
       });
     }
+    try (KeyValueIterator<String, Long> all = watermarks.all()) {
+      all.forEachRemaining(kv -> {
+        int cut = kv.key.lastIndexOf(':');
+        index.advance(new Position(kv.key.substring(0, cut), Integer.parseInt(kv.key.substring(cut + 1)), kv.value));
+      });
+    }
     localShards.add(index);
     reportSize();
-    context.schedule(STATS_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> publishStats(now));
+    context.schedule(STATS_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> {
+      publishStats(now);
+      expireParked(now);
+    });
     LOG.info("shard {} ready: {} vectors ({} MB), {} with words, loaded from its store in {} ms", partition, index.size(),
         index.vectorBytes() >> 20, index.lexicalSize(), (System.nanoTime() - start) / 1_000_000);
   }
@@ -167,7 +189,59 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     }
   }
 
+  /**
+   * Applies one embeddings record, then moves the watermark to the media record it came from: also
+   * when this record is refused (dead-lettered), since that write will never be searchable and a
+   * query waiting for it should not wait in vain.
+   */
   private void index(Record<String, byte[]> record, RecordMetadata meta) {
+    Position source = Position.of(record.headers());
+    try {
+      apply(record, meta);
+    } finally {
+      if (source != null) {
+        applied(source);
+      }
+    }
+  }
+
+  private void applied(Position p) {
+    Long before = watermarks.get(p.partitionKey());
+    if (before == null || before < p.offset()) {
+      watermarks.put(p.partitionKey(), p.offset());
+    }
+    index.advance(p);
+    if (!parked.isEmpty()) {
+      List<Parked> ready = parked.stream().filter(w -> index.pending(w.mine()) == null).toList();
+      parked.removeAll(ready);
+      ready.forEach(w -> answer(w.record()));
+    }
+  }
+
+  /** Parked queries whose wait is over get an error answer naming the lag. */
+  private void expireParked(long now) {
+    List<Parked> expired = parked.stream().filter(w -> w.deadlineMillis() <= now).toList();
+    parked.removeAll(expired);
+    for (Parked w : expired) {
+      EncodedQuery q = EncodedQuery.read(w.record().key(), w.record().value());
+      forwardAnswer(w.record(), new ShardAnswer(q.queryId(), partition, q.partitions(), q.k(), modelId, List.of(), notYetSearchable(w.mine()),
+          q.receivedAtMillis(), q.encodeMillis(), 0));
+    }
+  }
+
+  /** Why a query's positions are not searchable here yet: the first missing one and how far behind this shard is. */
+  private String notYetSearchable(List<Position> mine) {
+    Position missing = index.pending(mine);
+    return missing == null ? "waited too long" : lag(partition, missing, index.watermark(missing.partitionKey()), afterTimeoutMillis);
+  }
+
+  /** The one wording of a read-your-writes timeout (topics and HTTP routes alike). */
+  public static String lag(int shard, Position missing, long watermark, long waitedMillis) {
+    return "not searchable after " + waitedMillis + " ms: shard " + shard + " has applied " + missing.partitionKey() + " up to offset "
+        + watermark + ", the write is at " + missing.offset() + " (" + (missing.offset() - watermark) + " behind)";
+  }
+
+  private void apply(Record<String, byte[]> record, RecordMetadata meta) {
     if (record.key() == null) {
       throw new RejectedRecordException("missing-key", "embedding record without a media id key");
     }
@@ -242,6 +316,16 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
           q.encodeMillis(), 0));
       throw e;
     }
+    List<Position> mine = q.after() == null ? List.of() : q.after().stream().filter(p -> p.partition() == partition).toList();
+    if (index.pending(mine) != null) {
+      if (parked.size() >= MAX_PARKED) {
+        forwardAnswer(record, new ShardAnswer(q.queryId(), partition, q.partitions(), q.k(), modelId, List.of(),
+            "too many queries wait for their positions on shard " + partition, q.receivedAtMillis(), q.encodeMillis(), 0));
+        return;
+      }
+      parked.add(new Parked(record, mine, System.currentTimeMillis() + afterTimeoutMillis));
+      return;
+    }
     if (q.vector() == null) {
       resolveExample(q, record);
       return;
@@ -291,7 +375,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
       return;
     }
     EncodedQuery resolved = new EncodedQuery(q.queryId(), modelId, vector, null, q.k(), q.target(), q.source(), q.tags(), -1, q.partitions(),
-        q.receivedAtMillis(), q.encodeMillis(), null, null);
+        q.receivedAtMillis(), q.encodeMillis(), null, null, q.after());
     context.forward(new Record<Object, Object>(q.queryId(), Json.write(resolved), record.timestamp()), FAN_OUT);
   }
 

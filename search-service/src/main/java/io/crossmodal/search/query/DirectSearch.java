@@ -45,8 +45,12 @@ public final class DirectSearch {
   private final InstanceSearch local;
   private final SearchMetrics metrics;
 
+  private final long afterTimeoutMillis;
+
+  /** @param afterTimeoutMillis how long a query with {@code after} waits for its positions ({@code search.after.timeout.ms}) */
   public DirectSearch(String modelId, int dim, int shardsTotal, QueryEncoder encoder, PeerClient peers, ShardOwners directory,
-      LocalShards shards, InstanceSearch local, SearchMetrics metrics) {
+      LocalShards shards, InstanceSearch local, SearchMetrics metrics, long afterTimeoutMillis) {
+    this.afterTimeoutMillis = afterTimeoutMillis;
     this.modelId = modelId;
     this.dim = dim;
     this.shardsTotal = shardsTotal;
@@ -83,24 +87,40 @@ public final class DirectSearch {
     }
     SearchFilter filter = new SearchFilter(query.target(), query.source(), query.tags());
     List<Integer> mine = shards.partitions();
+    // Read-your-writes: each shard waits for its positions; the peers' requests carry what is left of the wait.
+    long afterDeadline = System.nanoTime() + afterTimeoutMillis * 1_000_000;
+    long afterMillis = query.after().isEmpty() ? 0 : afterTimeoutMillis;
     Map<String, CompletableFuture<PartialAnswer>> asked = new LinkedHashMap<>();
     directory.peers().forEach((peer, partitions) -> {
       List<Integer> wanted = partitions.stream().filter(p -> !mine.contains(p)).toList();
       if (!wanted.isEmpty()) {
         asked.put(peer, peers.search(peer, new ShardSearchRequest(modelId, vector, query.k(), query.target().wireName(), query.source(),
-            query.tags(), wanted, query.text(), query.mode().wireName())));
+            query.tags(), wanted, query.text(), query.mode().wireName(), query.after(), afterMillis)));
       }
     });
     List<PartialAnswer> parts = new ArrayList<>();
-    parts.add(local.search(vector, query.text(), query.mode(), query.k(), filter, mine));
-    asked.forEach((peer, answer) -> {
+    try {
+      parts.add(local.search(vector, query.text(), query.mode(), query.k(), filter, mine, query.after(), afterDeadline));
+    } catch (NotYetSearchable e) {
+      metrics.queryUnanswered("direct");
+      throw new HttpError(504, e.getMessage());
+    }
+    for (var entry : asked.entrySet()) {
+      String peer = entry.getKey();
       try {
-        parts.add(answer.join());
+        parts.add(entry.getValue().join());
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof NotYetSearchable late) {
+          metrics.queryUnanswered("direct");
+          throw new HttpError(504, late.getMessage());
+        }
+        metrics.peerFailed();
+        LOG.warn("peer {} did not answer; its shards are left out of this result: {}", peer, e.getMessage());
       } catch (RuntimeException e) {
         metrics.peerFailed();
         LOG.warn("peer {} did not answer; its shards are left out of this result: {}", peer, e.getMessage());
       }
-    });
+    }
     List<Hit> hits = new ArrayList<>();
     List<Hit> lexical = new ArrayList<>();
     Set<Integer> answered = new HashSet<>();

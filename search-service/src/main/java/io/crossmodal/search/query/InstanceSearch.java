@@ -59,16 +59,19 @@ public final class InstanceSearch {
 
   private record ShardResult(LiveShard shard, List<LiveShard.Match> matches, List<LiveShard.Match> lexical, long nanos) {}
 
-  /** A vector query: {@link #search(float[], String, SearchMode, int, SearchFilter, Collection)} without words. */
+  /** A vector query that waits for nothing. */
   public PartialAnswer search(float[] vector, int k, SearchFilter filter, Collection<Integer> partitions) {
-    return search(vector, null, SearchMode.VECTOR, k, filter, partitions);
+    return search(vector, null, SearchMode.VECTOR, k, filter, partitions, List.of(), 0);
   }
 
   /**
    * @param text the query's words when {@code mode} uses them
    * @param partitions the shards wanted; those not running here are left out of the answer
+   * @param after positions to wait for: each shard here answers only once it has applied those of its partition
+   * @param deadlineNanos until when to wait for them ({@link System#nanoTime}); then {@link NotYetSearchable}
    */
-  public PartialAnswer search(float[] vector, String text, SearchMode mode, int k, SearchFilter filter, Collection<Integer> partitions) {
+  public PartialAnswer search(float[] vector, String text, SearchMode mode, int k, SearchFilter filter, Collection<Integer> partitions,
+      List<io.crossmodal.common.event.Position> after, long deadlineNanos) {
     List<LiveShard> targets = new ArrayList<>();
     for (int p : partitions) {
       LiveShard shard = shards.get(p);
@@ -79,6 +82,7 @@ public final class InstanceSearch {
     if (targets.isEmpty()) {
       return PartialAnswer.NONE;
     }
+    awaitPositions(targets, after, deadlineNanos);
     int window = Fusion.window(mode, k);
     List<String> terms = mode.usesWords() ? Analysis.queryTerms(text) : List.of();
     ShardResult[] results = new ShardResult[targets.size()];
@@ -112,6 +116,26 @@ public final class InstanceSearch {
     }
     return new PartialAnswer(best(byVector, window), answered.stream().sorted().toList(), slowest / 1e6,
         mode.usesWords() ? best(byWords, window) : null);
+  }
+
+  private static void awaitPositions(List<LiveShard> targets, List<io.crossmodal.common.event.Position> after, long deadlineNanos) {
+    if (after.isEmpty()) {
+      return;
+    }
+    long started = System.nanoTime();
+    for (LiveShard shard : targets) {
+      List<io.crossmodal.common.event.Position> mine = after.stream().filter(p -> p.partition() == shard.partition()).toList();
+      try {
+        var missing = mine.isEmpty() ? null : shard.await(mine, deadlineNanos);
+        if (missing != null) {
+          throw new NotYetSearchable(ShardProcessor.lag(shard.partition(), missing, shard.watermark(missing.partitionKey()),
+              (System.nanoTime() - started) / 1_000_000));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new NotYetSearchable("interrupted while waiting for shard " + shard.partition());
+      }
+    }
   }
 
   /** The best {@code n} with their stored metadata. */

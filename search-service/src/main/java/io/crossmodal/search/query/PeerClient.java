@@ -41,9 +41,14 @@ public final class PeerClient {
 
   /** The peer's answer for its shards among the request's; fails when the peer fails or is too slow. */
   public CompletableFuture<PartialAnswer> search(String hostPort, ShardSearchRequest request) {
-    HttpRequest r = request(hostPort, "/internal/v1/shard-search").header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(request), StandardCharsets.UTF_8))
+    // A read-your-writes request may wait on the peer for its positions: the timeout grows by that wait.
+    HttpRequest r = request(hostPort, "/internal/v1/shard-search").timeout(timeout.plusMillis(request.afterMillis()))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(request), StandardCharsets.UTF_8))
         .build();
     return http.sendAsync(r, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
+      if (response.statusCode() == 504) {
+        throw new NotYetSearchable(Json.object(response.body()).path("error").asText(response.body()));
+      }
       if (response.statusCode() != 200) {
         throw new IllegalStateException("peer " + hostPort + " answered " + response.statusCode() + ": " + response.body());
       }

@@ -10,6 +10,12 @@ import java.util.List;
  *
  * @param model the model whose space the vector is in; a peer of another model refuses
  * @param mode {@code SearchMode} wire name; null (an earlier peer) = vector
+ * @param after positions the peer's shards wait for (null: none), at most {@code afterMillis}
  */
 public record ShardSearchRequest(String model, float[] vector, int k, String target, String source, TagFilter tags,
-    List<Integer> partitions, String text, String mode) {}
+    List<Integer> partitions, String text, String mode, List<io.crossmodal.common.event.Position> after, long afterMillis) {
+  public ShardSearchRequest(String model, float[] vector, int k, String target, String source, TagFilter tags, List<Integer> partitions,
+      String text, String mode) {
+    this(model, vector, k, target, source, tags, partitions, text, mode, null, 0);
+  }
+}

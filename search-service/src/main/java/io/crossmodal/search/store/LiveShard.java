@@ -22,6 +22,9 @@ public final class LiveShard {
   private final LexicalIndex words;
   private final CorpusStats corpus;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  /** Per media "topic:partition": the highest offset whose record this shard has applied (read-your-writes). */
+  private final Map<String, Long> watermarks = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Object advanced = new Object();
 
   /** @param corpus the whole index's term statistics, which the lexical scores use */
   public LiveShard(int partition, VectorIndex index, LexicalIndex words, CorpusStats corpus) {
@@ -82,6 +85,47 @@ public final class LiveShard {
 
   public long lexicalBytes() {
     return read(words::bytes);
+  }
+
+  /** This shard has applied the media record at {@code p} (after indexing it): wakes the queries waiting for it. */
+  public void advance(io.crossmodal.common.event.Position p) {
+    watermarks.merge(p.partitionKey(), p.offset(), Math::max);
+    synchronized (advanced) {
+      advanced.notifyAll();
+    }
+  }
+
+  /** The highest applied offset of media "topic:partition", or -1. */
+  public long watermark(String partitionKey) {
+    return watermarks.getOrDefault(partitionKey, -1L);
+  }
+
+  public Map<String, Long> watermarks() {
+    return Map.copyOf(watermarks);
+  }
+
+  /** The first of {@code positions} this shard has not applied yet, or null. */
+  public io.crossmodal.common.event.Position pending(List<io.crossmodal.common.event.Position> positions) {
+    for (var p : positions) {
+      if (watermark(p.partitionKey()) < p.offset()) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  /** Waits until this shard has applied every position, or the deadline; the first still missing, or null. */
+  public io.crossmodal.common.event.Position await(List<io.crossmodal.common.event.Position> positions, long deadlineNanos)
+      throws InterruptedException {
+    synchronized (advanced) {
+      for (var missing = pending(positions); ; missing = pending(positions)) {
+        long left = deadlineNanos - System.nanoTime();
+        if (missing == null || left <= 0) {
+          return missing;
+        }
+        advanced.wait(Math.max(1, left / 1_000_000));
+      }
+    }
   }
 
   /** Frees the lexical index (the vectors are plain heap). */

@@ -49,8 +49,10 @@ public final class SearchTopology {
    * @param mergeTimeoutMillis the merge step emits a partial answer after this
    * @param qualityEvery check every n-th answer of a shard against a reference scan (0 = never)
    * @param int8Prefilter shards keep an int8 copy of their vectors to prefilter scans (same results)
+   * @param afterTimeoutMillis a query with {@code after} waits this long at most for its positions
    */
-  public record Settings(String modelId, int dim, int kMax, long mergeTimeoutMillis, int qualityEvery, boolean int8Prefilter) {}
+  public record Settings(String modelId, int dim, int kMax, long mergeTimeoutMillis, int qualityEvery, boolean int8Prefilter,
+      long afterTimeoutMillis) {}
 
   /**
    * @param localShards where running shards publish their index for the HTTP search
@@ -69,7 +71,9 @@ public final class SearchTopology {
     t.addSource("embeddings", new StringDeserializer(), new ByteArrayDeserializer(), topics.embeddings.name());
     t.addSource("encoded-queries", new StringDeserializer(), new ByteArrayDeserializer(), topics.encodedQueries.name());
     t.addProcessor("shard", () -> new ShardProcessor(topics.embeddings.name(), s.modelId(), s.dim(), s.kMax(), s.qualityEvery(),
-        s.int8Prefilter(), metrics, localShards, corpus), "embeddings", "encoded-queries");
+        s.int8Prefilter(), metrics, localShards, corpus, s.afterTimeoutMillis()), "embeddings", "encoded-queries");
+    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShardProcessor.WATERMARKS), Serdes.String(), Serdes.Long()),
+        "shard");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShardProcessor.STORE), Serdes.String(), Serdes.ByteArray()),
         "shard");
     t.addSink(ShardProcessor.ANSWERS, topics.shardAnswers.name(), new StringSerializer(), new StringSerializer(), "shard");

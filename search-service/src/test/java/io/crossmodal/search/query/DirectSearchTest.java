@@ -40,7 +40,7 @@ class DirectSearchTest {
   private DirectSearch direct(String url) {
     EncoderClient client = new EncoderClient(HttpClient.newHttpClient(), url, Duration.ofSeconds(5));
     // No shard and no peer is reached on these paths: each one ends at the encoder boundary.
-    return new DirectSearch("model-a", 4, 2, client, null, null, new LocalShards(), null, new SearchMetrics(registry));
+    return new DirectSearch("model-a", 4, 2, client, null, null, new LocalShards(), null, new SearchMetrics(registry), 1000);
   }
 
   private static SearchQuery query(String json) throws Exception {
@@ -99,7 +99,7 @@ class DirectSearchTest {
     EncoderClient client = new EncoderClient(HttpClient.newHttpClient(), "http://localhost:" + encoder.port(), Duration.ofSeconds(5));
     DirectSearch direct = new DirectSearch("model-a", 4, 2, client, null, nobody, new LocalShards(),
         new InstanceSearch(new LocalShards(), java.util.concurrent.Executors.newSingleThreadExecutor(), 1, (p, id) -> null,
-            new SearchMetrics(registry), 0), new SearchMetrics(registry));
+            new SearchMetrics(registry), 0), new SearchMetrics(registry), 1000);
     String body = "{\"text\":\"a cat\"}";
 
     // When a query arrives, then it is a 503 (retry), never 200 with "hits": []
@@ -119,7 +119,7 @@ class DirectSearchTest {
     LocalShards shards = new LocalShards();
     try (org.apache.kafka.streams.KafkaStreams notStarted = new org.apache.kafka.streams.KafkaStreams(
         io.crossmodal.search.topology.SearchTopology.build(io.crossmodal.common.topic.Topics.defaults(),
-            new io.crossmodal.search.topology.SearchTopology.Settings("model-a", 4, 100, 1000, 0, true), new SearchMetrics(registry), shards,
+            new io.crossmodal.search.topology.SearchTopology.Settings("model-a", 4, 100, 1000, 0, true, 1000), new SearchMetrics(registry), shards,
             new io.crossmodal.search.lexical.CorpusStats(), new io.crossmodal.common.errors.DeadLetters("search", "search.dlq", 1 << 20, registry),
             letter -> {}), props)) {
       ShardDirectory directory = new ShardDirectory(notStarted, "embeddings", "vectors",
@@ -127,7 +127,7 @@ class DirectSearchTest {
       answer.set(Json.write(new QueryVector("model-a", 4, new float[] {1, 0, 0, 0}, 1)));
       DirectSearch direct = new DirectSearch("model-a", 4, 2,
           new EncoderClient(HttpClient.newHttpClient(), "http://localhost:" + encoder.port(), Duration.ofSeconds(5)), null, directory, shards,
-          null, new SearchMetrics(registry));
+          null, new SearchMetrics(registry), 1000);
       for (String body : new String[] {"{\"text\":\"a cat\"}", "{\"mediaId\":\"x\"}"}) {
         HttpError e = assertThrows(HttpError.class, () -> direct.search(body, query(body)));
         assertEquals(503, e.status(), e.getMessage());

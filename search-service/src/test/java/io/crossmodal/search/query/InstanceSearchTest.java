@@ -137,8 +137,8 @@ class InstanceSearchTest {
       float[] q = unit(r);
       String text = words[r.nextInt(words.length)] + " " + words[r.nextInt(words.length)];
       for (io.crossmodal.common.event.SearchMode mode : io.crossmodal.common.event.SearchMode.values()) {
-        PartialAnswer a = one.search(q, text, mode, 10, SearchFilter.ANY, all);
-        PartialAnswer b = six.search(q, text, mode, 10, SearchFilter.ANY, all);
+        PartialAnswer a = one.search(q, text, mode, 10, SearchFilter.ANY, all, List.of(), 0);
+        PartialAnswer b = six.search(q, text, mode, 10, SearchFilter.ANY, all, List.of(), 0);
         List<Hit> ra = io.crossmodal.common.event.Fusion.rank(mode, 10, new java.util.ArrayList<>(a.hits()),
             a.lexicalHits() == null ? new java.util.ArrayList<>() : new java.util.ArrayList<>(a.lexicalHits()));
         List<Hit> rb = io.crossmodal.common.event.Fusion.rank(mode, 10, new java.util.ArrayList<>(b.hits()),

@@ -56,7 +56,7 @@ class SearchTopologyTest {
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     DeadLetters letters = new DeadLetters("search", topics.searchDlq.name(), 1 << 20, registry);
     p.putAll(SearchTopology.errorHandling(letters));
-    driver = new TopologyTestDriver(SearchTopology.build(topics, new SearchTopology.Settings(MODEL, 2, 10, 1000, 1, true),
+    driver = new TopologyTestDriver(SearchTopology.build(topics, new SearchTopology.Settings(MODEL, 2, 10, 1000, 1, true, 500),
         new SearchMetrics(registry), new io.crossmodal.search.store.LocalShards(), corpus, letters, globalDeadLetters::add), p);
     embeddings = driver.createInputTopic(topics.embeddings.name(), new StringSerializer(), new ByteArraySerializer());
     queries = driver.createInputTopic(topics.encodedQueries.name(), new StringSerializer(), new ByteArraySerializer());
@@ -140,6 +140,29 @@ class SearchTopologyTest {
     driver.advanceWallClockTime(java.time.Duration.ofMillis(200));
     assertEquals(1, corpus.docFreq("bu"), "the delete reached the statistics");
     assertEquals(List.of("buses"), ids(askWords("l2", "lexical", "bus", 1, 0)), "no ghost of the deleted item");
+  }
+
+  /** A query with {@code after} waits on the shard until the embedding of that media record arrives, or times out naming the lag. */
+  @Test
+  void shouldHoldAQueryBackUntilItsPositionIsAppliedAndTimeOutNamingTheLag() {
+    var position = new io.crossmodal.common.event.Position("media.texts", 0, 41);
+    EncodedQuery q = new EncodedQuery("ryw", MODEL, new float[] {1, 0}, null, 3, "any", null, null, 0, 1, 0, 0, null, null, List.of(position));
+    queries.pipeInput("ryw", Json.write(q).getBytes(StandardCharsets.UTF_8));
+    assertTrue(results.isEmpty(), "held back: shard 0 has not applied media.texts:0:41");
+
+    var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+    new io.crossmodal.common.event.Position("media.texts", 0, 41).addTo(headers);
+    embeddings.pipeInput(new org.apache.kafka.streams.test.TestRecord<>("fresh",
+        serde.serialize("", new EmbeddingRecord(Modality.TEXT, MODEL, new float[] {1, 0}, "src", "{}", 0)), headers));
+    assertEquals(List.of("fresh"), ids(Json.object(results.readValue())), "answered once the write was applied, and it is in");
+
+    EncodedQuery late = new EncodedQuery("late", MODEL, new float[] {1, 0}, null, 3, "any", null, null, 0, 1, 0, 0, null, null,
+        List.of(new io.crossmodal.common.event.Position("media.texts", 0, 50)));
+    queries.pipeInput("late", Json.write(late).getBytes(StandardCharsets.UTF_8));
+    driver.advanceWallClockTime(java.time.Duration.ofMillis(600)); // the after timeout here is 500 ms
+    JsonNode timedOut = Json.object(results.readValue());
+    assertTrue(timedOut.path("error").asText().contains("applied media.texts:0 up to offset 41, the write is at 50 (9 behind)"),
+        timedOut.toString());
   }
 
   /** A statistics record no shard writes is dead-lettered by the global store's processor, which goes on. */
