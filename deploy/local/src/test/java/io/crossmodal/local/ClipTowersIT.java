@@ -66,8 +66,8 @@ class ClipTowersIT {
         assertEquals(expected[d], encoded.path("vector").get(d).floatValue(), 1e-5, "dimension " + d);
       }
       for (int i = 0; i < captions.size(); i++) {
-        JsonNode hits = post(http, stack.searchPort(), "/v1/search", "{\"text\":\"" + captions.get(i) + "\",\"k\":3,\"target\":\"text\"}")
-            .path("hits");
+        JsonNode hits = post(http, stack.searchPort(), "/v1/search", "{\"text\":\"" + captions.get(i)
+            + "\",\"k\":3,\"target\":\"text\",\"mode\":\"vector\"}").path("hits");
         assertEquals("t" + i, hits.get(0).path("id").asText(), "a text finds itself first in the folder's space: " + hits);
         assertEquals(1.0, hits.get(0).path("score").asDouble(), 1e-4);
       }

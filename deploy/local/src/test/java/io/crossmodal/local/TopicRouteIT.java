@@ -59,7 +59,9 @@ class TopicRouteIT {
         assertEquals(200, r.statusCode(), r.body());
         JsonNode result = Json.MAPPER.readTree(r.body());
         assertEquals("t" + i, result.path("hits").get(0).path("id").asText(), "a caption finds itself first: " + r.body());
-        assertEquals(1.0, result.path("hits").get(0).path("score").asDouble(), 1e-3);
+        // Hybrid (the default): found first by both signals, its cosine with itself 1.
+        assertEquals(1.0, result.path("hits").get(0).path("signals").path("vector").asDouble(), 1e-3, r.body());
+        assertTrue(result.path("hits").get(0).path("signals").has("lexical"), r.body());
         assertEquals(2, result.path("shardsAnswered").asInt());
       }
 

@@ -99,8 +99,10 @@ public final class DirectSearch {
       }
     });
     List<PartialAnswer> parts = new ArrayList<>();
+    InstanceSearch.Lean lean;
     try {
-      parts.add(local.search(vector, query.text(), query.mode(), query.k(), filter, mine, query.after(), afterDeadline));
+      lean = local.searchLean(vector, query.text(), query.mode(), query.k(), filter, mine, query.after(), afterDeadline);
+      parts.add(lean.answer());
     } catch (NotYetSearchable e) {
       metrics.queryUnanswered("direct");
       throw new HttpError(504, e.getMessage());
@@ -140,7 +142,8 @@ public final class DirectSearch {
       throw new HttpError(503, "no shard of " + shardsTotal + " answered (search instances starting, rebalancing or unreachable); retry shortly");
     }
     metrics.queryAnswered("direct", (long) totalMillis, answered.size() == shardsTotal);
-    return new SearchResult(queryId, Fusion.rank(query.mode(), query.k(), hits, lexical), modelId, answered.size(), shardsTotal, null,
+    // This instance's items got no metadata in the scan: read it for the k kept, not for every listed one.
+    return new SearchResult(queryId, local.withMetadata(Fusion.rank(query.mode(), query.k(), hits, lexical), lean), modelId, answered.size(), shardsTotal, null,
         new SearchResult.Timings(encodeMillis, slowest, totalMillis));
   }
 

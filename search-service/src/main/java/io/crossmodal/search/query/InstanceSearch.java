@@ -13,7 +13,9 @@ import io.crossmodal.search.store.TopKCollector;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,6 +74,22 @@ public final class InstanceSearch {
    */
   public PartialAnswer search(float[] vector, String text, SearchMode mode, int k, SearchFilter filter, Collection<Integer> partitions,
       List<io.crossmodal.common.event.Position> after, long deadlineNanos) {
+    Lean lean = searchLean(vector, text, mode, k, filter, partitions, after, deadlineNanos);
+    PartialAnswer a = lean.answer();
+    return new PartialAnswer(withMetadata(a.hits(), lean), a.partitions(), a.searchMillis(),
+        a.lexicalHits() == null ? null : withMetadata(a.lexicalHits(), lean));
+  }
+
+  /**
+   * This instance's lists without the items' metadata (null), and the shard of each listed item:
+   * the caller fuses first and reads the metadata of the k it keeps ({@link #withMetadata}), not of
+   * both whole windows.
+   */
+  public record Lean(PartialAnswer answer, Map<String, Integer> partitionOf) {}
+
+  /** Same as {@link #search(float[], String, SearchMode, int, SearchFilter, Collection, List, long)}, without metadata. */
+  public Lean searchLean(float[] vector, String text, SearchMode mode, int k, SearchFilter filter, Collection<Integer> partitions,
+      List<io.crossmodal.common.event.Position> after, long deadlineNanos) {
     List<LiveShard> targets = new ArrayList<>();
     for (int p : partitions) {
       LiveShard shard = shards.get(p);
@@ -80,7 +98,7 @@ public final class InstanceSearch {
       }
     }
     if (targets.isEmpty()) {
-      return PartialAnswer.NONE;
+      return new Lean(PartialAnswer.NONE, Map.of());
     }
     awaitPositions(targets, after, deadlineNanos);
     int window = Fusion.window(mode, k);
@@ -114,8 +132,21 @@ public final class InstanceSearch {
     if (mode.usesVectors()) {
       sampleQuality(List.of(results), vector, window, filter);
     }
-    return new PartialAnswer(best(byVector, window), answered.stream().sorted().toList(), slowest / 1e6,
-        mode.usesWords() ? best(byWords, window) : null);
+    Map<String, Integer> partitionOf = new HashMap<>();
+    List<Hit> hits = best(byVector, window, partitionOf);
+    List<Hit> lexical = mode.usesWords() ? best(byWords, window, partitionOf) : null;
+    return new Lean(new PartialAnswer(hits, answered.stream().sorted().toList(), slowest / 1e6, lexical), partitionOf);
+  }
+
+  /** {@code hits} (from {@code lean}, or from peers with their metadata) with every local item's stored metadata. */
+  public List<Hit> withMetadata(List<Hit> hits, Lean lean) {
+    List<Hit> out = new ArrayList<>(hits.size());
+    for (Hit h : hits) {
+      Integer partition = h.metadata() == null ? lean.partitionOf().get(h.id()) : null;
+      out.add(partition == null ? h : ShardProcessor.hit(h.id(), io.crossmodal.common.event.Modality.parse(h.modality()), h.score(),
+          stored.apply(partition, h.id())).withSignals(h.score(), h.signals()));
+    }
+    return out;
   }
 
   private static void awaitPositions(List<LiveShard> targets, List<io.crossmodal.common.event.Position> after, long deadlineNanos) {
@@ -138,12 +169,13 @@ public final class InstanceSearch {
     }
   }
 
-  /** The best {@code n} with their stored metadata. */
-  private List<Hit> best(List<Ranked> ranked, int n) {
+  /** The best {@code n}, without metadata; notes each one's shard. */
+  private static List<Hit> best(List<Ranked> ranked, int n, Map<String, Integer> partitionOf) {
     ranked.sort(BEST_FIRST);
     List<Hit> hits = new ArrayList<>();
     for (Ranked r : ranked.subList(0, Math.min(n, ranked.size()))) {
-      hits.add(hit(r.match(), r.partition()));
+      hits.add(new Hit(r.match().id(), r.match().modality().wireName(), r.match().score(), null));
+      partitionOf.put(r.match().id(), r.partition());
     }
     return hits;
   }
@@ -156,10 +188,6 @@ public final class InstanceSearch {
     long nanos = System.nanoTime() - start;
     metrics.shardSearched(nanos);
     return new ShardResult(shard, matches, lexical, nanos);
-  }
-
-  private Hit hit(LiveShard.Match m, int partition) {
-    return ShardProcessor.hit(m.id(), m.modality(), m.score(), stored.apply(partition, m.id()));
   }
 
   /** Every n-th search checks one of its shards (in turn) against the reference scan, on the pool. */
