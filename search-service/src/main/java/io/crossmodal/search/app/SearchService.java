@@ -27,7 +27,6 @@ import io.crossmodal.search.query.ShardOwners;
 import io.crossmodal.search.store.LocalShards;
 import io.crossmodal.search.lexical.CorpusStats;
 import io.crossmodal.search.topology.SearchTopology;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -63,7 +62,7 @@ public final class SearchService implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private KafkaStreams streams;
   private KafkaProducer<String, String> producer;
-  private KafkaProducer<byte[], byte[]> deadLetterProducer;
+  private io.crossmodal.search.errors.GlobalDeadLetters globalDeadLetters;
   private ResultWaiter results;
   private HttpService http;
   private ExecutorService scanPool;
@@ -99,19 +98,13 @@ public final class SearchService implements AutoCloseable {
     DeadLetters deadLetters = new DeadLetters("search", topics.searchDlq.name(), config.getInt("topic.max.message.bytes"), registry);
     CorpusStats corpus = new CorpusStats();
     metrics.corpus(corpus);
-    // The global store's dead letters (Kafka Streams sends only its tasks'): rare, so one small producer, not transactional,
-    // each send waited for (the record is not refused until its dead letter is written).
-    deadLetterProducer = new KafkaProducer<>(KafkaClients.producer(config), new ByteArraySerializer(), new ByteArraySerializer());
+    // The global store's dead letters (Kafka Streams sends only its tasks'), exactly once across instances.
+    globalDeadLetters = new io.crossmodal.search.errors.GlobalDeadLetters(KafkaClients.producer(config), config.kafkaClientProperties(),
+        config.get("search.application.id"));
     SearchTopology.Settings settings = new SearchTopology.Settings(modelId, dim, config.getInt("search.k.max"),
         config.getLong("search.merge.timeout.ms"), qualityEvery, config.getBoolean("search.index.int8"), config.getLong("search.after.timeout.ms"));
-    streams = new KafkaStreams(SearchTopology.build(topics, settings, metrics, shards, corpus, deadLetters,
-        letter -> {
-          try {
-            deadLetterProducer.send(letter).get(30, TimeUnit.SECONDS);
-          } catch (Exception e) {
-            throw new IllegalStateException("could not write a dead letter of the lexical statistics to " + letter.topic(), e);
-          }
-        }), streamsProperties(self, deadLetters));
+    streams = new KafkaStreams(SearchTopology.build(topics, settings, metrics, shards, corpus, deadLetters, globalDeadLetters),
+        streamsProperties(self, deadLetters));
     new KafkaStreamsMetrics(streams).bindTo(registry);
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("stream thread failed; replacing it", e);
@@ -278,8 +271,8 @@ public final class SearchService implements AutoCloseable {
       streams.close(org.apache.kafka.streams.CloseOptions.groupMembershipOperation(
           org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30)));
     }
-    if (deadLetterProducer != null) {
-      deadLetterProducer.close(Duration.ofSeconds(5)); // after the streams: the global thread may still send one
+    if (globalDeadLetters != null) {
+      globalDeadLetters.close(); // after the streams: the global thread may still write one
     }
     LOG.info("search-service stopped");
   }

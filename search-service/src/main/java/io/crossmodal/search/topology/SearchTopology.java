@@ -9,8 +9,6 @@ import io.crossmodal.search.metrics.SearchMetrics;
 import io.crossmodal.search.lexical.CorpusStats;
 import io.crossmodal.search.processor.AnswerMerger;
 import io.crossmodal.search.processor.CorpusStatsProcessor;
-import java.util.function.Consumer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import io.crossmodal.search.processor.ShardProcessor;
 import io.crossmodal.search.store.LocalShards;
@@ -57,11 +55,11 @@ public final class SearchTopology {
   /**
    * @param localShards where running shards publish their index for the HTTP search
    * @param corpus the whole index's term statistics, kept by the global store's processor on this instance
-   * @param deadLetters the service's dead letters; {@code globalDeadLetters} sends those of the global store and their
-   *     tombstones, returning once written (see {@link CorpusStatsProcessor})
+   * @param deadLetters the service's dead letters; {@code globalDeadLetters} writes those of the global store and their
+   *     tombstones (see {@link CorpusStatsProcessor})
    */
   public static Topology build(Topics topics, Settings s, SearchMetrics metrics, LocalShards localShards, CorpusStats corpus,
-      DeadLetters deadLetters, Consumer<ProducerRecord<byte[], byte[]>> globalDeadLetters) {
+      DeadLetters deadLetters, CorpusStatsProcessor.Refusals globalDeadLetters) {
     Topology t = new Topology();
     // Persistent, so a restart resumes the topic from its checkpoint instead of reading (and
     // refusing again) every record since the last compaction.

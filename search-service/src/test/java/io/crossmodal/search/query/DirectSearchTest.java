@@ -121,7 +121,7 @@ class DirectSearchTest {
         io.crossmodal.search.topology.SearchTopology.build(io.crossmodal.common.topic.Topics.defaults(),
             new io.crossmodal.search.topology.SearchTopology.Settings("model-a", 4, 100, 1000, 0, true, 1000), new SearchMetrics(registry), shards,
             new io.crossmodal.search.lexical.CorpusStats(), new io.crossmodal.common.errors.DeadLetters("search", "search.dlq", 1 << 20, registry),
-            letter -> {}), props)) {
+            (topic, partition, offset, letter, tombstone) -> {}), props)) {
       ShardDirectory directory = new ShardDirectory(notStarted, "embeddings", "vectors",
           new org.apache.kafka.streams.state.HostInfo("localhost", 1));
       answer.set(Json.write(new QueryVector("model-a", 4, new float[] {1, 0, 0, 0}, 1)));

@@ -57,7 +57,12 @@ class SearchTopologyTest {
     DeadLetters letters = new DeadLetters("search", topics.searchDlq.name(), 1 << 20, registry);
     p.putAll(SearchTopology.errorHandling(letters));
     driver = new TopologyTestDriver(SearchTopology.build(topics, new SearchTopology.Settings(MODEL, 2, 10, 1000, 1, true, 500),
-        new SearchMetrics(registry), new io.crossmodal.search.store.LocalShards(), corpus, letters, globalDeadLetters::add), p);
+        new SearchMetrics(registry), new io.crossmodal.search.store.LocalShards(), corpus, letters, (topic, partition, offset, letter, tombstone) -> {
+          globalDeadLetters.add(letter);
+          if (tombstone != null) {
+            globalDeadLetters.add(tombstone);
+          }
+        }), p);
     embeddings = driver.createInputTopic(topics.embeddings.name(), new StringSerializer(), new ByteArraySerializer());
     queries = driver.createInputTopic(topics.encodedQueries.name(), new StringSerializer(), new ByteArraySerializer());
     results = driver.createOutputTopic(topics.results.name(), new StringDeserializer(), new StringDeserializer());
