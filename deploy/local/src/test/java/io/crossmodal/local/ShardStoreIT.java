@@ -29,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The shard store's contract on a real broker with real RocksDB state: put, overwrite and delete
  * (tombstone) give exactly the naive top-k of the live set; a restart on the same state folder and a
  * start on an empty one (restore from the changelog) answer the same; writes after the restore
- * (reusing freed slots) stay exact.
+ * (reusing freed slots) stay exact. The lexical index likewise: after each stage its answers equal
+ * those of a Lucene index built afresh from the live set (a restored index is a fresh build; deletes
+ * and overwrites leave no ghost words).
  */
 class ShardStoreIT {
   private static final String MODEL = "cm-store-it";
@@ -38,6 +40,9 @@ class ShardStoreIT {
   @TempDir Path dir;
   private final Random random = new Random(5);
   private final Map<String, float[]> live = new LinkedHashMap<>();
+  private final Map<String, String> words = new LinkedHashMap<>();
+  private static final String[] WORDS = {"red", "dog", "dogs", "bus", "apple", "tree", "boat", "house", "cat", "green", "car", "moon"};
+  private final List<String> texts = new ArrayList<>();
 
   @Test
   void shouldAnswerFromTheLiveSetAfterPutsOverwritesDeletesRestartsAndChangelogRestore() throws Exception {
@@ -49,6 +54,7 @@ class ShardStoreIT {
       List<float[]> queries = new ArrayList<>();
       for (int q = 0; q < 8; q++) {
         queries.add(RandomVectors.unit(random, DIM));
+        texts.add(WORDS[random.nextInt(WORDS.length)] + " " + WORDS[random.nextInt(WORDS.length)]);
       }
       try (KafkaProducer<String, byte[]> producer =
           new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer());
@@ -92,12 +98,16 @@ class ShardStoreIT {
   private void put(KafkaProducer<String, byte[]> producer, Topics topics, String id) {
     float[] v = RandomVectors.unit(random, DIM);
     live.put(id, v);
-    producer.send(new ProducerRecord<>(topics.embeddings.name(), id,
-        new EmbeddingSerde().serialize("", new EmbeddingRecord(Modality.IMAGE, MODEL, v, "it", "{}", 0))));
+    String caption = WORDS[random.nextInt(WORDS.length)] + " " + WORDS[random.nextInt(WORDS.length)] + " " + WORDS[random.nextInt(WORDS.length)];
+    words.put(id, caption);
+    producer.send(new ProducerRecord<>(topics.embeddings.name(), id, new EmbeddingSerde().serialize("",
+        new EmbeddingRecord(Modality.IMAGE, MODEL, v, "it", io.crossmodal.common.serde.Json.MAPPER.createObjectNode().put("caption", caption)
+            .toString(), 0))));
   }
 
   private void delete(KafkaProducer<String, byte[]> producer, Topics topics, String id) {
     live.remove(id);
+    words.remove(id);
     producer.send(new ProducerRecord<>(topics.embeddings.name(), id, null));
   }
 
@@ -112,15 +122,37 @@ class ShardStoreIT {
     return out;
   }
 
+  /** The words' top-10 ids from a Lucene index built afresh from the live set (one shard: the whole index's statistics). */
+  private List<List<String>> expectedByWords() {
+    io.crossmodal.search.lexical.LexicalIndex fresh = new io.crossmodal.search.lexical.LexicalIndex();
+    words.forEach((id, text) -> fresh.upsert(id, Modality.IMAGE, "it", List.of(), text));
+    io.crossmodal.search.lexical.CorpusStats corpus = new io.crossmodal.search.lexical.CorpusStats();
+    fresh.termCounts().forEach((t, n) -> corpus.apply(io.crossmodal.search.lexical.CorpusStats.termKey(0, t),
+        io.crossmodal.search.lexical.CorpusStats.termValue(n)));
+    corpus.apply(io.crossmodal.search.lexical.CorpusStats.collectionKey(0),
+        io.crossmodal.search.lexical.CorpusStats.collectionValue(fresh.collection()));
+    List<List<String>> out = new ArrayList<>();
+    for (String t : texts) {
+      out.add(fresh.search(io.crossmodal.search.lexical.Analysis.queryTerms(t), 10, io.crossmodal.search.store.SearchFilter.ANY, corpus)
+          .stream().map(io.crossmodal.search.lexical.LexicalIndex.Match::id).toList());
+    }
+    fresh.close();
+    return out;
+  }
+
   /** Asks until the answers equal the naive ones (the service may still be catching up), at most 60 s. */
   private void awaitExact(ShardQueries asker, List<float[]> queries, String stage) throws Exception {
     List<List<String>> want = expected(queries);
+    want = new ArrayList<>(want);
+    want.addAll(expectedByWords());
     List<List<String>> got = null;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     int round = 0;
     while (System.nanoTime() < deadline) {
-      got = asker.askAll(queries, stage.replace(' ', '-') + "-" + round++).stream()
-          .map(hits -> hits.stream().map(h -> h.substring(0, h.indexOf('@'))).toList()).toList();
+      String r = stage.replace(' ', '-') + "-" + round++;
+      List<List<String>> raw = new ArrayList<>(asker.askAll(queries, r));
+      raw.addAll(asker.askAll(queries, texts, "lexical", r + "-words"));
+      got = raw.stream().map(hits -> hits.stream().map(h -> h.substring(0, h.indexOf('@'))).toList()).toList();
       if (got.equals(want)) {
         System.out.printf("store: %s: exact after %d round(s)%n", stage, round);
         return;
