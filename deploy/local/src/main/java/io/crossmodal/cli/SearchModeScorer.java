@@ -51,9 +51,7 @@ final class SearchModeScorer implements PairScorer {
       row.put(id, i);
       index.upsert(id, Modality.IMAGE, "", List.of(), wordsOf.apply(images.get(i)));
     }
-    CorpusStats corpus = new CorpusStats();
-    index.termCounts().forEach((t, n) -> corpus.apply(CorpusStats.termKey(0, t), CorpusStats.termValue(n)));
-    corpus.apply(CorpusStats.collectionKey(0), CorpusStats.collectionValue(index.collection()));
+    CorpusStats corpus = new CorpusStats().withShard(0, index.termCounts(), index.collection());
     float[][] vectors = mode.usesVectors() ? vector.score(set) : null;
     float[][] out = new float[images.size()][set.captions().size()];
     int window = Fusion.window(mode, 10);

@@ -126,11 +126,7 @@ class ShardStoreIT {
   private List<List<String>> expectedByWords() {
     io.crossmodal.search.lexical.LexicalIndex fresh = new io.crossmodal.search.lexical.LexicalIndex();
     words.forEach((id, text) -> fresh.upsert(id, Modality.IMAGE, "it", List.of(), text));
-    io.crossmodal.search.lexical.CorpusStats corpus = new io.crossmodal.search.lexical.CorpusStats();
-    fresh.termCounts().forEach((t, n) -> corpus.apply(io.crossmodal.search.lexical.CorpusStats.termKey(0, t),
-        io.crossmodal.search.lexical.CorpusStats.termValue(n)));
-    corpus.apply(io.crossmodal.search.lexical.CorpusStats.collectionKey(0),
-        io.crossmodal.search.lexical.CorpusStats.collectionValue(fresh.collection()));
+    var corpus = new io.crossmodal.search.lexical.CorpusStats().withShard(0, fresh.termCounts(), fresh.collection());
     List<List<String>> out = new ArrayList<>();
     for (String t : texts) {
       out.add(fresh.search(io.crossmodal.search.lexical.Analysis.queryTerms(t), 10, io.crossmodal.search.store.SearchFilter.ANY, corpus)

@@ -44,6 +44,16 @@ public final class CorpusStats {
     return Long.toString(count).getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * Applies one shard's whole counts, as its records on the topic would: for one process that
+   * holds every shard (evaluation, tests).
+   */
+  public CorpusStats withShard(int partition, Map<String, Long> termCounts, Collection collection) {
+    termCounts.forEach((t, n) -> apply(termKey(partition, t), termValue(n)));
+    apply(collectionKey(partition), collectionValue(collection));
+    return this;
+  }
+
   /** Items in the whole index whose text contains {@code term}. */
   public long docFreq(String term) {
     return docFreq.getOrDefault(term, 0L);

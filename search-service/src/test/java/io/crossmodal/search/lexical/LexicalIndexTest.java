@@ -33,9 +33,7 @@ class LexicalIndexTest {
   private static CorpusStats corpusOf(List<LexicalIndex> shards) {
     CorpusStats c = new CorpusStats();
     for (int p = 0; p < shards.size(); p++) {
-      int partition = p;
-      shards.get(p).termCounts().forEach((t, n) -> c.apply(CorpusStats.termKey(partition, t), CorpusStats.termValue(n)));
-      c.apply(CorpusStats.collectionKey(p), CorpusStats.collectionValue(shards.get(p).collection()));
+      c.withShard(p, shards.get(p).termCounts(), shards.get(p).collection());
     }
     return c;
   }

@@ -105,10 +105,7 @@ class InstanceSearchTest {
     }
     for (LiveShard shard : live) {
       var counts = shard.lexicalCounts();
-      counts.getKey().forEach((t, n) -> corpus.apply(io.crossmodal.search.lexical.CorpusStats.termKey(shard.partition(), t),
-          io.crossmodal.search.lexical.CorpusStats.termValue(n)));
-      corpus.apply(io.crossmodal.search.lexical.CorpusStats.collectionKey(shard.partition()),
-          io.crossmodal.search.lexical.CorpusStats.collectionValue(counts.getValue()));
+      corpus.withShard(shard.partition(), counts.getKey(), counts.getValue());
       shards.add(shard);
     }
     return shards;
