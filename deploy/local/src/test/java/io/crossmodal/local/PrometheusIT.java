@@ -84,7 +84,9 @@ class PrometheusIT {
         awaitValue(api, "sum(crossmodal_search_quality_recall_count)", QUERIES);
         awaitValue(api, "sum(crossmodal_search_quality_recall_sum) / sum(crossmodal_search_quality_recall_count)", 1.0);
         JsonNode rules = get(api + "/api/v1/rules").path("data").path("groups").get(0).path("rules");
-        assertEquals(5, rules.size(), "the project's alert rules are loaded: " + rules);
+        assertEquals(6, rules.size(), "the project's alert rules are loaded: " + rules);
+        awaitValue(api, "sum(crossmodal_lexical_docs)", 2.0 * ITEMS); // every image has a caption, every text its words
+        awaitValue(api, "count(crossmodal_search_watermark_lag_records) > bool 0", 1);
         awaitValue(api, "count(rate(crossmodal_query_latency_seconds_count[1m]) > 0)", 1); // scraped after the queries too
         renderDashboard(api, () -> {
           // More activity for the rate() panels of the encoder: one CI run rendered them empty once
@@ -124,7 +126,7 @@ class PrometheusIT {
         browser.navigate(page.resolve("preview.html").toUri() + "?prometheus=" + api + "&minutes=2&attempt=" + attempt);
         browser.waitFor("window.panelResults", Duration.ofSeconds(60));
         JsonNode panels = browser.eval("window.panelResults");
-        assertEquals(15, panels.size());
+        assertEquals(17, panels.size());
         List<String> missing = new java.util.ArrayList<>();
         panels.forEach(p -> {
           if (p.path("series").asInt() == 0) {
