@@ -12,7 +12,6 @@ import io.crossmodal.search.store.SearchFilter;
 import io.crossmodal.search.store.TopKCollector;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,12 +29,6 @@ import java.util.function.BiFunction;
  * Thread safe.
  */
 public final class InstanceSearch {
-  /** A shard's match and the shard it came from (where its stored record is read). */
-  private record Ranked(LiveShard.Match match, int partition) {}
-
-  private static final Comparator<Ranked> BEST_FIRST =
-      Comparator.comparingDouble((Ranked r) -> -r.match().score()).thenComparing(r -> r.match().id());
-
   private final LocalShards shards;
   private final ExecutorService pool;
   private final int threads;
@@ -119,23 +112,28 @@ public final class InstanceSearch {
     worker.run();
     helpers.forEach(CompletableFuture::join);
 
-    List<Ranked> byVector = new ArrayList<>();
-    List<Ranked> byWords = new ArrayList<>();
+    // Lean hits (no metadata yet) ranked by the one order of hits (Fusion.BEST_FIRST); each one's shard noted for its metadata.
+    List<Hit> byVector = new ArrayList<>();
+    List<Hit> byWords = new ArrayList<>();
+    Map<String, Integer> partitionOf = new HashMap<>();
     List<Integer> answered = new ArrayList<>();
     long slowest = 0;
     for (ShardResult r : results) {
-      r.matches().forEach(m -> byVector.add(new Ranked(m, r.shard().partition())));
-      r.lexical().forEach(m -> byWords.add(new Ranked(m, r.shard().partition())));
+      r.matches().forEach(m -> byVector.add(lean(m, r.shard().partition(), partitionOf)));
+      r.lexical().forEach(m -> byWords.add(lean(m, r.shard().partition(), partitionOf)));
       answered.add(r.shard().partition());
       slowest = Math.max(slowest, r.nanos());
     }
     if (mode.usesVectors()) {
       sampleQuality(List.of(results), vector, window, filter);
     }
-    Map<String, Integer> partitionOf = new HashMap<>();
-    List<Hit> hits = best(byVector, window, partitionOf);
-    List<Hit> lexical = mode.usesWords() ? best(byWords, window, partitionOf) : null;
-    return new Lean(new PartialAnswer(hits, answered.stream().sorted().toList(), slowest / 1e6, lexical), partitionOf);
+    return new Lean(new PartialAnswer(Fusion.best(byVector, window), answered.stream().sorted().toList(), slowest / 1e6,
+        mode.usesWords() ? Fusion.best(byWords, window) : null), partitionOf);
+  }
+
+  private static Hit lean(LiveShard.Match m, int partition, Map<String, Integer> partitionOf) {
+    partitionOf.put(m.id(), partition);
+    return new Hit(m.id(), m.modality().wireName(), m.score(), null);
   }
 
   /** {@code hits} (from {@code lean}, or from peers with their metadata) with every local item's stored metadata. */
@@ -167,17 +165,6 @@ public final class InstanceSearch {
         throw new NotYetSearchable("interrupted while waiting for shard " + shard.partition());
       }
     }
-  }
-
-  /** The best {@code n}, without metadata; notes each one's shard. */
-  private static List<Hit> best(List<Ranked> ranked, int n, Map<String, Integer> partitionOf) {
-    ranked.sort(BEST_FIRST);
-    List<Hit> hits = new ArrayList<>();
-    for (Ranked r : ranked.subList(0, Math.min(n, ranked.size()))) {
-      hits.add(new Hit(r.match().id(), r.match().modality().wireName(), r.match().score(), null));
-      partitionOf.put(r.match().id(), r.partition());
-    }
-    return hits;
   }
 
   /** @param vector null when the query is by words alone */
