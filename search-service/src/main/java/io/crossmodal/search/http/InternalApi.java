@@ -66,13 +66,6 @@ public final class InternalApi {
     } catch (IllegalArgumentException e) {
       throw new HttpError(400, e.getMessage());
     }
-    if (!modelId.equals(r.model()) || r.vector() == null || r.vector().length != dim) {
-      throw new HttpError(422, "request of model " + r.model() + " (dim " + (r.vector() == null ? 0 : r.vector().length)
-          + "), this instance holds model " + modelId + " (dim " + dim + ")");
-    }
-    if (r.k() < 1 || r.k() > kMax || r.partitions() == null) {
-      throw new HttpError(400, "'k' must be between 1 and " + kMax + " and 'partitions' given");
-    }
     Target target;
     SearchMode mode;
     try {
@@ -80,6 +73,15 @@ public final class InternalApi {
       mode = SearchMode.parse(r.mode());
     } catch (IllegalArgumentException e) {
       throw new HttpError(400, e.getMessage());
+    }
+    // A words-only request carries no vector; every other one a vector of this instance's space.
+    boolean vectorOk = mode.usesVectors() ? r.vector() != null && r.vector().length == dim : r.vector() == null || r.vector().length == dim;
+    if (!modelId.equals(r.model()) || !vectorOk) {
+      throw new HttpError(422, "request of model " + r.model() + " (dim " + (r.vector() == null ? 0 : r.vector().length)
+          + "), this instance holds model " + modelId + " (dim " + dim + ")");
+    }
+    if (r.k() < 1 || r.k() > kMax || r.partitions() == null) {
+      throw new HttpError(400, "'k' must be between 1 and " + kMax + " and 'partitions' given");
     }
     if (mode.usesWords() && (r.text() == null || r.text().isBlank())) {
       throw new HttpError(400, "mode " + mode.wireName() + " needs 'text'");

@@ -75,6 +75,8 @@ public final class DirectSearch {
             new SearchResult.Timings(0, 0, (System.nanoTime() - start) / 1e6));
       }
       vector = stored.get();
+    } else if (!query.mode().usesVectors()) {
+      vector = null; // words only: no encoder on the way, and none needed up
     } else {
       QueryVector encoded = encoder.encode(body, query);
       if (!modelId.equals(encoded.model()) || encoded.vector() == null || encoded.vector().length != dim) {

@@ -11,6 +11,7 @@ import io.crossmodal.common.http.HttpError;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.search.metrics.SearchMetrics;
+import io.crossmodal.search.store.LiveShard;
 import io.crossmodal.search.store.LocalShards;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -79,6 +80,38 @@ class DirectSearchTest {
     HttpError e = assertThrows(HttpError.class, () -> direct("http://localhost:" + closedPort).search(body, query(body)));
     assertEquals(503, e.status());
     assertTrue(e.getMessage().contains("unavailable"), e.getMessage());
+  }
+
+  /** A words-only query needs no vector: it is answered while the encoder is down, where a vector query gets its 503. */
+  @Test
+  void shouldAnswerALexicalQueryWithoutTheEncoder() throws Exception {
+    LocalShards shards = new LocalShards();
+    var corpus = new io.crossmodal.search.lexical.CorpusStats();
+    LiveShard shard = new LiveShard(0, new io.crossmodal.search.store.VectorIndex(4, 4, io.crossmodal.search.store.DotProductKernel.best()),
+        new io.crossmodal.search.lexical.LexicalIndex(), corpus);
+    shard.upsert("bus-1", io.crossmodal.common.event.Modality.IMAGE, "s", java.util.List.of(), new float[] {1, 0, 0, 0}, "Bus");
+    shards.add(shard);
+    ShardOwners alone = new ShardOwners() {
+      @Override
+      public java.util.Map<String, java.util.List<Integer>> peers() {
+        return java.util.Map.of();
+      }
+
+      @Override
+      public Owner ownerOf(String id) {
+        return new Owner(0, null, true);
+      }
+    };
+    int closedPort = encoder.port();
+    encoder.close();
+    DirectSearch direct = new DirectSearch("model-a", 4, 1, new EncoderClient(HttpClient.newHttpClient(), "http://localhost:" + closedPort,
+        Duration.ofSeconds(5)), null, alone, shards, new InstanceSearch(shards, java.util.concurrent.Executors.newSingleThreadExecutor(), 1,
+        (p, id) -> null, new SearchMetrics(registry), 0), new SearchMetrics(registry), 1000);
+    String words = "{\"text\":\"buses\",\"mode\":\"lexical\"}";
+    var result = direct.search(words, query(words));
+    assertEquals(java.util.List.of("bus-1"), result.hits().stream().map(io.crossmodal.common.event.Hit::id).toList());
+    String both = "{\"text\":\"buses\",\"mode\":\"hybrid\"}";
+    assertEquals(503, assertThrows(HttpError.class, () -> direct.search(both, query(both))).status());
   }
 
   @Test
