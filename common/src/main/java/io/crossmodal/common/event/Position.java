@@ -1,7 +1,9 @@
 package io.crossmodal.common.event;
 
+import io.crossmodal.common.errors.DeadLetter;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * Where a write landed: a media record's topic, partition and offset. The ingest API returns it as
@@ -58,17 +60,17 @@ public record Position(String topic, int partition, long offset) {
    * Adds this position as the {@code crossmodal.source.*} headers: a record's origin, on dead letters
    * and on embeddings (the shard's watermark).
    */
-  public void addTo(org.apache.kafka.common.header.Headers h) {
-    h.add(io.crossmodal.common.errors.DeadLetter.SOURCE_TOPIC, topic.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    h.add(io.crossmodal.common.errors.DeadLetter.SOURCE_PARTITION, String.valueOf(partition).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    h.add(io.crossmodal.common.errors.DeadLetter.SOURCE_OFFSET, String.valueOf(offset).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  public void addTo(Headers h) {
+    h.add(DeadLetter.SOURCE_TOPIC, topic.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    h.add(DeadLetter.SOURCE_PARTITION, String.valueOf(partition).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    h.add(DeadLetter.SOURCE_OFFSET, String.valueOf(offset).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** The position in {@code h}'s {@code crossmodal.source.*} headers, or null when they are missing or malformed. */
-  public static Position of(org.apache.kafka.common.header.Headers h) {
-    String topic = io.crossmodal.common.errors.DeadLetter.header(h, io.crossmodal.common.errors.DeadLetter.SOURCE_TOPIC);
-    String partition = io.crossmodal.common.errors.DeadLetter.header(h, io.crossmodal.common.errors.DeadLetter.SOURCE_PARTITION);
-    String offset = io.crossmodal.common.errors.DeadLetter.header(h, io.crossmodal.common.errors.DeadLetter.SOURCE_OFFSET);
+  public static Position of(Headers h) {
+    String topic = DeadLetter.header(h, DeadLetter.SOURCE_TOPIC);
+    String partition = DeadLetter.header(h, DeadLetter.SOURCE_PARTITION);
+    String offset = DeadLetter.header(h, DeadLetter.SOURCE_OFFSET);
     if (topic == null || partition == null || offset == null) {
       return null;
     }

@@ -3,6 +3,8 @@ package io.crossmodal.common.event;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crossmodal.common.config.Config;
+import io.crossmodal.common.topic.TopicNames;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.Set;
@@ -38,12 +40,12 @@ public final class QueryParser {
 
   /** With the default media topic names. */
   public QueryParser(int kMax, int maxTextChars, int maxImageBytes) {
-    this(kMax, maxTextChars, maxImageBytes, Set.of(io.crossmodal.common.topic.TopicNames.defaults().mediaImages(),
-        io.crossmodal.common.topic.TopicNames.defaults().mediaTexts()));
+    this(kMax, maxTextChars, maxImageBytes, Set.of(TopicNames.defaults().mediaImages(),
+        TopicNames.defaults().mediaTexts()));
   }
 
   /** The parser with the configured limits ({@code search.k.max}, {@code encoder.text.max.chars}, {@code encoder.image.max.bytes}). */
-  public static QueryParser of(io.crossmodal.common.config.Config config) {
+  public static QueryParser of(Config config) {
     return new QueryParser(config.getInt("search.k.max"), config.getInt("encoder.text.max.chars"), config.getInt("encoder.image.max.bytes"),
         Set.of(config.topicNames().mediaImages(), config.topicNames().mediaTexts()));
   }

@@ -2,6 +2,7 @@ package io.crossmodal.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.common.config.Config;
+import io.crossmodal.common.event.SearchMode;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.model.data.Manifest;
 import io.crossmodal.model.joint.DefaultModel;
@@ -29,7 +30,7 @@ final class BenchCommand implements Command {
     int queries = o.getInt("queries", 300);
     int warmup = o.getInt("warmup", 500);
     int clients = o.getInt("clients", 1);
-    io.crossmodal.common.event.SearchMode mode = io.crossmodal.common.event.SearchMode.parse(o.get("mode", "hybrid"));
+    SearchMode mode = SearchMode.parse(o.get("mode", "hybrid"));
     Config config = ServiceConfig.from(o);
     o.requireAllUsed();
     if (o.positional().equals(List.of("search"))) {

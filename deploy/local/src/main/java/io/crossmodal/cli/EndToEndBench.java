@@ -6,6 +6,7 @@ import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.Modality;
+import io.crossmodal.common.event.SearchMode;
 import io.crossmodal.common.serde.EmbeddingSerde;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
@@ -24,6 +25,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -44,7 +49,7 @@ final class EndToEndBench {
   /** @param clients queries in flight at once during the measured phase (1: one after another) */
   /** @param mode how the queries are ranked; every vector carries a sample caption as its words, so each mode has work to do */
   static ObjectNode run(Config config, ModelFile.LoadedModel model, List<Item> sample, int vectors, int warmup, int queries, int clients,
-      io.crossmodal.common.event.SearchMode mode, boolean print)
+      SearchMode mode, boolean print)
       throws Exception {
     Path dir = Files.createTempDirectory("crossmodal-bench-e2e");
     ObjectNode out = Json.MAPPER.createObjectNode();
@@ -61,10 +66,10 @@ final class EndToEndBench {
       }
       double[] ms = new double[queries];
       double[][] timings = new double[queries][];
-      java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+      AtomicInteger next = new AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(clients);
       long wall = System.nanoTime();
-      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      List<Future<?>> done = new java.util.ArrayList<>();
       for (int c = 0; c < clients; c++) {
         done.add(pool.submit(() -> {
           for (int i = next.getAndIncrement(); i < queries; i = next.getAndIncrement()) {
@@ -128,7 +133,7 @@ final class EndToEndBench {
     }
   }
 
-  private static JsonNode ask(HttpClient http, URI uri, String text, io.crossmodal.common.event.SearchMode mode) throws Exception {
+  private static JsonNode ask(HttpClient http, URI uri, String text, SearchMode mode) throws Exception {
     String body = Json.MAPPER.createObjectNode().put("text", text).put("k", 10).put("target", "image").put("mode", mode.wireName()).toString();
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());

@@ -2,6 +2,7 @@ package io.crossmodal.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossmodal.common.event.SearchMode;
 import io.crossmodal.model.data.EmojiKeywords;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
@@ -69,8 +70,8 @@ final class EvaluateCommand implements Command {
     scorers.add(modelScorer);
     if (modes) {
       // The search service's other modes over the same images; the vector signal is the model's.
-      scorers.add(new SearchModeScorer(io.crossmodal.common.event.SearchMode.LEXICAL, modelScorer, SearchModeScorer.metadata(metadata)));
-      scorers.add(new SearchModeScorer(io.crossmodal.common.event.SearchMode.HYBRID, modelScorer, SearchModeScorer.metadata(metadata)));
+      scorers.add(new SearchModeScorer(SearchMode.LEXICAL, modelScorer, SearchModeScorer.metadata(metadata)));
+      scorers.add(new SearchModeScorer(SearchMode.HYBRID, modelScorer, SearchModeScorer.metadata(metadata)));
     }
     if (scratch != null) {
       scorers.add(ScratchModel.load(scratch, MiniLmTextTower.loadTokenizer()));

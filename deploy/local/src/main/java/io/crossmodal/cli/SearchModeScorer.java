@@ -4,6 +4,7 @@ import io.crossmodal.common.event.Fusion;
 import io.crossmodal.common.event.Hit;
 import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.event.SearchMode;
+import io.crossmodal.model.data.CaptionText;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.eval.PairScorer;
 import io.crossmodal.model.eval.RetrievalSet;
@@ -83,7 +84,7 @@ final class SearchModeScorer implements PairScorer {
   static Function<Item, String> metadata(String kind) {
     return switch (kind) {
       case "captions" -> item -> String.join("\n", item.captions());
-      case "title" -> item -> io.crossmodal.model.data.CaptionText.title(item.captions().get(0));
+      case "title" -> item -> CaptionText.title(item.captions().get(0));
       default -> throw new IllegalArgumentException("--metadata must be captions or title, got " + kind);
     };
   }

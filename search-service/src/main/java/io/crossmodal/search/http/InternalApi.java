@@ -1,6 +1,7 @@
 package io.crossmodal.search.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.crossmodal.common.event.Position;
 import io.crossmodal.common.event.SearchMode;
 import io.crossmodal.common.event.Target;
 import io.crossmodal.common.http.Authenticator;
@@ -8,6 +9,7 @@ import io.crossmodal.common.http.HttpError;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.search.query.InstanceSearch;
+import io.crossmodal.search.query.NotYetSearchable;
 import io.crossmodal.search.query.PeerClient;
 import io.crossmodal.search.query.ShardSearchRequest;
 import io.crossmodal.search.store.LocalShards;
@@ -86,15 +88,15 @@ public final class InternalApi {
     if (mode.usesWords() && (r.text() == null || r.text().isBlank())) {
       throw new HttpError(400, "mode " + mode.wireName() + " needs 'text'");
     }
-    List<io.crossmodal.common.event.Position> after = r.after() == null ? List.of() : r.after();
-    if (after.size() > io.crossmodal.common.event.Position.MAX_PER_QUERY || r.afterMillis() < 0 || r.afterMillis() > 600_000) {
-      throw new HttpError(400, "'after' holds at most " + io.crossmodal.common.event.Position.MAX_PER_QUERY
+    List<Position> after = r.after() == null ? List.of() : r.after();
+    if (after.size() > Position.MAX_PER_QUERY || r.afterMillis() < 0 || r.afterMillis() > 600_000) {
+      throw new HttpError(400, "'after' holds at most " + Position.MAX_PER_QUERY
           + " positions and 'afterMillis' is 0 to 600000");
     }
     try {
       HttpService.sendJson(ex, 200, Json.write(search.search(r.vector(), r.text(), mode, r.k(), new SearchFilter(target, r.source(), r.tags()),
           r.partitions(), after, System.nanoTime() + r.afterMillis() * 1_000_000)));
-    } catch (io.crossmodal.search.query.NotYetSearchable e) {
+    } catch (NotYetSearchable e) {
       throw new HttpError(504, e.getMessage());
     }
   }

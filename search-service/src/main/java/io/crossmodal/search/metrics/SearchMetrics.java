@@ -1,5 +1,6 @@
 package io.crossmodal.search.metrics;
 
+import io.crossmodal.search.lexical.CorpusStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -60,7 +61,7 @@ public final class SearchMetrics {
   }
 
   /** The whole index's item count as this instance's lexical statistics say (what BM25 scores with). */
-  public void corpus(io.crossmodal.search.lexical.CorpusStats corpus) {
+  public void corpus(CorpusStats corpus) {
     Gauge.builder("crossmodal.lexical.corpus.docs", corpus, c -> c.collection().docs())
         .description("items with words in the whole index, from the shards' published statistics").register(registry);
   }

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,7 +114,7 @@ public final class DirectSearch {
       String peer = entry.getKey();
       try {
         parts.add(entry.getValue().join());
-      } catch (java.util.concurrent.CompletionException e) {
+      } catch (CompletionException e) {
         if (e.getCause() instanceof NotYetSearchable late) {
           metrics.queryUnanswered("direct");
           throw new HttpError(504, late.getMessage());

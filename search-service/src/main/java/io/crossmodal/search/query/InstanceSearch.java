@@ -2,6 +2,8 @@ package io.crossmodal.search.query;
 
 import io.crossmodal.common.event.Fusion;
 import io.crossmodal.common.event.Hit;
+import io.crossmodal.common.event.Modality;
+import io.crossmodal.common.event.Position;
 import io.crossmodal.common.event.SearchMode;
 import io.crossmodal.search.lexical.Analysis;
 import io.crossmodal.search.metrics.SearchMetrics;
@@ -66,7 +68,7 @@ public final class InstanceSearch {
    * @param deadlineNanos until when to wait for them ({@link System#nanoTime}); then {@link NotYetSearchable}
    */
   public PartialAnswer search(float[] vector, String text, SearchMode mode, int k, SearchFilter filter, Collection<Integer> partitions,
-      List<io.crossmodal.common.event.Position> after, long deadlineNanos) {
+      List<Position> after, long deadlineNanos) {
     Lean lean = searchLean(vector, text, mode, k, filter, partitions, after, deadlineNanos);
     PartialAnswer a = lean.answer();
     return new PartialAnswer(withMetadata(a.hits(), lean), a.partitions(), a.searchMillis(),
@@ -82,7 +84,7 @@ public final class InstanceSearch {
 
   /** Same as {@link #search(float[], String, SearchMode, int, SearchFilter, Collection, List, long)}, without metadata. */
   public Lean searchLean(float[] vector, String text, SearchMode mode, int k, SearchFilter filter, Collection<Integer> partitions,
-      List<io.crossmodal.common.event.Position> after, long deadlineNanos) {
+      List<Position> after, long deadlineNanos) {
     List<LiveShard> targets = new ArrayList<>();
     for (int p : partitions) {
       LiveShard shard = shards.get(p);
@@ -141,19 +143,19 @@ public final class InstanceSearch {
     List<Hit> out = new ArrayList<>(hits.size());
     for (Hit h : hits) {
       Integer partition = h.metadata() == null ? lean.partitionOf().get(h.id()) : null;
-      out.add(partition == null ? h : ShardProcessor.hit(h.id(), io.crossmodal.common.event.Modality.parse(h.modality()), h.score(),
+      out.add(partition == null ? h : ShardProcessor.hit(h.id(), Modality.parse(h.modality()), h.score(),
           stored.apply(partition, h.id())).withSignals(h.score(), h.signals()));
     }
     return out;
   }
 
-  private static void awaitPositions(List<LiveShard> targets, List<io.crossmodal.common.event.Position> after, long deadlineNanos) {
+  private static void awaitPositions(List<LiveShard> targets, List<Position> after, long deadlineNanos) {
     if (after.isEmpty()) {
       return;
     }
     long started = System.nanoTime();
     for (LiveShard shard : targets) {
-      List<io.crossmodal.common.event.Position> mine = after.stream().filter(p -> p.partition() == shard.partition()).toList();
+      List<Position> mine = after.stream().filter(p -> p.partition() == shard.partition()).toList();
       try {
         var missing = mine.isEmpty() ? null : shard.await(mine, deadlineNanos);
         if (missing != null) {

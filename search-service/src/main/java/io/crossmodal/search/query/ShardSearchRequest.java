@@ -1,5 +1,6 @@
 package io.crossmodal.search.query;
 
+import io.crossmodal.common.event.Position;
 import io.crossmodal.common.event.TagFilter;
 import java.util.List;
 
@@ -13,7 +14,7 @@ import java.util.List;
  * @param after positions the peer's shards wait for (null: none), at most {@code afterMillis}
  */
 public record ShardSearchRequest(String model, float[] vector, int k, String target, String source, TagFilter tags,
-    List<Integer> partitions, String text, String mode, List<io.crossmodal.common.event.Position> after, long afterMillis) {
+    List<Integer> partitions, String text, String mode, List<Position> after, long afterMillis) {
   public ShardSearchRequest(String model, float[] vector, int k, String target, String source, TagFilter tags, List<Integer> partitions,
       String text, String mode) {
     this(model, vector, k, target, source, tags, partitions, text, mode, null, 0);

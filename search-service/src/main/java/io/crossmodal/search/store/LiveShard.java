@@ -1,12 +1,14 @@
 package io.crossmodal.search.store;
 
 import io.crossmodal.common.event.Modality;
+import io.crossmodal.common.event.Position;
 import io.crossmodal.search.lexical.CorpusStats;
 import io.crossmodal.search.lexical.LexicalIndex;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
@@ -23,7 +25,7 @@ public final class LiveShard {
   private final CorpusStats corpus;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   /** Per media "topic:partition": the highest offset whose record this shard has applied (read-your-writes). */
-  private final Map<String, Long> watermarks = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Long> watermarks = new ConcurrentHashMap<>();
   private final Object advanced = new Object();
 
   /** @param corpus the whole index's term statistics, which the lexical scores use */
@@ -88,7 +90,7 @@ public final class LiveShard {
   }
 
   /** This shard has applied the media record at {@code p} (after indexing it): wakes the queries waiting for it. */
-  public void advance(io.crossmodal.common.event.Position p) {
+  public void advance(Position p) {
     watermarks.merge(p.partitionKey(), p.offset(), Math::max);
     synchronized (advanced) {
       advanced.notifyAll();
@@ -105,7 +107,7 @@ public final class LiveShard {
   }
 
   /** The first of {@code positions} this shard has not applied yet, or null. */
-  public io.crossmodal.common.event.Position pending(List<io.crossmodal.common.event.Position> positions) {
+  public Position pending(List<Position> positions) {
     for (var p : positions) {
       if (watermark(p.partitionKey()) < p.offset()) {
         return p;
@@ -115,7 +117,7 @@ public final class LiveShard {
   }
 
   /** Waits until this shard has applied every position, or the deadline; the first still missing, or null. */
-  public io.crossmodal.common.event.Position await(List<io.crossmodal.common.event.Position> positions, long deadlineNanos)
+  public Position await(List<Position> positions, long deadlineNanos)
       throws InterruptedException {
     synchronized (advanced) {
       for (var missing = pending(positions); ; missing = pending(positions)) {
