@@ -27,7 +27,7 @@ import java.util.List;
 final class TrainCommand implements Command {
   @Override
   public String summary() {
-    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch] [--no-keyword-captions] [--emoji-keywords] [--tune-layer])";
+    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch] [--no-keyword-captions] [--emoji-keywords] [--tune-layer] [--multi-positive])";
   }
 
   @Override
@@ -38,7 +38,8 @@ final class TrainCommand implements Command {
     ContrastiveTrainer.Settings d = ContrastiveTrainer.Settings.defaults();
     ContrastiveTrainer.Settings settings = new ContrastiveTrainer.Settings(o.getInt("dim", d.dim()),
         o.getInt("epochs", d.epochs()), o.getInt("batch", d.batchSize()), Double.parseDouble(o.get("lr", String.valueOf(d.learningRate()))),
-        Double.parseDouble(o.get("l2", String.valueOf(d.l2()))), o.getInt("patience", d.patience()), o.getInt("seed", (int) d.seed()));
+        Double.parseDouble(o.get("l2", String.valueOf(d.l2()))), o.getInt("patience", d.patience()), o.getInt("seed", (int) d.seed()),
+        o.flag("multi-positive"));
     Path out = o.path("out", Options.home().resolve("data/models/model.cmm"));
     Path cache = o.path("cache", Options.home().resolve(".cache/features"));
     Path checkpoints = o.path("checkpoint-dir", out.resolveSibling(out.getFileName() + ".checkpoint"));

@@ -34,8 +34,17 @@ import org.nd4j.weightinit.impl.XavierInitScheme;
  * checkpointed every epoch, so {@code resume} continues where a run stopped.
  */
 public final class ContrastiveTrainer {
-  /** Hyper-parameters; defaults are what the shipped model used. */
-  public record Settings(int dim, int epochs, int batchSize, double learningRate, double l2, int patience, long seed) {
+  /**
+   * Hyper-parameters; defaults are what the shipped model used.
+   *
+   * @param multiPositive every caption of an image in the batch is its positive, not only the one drawn for it
+   *     ({@link ContrastiveLoss#targets(String[], List)}; measured on validation, not shipped: docs/model-card.md)
+   */
+  public record Settings(int dim, int epochs, int batchSize, double learningRate, double l2, int patience, long seed, boolean multiPositive) {
+    public Settings(int dim, int epochs, int batchSize, double learningRate, double l2, int patience, long seed) {
+      this(dim, epochs, batchSize, learningRate, l2, patience, seed, false);
+    }
+
     public static Settings defaults() {
       return new Settings(512, 40, 256, 5e-4, 1e-3, 10, 42);
     }
@@ -126,7 +135,7 @@ public final class ContrastiveTrainer {
       for (int b = 0; b + settings.batchSize() / 2 <= n; b += settings.batchSize()) {
         int size = Math.min(settings.batchSize(), n - b);
         int[] rows = java.util.Arrays.copyOfRange(order, b, b + size);
-        MultiDataSet batch = batch(standardised, trainCaptions, trainCaptionText, rows, random);
+        MultiDataSet batch = batch(standardised, trainCaptions, trainCaptionText, rows, random, settings.multiPositive());
         sd.fit(batch);
         lossSum += sd.output(Map.of("img", batch.getFeatures(0), "txt", batch.getFeatures(1), "labels", batch.getLabels(0)), "loss")
             .get("loss").getDouble(0);
@@ -236,7 +245,7 @@ public final class ContrastiveTrainer {
   }
 
   private static MultiDataSet batch(INDArray images, List<float[][]> captions, List<String[]> texts, int[] rows,
-      SplittableRandom random) {
+      SplittableRandom random, boolean multiPositive) {
     int size = rows.length;
     float[][] txt = new float[size][];
     String[] chosen = new String[size];
@@ -246,7 +255,9 @@ public final class ContrastiveTrainer {
       chosen[i] = texts.get(rows[i])[c];
     }
     INDArray img = images.getRows(java.util.Arrays.stream(rows).toArray());
-    return new MultiDataSet(new INDArray[] {img, Nd4j.create(txt)}, new INDArray[] {ContrastiveLoss.targets(chosen)});
+    INDArray targets = multiPositive ? ContrastiveLoss.targets(chosen, java.util.Arrays.stream(rows).mapToObj(texts::get).toList())
+        : ContrastiveLoss.targets(chosen);
+    return new MultiDataSet(new INDArray[] {img, Nd4j.create(txt)}, new INDArray[] {targets});
   }
 
   private static int[] shuffled(int n, SplittableRandom random) {
