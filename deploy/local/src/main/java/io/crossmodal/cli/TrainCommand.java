@@ -27,7 +27,7 @@ import java.util.List;
 final class TrainCommand implements Command {
   @Override
   public String summary() {
-    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch] [--no-keyword-captions] [--emoji-keywords] [--tune-layer] [--multi-positive])";
+    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch] [--no-keyword-captions] [--emoji-keywords] [--tune-layer] [--multi-positive] [--augment-flip])";
   }
 
   @Override
@@ -47,6 +47,7 @@ final class TrainCommand implements Command {
     String recipe = o.get("recipe", "heads");
     boolean keywordPhrases = !o.flag("no-keyword-captions");
     boolean tune = o.flag("tune-layer");
+    boolean mirror = o.flag("augment-flip");
     // Measured on the validation split and not taken by default (docs/model-card.md): R@10 −0.015, no concept gain.
     boolean withEmojiKeywords = keywordPhrases && o.flag("emoji-keywords");
     Path dataset = o.path("dataset-cache", Options.home().resolve(".cache/dataset"));
@@ -69,6 +70,10 @@ final class TrainCommand implements Command {
       throw new IllegalArgumentException("--recipe expects heads or scratch, got " + recipe);
     }
     TrainingPairs pairs = TrainingPairs.of(train, image, text, keywordPhrases, emojiKeywords);
+    if (mirror && !tune) {
+      // Each training image once more, mirrored: a second view with the same captions.
+      pairs = pairs.plus(TrainingPairs.of(train, FeatureExtractor.imagesMirrored(train, size, layer, cache), text, keywordPhrases, emojiKeywords));
+    }
     System.err.printf("training on %d images, validating on %d%n", pairs.size(), val.size());
     long start = System.nanoTime();
     ContrastiveTrainer.Result result = new ContrastiveTrainer(settings)
@@ -90,6 +95,7 @@ final class TrainCommand implements Command {
     training.put("keywordCaptions", keywordPhrases);
     training.put("emojiKeywords", withEmojiKeywords);
     training.put("tunedLayer", tune);
+    training.put("augmentFlip", mirror && !tune);
     ModelSpec spec = new ModelSpec("", settings.dim(), size, MobileNetV2Tower.provenance(layer), MiniLmTextTower.PROVENANCE,
         result.temperature(), training, layer, tune ? layer : null);
     String id = ModelFile.save(out, spec, result.heads(), result.tuned());

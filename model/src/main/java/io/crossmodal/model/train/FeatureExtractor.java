@@ -46,8 +46,25 @@ public final class FeatureExtractor {
    */
   public static FeatureStore images(List<Item> items, int imageSize, String layer, Path cacheDir) throws IOException {
     try (ImageTower tower = ImageRuntime.DEFAULT.load(imageSize, layer, cores())) {
-      return images(items, tower, imageFeatureFile(cacheDir, imageSize, layer));
+      return images(items, tower, imageFeatureFile(cacheDir, imageSize, layer), false);
     }
+  }
+
+  /** The same features of every image mirrored left to right: a second view for training ({@code train --augment-flip}). */
+  public static FeatureStore imagesMirrored(List<Item> items, int imageSize, String layer, Path cacheDir) throws IOException {
+    try (ImageTower tower = ImageRuntime.DEFAULT.load(imageSize, layer, cores())) {
+      return images(items, tower, Path.of(imageFeatureFile(cacheDir, imageSize, layer).toString().replaceFirst("\\.bin$", "-mirrored.bin")),
+          true);
+    }
+  }
+
+  static java.awt.image.BufferedImage mirrored(java.awt.image.BufferedImage image) {
+    java.awt.image.BufferedImage out = new java.awt.image.BufferedImage(image.getWidth(), image.getHeight(),
+        java.awt.image.BufferedImage.TYPE_INT_ARGB);
+    java.awt.Graphics2D g = out.createGraphics();
+    g.drawImage(image, image.getWidth(), 0, -image.getWidth(), image.getHeight(), null);
+    g.dispose();
+    return out;
   }
 
   /**
@@ -60,7 +77,7 @@ public final class FeatureExtractor {
       throw new IllegalArgumentException(spec.modelId() + " has no tuned layer: its features are the frozen tower's");
     }
     try (ImageTower tower = ImageRuntime.DEFAULT.load(spec.imageSize(), spec.imageLayer(), cores(), model.tuned())) {
-      return images(items, tower, cacheDir.resolve("image-" + spec.modelId() + ".bin"));
+      return images(items, tower, cacheDir.resolve("image-" + spec.modelId() + ".bin"), false);
     }
   }
 
@@ -71,7 +88,7 @@ public final class FeatureExtractor {
   public static FeatureStore layerInputs(List<Item> items, int imageSize, String layer, Path cacheDir) throws IOException {
     String tap = MobileNetV2Graph.inputOf(MobileNetV2Tower.archive(), layer);
     try (ImageTower tower = OnnxImageTower.tap(imageSize, layer, tap, cores())) {
-      return images(items, tower, cacheDir.resolve("image-mobilenetv2-" + imageSize + "-" + tap + "-spatial.bin"));
+      return images(items, tower, cacheDir.resolve("image-mobilenetv2-" + imageSize + "-" + tap + "-spatial.bin"), false);
     }
   }
 
@@ -79,7 +96,7 @@ public final class FeatureExtractor {
     return Runtime.getRuntime().availableProcessors();
   }
 
-  private static FeatureStore images(List<Item> items, ImageTower tower, Path file) throws IOException {
+  private static FeatureStore images(List<Item> items, ImageTower tower, Path file, boolean mirror) throws IOException {
     int imageSize = tower.inputSize();
     String layer = tower.layer();
     FeatureStore store = FeatureStore.open(file, tower.featureDim());
@@ -95,7 +112,8 @@ public final class FeatureExtractor {
     int sinceSave = 0;
     for (Item item : missing) {
       try {
-        pre.writeChw(decoder.decode(Files.readAllBytes(Path.of(item.image()))), buffer, keys.size() * pre.length());
+        var image = decoder.decode(Files.readAllBytes(Path.of(item.image())));
+        pre.writeChw(mirror ? mirrored(image) : image, buffer, keys.size() * pre.length());
         keys.add(item.id());
       } catch (InvalidImageException e) {
         System.err.println("skipping " + item.image() + ": " + e.getMessage());

@@ -59,6 +59,15 @@ public record TrainingPairs(INDArray images, List<float[][]> captionFeatures, Li
     return new TrainingPairs(Nd4j.create(img.toArray(float[][]::new)), caps, texts);
   }
 
+  /** These pairs followed by {@code more}'s (e.g. a second view of the same images). */
+  public TrainingPairs plus(TrainingPairs more) {
+    List<float[][]> caps = new ArrayList<>(captionFeatures);
+    caps.addAll(more.captionFeatures());
+    List<String[]> texts = new ArrayList<>(captionTexts);
+    texts.addAll(more.captionTexts());
+    return new TrainingPairs(Nd4j.vstack(images, more.images()), caps, texts);
+  }
+
   public int size() {
     return (int) images.size(0);
   }
