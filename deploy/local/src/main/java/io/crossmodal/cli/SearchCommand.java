@@ -15,7 +15,7 @@ import java.util.Base64;
 final class SearchCommand implements Command {
   @Override
   public String summary() {
-    return "one query: search \"text\" | --image FILE | --media-id ID [--k 10] [--target image|text|any] [--url U]";
+    return "one query: search \"text\" | --image FILE | --media-id ID [--k 10] [--target image|text|any] [--mode vector|lexical|hybrid] [--after TOKEN] [--url U]";
   }
 
   @Override
@@ -25,8 +25,16 @@ final class SearchCommand implements Command {
     String target = o.get("target", "any");
     Path image = o.path("image", null);
     String mediaId = o.get("media-id", null);
+    String mode = o.get("mode", null);
+    String after = o.get("after", null);
     o.requireAllUsed();
     var body = Json.MAPPER.createObjectNode().put("k", k).put("target", target);
+    if (mode != null) {
+      body.put("mode", mode); // default: the service's (hybrid for text)
+    }
+    if (after != null) {
+      body.put("after", after); // a position token from an ingest answer: read your write
+    }
     if (image != null) {
       body.put("image", Base64.getEncoder().encodeToString(Files.readAllBytes(image)));
     } else if (mediaId != null) {
@@ -45,12 +53,13 @@ final class SearchCommand implements Command {
       System.err.println("HTTP " + response.statusCode() + ": " + result.path("error").asText(response.body()));
       return 1;
     }
-    System.out.printf("%-4s %-8s %-6s %-36s %s%n", "rank", "score", "kind", "id", "caption / text");
+    System.out.printf("%-4s %-8s %-15s %-6s %-36s %s%n", "rank", "score", "found by", "kind", "id", "caption / text");
     int rank = 1;
     for (JsonNode hit : result.path("hits")) {
       JsonNode m = hit.path("metadata");
       String label = m.path("caption").asText(m.path("text").asText(""));
-      System.out.printf("%-4d %-8.4f %-6s %-36s %s%n", rank++, hit.path("score").asDouble(), hit.path("modality").asText(),
+      String signals = String.join("+", (Iterable<String>) () -> hit.path("signals").fieldNames());
+      System.out.printf("%-4d %-8.4f %-15s %-6s %-36s %s%n", rank++, hit.path("score").asDouble(), signals, hit.path("modality").asText(),
           hit.path("id").asText(), label);
     }
     JsonNode t = result.path("timings");

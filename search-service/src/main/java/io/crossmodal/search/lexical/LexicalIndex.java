@@ -242,6 +242,16 @@ public final class LexicalIndex implements Closeable {
     }
   }
 
+  /** Makes every write so far searchable now (after a rebuild: so the first query does not pay for it). */
+  public void refresh() {
+    try {
+      searchers.maybeRefreshBlocking();
+      stale = false;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The statistics changed since the last call (for the shard to publish), then forgets them. */
   public Changes drainChanges() {
     Map<String, Long> terms = new HashMap<>();

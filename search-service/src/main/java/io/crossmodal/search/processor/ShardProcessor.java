@@ -127,6 +127,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
         index.upsert(kv.key, r.modality(), r.source(), Tags.of(metadata), r.vector(), ItemText.of(metadata));
       });
     }
+    index.refreshWords();
     try (KeyValueIterator<String, Long> all = watermarks.all()) {
       all.forEachRemaining(kv -> {
         int cut = kv.key.lastIndexOf(':');

@@ -130,6 +130,11 @@ public final class LiveShard {
     }
   }
 
+  /** After a rebuild: the lexical index's segments are written now, not by the first query. */
+  public void refreshWords() {
+    write(words::refresh);
+  }
+
   /** Frees the lexical index (the vectors are plain heap). */
   public void close() {
     write(words::close);
