@@ -7,15 +7,21 @@ import java.util.List;
  * One shard's exact local answer for a query (internal topic, JSON): its best {@code hits} by
  * vector score and its best {@code lexicalHits} by BM25 score, each best first and at most {@link
  * Fusion#window} long for the query's {@code mode} (null lists: the signal was not asked for).
+ * {@code waitMillis}: how long a shard may hold this query back for its {@code after} positions
+ * (0: not at all); the merge step waits at least that long for the other shards.
  */
 public record ShardAnswer(String queryId, int partition, int partitions, int k, String modelId, List<Hit> hits,
-    String error, long receivedAtMillis, double encodeMillis, double searchMillis, List<Hit> lexicalHits, String mode) {
+    String error, long receivedAtMillis, double encodeMillis, double searchMillis, List<Hit> lexicalHits, String mode,
+    long waitMillis) {
 
   /** An answer of the vector signal alone (error answers, vector queries). */
   public ShardAnswer(String queryId, int partition, int partitions, int k, String modelId, List<Hit> hits, String error,
       long receivedAtMillis, double encodeMillis, double searchMillis) {
-    this(queryId, partition, partitions, k, modelId, hits, error, receivedAtMillis, encodeMillis, searchMillis, null, null);
+    this(queryId, partition, partitions, k, modelId, hits, error, receivedAtMillis, encodeMillis, searchMillis, null, null, 0);
   }
+
+  /** Longest hold-back an answer may announce: ten minutes. */
+  public static final long MAX_WAIT_MILLIS = 600_000;
 
   public SearchMode searchMode() {
     return SearchMode.parse(mode);
@@ -41,6 +47,9 @@ public record ShardAnswer(String queryId, int partition, int partitions, int k, 
     }
     if (partitions < 1 || partitions > EncodedQuery.MAX_SHARDS || partition < 0 || partition >= partitions) {
       return "partition " + partition + " of " + partitions + " is out of range (1 to " + EncodedQuery.MAX_SHARDS + " shards)";
+    }
+    if (waitMillis < 0 || waitMillis > MAX_WAIT_MILLIS) {
+      return "waitMillis must be between 0 and " + MAX_WAIT_MILLIS + ", got " + waitMillis;
     }
     // An error answer (a rejected query) carries no hits, and k 0 from encoders of earlier versions.
     int kMin = error == null ? 1 : 0;

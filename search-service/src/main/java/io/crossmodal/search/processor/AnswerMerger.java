@@ -44,7 +44,7 @@ public final class AnswerMerger implements Processor<String, byte[], String, Str
    * due instead of parsing every stored entry (thousands of done markers at high query rates,
    * every quarter timeout, on the stream thread that also serves the shards).
    */
-  private final Map<String, Long> openSince = new HashMap<>();
+  private final Map<String, Long> openSince = new HashMap<>(); // query id → when its partial answer is due
   private final ArrayDeque<Map.Entry<Long, String>> doneOrder = new ArrayDeque<>();
 
   /** @param kMax largest {@code k} of a valid answer (the public query limit) */
@@ -67,7 +67,7 @@ public final class AnswerMerger implements Processor<String, byte[], String, Str
         if (state.has("doneAtMillis")) {
           done.add(Map.entry(state.get("doneAtMillis").asLong(), kv.key));
         } else {
-          openSince.put(kv.key, state.path("firstSeenMillis").asLong(System.currentTimeMillis()));
+          openSince.put(kv.key, deadlineOf(state));
         }
       });
     }
@@ -95,12 +95,20 @@ public final class AnswerMerger implements Processor<String, byte[], String, Str
       }
     }
     answers.add(Json.MAPPER.valueToTree(answer));
+    if (answer.waitMillis() > state.path("waitMillis").asLong(0)) {
+      state.put("waitMillis", answer.waitMillis());
+    }
     if (answers.size() >= answer.partitions()) {
       emit(record.key(), state);
     } else {
       pending.put(record.key(), Json.write(state));
-      openSince.putIfAbsent(record.key(), state.get("firstSeenMillis").asLong());
+      openSince.put(record.key(), deadlineOf(state));
     }
+  }
+
+  /** When a query's partial answer is due: the merge timeout after its first answer, or longer if a shard may hold it back. */
+  private long deadlineOf(com.fasterxml.jackson.databind.JsonNode state) {
+    return state.path("firstSeenMillis").asLong(System.currentTimeMillis()) + Math.max(timeoutMillis, state.path("waitMillis").asLong(0));
   }
 
   private static ObjectNode newState(ShardAnswer first) {
@@ -113,8 +121,8 @@ public final class AnswerMerger implements Processor<String, byte[], String, Str
 
   private void expire(long now) {
     List<String> expired = new ArrayList<>();
-    openSince.forEach((id, since) -> {
-      if (now - since >= timeoutMillis) {
+    openSince.forEach((id, deadline) -> {
+      if (now >= deadline) {
         expired.add(id);
       }
     });

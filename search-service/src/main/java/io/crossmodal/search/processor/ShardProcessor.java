@@ -349,8 +349,10 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     }
     long nanos = System.nanoTime() - start;
     metrics.shardSearched(nanos);
+    // A query with 'after' may be held back on another shard: the merge step waits for it as long.
+    long wait = q.after() == null || q.after().isEmpty() ? 0 : afterTimeoutMillis;
     forwardAnswer(record, new ShardAnswer(q.queryId(), partition, q.partitions(), q.k(), modelId, hits, null,
-        q.receivedAtMillis(), q.encodeMillis(), nanos / 1e6, lexicalHits, mode.wireName()));
+        q.receivedAtMillis(), q.encodeMillis(), nanos / 1e6, lexicalHits, mode.wireName(), wait));
     if (mode.usesVectors() && qualityEvery > 0 && ++answered % qualityEvery == 0) {
       // After the answer left: the reference scan delays neither it nor its latency metric.
       metrics.qualityChecked(index.recallOf(found, q.vector(), q.k(), filter));

@@ -56,7 +56,7 @@ class SearchTopologyTest {
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     DeadLetters letters = new DeadLetters("search", topics.searchDlq.name(), 1 << 20, registry);
     p.putAll(SearchTopology.errorHandling(letters));
-    driver = new TopologyTestDriver(SearchTopology.build(topics, new SearchTopology.Settings(MODEL, 2, 10, 1000, 1, true, 500),
+    driver = new TopologyTestDriver(SearchTopology.build(topics, new SearchTopology.Settings(MODEL, 2, 10, 1000, 1, true, 1500),
         new SearchMetrics(registry), new io.crossmodal.search.store.LocalShards(), corpus, letters, (topic, partition, offset, letter, tombstone) -> {
           globalDeadLetters.add(letter);
           if (tombstone != null) {
@@ -164,10 +164,29 @@ class SearchTopologyTest {
     EncodedQuery late = new EncodedQuery("late", MODEL, new float[] {1, 0}, null, 3, "any", null, null, 0, 1, 0, 0, null, null,
         List.of(new io.crossmodal.common.event.Position("media.texts", 0, 50)));
     queries.pipeInput("late", Json.write(late).getBytes(StandardCharsets.UTF_8));
-    driver.advanceWallClockTime(java.time.Duration.ofMillis(600)); // the after timeout here is 500 ms
+    driver.advanceWallClockTime(java.time.Duration.ofMillis(1600)); // the after timeout here is 1500 ms
     JsonNode timedOut = Json.object(results.readValue());
     assertTrue(timedOut.path("error").asText().contains("applied media.texts:0 up to offset 41, the write is at 50 (9 behind)"),
         timedOut.toString());
+  }
+
+  /**
+   * A query with {@code after} that another shard may hold back: the merge step waits for that
+   * shard as long as the hold-back may last (1500 ms here), not only its merge timeout (1000 ms).
+   */
+  @Test
+  void shouldWaitForAHeldBackShardLongerThanTheMergeTimeout() {
+    index("a", Modality.IMAGE, MODEL, 1, 0);
+    // Two shards claimed, the position on shard 1: shard 0 (the only one here) answers at once.
+    EncodedQuery q = new EncodedQuery("held", MODEL, new float[] {1, 0}, null, 3, "any", null, null, 0, 2, 0, 0, null, null,
+        List.of(new io.crossmodal.common.event.Position("media.texts", 1, 7)));
+    queries.pipeInput("held", Json.write(q).getBytes(StandardCharsets.UTF_8));
+    driver.advanceWallClockTime(java.time.Duration.ofMillis(1200));
+    assertTrue(results.isEmpty(), "still waiting for shard 1 after the 1000 ms merge timeout");
+    driver.advanceWallClockTime(java.time.Duration.ofMillis(600));
+    JsonNode partial = Json.object(results.readValue());
+    assertEquals(1, partial.path("shardsAnswered").asInt());
+    assertEquals(List.of("a"), ids(partial));
   }
 
   /** A statistics record no shard writes is dead-lettered by the global store's processor, which goes on. */
