@@ -169,9 +169,9 @@ public final class QueryParser {
     }
     SearchMode mode;
     try {
-      mode = SearchMode.valueOf(named.toUpperCase(java.util.Locale.ROOT));
+      mode = SearchMode.parse(named);
     } catch (IllegalArgumentException e) {
-      throw new InvalidQueryException("unknown mode '" + named + "' (expected vector, lexical or hybrid)");
+      throw new InvalidQueryException(e.getMessage());
     }
     if (mode.usesWords() && !hasText) {
       throw new InvalidQueryException("mode '" + mode.wireName() + "' needs a 'text' query (an image or a mediaId has no words to match)");

@@ -11,6 +11,7 @@ import io.crossmodal.model.eval.RetrievalSet;
 import io.crossmodal.search.lexical.Analysis;
 import io.crossmodal.search.lexical.CorpusStats;
 import io.crossmodal.search.lexical.LexicalIndex;
+import io.crossmodal.search.store.LiveShard;
 import io.crossmodal.search.store.SearchFilter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,7 +59,7 @@ final class SearchModeScorer implements PairScorer {
     int window = Fusion.window(mode, 10);
     for (int q = 0; q < set.captions().size(); q++) {
       List<Hit> byWords = new ArrayList<>();
-      for (LexicalIndex.Match m : index.search(Analysis.queryTerms(set.captions().get(q)), mode == SearchMode.LEXICAL ? images.size() : window,
+      for (LiveShard.Match m : index.search(Analysis.queryTerms(set.captions().get(q)), mode == SearchMode.LEXICAL ? images.size() : window,
           SearchFilter.ANY, corpus)) {
         byWords.add(new Hit(m.id(), "image", m.score(), null));
       }

@@ -130,7 +130,7 @@ class ShardStoreIT {
     List<List<String>> out = new ArrayList<>();
     for (String t : texts) {
       out.add(fresh.search(io.crossmodal.search.lexical.Analysis.queryTerms(t), 10, io.crossmodal.search.store.SearchFilter.ANY, corpus)
-          .stream().map(io.crossmodal.search.lexical.LexicalIndex.Match::id).toList());
+          .stream().map(io.crossmodal.search.store.LiveShard.Match::id).toList());
     }
     fresh.close();
     return out;

@@ -3,6 +3,7 @@ package io.crossmodal.search.lexical;
 import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.event.TagFilter;
 import io.crossmodal.common.event.Target;
+import io.crossmodal.search.store.LiveShard;
 import io.crossmodal.search.store.SearchFilter;
 import java.io.Closeable;
 import java.io.IOException;
@@ -59,11 +60,11 @@ public final class LexicalIndex implements Closeable {
   private static final String TAG = "tag";
   private static final Sort BEST_FIRST = new Sort(SortField.FIELD_SCORE, new SortField(ID_SORT, SortField.Type.STRING));
 
-  /** A lexical match: id, BM25 score. */
-  public record Match(String id, float score, Modality modality) {}
-
-  /** What changed in this shard's statistics since the last drain: term → count (0 = gone), and the collection if it changed. */
-  public record Changes(Map<String, Long> terms, CorpusStats.Collection collection) {
+  /**
+   * This shard's statistics: term → items containing it, and the collection counts. From {@link
+   * #drainChanges} only what changed (a count of 0: the term is gone; a null collection: unchanged).
+   */
+  public record Counts(Map<String, Long> terms, CorpusStats.Collection collection) {
     public boolean isEmpty() {
       return terms.isEmpty() && collection == null;
     }
@@ -105,7 +106,7 @@ public final class LexicalIndex implements Closeable {
     }
     remove(id);
     Document doc = new Document();
-    doc.add(new StringField(ID, id, Field.Store.YES));
+    doc.add(new StringField(ID, id, Field.Store.NO)); // for updates and deletes; results read the id from ID_SORT
     doc.add(new SortedDocValuesField(ID_SORT, new BytesRef(id)));
     doc.add(new StringField(MODALITY, modality.wireName(), Field.Store.NO));
     doc.add(new StringField(SOURCE, source == null ? "" : source, Field.Store.NO));
@@ -164,7 +165,7 @@ public final class LexicalIndex implements Closeable {
    * statistics) that pass {@code filter}, best first, ties by id; an item matches when it has at
    * least one of the terms.
    */
-  public List<Match> search(List<String> terms, int n, SearchFilter filter, CorpusStats corpus) {
+  public List<LiveShard.Match> search(List<String> terms, int n, SearchFilter filter, CorpusStats corpus) {
     if (terms.isEmpty() || docs.isEmpty() || closed) {
       return List.of(); // closed: the shard moved away while a search still held it
     }
@@ -195,10 +196,10 @@ public final class LexicalIndex implements Closeable {
       try {
         IndexSearcher searcher = new GlobalStatsSearcher(acquired.getIndexReader(), corpus);
         TopFieldDocs top = searcher.search(q.build(), n, BEST_FIRST, true);
-        List<Match> out = new ArrayList<>(top.scoreDocs.length);
+        List<LiveShard.Match> out = new ArrayList<>(top.scoreDocs.length);
         for (ScoreDoc d : top.scoreDocs) {
           String id = ((BytesRef) ((FieldDoc) d).fields[1]).utf8ToString();
-          out.add(new Match(id, d.score, docs.get(id).modality()));
+          out.add(new LiveShard.Match(id, d.score, docs.get(id).modality()));
         }
         return out;
       } finally {
@@ -253,7 +254,7 @@ public final class LexicalIndex implements Closeable {
   }
 
   /** The statistics changed since the last call (for the shard to publish), then forgets them. */
-  public Changes drainChanges() {
+  public Counts drainChanges() {
     Map<String, Long> terms = new HashMap<>();
     for (String t : dirtyTerms) {
       terms.put(t, docFreq.getOrDefault(t, 0L));
@@ -261,7 +262,12 @@ public final class LexicalIndex implements Closeable {
     dirtyTerms.clear();
     CorpusStats.Collection c = collectionDirty ? collection() : null;
     collectionDirty = false;
-    return new Changes(terms, c);
+    return new Counts(terms, c);
+  }
+
+  /** All of this shard's counts, for a full publication. */
+  public Counts counts() {
+    return new Counts(termCounts(), collection());
   }
 
   /** Every term of this shard with the number of its items that contain it. */

@@ -149,7 +149,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
    * every count of this shard the topic still holds and the shard no longer has.
    */
   private void publishStats(long now) {
-    LexicalIndex.Changes changes = index.drainLexicalChanges();
+    LexicalIndex.Counts changes = index.drainLexicalChanges();
     if (publishAll) {
       publishAll = false;
       var counts = index.lexicalCounts();
@@ -158,12 +158,12 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
       try (KeyValueIterator<String, byte[]> mine = published.prefixScan(partition + ":", KEYS)) {
         mine.forEachRemaining(kv -> stale.add(kv.key));
       }
-      counts.getKey().forEach((term, n) -> {
+      counts.terms().forEach((term, n) -> {
         stale.remove(CorpusStats.termKey(partition, term));
         sendStat(CorpusStats.termKey(partition, term), CorpusStats.termValue(n), now);
       });
       stale.forEach(key -> sendStat(key, null, now));
-      sendStat(CorpusStats.collectionKey(partition), CorpusStats.collectionValue(counts.getValue()), now);
+      sendStat(CorpusStats.collectionKey(partition), CorpusStats.collectionValue(counts.collection()), now);
     } else if (!changes.isEmpty()) {
       changes.terms().forEach((term, n) -> sendStat(CorpusStats.termKey(partition, term), n == 0 ? null : CorpusStats.termValue(n), now));
       if (changes.collection() != null) {
@@ -355,7 +355,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
         q.receivedAtMillis(), q.encodeMillis(), nanos / 1e6, lexicalHits, mode.wireName(), wait));
     if (mode.usesVectors() && qualityEvery > 0 && ++answered % qualityEvery == 0) {
       // After the answer left: the reference scan delays neither it nor its latency metric.
-      metrics.qualityChecked(index.recallOf(found, q.vector(), q.k(), filter));
+      metrics.qualityChecked(index.recallOf(found, q.vector(), window, filter)); // as the direct route: the whole list served
     }
   }
 

@@ -62,11 +62,11 @@ public final class LiveShard {
 
   /** The best {@code n} items by BM25 for the analysed query {@code terms}, best first, ties by id. */
   public List<Match> lexicalMatches(List<String> terms, int n, SearchFilter filter) {
-    return read(() -> words.search(terms, n, filter, corpus).stream().map(m -> new Match(m.id(), m.score(), m.modality())).toList());
+    return read(() -> words.search(terms, n, filter, corpus));
   }
 
   /** The lexical statistics changed since the last call (see {@link LexicalIndex#drainChanges}). */
-  public LexicalIndex.Changes drainLexicalChanges() {
+  public LexicalIndex.Counts drainLexicalChanges() {
     lock.writeLock().lock();
     try {
       return words.drainChanges();
@@ -76,8 +76,8 @@ public final class LiveShard {
   }
 
   /** All of this shard's term counts and its collection counts, for a full publication. */
-  public Map.Entry<Map<String, Long>, CorpusStats.Collection> lexicalCounts() {
-    return read(() -> Map.entry(words.termCounts(), words.collection()));
+  public LexicalIndex.Counts lexicalCounts() {
+    return read(words::counts);
   }
 
   /** Items with words, and the bytes of their index. */
@@ -140,7 +140,7 @@ public final class LiveShard {
     write(words::close);
   }
 
-  /** A match with its modality, read under the same lock as the scan (a slot may be reused after it). */
+  /** A match (by vector or by words) with its modality, read under the same lock as the scan (a slot may be reused after it). */
   public record Match(String id, float score, Modality modality) {}
 
   /** Exact local top-k, best first, ties by id, with each match's modality. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.event.TagFilter;
 import io.crossmodal.common.event.Target;
+import io.crossmodal.search.store.LiveShard;
 import io.crossmodal.search.store.SearchFilter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,8 +39,8 @@ class LexicalIndexTest {
     return c;
   }
 
-  private static List<String> ids(List<LexicalIndex.Match> matches) {
-    return matches.stream().map(LexicalIndex.Match::id).toList();
+  private static List<String> ids(List<LiveShard.Match> matches) {
+    return matches.stream().map(LiveShard.Match::id).toList();
   }
 
   @Test
@@ -50,7 +51,7 @@ class LexicalIndexTest {
     index.upsert("c", Modality.TEXT, "s", List.of(), "a blue bus");
     index.upsert("d", Modality.IMAGE, "s", List.of(), "");
     CorpusStats corpus = corpusOf(List.of(index));
-    List<LexicalIndex.Match> found = index.search(Analysis.queryTerms("dog"), 10, SearchFilter.ANY, corpus);
+    List<LiveShard.Match> found = index.search(Analysis.queryTerms("dog"), 10, SearchFilter.ANY, corpus);
     assertEquals(Set2.of("a", "b"), Set2.of(ids(found)));
     assertTrue(found.get(0).score() > 0);
     assertEquals(List.of("c"), ids(index.search(Analysis.queryTerms("BUS"), 10, SearchFilter.ANY, corpus)));
@@ -72,7 +73,7 @@ class LexicalIndexTest {
     for (SearchFilter f : List.of(new SearchFilter(Target.IMAGE, null, null), new SearchFilter(Target.ANY, "s1", null),
         new SearchFilter(Target.TEXT, "s2", new TagFilter(List.of("thing"), null)), new SearchFilter(Target.ANY, null,
             new TagFilter(List.of("animal"), List.of("thing", "nothing"))))) {
-      List<LexicalIndex.Match> found = index.search(Analysis.queryTerms("red dog"), 1000, f, corpus);
+      List<LiveShard.Match> found = index.search(Analysis.queryTerms("red dog"), 1000, f, corpus);
       long expected = items.stream().filter(it -> f.accepts(it.modality(), it.source(), it.tags()))
           .filter(it -> Analysis.count(it.text()).counts().keySet().stream().anyMatch(t -> t.equals("red") || t.equals("dog"))).count();
       assertEquals(expected, found.size(), f.toString());
@@ -121,7 +122,7 @@ class LexicalIndexTest {
     assertEquals(List.of(), index.search(Analysis.queryTerms("zebra crossing"), 10, SearchFilter.ANY, corpus));
     assertEquals(Map.of("hors", 1L), index.termCounts());
     assertEquals(new CorpusStats.Collection(1, 1, 1), index.collection());
-    LexicalIndex.Changes changes = index.drainChanges();
+    LexicalIndex.Counts changes = index.drainChanges();
     assertEquals(Map.of("zebra", 0L, "cross", 0L, "hors", 1L), changes.terms(), "gone terms are published as 0 (tombstones)");
     assertTrue(index.drainChanges().isEmpty());
   }
@@ -147,10 +148,10 @@ class LexicalIndexTest {
     CorpusStats split = corpusOf(six);
     assertEquals(one.collection(), split.collection());
     for (String q : List.of("red dog", "blue bus boat", "house")) {
-      List<LexicalIndex.Match> expected = whole.search(Analysis.queryTerms(q), 40, SearchFilter.ANY, one);
-      List<LexicalIndex.Match> merged = new ArrayList<>();
+      List<LiveShard.Match> expected = whole.search(Analysis.queryTerms(q), 40, SearchFilter.ANY, one);
+      List<LiveShard.Match> merged = new ArrayList<>();
       six.forEach(s -> merged.addAll(s.search(Analysis.queryTerms(q), 40, SearchFilter.ANY, split)));
-      merged.sort(java.util.Comparator.comparingDouble((LexicalIndex.Match m) -> -m.score()).thenComparing(LexicalIndex.Match::id));
+      merged.sort(java.util.Comparator.comparingDouble((LiveShard.Match m) -> -m.score()).thenComparing(LiveShard.Match::id));
       assertEquals(expected, merged.subList(0, expected.size()), q);
     }
   }

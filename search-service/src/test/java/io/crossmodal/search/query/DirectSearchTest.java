@@ -44,6 +44,21 @@ class DirectSearchTest {
     return new DirectSearch("model-a", 4, 2, client, null, null, new LocalShards(), null, new SearchMetrics(registry), 1000);
   }
 
+  /** An instance that knows no peer; shard 0 owns every id, and is this instance's when {@code local}. */
+  private static ShardOwners withoutPeers(boolean local) {
+    return new ShardOwners() {
+      @Override
+      public java.util.Map<String, java.util.List<Integer>> peers() {
+        return java.util.Map.of();
+      }
+
+      @Override
+      public Owner ownerOf(String id) {
+        return new Owner(0, null, local);
+      }
+    };
+  }
+
   private static SearchQuery query(String json) throws Exception {
     return new QueryParser(10, 10_000, 1 << 20).parse(json);
   }
@@ -91,17 +106,7 @@ class DirectSearchTest {
         new io.crossmodal.search.lexical.LexicalIndex(), corpus);
     shard.upsert("bus-1", io.crossmodal.common.event.Modality.IMAGE, "s", java.util.List.of(), new float[] {1, 0, 0, 0}, "Bus");
     shards.add(shard);
-    ShardOwners alone = new ShardOwners() {
-      @Override
-      public java.util.Map<String, java.util.List<Integer>> peers() {
-        return java.util.Map.of();
-      }
-
-      @Override
-      public Owner ownerOf(String id) {
-        return new Owner(0, null, true);
-      }
-    };
+    ShardOwners alone = withoutPeers(true);
     int closedPort = encoder.port();
     encoder.close();
     DirectSearch direct = new DirectSearch("model-a", 4, 1, new EncoderClient(HttpClient.newHttpClient(), "http://localhost:" + closedPort,
@@ -117,17 +122,7 @@ class DirectSearchTest {
   @Test
   void shouldAnswer503NotAnEmptyResultWhenNoShardAnswers() throws Exception {
     // Given a running instance that serves no shard and knows no peer (all moving in a rebalance)
-    ShardOwners nobody = new ShardOwners() {
-      @Override
-      public java.util.Map<String, java.util.List<Integer>> peers() {
-        return java.util.Map.of();
-      }
-
-      @Override
-      public Owner ownerOf(String id) {
-        return new Owner(0, null, false);
-      }
-    };
+    ShardOwners nobody = withoutPeers(false);
     answer.set(Json.write(new QueryVector("model-a", 4, new float[] {1, 0, 0, 0}, 1)));
     EncoderClient client = new EncoderClient(HttpClient.newHttpClient(), "http://localhost:" + encoder.port(), Duration.ofSeconds(5));
     DirectSearch direct = new DirectSearch("model-a", 4, 2, client, null, nobody, new LocalShards(),

@@ -105,7 +105,7 @@ class InstanceSearchTest {
     }
     for (LiveShard shard : live) {
       var counts = shard.lexicalCounts();
-      corpus.withShard(shard.partition(), counts.getKey(), counts.getValue());
+      corpus.withShard(shard.partition(), counts.terms(), counts.collection());
       shards.add(shard);
     }
     return shards;
