@@ -66,6 +66,11 @@ public record Position(String topic, int partition, long offset) {
     h.add(DeadLetter.SOURCE_OFFSET, String.valueOf(offset).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
+  /** Where a producer's record landed: what the ingest API answers, and what any producer can build its token from. */
+  public static Position of(org.apache.kafka.clients.producer.RecordMetadata m) {
+    return new Position(m.topic(), m.partition(), m.offset());
+  }
+
   /** The position in {@code h}'s {@code crossmodal.source.*} headers, or null when they are missing or malformed. */
   public static Position of(Headers h) {
     String topic = DeadLetter.header(h, DeadLetter.SOURCE_TOPIC);

@@ -178,7 +178,7 @@ public final class IngestApi {
     ProducerRecord<String, byte[]> record = imageRecord(type, body, caption, metadata(metadataJson, "X-Metadata"), source, idFrom(id, key));
     RecordMetadata at = producer.send(record).get(30, TimeUnit.SECONDS);
     sent(record.topic());
-    return accepted(record.key(), "image", positionOf(at));
+    return accepted(record.key(), "image", Position.of(at));
   }
 
   private ProducerRecord<String, byte[]> imageRecord(String type, byte[] body, String caption, ObjectNode metadata, String source,
@@ -207,7 +207,7 @@ public final class IngestApi {
     ProducerRecord<String, byte[]> record = textRecord(req, key);
     RecordMetadata at = producer.send(record).get(30, TimeUnit.SECONDS);
     sent(record.topic());
-    return accepted(record.key(), "text", positionOf(at));
+    return accepted(record.key(), "text", Position.of(at));
   }
 
   private ProducerRecord<String, byte[]> textRecord(JsonNode req, String key) throws HttpError {
@@ -256,7 +256,7 @@ public final class IngestApi {
     for (int i = 0; i < acks.size(); i++) {
       try {
         RecordMetadata at = acks.get(i).get(30, TimeUnit.SECONDS);
-        pending.get(i).put("status", 202).put("position", Position.token(List.of(positionOf(at))));
+        pending.get(i).put("status", 202).put("position", Position.token(List.of(Position.of(at))));
         accepted++;
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         pending.get(i).put("status", 503).put("error", "not acknowledged by Kafka: " + e);
@@ -309,7 +309,7 @@ public final class IngestApi {
     }
     RecordMetadata image = producer.send(new ProducerRecord<>(topics.mediaImages.name(), id, null)).get(30, TimeUnit.SECONDS);
     RecordMetadata text = producer.send(new ProducerRecord<>(topics.mediaTexts.name(), id, null)).get(30, TimeUnit.SECONDS);
-    return accepted(id, "delete", positionOf(image), positionOf(text));
+    return accepted(id, "delete", Position.of(image), Position.of(text));
   }
 
   private ObjectNode metadata(String json, String field) throws HttpError {
@@ -349,9 +349,6 @@ public final class IngestApi {
         .put("position", Position.token(List.of(at))).toString());
   }
 
-  private static Position positionOf(RecordMetadata m) {
-    return new Position(m.topic(), m.partition(), m.offset());
-  }
 
   /** The metadata as the header will carry it, checked as the encoder will check it. */
   private String validMetadata(ObjectNode metadata) throws HttpError {

@@ -90,7 +90,7 @@ public final class DirectSearch {
     }
     SearchFilter filter = new SearchFilter(query.target(), query.source(), query.tags());
     List<Integer> mine = shards.partitions();
-    // Read-your-writes: each shard waits for its positions; the peers' requests carry what is left of the wait.
+    // Read-your-writes: each shard waits for its positions, the local ones and the peers' for the same time.
     long afterDeadline = System.nanoTime() + afterTimeoutMillis * 1_000_000;
     long afterMillis = query.after().isEmpty() ? 0 : afterTimeoutMillis;
     Map<String, CompletableFuture<PartialAnswer>> asked = new LinkedHashMap<>();
@@ -107,8 +107,7 @@ public final class DirectSearch {
       lean = local.searchLean(vector, query.text(), query.mode(), query.k(), filter, mine, query.after(), afterDeadline);
       parts.add(lean.answer());
     } catch (NotYetSearchable e) {
-      metrics.queryUnanswered("direct");
-      throw new HttpError(504, e.getMessage());
+      throw notSearchableYet(e);
     }
     for (var entry : asked.entrySet()) {
       String peer = entry.getKey();
@@ -116,8 +115,7 @@ public final class DirectSearch {
         parts.add(entry.getValue().join());
       } catch (CompletionException e) {
         if (e.getCause() instanceof NotYetSearchable late) {
-          metrics.queryUnanswered("direct");
-          throw new HttpError(504, late.getMessage());
+          throw notSearchableYet(late);
         }
         metrics.peerFailed();
         LOG.warn("peer {} did not answer; its shards are left out of this result: {}", peer, e.getMessage());
@@ -148,6 +146,12 @@ public final class DirectSearch {
     // This instance's items got no metadata in the scan: read it for the k kept, not for every listed one.
     return new SearchResult(queryId, local.withMetadata(Fusion.rank(query.mode(), query.k(), hits, lexical), lean), modelId, answered.size(), shardsTotal, null,
         new SearchResult.Timings(encodeMillis, slowest, totalMillis));
+  }
+
+  /** A shard here or on a peer did not apply the query's positions in time: 504 with its lag. */
+  private HttpError notSearchableYet(NotYetSearchable e) {
+    metrics.queryUnanswered("direct");
+    return new HttpError(504, e.getMessage());
   }
 
   /** The vector of an indexed item, from this instance's shard or the peer serving it. */
