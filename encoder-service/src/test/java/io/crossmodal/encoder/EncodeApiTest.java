@@ -16,6 +16,7 @@ import io.crossmodal.common.media.ImageDecoder;
 import io.crossmodal.common.media.MediaValidator;
 import io.crossmodal.model.joint.DefaultModel;
 import io.crossmodal.model.joint.JointEncoder;
+import io.crossmodal.model.joint.Towers;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.awt.image.BufferedImage;
@@ -43,7 +44,9 @@ class EncodeApiTest {
     model = new JointEncoder(DefaultModel.load(null), 1);
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     http = new HttpService("encoder-service", 0, () -> true, registry);
-    new EncodeApi(new QueryEncoding(model.withOwnImageTower(), new MediaValidator(new ImageDecoder(1 << 20, 4_000_000), 50, 1000),
+    Towers queries = model.withOwnImageTower();
+    // The one model here is the active one: no ?model= means it, another id runs nowhere here.
+    new EncodeApi(new QueryEncoding(id -> id == null || id.equals(model.modelId()) ? queries : null, new MediaValidator(new ImageDecoder(1 << 20, 4_000_000), 50, 1000),
         new EncoderMetrics(registry)),
         new QueryParser(100, 50, 1 << 20), 1 << 20, Authenticator.none()).register(http);
     http.start();
@@ -56,7 +59,11 @@ class EncodeApiTest {
   }
 
   private HttpResponse<String> post(String json) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + http.port() + "/v1/encode"))
+    return post("", json);
+  }
+
+  private HttpResponse<String> post(String query, String json) throws Exception {
+    return client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + http.port() + "/v1/encode" + query))
         .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -83,6 +90,18 @@ class EncodeApiTest {
       norm += x * x;
     }
     assertEquals(1.0, norm, 1e-4);
+  }
+
+  @Test
+  void shouldEncodeInTheNamedModelsSpaceAndAnswer503ForAModelThatDoesNotRunHere() throws Exception {
+    HttpResponse<String> named = post("?model=" + model.modelId(), "{\"text\":\"a red car\"}");
+    assertEquals(200, named.statusCode(), named.body());
+    assertEquals(model.modelId(), Json.read(named.body(), QueryVector.class).model());
+
+    HttpResponse<String> other = post("?model=cm-elsewhere", "{\"text\":\"a red car\"}");
+    assertEquals(503, other.statusCode(), "not the client's error: the model is not (yet) served here");
+    assertTrue(Json.object(other.body()).path("error").asText().contains("cm-elsewhere"), other.body());
+    assertTrue(registry.scrape().contains("crossmodal_http_rejected_total{reason=\"model-unavailable\",service=\"encoder\"} 1.0"));
   }
 
   @Test

@@ -28,7 +28,7 @@ public final class Config {
       new ConfigKey("bootstrap.servers", "localhost:9092", "Kafka bootstrap servers"),
       new ConfigKey("topic.media.images", TopicNames.defaults().mediaImages(), "image media topic"),
       new ConfigKey("topic.media.texts", TopicNames.defaults().mediaTexts(), "text media topic"),
-      new ConfigKey("topic.embeddings", TopicNames.defaults().embeddings(), "compacted embeddings topic"),
+      new ConfigKey("topic.embeddings", TopicNames.defaults().embeddings(), "compacted embeddings topic; each model's space adds .<model-id>"),
       new ConfigKey("topic.queries", TopicNames.defaults().queries(), "client query topic"),
       new ConfigKey("topic.queries.encoded", TopicNames.defaults().encodedQueries(), "encoded queries (internal)"),
       new ConfigKey("topic.shard.answers", TopicNames.defaults().shardAnswers(), "per-shard answers (internal)"),
@@ -36,6 +36,7 @@ public final class Config {
       new ConfigKey("topic.encoder.dlq", TopicNames.defaults().encoderDlq(), "encoder dead letters"),
       new ConfigKey("topic.search.dlq", TopicNames.defaults().searchDlq(), "search dead letters"),
       new ConfigKey("topic.lexical.stats", TopicNames.defaults().lexicalStats(), "the shards' term statistics (internal)"),
+      new ConfigKey("topic.models", TopicNames.defaults().models(), "model control topic: deployed models and the active one"),
       new ConfigKey("topic.partitions", "6", "partitions of topics the system creates (= search shards)"),
       new ConfigKey("topic.replication.factor", "1", "replication factor of topics the system creates"),
       new ConfigKey("topic.max.message.bytes", "16777216", "max record size on media topics and clients (≥ 10 MiB images)"),
@@ -193,7 +194,7 @@ public final class Config {
   public TopicNames topicNames() {
     return new TopicNames(get("topic.media.images"), get("topic.media.texts"), get("topic.embeddings"), get("topic.queries"),
         get("topic.queries.encoded"), get("topic.shard.answers"), get("topic.results"), get("topic.encoder.dlq"),
-        get("topic.search.dlq"), get("topic.lexical.stats"));
+        get("topic.search.dlq"), get("topic.lexical.stats"), get("topic.models"));
   }
 
   /** Common Kafka client settings: bootstrap servers, max record size, and every {@code kafka.*} key. */

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import io.crossmodal.common.models.ModelSpace;
 import io.crossmodal.common.topic.TopicNames;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +39,10 @@ public final class KafkaClients {
   }
 
   /**
-   * Creates every topic of the system that does not exist yet; existing ones are left alone (the
-   * encoder warns at start when existing media topics are not compacted: {@link MediaTopicPolicy}).
+   * Creates every shared topic of the system that does not exist yet (media, queries, results, dead
+   * letters, the model control topic); existing ones are left alone (the encoder warns at start
+   * when existing media topics are not compacted: {@link MediaTopicPolicy}). A model's own topics
+   * are created when it is deployed ({@link #createSpaceTopics}).
    */
   public static void createTopics(Config c) {
     TopicNames n = c.topicNames();
@@ -52,19 +55,53 @@ public final class KafkaClients {
       configs.put("max.message.bytes", maxBytes);
       topics.add(new NewTopic(media, partitions, rf).configs(configs));
     }
-    topics.add(new NewTopic(n.embeddings(), partitions, rf).configs(Map.of("cleanup.policy", "compact", "max.message.bytes", maxBytes,
-        "min.cleanable.dirty.ratio", "0.1", "segment.ms", "3600000")));
     topics.add(new NewTopic(n.queries(), partitions, rf).configs(Map.of("max.message.bytes", maxBytes, "retention.ms", "86400000")));
-    // Co-partitioned with embeddings: shard p answers the query copy in partition p.
-    topics.add(new NewTopic(n.encodedQueries(), partitions, rf).configs(Map.of("retention.ms", "3600000")));
-    topics.add(new NewTopic(n.shardAnswers(), partitions, rf).configs(Map.of("retention.ms", "3600000")));
     topics.add(new NewTopic(n.results(), partitions, rf).configs(Map.of("retention.ms", "86400000")));
-    // Read whole by every search instance (a global store): one partition, absolute counts, compacted.
-    topics.add(new NewTopic(n.lexicalStats(), 1, rf).configs(Map.of("cleanup.policy", "compact", "min.cleanable.dirty.ratio", "0.1",
-        "segment.ms", "3600000")));
+    // Read whole by every instance; the latest record per key is the state (model files ride on it).
+    topics.add(new NewTopic(n.models(), 1, rf).configs(Map.of("cleanup.policy", "compact", "max.message.bytes", maxBytes)));
     for (String dlq : List.of(n.encoderDlq(), n.searchDlq())) {
       topics.add(new NewTopic(dlq, 1, rf).configs(Map.of("max.message.bytes", maxBytes)));
     }
+    create(c, topics);
+  }
+
+  /** Creates the topics of one model's space ({@link ModelSpace#topics}) that do not exist yet. */
+  public static void createSpaceTopics(Config c, String modelId) {
+    TopicNames n = ModelSpace.topics(c.topicNames(), modelId);
+    int partitions = c.getInt("topic.partitions");
+    short rf = (short) c.getInt("topic.replication.factor");
+    List<NewTopic> topics = new ArrayList<>();
+    topics.add(new NewTopic(n.embeddings(), partitions, rf).configs(Map.of("cleanup.policy", "compact",
+        "max.message.bytes", c.get("topic.max.message.bytes"), "min.cleanable.dirty.ratio", "0.1", "segment.ms", "3600000")));
+    // Co-partitioned with embeddings: shard p answers the query copy in partition p.
+    topics.add(new NewTopic(n.encodedQueries(), partitions, rf).configs(Map.of("retention.ms", "3600000")));
+    topics.add(new NewTopic(n.shardAnswers(), partitions, rf).configs(Map.of("retention.ms", "3600000")));
+    // Read whole by every search instance (a global store): one partition, absolute counts, compacted.
+    topics.add(new NewTopic(n.lexicalStats(), 1, rf).configs(Map.of("cleanup.policy", "compact", "min.cleanable.dirty.ratio", "0.1",
+        "segment.ms", "3600000")));
+    create(c, topics);
+  }
+
+  /** The topics of a dropped model's space, deleted (those that do not exist are skipped). */
+  public static void deleteSpaceTopics(Config c, String modelId) {
+    TopicNames n = ModelSpace.topics(c.topicNames(), modelId);
+    try (Admin admin = Admin.create(c.kafkaClientProperties())) {
+      for (String t : List.of(n.embeddings(), n.encodedQueries(), n.shardAnswers(), n.lexicalStats())) {
+        try {
+          admin.deleteTopics(List.of(t)).all().get();
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+            throw new IllegalStateException("cannot delete topic " + t + ": " + e.getCause().getMessage(), e.getCause());
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while deleting topics", e);
+    }
+  }
+
+  private static void create(Config c, List<NewTopic> topics) {
     try (Admin admin = Admin.create(c.kafkaClientProperties())) {
       for (NewTopic t : topics) {
         try {

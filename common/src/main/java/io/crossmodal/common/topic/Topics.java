@@ -27,6 +27,8 @@ public final class Topics {
   public final Topic<String, String> results;
   /** Each shard's term counts (compacted, keyed {@code <shard>:<term>} and {@code <shard>#}), followed by every search instance. */
   public final Topic<String, byte[]> lexicalStats;
+  /** The model control topic (compacted, one partition): deployed models and the active one ({@code io.crossmodal.common.models}). */
+  public final Topic<String, String> models;
   public final Topic<byte[], byte[]> encoderDlq;
   public final Topic<byte[], byte[]> searchDlq;
 
@@ -39,6 +41,7 @@ public final class Topics {
     shardAnswers = new Topic<>(n.shardAnswers(), STRING, STRING);
     results = new Topic<>(n.results(), STRING, STRING);
     lexicalStats = new Topic<>(n.lexicalStats(), STRING, BYTES);
+    models = new Topic<>(n.models(), STRING, STRING);
     encoderDlq = new Topic<>(n.encoderDlq(), BYTES, BYTES);
     searchDlq = new Topic<>(n.searchDlq(), BYTES, BYTES);
   }

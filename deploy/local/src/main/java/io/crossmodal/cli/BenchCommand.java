@@ -6,6 +6,7 @@ import io.crossmodal.common.event.SearchMode;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.model.data.Manifest;
 import io.crossmodal.model.joint.DefaultModel;
+import io.crossmodal.model.joint.ServedModel;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -37,7 +38,7 @@ final class BenchCommand implements Command {
       return searchBench(seconds, asJson);
     }
     if (o.positional().equals(List.of("e2e"))) {
-      ObjectNode result = EndToEndBench.run(config, DefaultModel.load(modelFile), Manifest.read(sample), vectors, warmup, queries,
+      ObjectNode result = EndToEndBench.run(config, ServedModel.entry(config, modelFile), Manifest.read(sample), vectors, warmup, queries,
           clients, mode, !asJson);
       if (asJson) {
         System.out.println(result);

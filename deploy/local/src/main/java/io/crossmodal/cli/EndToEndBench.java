@@ -14,7 +14,8 @@ import io.crossmodal.local.LocalStack;
 import io.crossmodal.local.RandomVectors;
 import io.crossmodal.local.ScrapedMetrics;
 import io.crossmodal.model.data.Item;
-import io.crossmodal.model.joint.ModelFile;
+import io.crossmodal.common.models.ModelEntry;
+import io.crossmodal.common.models.ModelSpace;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,7 +39,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code bench e2e}: latency of {@code POST /v1/search} end to end on the whole local stack, by the
  * configured route (direct: HTTP → encoder over HTTP → shards scanned in place → HTTP answer;
  * topics: HTTP → search.queries → encoder → every shard → merge → HTTP answer), with {@code vectors} random unit
- * vectors of the model's dimension written straight to {@code embeddings} (encoding 100k real items
+ * vectors of the model's dimension written straight to the model's {@code embeddings.<model-id>} (encoding 100k real items
  * would take an hour on 2 cores, and the scan cost depends only on the count). Queries are the
  * sample's captions, one at a time, text → image, k = 10.
  */
@@ -48,7 +49,7 @@ final class EndToEndBench {
   /** @param warmup queries sent first and not measured: the JIT compiles the query path meanwhile (steady state) */
   /** @param clients queries in flight at once during the measured phase (1: one after another) */
   /** @param mode how the queries are ranked; every vector carries a sample caption as its words, so each mode has work to do */
-  static ObjectNode run(Config config, ModelFile.LoadedModel model, List<Item> sample, int vectors, int warmup, int queries, int clients,
+  static ObjectNode run(Config config, ModelEntry model, List<Item> sample, int vectors, int warmup, int queries, int clients,
       SearchMode mode, boolean print)
       throws Exception {
     Path dir = Files.createTempDirectory("crossmodal-bench-e2e");
@@ -95,7 +96,7 @@ final class EndToEndBench {
         server += t[2];
       }
       Arrays.sort(ms);
-      out.put("vectors", vectors).put("dim", model.spec().dim()).put("partitions", stack.config().getInt("topic.partitions"))
+      out.put("vectors", vectors).put("dim", model.dim()).put("partitions", stack.config().getInt("topic.partitions"))
           .put("warmup", warmup).put("queries", queries).put("clients", clients).put("qps", round(queries / seconds)).put("p50_ms", round(pct(ms, 50))).put("p95_ms", round(pct(ms, 95)))
           .put("p99_ms", round(pct(ms, 99))).put("mean_ms", round(Arrays.stream(ms).average().orElse(0)))
           .put("mean_encode_ms", round(encode / queries)).put("mean_slowest_shard_ms", round(scan / queries))
@@ -104,7 +105,7 @@ final class EndToEndBench {
         System.out.printf("POST /v1/search, %d vectors × %d in %d shards, %d text queries from %d client(s), %.0f q/s: p50 %.1f ms, "
                 + "p95 %.1f ms, p99 %.1f ms (%s route, %s mode, after %d warm-up queries; means: encode %.1f ms, slowest shard scan %.1f ms, in the search service %.1f ms; "
                 + "machine sequential read %.1f GB/s)%n",
-            vectors, model.spec().dim(), out.get("partitions").asInt(), queries, clients, queries / seconds, pct(ms, 50), pct(ms, 95), pct(ms, 99),
+            vectors, model.dim(), out.get("partitions").asInt(), queries, clients, queries / seconds, pct(ms, 50), pct(ms, 95), pct(ms, 99),
             out.get("route").asText(), mode.wireName(), warmup, encode / queries, scan / queries, server / queries, machine);
       }
     } finally {
@@ -113,16 +114,16 @@ final class EndToEndBench {
     return out;
   }
 
-  private static void load(Config config, ModelFile.LoadedModel model, int vectors, List<Item> sample, boolean print) throws Exception {
-    Topics topics = new Topics(config.topicNames());
+  private static void load(Config config, ModelEntry model, int vectors, List<Item> sample, boolean print) throws Exception {
+    Topics topics = new Topics(ModelSpace.topics(config.topicNames(), model.id()));
     EmbeddingSerde serde = new EmbeddingSerde();
     SplittableRandom r = new SplittableRandom(42);
-    int dim = model.spec().dim();
+    int dim = model.dim();
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < vectors; i++) {
         String words = Json.MAPPER.createObjectNode().put("caption", sample.get(i % sample.size()).captions().get(0)).toString();
-        EmbeddingRecord e = new EmbeddingRecord(Modality.IMAGE, model.spec().modelId(), RandomVectors.unit(r, dim), "bench", words,
+        EmbeddingRecord e = new EmbeddingRecord(Modality.IMAGE, model.id(), RandomVectors.unit(r, dim), "bench", words,
             System.currentTimeMillis());
         producer.send(new ProducerRecord<>(topics.embeddings.name(), "bench-" + i, serde.serialize(topics.embeddings.name(), e)));
       }

@@ -5,7 +5,7 @@ import io.crossmodal.local.LocalStack;
 import io.crossmodal.local.MediaLoader;
 import io.crossmodal.model.data.Manifest;
 import io.crossmodal.model.joint.ServedModel;
-import io.crossmodal.model.joint.Towers;
+import io.crossmodal.common.models.ModelEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -30,11 +30,15 @@ final class LocalCommand implements Command {
     Path modelFile = ServiceConfig.modelFile(o, config);
     o.requireAllUsed();
 
-    Towers towers = ServedModel.load(config, modelFile);
-    System.out.println("crossmodal local: data folder " + dataDir.toAbsolutePath() + " (model " + towers.modelId() + ": "
-        + towers.description() + ")");
+    ModelEntry model = ServedModel.entry(config, modelFile);
+    System.out.println("crossmodal local: data folder " + dataDir.toAbsolutePath() + " (model " + model.id() + ": "
+        + model.description() + ")");
     CountDownLatch stop = new CountDownLatch(1);
-    LocalStack stack = LocalStack.start(dataDir, kafkaPort, config, towers);
+    LocalStack stack = LocalStack.start(dataDir, kafkaPort, config, model);
+    if (!model.id().equals(stack.search().activeModel())) {
+      System.out.println("this data folder serves model " + stack.search().activeModel() + "; model " + model.id()
+          + " is re-embedding the media in the background and takes over when it has caught up (./crossmodal model status)");
+    }
     Thread hook = new Thread(() -> {
       stack.close();
       stop.countDown();
@@ -43,7 +47,7 @@ final class LocalCommand implements Command {
     Path marker = dataDir.resolve(".sample-loaded");
     if (sample && !Files.exists(marker)) {
       int n = MediaLoader.load(stack.config(), Manifest.read(sampleManifest), true);
-      Files.writeString(marker, towers.modelId());
+      Files.writeString(marker, model.id());
       System.out.println("loaded " + n + " sample items (images and captions); encoding continues in the background");
     }
     System.out.printf("%nready:%n  search   http://localhost:%d/  (web page; API: POST /v1/search {\"text\": \"a red car\"})%n"

@@ -13,6 +13,7 @@ public final class Main {
     COMMANDS.put("encoder-service", ServiceCommands.encoder());
     COMMANDS.put("search-service", ServiceCommands.search());
     COMMANDS.put("ingest-service", ServiceCommands.ingest());
+    COMMANDS.put("model", new ModelCommand());
     COMMANDS.put("ingest", new IngestCommand());
     COMMANDS.put("search", new SearchCommand());
     COMMANDS.put("dataset", new DatasetCommand());

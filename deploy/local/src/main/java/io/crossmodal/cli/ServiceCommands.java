@@ -51,14 +51,13 @@ final class ServiceCommands {
 
   static Command encoder() {
     return of("run encoder-service alone ([--bootstrap-servers H:P] [--config F] [--set k=v,…] [--model F] [--create-topics])",
-        (c, modelFile) -> new EncoderService(c, ServedModel.load(c, modelFile)).start());
+        (c, modelFile) -> new EncoderService(c, ServedModel.entry(c, modelFile)).start());
   }
 
   static Command search() {
-    return of("run search-service alone (same options as encoder-service)", (c, modelFile) -> {
-      ServedModel.Identity model = ServedModel.identity(c, modelFile);
-      return new SearchService(c, model.modelId(), model.dim()).start();
-    });
+    // The models come from the control topic; a --model option is accepted (same options as the encoder) and not needed.
+    return of("run search-service alone (same options as encoder-service; models come from the control topic)",
+        (c, modelFile) -> new SearchService(c).start());
   }
 
   static Command ingest() {

@@ -19,11 +19,11 @@ final class InProcessQueryEncoder implements QueryEncoder {
   }
 
   @Override
-  public QueryVector encode(String body, SearchQuery query) throws HttpError {
+  public QueryVector encode(String model, String body, SearchQuery query) throws HttpError {
     try {
-      return encoding.encode(query);
+      return encoding.encode(model, query);
     } catch (QueryEncoding.Refused e) {
-      throw new HttpError(400, e.getMessage());
+      throw new HttpError(e.unavailable() ? 503 : 400, e.getMessage());
     }
   }
 }

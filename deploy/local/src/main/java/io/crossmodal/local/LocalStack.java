@@ -6,11 +6,13 @@ import io.crossmodal.common.http.TlsSettings;
 import io.crossmodal.encoder.app.EncoderService;
 import io.crossmodal.ingest.app.IngestService;
 import io.crossmodal.kafka.EmbeddedKafkaBroker;
-import io.crossmodal.model.joint.ModelFile;
-import io.crossmodal.model.joint.ServedModel;
-import io.crossmodal.model.joint.Towers;
+import io.crossmodal.common.models.ActiveModel;
+import io.crossmodal.common.models.ModelBootstrap;
+import io.crossmodal.common.models.ModelControl;
+import io.crossmodal.common.models.ModelEntry;
 import io.crossmodal.search.app.SearchService;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -28,6 +30,7 @@ public final class LocalStack implements AutoCloseable {
   private final SearchService search;
   private final EncoderService encoder;
   private final IngestService ingest;
+  private Thread switcher;
 
   private LocalStack(EmbeddedKafkaBroker broker, Config config, SearchService search, EncoderService encoder, IngestService ingest) {
     this.broker = broker;
@@ -37,27 +40,55 @@ public final class LocalStack implements AutoCloseable {
     this.ingest = ingest;
   }
 
-  /** @param config service settings; {@code bootstrap.servers} and {@code search.state.dir} are set here */
-  public static LocalStack start(Path dataDir, int kafkaPort, Config config, ModelFile.LoadedModel model) throws Exception {
-    return start(dataDir, kafkaPort, config, ServedModel.towers(config, model));
-  }
-
-  /** @param towers the model the encoder serves (a model file's, or a CLIP-format folder's) */
-  public static LocalStack start(Path dataDir, int kafkaPort, Config config, Towers towers) throws Exception {
+  /**
+   * @param config service settings; {@code bootstrap.servers} and {@code search.state.dir} are set here
+   * @param model the model to serve: activated on a new data folder; on one whose active model is
+   *     another, deployed beside it and switched to in the background once its space has caught up
+   */
+  public static LocalStack start(Path dataDir, int kafkaPort, Config config, ModelEntry model) throws Exception {
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir.resolve("kafka"), kafkaPort);
     Config c = config.with(Map.of("bootstrap.servers", broker.bootstrapServers(),
         "search.state.dir", dataDir.resolve("search-state").toString()));
     KafkaClients.createTopics(c);
-    EncoderService encoder = new EncoderService(c, towers).start();
+    EncoderService encoder = new EncoderService(c, model, true).start();
     // The search service's direct route asks this encoder: by a direct call in this JVM, or over
     // HTTP like separate services do (its port may be ephemeral).
     Config withEncoder = c.with(Map.of("search.encoder.url", TlsSettings.of(c).scheme() + "://localhost:" + encoder.httpPort()));
-    SearchService search = new SearchService(withEncoder, towers.modelId(), towers.dim(),
+    SearchService search = new SearchService(withEncoder,
         c.getBoolean("local.encode.in.process") ? new InProcessQueryEncoder(encoder.queryEncoding()) : null).start();
     IngestService ingest = new IngestService(c).start();
     LocalStack stack = new LocalStack(broker, c, search, encoder, ingest);
     stack.awaitSearchRunning(120);
+    if (encoder.bootstrap() == ModelBootstrap.Outcome.DEPLOYED_BESIDE) {
+      stack.switchWhenCaughtUp(model.id());
+    }
     return stack;
+  }
+
+  /** The migration of {@code ./crossmodal local} started with another model: switch once its space has caught up, and say so. */
+  private void switchWhenCaughtUp(String id) {
+    LOG.info("migrating to model {} in the background; model {} answers queries until its index has caught up", id,
+        search.activeModel());
+    switcher = new Thread(() -> {
+      long[] lastLog = {0};
+      try {
+        ActiveModel now = new ModelControl(config).activateWhenCaughtUp(id, Duration.ofDays(7), p -> {
+          if (System.currentTimeMillis() - lastLog[0] > 10_000) {
+            lastLog[0] = System.currentTimeMillis();
+            LOG.info("model {}: {} of {} media encoded, {} embeddings to index", id, p.mediaDone(), p.mediaTotal(), p.searchLag());
+          }
+        });
+        if (now != null) {
+          LOG.info("model {} caught up and is active now (previous {}: ./crossmodal model rollback returns to it)", id, now.previous());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        LOG.error("the switch to model {} stopped; see ./crossmodal model status", id, e);
+      }
+    }, "local-model-switch");
+    switcher.setDaemon(true);
+    switcher.start();
   }
 
   private void awaitSearchRunning(int seconds) throws InterruptedException {
@@ -78,6 +109,10 @@ public final class LocalStack implements AutoCloseable {
     return broker.bootstrapServers();
   }
 
+  public SearchService search() {
+    return search;
+  }
+
   public int searchPort() {
     return search.httpPort();
   }
@@ -93,6 +128,9 @@ public final class LocalStack implements AutoCloseable {
   @Override
   public void close() {
     LOG.info("stopping local stack");
+    if (switcher != null) {
+      switcher.interrupt();
+    }
     ingest.close();
     encoder.close();
     search.close();

@@ -7,6 +7,7 @@ import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.kafka.EmbeddedKafkaBroker;
 import io.crossmodal.model.data.Item;
+import io.crossmodal.common.models.ModelSpace;
 import io.crossmodal.model.joint.DefaultModel;
 import io.crossmodal.model.joint.ModelSpec;
 import java.net.URI;
@@ -72,7 +73,8 @@ public final class Soak {
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), kafkaPort);
     Config config = Config.defaults().with(Map.of("bootstrap.servers", broker.bootstrapServers()));
     KafkaClients.createTopics(config);
-    Topics topics = new Topics(config.topicNames());
+    ModelSpec model = DefaultModel.load(null).spec(); // the model the child services serve (the encoder's first start activates it)
+    Topics topics = new Topics(ModelSpace.topics(config.topicNames(), model.modelId()));
     int encoderPort = EmbeddedKafkaBroker.freePort();
     int searchPort = EmbeddedKafkaBroker.freePort();
     List<String> common = List.of("--bootstrap-servers", broker.bootstrapServers());
@@ -88,7 +90,6 @@ public final class Soak {
     // The chaos plan: kill each service twice and restart the broker once, at random points.
     int kills = 0;
     int brokerRestarts = 0;
-    ModelSpec model = DefaultModel.load(null).spec(); // the model the child services serve
     List<MalformedRecords.Case> corpus = MalformedRecords.all(topics, model.modelId(), model.dim(), 0);
     List<DeadLetterAudit.Sent> malformed = new ArrayList<>();
     int malformedAt = items * 7 / 24; // after the first kill, before the second (see chaosAt)

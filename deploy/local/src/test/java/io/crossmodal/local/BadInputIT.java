@@ -1,5 +1,6 @@
 package io.crossmodal.local;
 
+import io.crossmodal.common.models.ModelSpace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,7 @@ import io.crossmodal.common.topic.Topics;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
 import io.crossmodal.model.joint.DefaultModel;
+import io.crossmodal.model.joint.ServedModel;
 import io.crossmodal.model.joint.ModelSpec;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -65,8 +67,8 @@ class BadInputIT {
         "local.encode.in.process", "false"));
     List<Item> items = Manifest.read(Path.of("sample/manifest.jsonl")).subList(0, GOOD);
     ModelSpec spec = DefaultModel.load(null).spec();
-    try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, DefaultModel.load(null))) {
-      Topics topics = new Topics(stack.config().topicNames());
+    try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null))) {
+      Topics topics = ModelSpace.of(stack.config(), spec.modelId());
       try (KafkaProducer<String, byte[]> producer =
           new KafkaProducer<>(KafkaClients.producer(stack.config()), new StringSerializer(), new ByteArraySerializer())) {
         List<String> goodQueries = new ArrayList<>();

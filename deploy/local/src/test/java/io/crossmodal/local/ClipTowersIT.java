@@ -48,7 +48,7 @@ class ClipTowersIT {
     List<String> captions = List.of("a red dog", "car", "a red car");
     byte[] png = png();
     try (ClipTowers reference = ClipTowers.load(towersDir, 1);
-        LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, ServedModel.load(config, null));
+        LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null));
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(stack.config()), new StringSerializer(),
             new ByteArraySerializer())) {
       for (int i = 0; i < captions.size(); i++) {

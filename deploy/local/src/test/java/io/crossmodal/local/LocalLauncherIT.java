@@ -148,7 +148,7 @@ class LocalLauncherIT {
       // Records, not ids: an item ingested or encoded twice would be a second record under the same key.
       assertEquals(SAMPLE_VECTORS / 2, records(second, "media.images"), "each sample image ingested once over both runs");
       assertEquals(SAMPLE_VECTORS / 2, records(second, "media.texts"), "each sample caption ingested once over both runs");
-      assertEquals(SAMPLE_VECTORS, records(second, "embeddings"), "each item encoded once over both runs");
+      assertEquals(SAMPLE_VECTORS, records(second, "embeddings." + io.crossmodal.model.joint.DefaultModel.load(null).spec().modelId()), "each item encoded once over both runs");
       assertFalse(String.join("\n", second.output()).contains("loaded " + SAMPLE_ITEMS + " sample items"), "sample must not be ingested twice");
     } finally {
       stop(second);

@@ -1,5 +1,8 @@
 package io.crossmodal.local;
 
+import io.crossmodal.common.models.ModelEntry;
+import io.crossmodal.common.models.ModelSpace;
+import io.crossmodal.model.joint.ServedModel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,17 +46,17 @@ class MalformedRecordsIT {
   void shouldDeadLetterEveryMalformedRecordOnceAndKeepAnsweringWhenAnyTopicCarriesThem() throws Exception {
     Config config = Config.defaults().with(Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0",
         "topic.partitions", String.valueOf(SHARDS)));
-    ModelFile.LoadedModel model = DefaultModel.load(null);
+    ModelEntry model = ServedModel.entry(config, null);
     List<DeadLetterAudit.Sent> sent;
     try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, model)) {
-      Topics topics = new Topics(stack.config().topicNames());
+      Topics topics = ModelSpace.of(stack.config(), stack.search().activeModel());
       // Given good items indexed
       sendTexts(stack.config(), topics, "before", 3);
       ScrapedMetrics.awaitIndexed(stack.searchPort(), 3, Duration.ofMinutes(2));
 
       // When malformed records arrive on every topic the services read, then more good ones
       int huge = stack.config().getInt("topic.max.message.bytes") - 256;
-      sent = DeadLetterAudit.send(stack.config(), MalformedRecords.all(topics, model.spec().modelId(), model.spec().dim(), huge));
+      sent = DeadLetterAudit.send(stack.config(), MalformedRecords.all(topics, model.id(), model.dim(), huge));
       sendTexts(stack.config(), topics, "after", 3);
 
       // Then the good ones are indexed, and nothing else
@@ -66,7 +69,7 @@ class MalformedRecordsIT {
 
     // And after a restart on the same data (the bad records are still in the topics)
     try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, model)) {
-      Topics topics = new Topics(stack.config().topicNames());
+      Topics topics = ModelSpace.of(stack.config(), stack.search().activeModel());
       ScrapedMetrics.awaitIndexed(stack.searchPort(), 6, Duration.ofMinutes(2));
       sendTexts(stack.config(), topics, "restarted", 2);
       ScrapedMetrics.awaitIndexed(stack.searchPort(), 8, Duration.ofMinutes(2));
@@ -116,7 +119,7 @@ class MalformedRecordsIT {
   }
 
   private static JsonNode askOverKafka(LocalStack stack) throws Exception {
-    Topics topics = new Topics(stack.config().topicNames());
+    Topics topics = ModelSpace.of(stack.config(), stack.search().activeModel());
     String id = "good-query-" + System.nanoTime();
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaClients.producer(stack.config()), new StringSerializer(),
         new StringSerializer())) {

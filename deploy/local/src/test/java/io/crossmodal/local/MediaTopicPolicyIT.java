@@ -65,7 +65,7 @@ class MediaTopicPolicyIT {
         assertEquals(List.of("old.images", "old.texts"), findings.stream().map(MediaTopicPolicy.Finding::topic).toList());
         assertTrue(findings.get(0).message().contains("cleanup.policy=delete"), findings.get(0).message());
 
-        try (EncoderService encoder = new EncoderService(old, ServedModel.load(old, null)).start()) {
+        try (EncoderService encoder = new EncoderService(old, ServedModel.entry(old, null)).start()) {
           assertTrue(metrics(encoder.httpPort()).contains("crossmodal_media_topics_uncompacted 2.0"), "the encoder starts and says so");
         }
 

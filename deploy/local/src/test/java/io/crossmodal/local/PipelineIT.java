@@ -10,6 +10,7 @@ import io.crossmodal.common.config.Config;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
 import io.crossmodal.model.joint.DefaultModel;
+import io.crossmodal.model.joint.ServedModel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ class PipelineIT {
   void startAndPublish() throws Exception {
     dir = Files.createTempDirectory("pipeline-it");
     Config config = Config.defaults().with(Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0", "topic.partitions", "3"));
-    stack = LocalStack.start(dir, 0, config, DefaultModel.load(null));
+    stack = LocalStack.start(dir, 0, config, ServedModel.entry(config, null));
     items = Manifest.read(Path.of("sample/manifest.jsonl")).subList(0, ITEMS);
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(), new StringSerializer(), new ByteArraySerializer())) {
       for (Item item : items) {

@@ -10,6 +10,7 @@ import io.crossmodal.kafka.EmbeddedKafkaBroker;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
 import io.crossmodal.model.joint.DefaultModel;
+import io.crossmodal.model.joint.ServedModel;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -44,7 +45,7 @@ class PrometheusIT {
     Config config = Config.defaults().with(Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0", "topic.partitions", "3",
         "search.quality.sample.every", "1"));
     List<Item> items = Manifest.read(Path.of("sample/manifest.jsonl")).subList(0, ITEMS);
-    try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, DefaultModel.load(null))) {
+    try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null))) {
       int promPort = EmbeddedKafkaBroker.freePort();
       Path promConfig = dir.resolve("prometheus.yml");
       Files.writeString(promConfig, Files.readString(CONFIG).replace("scrape_interval: 5s", "scrape_interval: 1s")

@@ -9,6 +9,7 @@ import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.model.joint.DefaultModel;
+import io.crossmodal.model.joint.ServedModel;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,7 +42,7 @@ class ReadYourWritesIT {
   void shouldFindEveryWriteAtOnceWithItsTokenAndSay504WhenAWriteIsNotSearchableInTime() throws Exception {
     Config config = Config.defaults().with(Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0", "topic.partitions", "3",
         "search.after.timeout.ms", "5000"));
-    try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, DefaultModel.load(null))) {
+    try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null))) {
       String ingest = "http://localhost:" + stack.ingestPort();
       String search = "http://localhost:" + stack.searchPort() + "/v1/search";
 

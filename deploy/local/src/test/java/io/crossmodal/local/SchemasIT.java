@@ -13,6 +13,7 @@ import com.networknt.schema.ValidationMessage;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.model.joint.DefaultModel;
+import io.crossmodal.model.joint.ServedModel;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,7 +46,7 @@ class SchemasIT {
   @Test
   void realPayloadsMatchTheSchemasAndTheSchemasRefuseWhatTheServicesRefuse() throws Exception {
     Config config = Config.defaults().with(Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0", "topic.partitions", "2"));
-    try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, DefaultModel.load(null))) {
+    try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null))) {
       String ingest = "http://localhost:" + stack.ingestPort();
       String query = "{\"text\":\"a red bicycle\",\"k\":3,\"target\":\"text\",\"tags\":{\"all\":[\"schema\"]}}";
       assertValid("search-query", query);

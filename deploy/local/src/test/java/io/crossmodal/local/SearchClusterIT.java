@@ -1,5 +1,8 @@
 package io.crossmodal.local;
 
+import io.crossmodal.model.joint.ServedModel;
+import io.crossmodal.common.models.ModelSpace;
+import io.crossmodal.common.models.ModelControl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,8 +69,12 @@ class SearchClusterIT {
     Config config = Config.defaults().with(Map.of("bootstrap.servers", broker.bootstrapServers(), "topic.partitions",
         String.valueOf(PARTITIONS)));
     KafkaClients.createTopics(config);
-    Topics topics = new Topics(config.topicNames());
     ModelSpec spec = DefaultModel.load(null).spec();
+    // No encoder runs here: the bundled model is deployed and activated as an encoder's first start would.
+    ModelControl models = new ModelControl(config);
+    models.deploy(ServedModel.entry(config, null));
+    models.activate(spec.modelId());
+    Topics topics = ModelSpace.of(config, spec.modelId());
     Random random = new Random(11);
 
     Instance a = start("a");

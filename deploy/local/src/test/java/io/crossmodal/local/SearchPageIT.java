@@ -9,6 +9,7 @@ import io.crossmodal.common.config.Config;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
 import io.crossmodal.model.joint.DefaultModel;
+import io.crossmodal.model.joint.ServedModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +31,7 @@ class SearchPageIT {
     Config config = Config.defaults().with(Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0", "topic.partitions", "3"));
     List<Item> items = Manifest.read(Path.of("sample/manifest.jsonl")).subList(0, ITEMS);
     long animals = items.stream().filter(i -> "animals".equals(i.category())).count();
-    try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, DefaultModel.load(null))) {
+    try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null))) {
       MediaLoader.load(stack.config(), items, false);
       ScrapedMetrics.awaitIndexed(stack.searchPort(), 2 * ITEMS, Duration.ofMinutes(4));
       Files.createDirectories(dir.resolve("profile"));

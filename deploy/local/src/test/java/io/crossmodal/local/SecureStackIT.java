@@ -9,6 +9,7 @@ import io.crossmodal.common.config.Config;
 import io.crossmodal.common.http.TlsSettings;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.model.joint.DefaultModel;
+import io.crossmodal.model.joint.ServedModel;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,7 +52,7 @@ class SecureStackIT {
         Map.entry("auth.internal.token", "peer-secret")));
     SSLContext tls = TlsSettings.of(config).context(); // the client shows the same certificate the services trust
     HttpClient client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
-    try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, DefaultModel.load(null))) {
+    try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null))) {
       String ingest = "https://localhost:" + stack.ingestPort();
       String encoder = "https://localhost:" + stack.encoderPort();
       String search = "https://localhost:" + stack.searchPort();

@@ -1,5 +1,8 @@
 package io.crossmodal.local;
 
+import io.crossmodal.common.models.ModelSpace;
+import io.crossmodal.common.models.ModelEntry;
+import io.crossmodal.common.models.ModelControl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.crossmodal.common.config.Config;
@@ -50,7 +53,11 @@ class ShardStoreIT {
       Config config = Config.defaults().with(Map.of("bootstrap.servers", broker.bootstrapServers(), "topic.partitions",
           String.valueOf(PARTITIONS), "search.port", "0", "search.application.id", "store-it"));
       KafkaClients.createTopics(config);
-      Topics topics = new Topics(config.topicNames());
+      // The vectors are written by the test: a model entry naming the space, with no towers an encoder could load.
+      ModelControl models = new ModelControl(config);
+      models.deploy(new ModelEntry(MODEL, DIM, "random vectors written by the test", null, "-", 0));
+      models.activate(MODEL);
+      Topics topics = ModelSpace.of(config, MODEL);
       List<float[]> queries = new ArrayList<>();
       for (int q = 0; q < 8; q++) {
         queries.add(RandomVectors.unit(random, DIM));
@@ -59,8 +66,7 @@ class ShardStoreIT {
       try (KafkaProducer<String, byte[]> producer =
           new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer());
           ShardQueries asker = new ShardQueries(config, topics, MODEL, PARTITIONS)) {
-        try (SearchService first = new SearchService(config.with(Map.of("search.state.dir", dir.resolve("a").toString())), MODEL, DIM)
-            .start()) {
+        try (SearchService first = new SearchService(config.with(Map.of("search.state.dir", dir.resolve("a").toString()))).start()) {
           for (int i = 0; i < 200; i++) {
             put(producer, topics, "v" + i);
           }
@@ -74,13 +80,11 @@ class ShardStoreIT {
           awaitExact(asker, queries, "written");
         }
 
-        try (SearchService sameFolder = new SearchService(config.with(Map.of("search.state.dir", dir.resolve("a").toString())), MODEL,
-            DIM).start()) {
+        try (SearchService sameFolder = new SearchService(config.with(Map.of("search.state.dir", dir.resolve("a").toString()))).start()) {
           awaitExact(asker, queries, "restarted on its state folder");
         }
 
-        try (SearchService emptyFolder = new SearchService(config.with(Map.of("search.state.dir", dir.resolve("b").toString())), MODEL,
-            DIM).start()) {
+        try (SearchService emptyFolder = new SearchService(config.with(Map.of("search.state.dir", dir.resolve("b").toString()))).start()) {
           awaitExact(asker, queries, "restored from the changelog");
           for (int i = 100; i < 130; i++) {
             delete(producer, topics, "v" + i);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crossmodal.common.config.Config;
 import io.crossmodal.model.joint.DefaultModel;
+import io.crossmodal.model.joint.ServedModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,7 +45,7 @@ class SlowClientsIT {
     Config config = Config.defaults().with(Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0", "topic.partitions", "2",
         "local.encode.in.process", "false", "http.idle.timeout.ms", String.valueOf(IDLE_TIMEOUT_MS),
         "http.request.timeout.ms", String.valueOf(REQUEST_TIMEOUT_MS)));
-    try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, DefaultModel.load(null))) {
+    try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null))) {
       Map<Integer, String> apis = Map.of(stack.ingestPort(), "/v1/texts", stack.encoderPort(), "/v1/encode", stack.searchPort(), "/v1/search");
       List<Socket> slow = new ArrayList<>();
       try {

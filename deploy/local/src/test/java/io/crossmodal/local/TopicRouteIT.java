@@ -8,6 +8,7 @@ import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.model.joint.DefaultModel;
+import io.crossmodal.model.joint.ServedModel;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +43,7 @@ class TopicRouteIT {
         "search.http.route", "topics"));
     List<String> captions = List.of("a red bicycle", "a snowy mountain", "a cup of coffee", "a sleeping cat", "a sailing boat",
         "an old clock tower", "a bowl of strawberries", "a yellow taxi");
-    try (LocalStack stack = LocalStack.start(dir, 0, config, DefaultModel.load(null));
+    try (LocalStack stack = LocalStack.start(dir, 0, config, ServedModel.entry(config, null));
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(stack.config()), new StringSerializer(),
             new ByteArraySerializer())) {
       for (int i = 0; i < captions.size(); i++) {

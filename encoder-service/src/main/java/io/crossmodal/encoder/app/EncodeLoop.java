@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -40,14 +41,18 @@ import org.slf4j.LoggerFactory;
  */
 final class EncodeLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(EncodeLoop.class);
+
+  /** What encodes a poll, and the number of search shards its queries fan out to (partitions of the encoded-queries topic). */
+  record Work(MediaEncoder encoder, int queryPartitions) {}
+
   private static final long RETRY_BACKOFF_MS = 1000;
 
   private final String name;
   private final Consumer<byte[], byte[]> consumer;
   private final Producer<byte[], byte[]> producer;
   private final Producer<byte[], byte[]> fast;
-  private final MediaEncoder encoder;
-  private final int partitions;
+  private final Supplier<Work> work;
+  private volatile long lag;
   private final Duration linger;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -56,15 +61,16 @@ final class EncodeLoop implements Runnable {
    * @param producer transactional
    * @param fast non-transactional idempotent producer for polls without dead letters, or null to
    *     run every poll in a transaction
+   * @param work what encodes a poll, asked before each one (the query loop's follows the active
+   *     model); null = not available yet: the loop waits without polling
    */
   EncodeLoop(String name, Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer,
-      Producer<byte[], byte[]> fast, MediaEncoder encoder, int partitions, Duration linger) {
+      Producer<byte[], byte[]> fast, Supplier<Work> work, Duration linger) {
     this.name = name;
     this.consumer = consumer;
     this.producer = producer;
     this.fast = fast;
-    this.encoder = encoder;
-    this.partitions = partitions;
+    this.work = work;
     this.linger = linger;
   }
 
@@ -72,13 +78,19 @@ final class EncodeLoop implements Runnable {
   public void run() {
     try {
       while (running.get()) {
+        Work current = work.get();
+        if (current == null) {
+          Thread.sleep(100);
+          continue;
+        }
         ConsumerRecords<byte[], byte[]> polled = consumer.poll(linger);
+        lag = lagOfAssignment();
         if (polled.isEmpty()) {
           continue;
         }
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(polled.count());
         polled.forEach(records::add);
-        EncodedBatch batch = encoder.encode(records, partitions);
+        EncodedBatch batch = current.encoder().encode(records, current.queryPartitions());
         try {
           write(batch, polled);
         } catch (KafkaException e) {
@@ -203,6 +215,23 @@ final class EncodeLoop implements Runnable {
 
   boolean running() {
     return running.get();
+  }
+
+  /**
+   * Records between this loop's position and the end of its partitions, as of its last poll (what a
+   * replaying model's encoders still have to encode; the partitions of other instances not included).
+   */
+  long lag() {
+    return lag;
+  }
+
+  /** Read on the loop's own thread: a consumer is not thread safe. Unknown lags (no fetch yet) count as 0. */
+  private long lagOfAssignment() {
+    long sum = 0;
+    for (TopicPartition tp : consumer.assignment()) {
+      sum += consumer.currentLag(tp).orElse(0L);
+    }
+    return sum;
   }
 
   /** Stops the loop and waits until its clients are closed. */

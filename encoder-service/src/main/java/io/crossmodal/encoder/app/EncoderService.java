@@ -14,17 +14,27 @@ import io.crossmodal.encoder.processor.QueryEncoding;
 import io.crossmodal.common.errors.DeadLetters;
 import io.crossmodal.common.media.MediaValidator;
 import io.crossmodal.common.metrics.StandardMeters;
+import io.crossmodal.common.models.ModelBootstrap;
+import io.crossmodal.common.models.ModelControl;
+import io.crossmodal.common.models.ModelEntry;
+import io.crossmodal.common.models.ModelRegistry;
+import io.crossmodal.common.models.ModelSpace;
+import io.crossmodal.model.joint.ServedModel;
 import io.crossmodal.model.joint.Towers;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -34,54 +44,97 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The encoder service: two consume → encode → produce loops sharing one model. Media (images,
- * texts) run in a Kafka transaction per poll, so each input's outputs and its consumed offset
- * commit together (exactly once through crashes). Queries run in a second loop that sends at once
- * and commits offsets after the acknowledgement, so a query never waits behind a batch of media
- * or a transaction commit; only its polls with dead letters commit in a transaction (see
- * {@link EncodeLoop}). Instances share the partitions of each input
- * as two consumer groups ({@code encoder.group.id} and {@code encoder.group.id}-queries).
+ * The encoder service: consume → encode → produce loops for the models the model control topic
+ * lists ({@link EncoderModels}). Each deployed model has a media loop (images, texts) into its own
+ * space, run in a Kafka transaction per poll so each input's outputs and its consumed offset commit
+ * together (exactly once through crashes); a newly deployed model's loop starts from the beginning
+ * of the media topics (the re-embedding of a blue/green deploy). One query loop encodes client
+ * queries with the active model: it sends at once and commits offsets after the acknowledgement,
+ * so a query never waits behind a batch of media or a transaction commit; only its polls with dead
+ * letters commit in a transaction (see {@link EncodeLoop}). Instances share the partitions of each
+ * input as consumer groups ({@code encoder.group.id}.{@code <model-id>} per model and {@code
+ * encoder.group.id}-queries).
  */
 public final class EncoderService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EncoderService.class);
+  private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(60);
 
   private final Config config;
   private final Topics topics;
-  private final Towers encoder;
+  private final ModelEntry configured;
+  private final boolean deployBeside;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final List<EncodeLoop> loops = new ArrayList<>();
+  private EncodeLoop queryLoop;
+  private EncoderMetrics metrics;
   private DeadLetters deadLetters;
+  private EncoderModels models;
+  private ModelRegistry control;
   private HttpService http;
   private QueryEncoding queryEncoding;
+  private ModelBootstrap.Outcome bootstrap;
 
-  public EncoderService(Config config, Towers encoder) {
+  /** An encoder that deploys and activates {@code configured} on a new deployment and otherwise serves the control topic's models. */
+  public EncoderService(Config config, ModelEntry configured) {
+    this(config, configured, false);
+  }
+
+  /** @param deployBeside deploy {@code configured} beside another active model ({@link ModelBootstrap}) */
+  public EncoderService(Config config, ModelEntry configured, boolean deployBeside) {
     this.config = config;
     this.topics = new Topics(config.topicNames());
-    this.encoder = encoder;
+    this.configured = configured;
+    this.deployBeside = deployBeside;
   }
 
   public EncoderService start() {
     StandardMeters.bindTo(registry);
-    Gauge.builder("crossmodal.model.info", () -> 1).description("model this service encodes with")
-        .tag("service", "encoder").tag("model", encoder.modelId()).tag("dim", String.valueOf(encoder.dim())).register(registry);
     checkMediaTopics();
-    EncoderMetrics metrics = new EncoderMetrics(registry);
+    metrics = new EncoderMetrics(registry);
     deadLetters = new DeadLetters("encoder", topics.encoderDlq.name(), config.getInt("topic.max.message.bytes"), registry);
+    models = new EncoderModels(this::startModel);
+    Gauge.builder("crossmodal.model.control.invalid", () -> control == null ? 0 : control.invalidRecords())
+        .description("records of the model control topic skipped as invalid").register(registry);
+    control = ModelRegistry.follow(config);
+    control.awaitCurrent(CONTROL_TIMEOUT);
+    bootstrap = configured == null ? ModelBootstrap.Outcome.IGNORED : ModelBootstrap.apply(new ModelControl(config), configured, deployBeside);
+    control.onChange(models::apply);
     String group = config.get("encoder.group.id");
-    Duration linger = Duration.ofMillis(config.getLong("encoder.batch.linger.ms"));
-    int partitions = startLoop("encoder-media-loop", group, List.of(topics.mediaImages.name(), topics.mediaTexts.name()), true,
-        encoder, metrics, linger);
-    // Queries (Kafka loop and HTTP) get their own image tower: never queued behind a media batch.
-    Towers queries = encoder.withOwnImageTower();
-    startLoop("encoder-query-loop", group + "-queries", List.of(topics.queries.name()), false, queries, metrics, Duration.ofMillis(100));
+    queryLoop = startLoop("encoder-query-loop", group + "-queries", List.of(topics.queries.name()), false, models::activeQueryWork,
+        Duration.ofMillis(100));
     http = HttpService.of("encoder-service", config.getInt("encoder.port"), config, this::healthy, registry);
-    queryEncoding = new QueryEncoding(queries, MediaValidator.of(config), metrics);
+    queryEncoding = new QueryEncoding(models.queryTowers(), MediaValidator.of(config), metrics);
     new EncodeApi(queryEncoding, QueryParser.of(config), config.getInt("encoder.image.max.bytes"), Authenticator.of(config))
         .register(http);
     http.start();
-    LOG.info("encoder-service started: model {} (dim {}; {}), http port {}, {} query shards", encoder.modelId(),
-        encoder.dim(), encoder.description(), http.port(), partitions);
+    LOG.info("encoder-service started: models {} (active {}), http port {}", models.running().keySet(), models.activeId(), http.port());
     return this;
+  }
+
+  /** Loads one deployed model and starts its media loop (on the control topic follower's thread). */
+  private EncoderModels.Running startModel(ModelEntry entry) {
+    Towers media = ServedModel.load(config, entry);
+    // Queries (Kafka loop and HTTP) get their own image tower: never queued behind a media batch.
+    Towers queries = media.withOwnImageTower();
+    Topics space = new Topics(ModelSpace.topics(config.topicNames(), entry.id()));
+    int batch = config.getInt("encoder.batch.size");
+    EncodeLoop.Work mediaWork = new EncodeLoop.Work(new MediaEncoder(space, media, MediaValidator.of(config), QueryParser.of(config),
+        batch, metrics, deadLetters), 0);
+    EncodeLoop loop = startLoop("encoder-media-loop-" + entry.id(), ModelSpace.encoderGroup(config.get("encoder.group.id"), entry.id()),
+        List.of(topics.mediaImages.name(), topics.mediaTexts.name()), true, () -> mediaWork,
+        Duration.ofMillis(config.getLong("encoder.batch.linger.ms")));
+    int shards = partitionCount(space.encodedQueries.name());
+    EncodeLoop.Work queryWork = new EncodeLoop.Work(new MediaEncoder(space, queries, MediaValidator.of(config), QueryParser.of(config),
+        batch, metrics, deadLetters), shards);
+    List<Meter> meters = List.of(
+        Gauge.builder("crossmodal.model.replay.lag", loop, EncodeLoop::lag).baseUnit("records")
+            .description("media records this instance's loop of the model has yet to encode (a new model's replay)")
+            .tag("model", entry.id()).register(registry),
+        Gauge.builder("crossmodal.model.info", () -> 1).description("models this service encodes with")
+            .tag("service", "encoder").tag("model", entry.id()).tag("dim", String.valueOf(entry.dim())).register(registry),
+        Gauge.builder("crossmodal.model.active", () -> entry.id().equals(models.activeId()) ? 1 : 0)
+            .description("1 for the model that encodes queries").tag("service", "encoder").tag("model", entry.id()).register(registry));
+    LOG.info("model {} (dim {}; {}): media loop started, {} query shards", entry.id(), entry.dim(), media.description(), shards);
+    return new EncoderModels.Running(entry, media, queries, loop, queryWork, () -> meters.forEach(registry::remove));
   }
 
   /**
@@ -104,8 +157,19 @@ public final class EncoderService implements AutoCloseable {
         .description("media topics that expire records instead of compacting them (-1: could not check)").register(registry);
   }
 
-  /** Starts one loop; returns the number of search shards (partitions of the encoded-queries topic). */
-  private int startLoop(String name, String group, List<String> inputs, boolean transactional, Towers model, EncoderMetrics metrics,
+  private int partitionCount(String topic) {
+    try (Admin admin = Admin.create(config.kafkaClientProperties())) {
+      return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot describe " + topic + " (was the model deployed with its topics?): " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while describing " + topic, e);
+    }
+  }
+
+  /** Starts one loop on its own thread. */
+  private EncodeLoop startLoop(String name, String group, List<String> inputs, boolean transactional, Supplier<EncodeLoop.Work> work,
       Duration linger) {
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(group), new ByteArrayDeserializer(),
         new ByteArrayDeserializer());
@@ -120,13 +184,9 @@ public final class EncoderService implements AutoCloseable {
     }
     producer.initTransactions();
     consumer.subscribe(inputs);
-    MediaEncoder mediaEncoder = new MediaEncoder(topics, model, MediaValidator.of(config), QueryParser.of(config),
-        config.getInt("encoder.batch.size"), metrics, deadLetters);
-    int partitions = producer.partitionsFor(topics.encodedQueries.name()).size();
-    EncodeLoop loop = new EncodeLoop(name, consumer, producer, fast, mediaEncoder, partitions, linger);
-    loops.add(loop);
+    EncodeLoop loop = new EncodeLoop(name, consumer, producer, fast, work, linger);
     new Thread(loop, name).start();
-    return partitions;
+    return loop;
   }
 
   private Map<String, Object> consumerProperties(String group) {
@@ -154,8 +214,14 @@ public final class EncoderService implements AutoCloseable {
     return queryEncoding;
   }
 
+  /** The query loop runs, the active model is loaded, and every model's media loop runs. */
   public boolean healthy() {
-    return !loops.isEmpty() && loops.stream().allMatch(EncodeLoop::running);
+    return queryLoop != null && queryLoop.running() && models.healthy();
+  }
+
+  /** What the start did with the configured model. */
+  public ModelBootstrap.Outcome bootstrap() {
+    return bootstrap;
   }
 
   public int httpPort() {
@@ -164,7 +230,15 @@ public final class EncoderService implements AutoCloseable {
 
   @Override
   public void close() {
-    loops.forEach(EncodeLoop::stop);
+    if (control != null) {
+      control.close(); // no model starts while the others stop
+    }
+    if (models != null) {
+      models.close();
+    }
+    if (queryLoop != null) {
+      queryLoop.stop();
+    }
     if (http != null) {
       http.close();
     }

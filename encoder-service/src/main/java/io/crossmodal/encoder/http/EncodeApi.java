@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * {@code POST /v1/encode}: a query's {@code text} or {@code image} (base64) in the search query's
  * JSON shape → its unit vector, model id and encode time ({@link io.crossmodal.common.event.QueryVector}).
- * What the search service's direct route calls, one query at a time, next to the Kafka loops.
+ * What the search service's direct route calls, one query at a time, next to the Kafka loops, naming
+ * the model whose space it searches ({@code ?model=<id>}; without it, the active model): 503 when
+ * that model does not run on this encoder.
  * Refused with 400 and a reason (and counted): invalid JSON, a {@code mediaId} (nothing to
  * encode), text over {@code encoder.text.max.chars}, an image that does not decode within the
  * limits; 413 (counted as {@code too-large}) for a body over the image limit.
@@ -50,9 +52,9 @@ public final class EncodeApi {
         encoding.refuse("too-large", e.getMessage());
         throw e;
       }
-      HttpService.sendJson(ex, 200, Json.write(encoding.encode(query)));
+      HttpService.sendJson(ex, 200, Json.write(encoding.encode(HttpService.queryParam(ex, "model"), query)));
     } catch (QueryEncoding.Refused e) {
-      throw new HttpError(400, e.getMessage());
+      throw new HttpError(e.unavailable() ? 503 : 400, e.getMessage());
     }
   }
 }

@@ -8,6 +8,7 @@ import io.crossmodal.common.errors.RejectedRecordException;
 import io.crossmodal.common.media.MediaValidator;
 import io.crossmodal.model.joint.Towers;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One validated query's text or image → its vector, for callers that wait for it (the encoder's
@@ -15,35 +16,49 @@ import java.util.List;
  * counted ({@code crossmodal_http_rejected_total}). Thread safe.
  */
 public final class QueryEncoding {
-  private final Towers encoder;
+  private final Function<String, Towers> models;
   private final MediaValidator validator;
   private final EncoderMetrics metrics;
 
   /** A query that cannot be encoded, with the metric reason and a message for the caller. */
   public static final class Refused extends Exception {
     private final String reason;
+    private final boolean unavailable;
 
-    Refused(String reason, String message) {
+    Refused(String reason, String message, boolean unavailable) {
       super(message);
       this.reason = reason;
+      this.unavailable = unavailable;
     }
 
     public String reason() {
       return reason;
     }
+
+    /** The encoder cannot encode it now (the model does not run here): a 503, not the client's error. */
+    public boolean unavailable() {
+      return unavailable;
+    }
   }
 
   /**
-   * @param encoder best one with an image tower of its own ({@link Towers#withOwnImageTower})
+   * @param models the towers of a model id (null: that model does not run here), best with an image
+   *     tower of their own ({@link Towers#withOwnImageTower})
    * @param validator decodes query images with the media limits (query texts were checked by the {@code QueryParser})
    */
-  public QueryEncoding(Towers encoder, MediaValidator validator, EncoderMetrics metrics) {
-    this.encoder = encoder;
+  public QueryEncoding(Function<String, Towers> models, MediaValidator validator, EncoderMetrics metrics) {
+    this.models = models;
     this.validator = validator;
     this.metrics = metrics;
   }
 
-  public QueryVector encode(SearchQuery query) throws Refused {
+  /** Encodes into the space of {@code modelId} (one the search service names, so a query never meets another model's vectors). */
+  public QueryVector encode(String modelId, SearchQuery query) throws Refused {
+    Towers encoder = models.apply(modelId);
+    if (encoder == null) {
+      metrics.rejected("model-unavailable");
+      throw new Refused("model-unavailable", "model " + modelId + " does not run on this encoder (not deployed, or still loading)", true);
+    }
     long start = System.nanoTime();
     float[] vector;
     if (query.text() != null) {
@@ -65,6 +80,6 @@ public final class QueryEncoding {
   /** Counts a refusal made before encoding (e.g. unparsable JSON at the HTTP boundary). */
   public Refused refuse(String reason, String message) {
     metrics.rejected(reason);
-    return new Refused(reason, message);
+    return new Refused(reason, message, false);
   }
 }

@@ -135,7 +135,8 @@ class EncodeLoopTest {
     FlakyProducer producer = new FlakyProducer(new TimeoutException("coordinator slow"), 2);
     producer.initTransactions();
     MockConsumer<byte[], byte[]> consumer = consumer();
-    EncodeLoop loop = new EncodeLoop("test", consumer, producer, null, encoder(), 2, Duration.ofMillis(10));
+    EncodeLoop.Work work = new EncodeLoop.Work(encoder(), 2);
+    EncodeLoop loop = new EncodeLoop("test", consumer, producer, null, () -> work, Duration.ofMillis(10));
 
     runUntil(loop, producer::transactionCommitted);
 
@@ -157,7 +158,8 @@ class EncodeLoopTest {
         addTexts(consumer);
       }
     });
-    EncodeLoop loop = new EncodeLoop("test", consumer, producer, null, encoder(), 2, Duration.ofMillis(10));
+    EncodeLoop.Work work = new EncodeLoop.Work(encoder(), 2);
+    EncodeLoop loop = new EncodeLoop("test", consumer, producer, null, () -> work, Duration.ofMillis(10));
 
     runUntil(loop, producer::transactionCommitted);
 

@@ -11,6 +11,16 @@ public final class DefaultModel {
 
   private DefaultModel() {}
 
+  /** The bundled model file as it is on the classpath. */
+  public static byte[] bundledBytes() throws IOException {
+    try (InputStream in = DefaultModel.class.getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IOException("no bundled model at " + RESOURCE + "; train one with ./crossmodal train");
+      }
+      return in.readAllBytes();
+    }
+  }
+
   /** The file when given, else the bundled default model. */
   public static ModelFile.LoadedModel load(Path file) {
     try {

@@ -17,32 +17,34 @@ import io.crossmodal.search.store.SearchFilter;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * What search instances ask each other for a direct search: {@code POST
  * /internal/v1/shard-search} (the exact top-k of this instance's shards among those asked) and
- * {@code GET /internal/v1/vectors/{id}} (a stored vector, for query by example). Requests of
- * another model or dimension are refused (422), so spaces never mix across instances either. With
+ * {@code GET /internal/v1/vectors/{id}?model=<id>} (a stored vector, for query by example). Each
+ * request names a model and is answered from that model's space on this instance; a model this
+ * instance does not hold, or a vector of another dimension, is refused (422), so spaces never mix
+ * across instances either. With
  * the services' internal token configured ({@code auth.internal.token}), a request without it is refused (401/403).
  */
 public final class InternalApi {
   private static final int MAX_BODY = 1 << 20;
-  private final String modelId;
-  private final int dim;
   private final int kMax;
-  private final InstanceSearch search;
-  private final LocalShards shards;
-
+  private final Function<String, Space> spaces;
   private final Authenticator auth;
 
-  /** @param auth peers must present the internal token when one is configured */
-  public InternalApi(String modelId, int dim, int kMax, InstanceSearch search, LocalShards shards, Authenticator auth) {
+  /** One model's space on this instance: what a peer's request is answered from. */
+  public record Space(String model, int dim, InstanceSearch search, LocalShards shards) {}
+
+  /**
+   * @param spaces the space of a model id on this instance, or null when it holds none
+   * @param auth peers must present the internal token when one is configured
+   */
+  public InternalApi(int kMax, Function<String, Space> spaces, Authenticator auth) {
     this.auth = auth;
-    this.modelId = modelId;
-    this.dim = dim;
     this.kMax = kMax;
-    this.search = search;
-    this.shards = shards;
+    this.spaces = spaces;
   }
 
   public void register(HttpService http) {
@@ -76,11 +78,16 @@ public final class InternalApi {
     } catch (IllegalArgumentException e) {
       throw new HttpError(400, e.getMessage());
     }
-    // A words-only request carries no vector; every other one a vector of this instance's space.
+    Space space = r.model() == null ? null : spaces.apply(r.model());
+    if (space == null) {
+      throw new HttpError(422, "request of model " + r.model() + ", which this instance does not hold");
+    }
+    int dim = space.dim();
+    // A words-only request carries no vector; every other one a vector of the model's space.
     boolean vectorOk = mode.usesVectors() ? r.vector() != null && r.vector().length == dim : r.vector() == null || r.vector().length == dim;
-    if (!modelId.equals(r.model()) || !vectorOk) {
-      throw new HttpError(422, "request of model " + r.model() + " (dim " + (r.vector() == null ? 0 : r.vector().length)
-          + "), this instance holds model " + modelId + " (dim " + dim + ")");
+    if (!vectorOk) {
+      throw new HttpError(422, "request of model " + r.model() + " with a vector of dim " + (r.vector() == null ? 0 : r.vector().length)
+          + ", the model's dim is " + dim);
     }
     if (r.k() < 1 || r.k() > kMax || r.partitions() == null) {
       throw new HttpError(400, "'k' must be between 1 and " + kMax + " and 'partitions' given");
@@ -94,7 +101,7 @@ public final class InternalApi {
           + " positions and 'afterMillis' is 0 to 600000");
     }
     try {
-      HttpService.sendJson(ex, 200, Json.write(search.search(r.vector(), r.text(), mode, r.k(), new SearchFilter(target, r.source(), r.tags()),
+      HttpService.sendJson(ex, 200, Json.write(space.search().search(r.vector(), r.text(), mode, r.k(), new SearchFilter(target, r.source(), r.tags()),
           r.partitions(), after, System.nanoTime() + r.afterMillis() * 1_000_000)));
     } catch (NotYetSearchable e) {
       throw new HttpError(504, e.getMessage());
@@ -104,7 +111,12 @@ public final class InternalApi {
   private void vector(HttpExchange ex) throws Exception {
     HttpService.requireMethod(ex, "GET");
     String id = URLDecoder.decode(ex.getRequestURI().getRawPath().substring("/internal/v1/vectors/".length()), StandardCharsets.UTF_8);
-    float[] vector = id.isEmpty() ? null : shards.vectorOf(id);
+    String model = HttpService.queryParam(ex, "model");
+    Space space = model == null ? null : spaces.apply(model);
+    if (space == null) {
+      throw new HttpError(422, "'model' names no model this instance holds: " + model);
+    }
+    float[] vector = id.isEmpty() ? null : space.shards().vectorOf(id);
     if (vector == null) {
       throw new HttpError(404, "no vector for '" + id + "' on this instance");
     }

@@ -18,6 +18,7 @@ import io.crossmodal.search.query.PeerClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * {@code POST /v1/search}: validates the query (400 with a reason) and answers it by the configured
@@ -51,13 +52,16 @@ public final class SearchApi {
   private final QueryParser parser;
   private final StoredMedia storedEmbedding;
   private final MediaOwner owner;
-  private final SearchMetrics metrics;
+  private final Supplier<SearchMetrics> metrics;
   private final Authenticator auth;
   private final EmbeddingSerde serde = new EmbeddingSerde();
 
-  /** @param auth searches and media lookups need the read right when auth is on; the page itself is open */
+  /**
+   * @param auth searches and media lookups need the read right when auth is on; the page itself is open
+   * @param metrics the active model's (refusals are counted where the query would have run); null while no model is active: 503
+   */
   public SearchApi(QueryRoute route, QueryParser parser, StoredMedia storedEmbedding, MediaOwner owner, Authenticator auth,
-      SearchMetrics metrics) {
+      Supplier<SearchMetrics> metrics) {
     this.auth = auth;
     this.route = route;
     this.parser = parser;
@@ -87,12 +91,16 @@ public final class SearchApi {
   private void search(HttpExchange ex) throws Exception {
     HttpService.requireMethod(ex, "POST");
     auth.require(ex, Authenticator.Right.READ);
+    SearchMetrics active = metrics.get();
+    if (active == null) {
+      throw new HttpError(503, "no model is active yet (see ./crossmodal model status)");
+    }
     String body = new String(HttpService.body(ex, MAX_BODY), StandardCharsets.UTF_8);
     SearchQuery query;
     try {
       query = parser.parse(body);
     } catch (InvalidQueryException e) {
-      metrics.rejected("invalid-query");
+      active.rejected("invalid-query");
       throw new HttpError(400, e.getMessage());
     }
     String result = route.answer(body, query);

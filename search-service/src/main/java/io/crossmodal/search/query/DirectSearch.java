@@ -79,7 +79,7 @@ public final class DirectSearch {
     } else if (!query.mode().usesVectors()) {
       vector = null; // words only: no encoder on the way, and none needed up
     } else {
-      QueryVector encoded = encoder.encode(body, query);
+      QueryVector encoded = encoder.encode(modelId, body, query);
       if (!modelId.equals(encoded.model()) || encoded.vector() == null || encoded.vector().length != dim) {
         metrics.rejected("wrong-model");
         throw new HttpError(502, "the encoder serves model " + encoded.model() + " (dim " + (encoded.vector() == null ? 0 : encoded.vector().length)
@@ -165,7 +165,7 @@ public final class DirectSearch {
       throw new HttpError(503, "the shard holding '" + id + "' is not running right now (moving or restoring); retry shortly");
     }
     try {
-      return peers.vector(owner.hostPort(), id);
+      return peers.vector(owner.hostPort(), modelId, id);
     } catch (Exception e) {
       throw new HttpError(503, "the instance serving '" + id + "' (" + owner.hostPort() + ") did not answer: " + e.getMessage());
     }

@@ -7,6 +7,7 @@ import io.crossmodal.common.http.HttpError;
 import io.crossmodal.common.serde.Json;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -39,10 +40,10 @@ public final class EncoderClient implements QueryEncoder {
 
   /** Sends the client's query as it came (its {@code text} or {@code image} is encoded; other fields are ignored). */
   @Override
-  public QueryVector encode(String queryJson, SearchQuery query) throws HttpError, InterruptedException {
+  public QueryVector encode(String model, String queryJson, SearchQuery query) throws HttpError, InterruptedException {
     HttpResponse<String> response;
     try {
-      HttpRequest.Builder request = HttpRequest.newBuilder(encode).timeout(timeout).header("Content-Type", "application/json");
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(encode + "?model=" + URLEncoder.encode(model, StandardCharsets.UTF_8))).timeout(timeout).header("Content-Type", "application/json");
       if (!token.isEmpty()) {
         request.header("Authorization", "Bearer " + token);
       }

@@ -56,9 +56,9 @@ public final class PeerClient {
     });
   }
 
-  /** The stored vector of {@code id} on the peer that holds its shard; empty when it has none. */
-  public Optional<float[]> vector(String hostPort, String id) throws Exception {
-    HttpResponse<byte[]> r = get(hostPort, "/internal/v1/vectors/" + encode(id));
+  /** The stored vector of {@code id} in {@code model}'s space on the peer that holds its shard; empty when it has none. */
+  public Optional<float[]> vector(String hostPort, String model, String id) throws Exception {
+    HttpResponse<byte[]> r = get(hostPort, "/internal/v1/vectors/" + encode(id) + "?model=" + encode(model));
     if (r.statusCode() == 404) {
       return Optional.empty();
     }

@@ -11,8 +11,9 @@ import io.crossmodal.common.http.HttpError;
 @FunctionalInterface
 public interface QueryEncoder {
   /**
+   * @param model the model whose space the query is searched in (the encoder must serve it)
    * @param body the client's query JSON
    * @throws HttpError 400 with the reason when the query cannot be encoded, 503 when no encoder answers
    */
-  QueryVector encode(String body, SearchQuery query) throws HttpError, InterruptedException;
+  QueryVector encode(String model, String body, SearchQuery query) throws HttpError, InterruptedException;
 }

@@ -51,24 +51,37 @@ class InternalApiTest {
     index.upsert("b", Modality.TEXT, "s", new float[] {0, 1});
     shards.add(new LiveShard(1, index));
     InstanceSearch search = new InstanceSearch(shards, pool, 2, (p, id) -> null, new SearchMetrics(registry), 0);
+    // A second model's space on the same instance: the same id, another vector.
+    LocalShards otherShards = new LocalShards();
+    VectorIndex other = new VectorIndex(2, 4, DotProductKernel.scalar(), true);
+    other.upsert("b", Modality.TEXT, "s", new float[] {1, 0});
+    otherShards.add(new LiveShard(1, other));
+    InstanceSearch otherSearch = new InstanceSearch(otherShards, pool, 2, (p, id) -> null, new SearchMetrics(registry), 0);
+    Map<String, InternalApi.Space> spaces = Map.of("m", new InternalApi.Space("m", 2, search, shards),
+        "m2", new InternalApi.Space("m2", 2, otherSearch, otherShards));
     Config config = Config.defaults().with(token.isEmpty() ? Map.of() : Map.of("auth.internal.token", token, "auth.read.tokens", "reader"));
-    new InternalApi("m", 2, 10, search, shards, Authenticator.of(config)).register(http);
+    new InternalApi(10, spaces::get, Authenticator.of(config)).register(http);
     http.start();
     return "localhost:" + http.port();
   }
 
   @Test
-  void shouldAnswerPeersWithItsShardsAndRefuseAnotherSpace() throws Exception {
+  void shouldAnswerPeersFromTheNamedModelsSpaceAndRefuseOneItDoesNotHold() throws Exception {
     String self = start("");
     PeerClient peers = new PeerClient(client, "http", Duration.ofSeconds(5), "");
     PartialAnswer answer = peers.search(self, new ShardSearchRequest("m", new float[] {0.9f, 0.1f}, 1, "any", null, null, List.of(0, 1), null, null)).get();
     assertEquals(List.of(1), answer.partitions(), "shard 0 does not run here");
     assertEquals("a", answer.hits().get(0).id());
-    assertEquals(List.of(0f, 1f), toList(peers.vector(self, "b").orElseThrow()));
-    assertTrue(peers.vector(self, "nope").isEmpty());
+    assertEquals(List.of(0f, 1f), toList(peers.vector(self, "m", "b").orElseThrow()));
+    assertTrue(peers.vector(self, "m", "nope").isEmpty());
+    assertEquals(List.of(1f, 0f), toList(peers.vector(self, "m2", "b").orElseThrow()), "the other model's vector of the same id");
+    assertEquals("b", peers.search(self, new ShardSearchRequest("m2", new float[] {0.9f, 0.1f}, 1, "any", null, null, List.of(1), null,
+        null)).get().hits().get(0).id(), "answered from m2's space");
 
-    HttpResponse<String> otherModel = post(self, Json.write(new ShardSearchRequest("m2", new float[] {1, 0}, 1, "any", null, null, List.of(1), null, null)), null);
+    HttpResponse<String> otherModel = post(self, Json.write(new ShardSearchRequest("m3", new float[] {1, 0}, 1, "any", null, null, List.of(1), null, null)), null);
     assertEquals(422, otherModel.statusCode());
+    assertEquals(422, client.send(HttpRequest.newBuilder(URI.create("http://" + self + "/internal/v1/vectors/b?model=m3")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode());
     HttpResponse<String> otherDim = post(self, Json.write(new ShardSearchRequest("m", new float[] {1, 0, 0}, 1, "any", null, null, List.of(1), null, null)), null);
     assertEquals(422, otherDim.statusCode());
   }

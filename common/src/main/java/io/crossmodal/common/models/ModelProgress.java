@@ -1,0 +1,156 @@
+package io.crossmodal.common.models;
+
+import io.crossmodal.common.config.Config;
+import io.crossmodal.common.config.KafkaClients;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * How far a model's space has caught up, from the brokers alone (no service asked): the media
+ * offsets its encoders' group has committed against the ends of the media topics, and the
+ * embeddings its search index's application has committed against the end of its embeddings
+ * topic. A model is ready to be switched to when both lags are 0 and its embeddings topic holds the
+ * same live ids as the active model's ({@link #sameIds}).
+ */
+public final class ModelProgress {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * @param mediaTotal media offsets to encode (ends minus beginnings of the media topics; on
+   *     compacted topics a little more than the records left)
+   * @param mediaLag of those, not yet committed by the model's encoders
+   * @param searchLag embeddings the model's search index has not yet committed
+   */
+  public record Snapshot(String model, long mediaTotal, long mediaLag, long searchLag, long atMillis) {
+    public long mediaDone() {
+      return mediaTotal - mediaLag;
+    }
+
+    /** Encoders and index have consumed everything written so far. */
+    public boolean caughtUp() {
+      return mediaLag == 0 && searchLag == 0;
+    }
+  }
+
+  private ModelProgress() {}
+
+  public static Snapshot of(Config config, String modelId) {
+    String mediaGroup = ModelSpace.encoderGroup(config.get("encoder.group.id"), modelId);
+    String searchGroup = ModelSpace.searchApplicationId(config.get("search.application.id"), modelId);
+    String embeddings = ModelSpace.topics(config.topicNames(), modelId).embeddings();
+    try (Admin admin = Admin.create(config.kafkaClientProperties())) {
+      List<TopicPartition> media = partitions(admin, List.of(config.topicNames().mediaImages(), config.topicNames().mediaTexts()));
+      Map<TopicPartition, Long> begin = offsets(admin, media, OffsetSpec.earliest());
+      Map<TopicPartition, Long> end = offsets(admin, media, OffsetSpec.latest());
+      Map<TopicPartition, OffsetAndMetadata> encoded = committed(admin, mediaGroup);
+      long total = 0;
+      long lag = 0;
+      for (TopicPartition tp : media) {
+        total += end.get(tp) - begin.get(tp);
+        OffsetAndMetadata at = encoded.get(tp);
+        lag += end.get(tp) - Math.max(begin.get(tp), at == null ? 0 : at.offset());
+      }
+      List<TopicPartition> vectors = partitions(admin, List.of(embeddings));
+      Map<TopicPartition, Long> vectorBegin = offsets(admin, vectors, OffsetSpec.earliest());
+      Map<TopicPartition, Long> vectorEnd = offsets(admin, vectors, OffsetSpec.latest());
+      Map<TopicPartition, OffsetAndMetadata> indexed = committed(admin, searchGroup);
+      long searchLag = 0;
+      for (TopicPartition tp : vectors) {
+        OffsetAndMetadata at = indexed.get(tp);
+        searchLag += vectorEnd.get(tp) - Math.max(vectorBegin.get(tp), at == null ? 0 : at.offset());
+      }
+      return new Snapshot(modelId, total, lag, searchLag, System.currentTimeMillis());
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot read the progress of model " + modelId + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /**
+   * Whether the two models' embeddings topics hold the same live ids (latest record per key not a
+   * tombstone): read whole, so meant for the moment both are caught up, not for a polling loop.
+   */
+  public static boolean sameIds(Config config, String a, String b) {
+    return liveIds(config, a).equals(liveIds(config, b));
+  }
+
+  /** The ids with a vector in the model's embeddings topic, read to its current end. */
+  public static Set<String> liveIds(Config config, String modelId) {
+    String topic = ModelSpace.topics(config.topicNames(), modelId).embeddings();
+    Map<String, Object> p = KafkaClients.consumer(config, "unused");
+    p.remove("group.id");
+    p.put("enable.auto.commit", "false");
+    Set<String> live = new HashSet<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = consumer.partitionsFor(topic, TIMEOUT).stream().map(i -> new TopicPartition(topic, i.partition()))
+          .toList();
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = consumer.endOffsets(parts, TIMEOUT);
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+      while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("could not read " + topic + " to its end within 5 minutes");
+        }
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.value() == null) {
+            live.remove(r.key());
+          } else {
+            live.add(r.key());
+          }
+        }
+      }
+    }
+    return live;
+  }
+
+  private static List<TopicPartition> partitions(Admin admin, List<String> topics)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    List<TopicPartition> out = new ArrayList<>();
+    admin.describeTopics(topics).allTopicNames().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+        .forEach((name, d) -> d.partitions().forEach(p -> out.add(new TopicPartition(name, p.partition()))));
+    return out;
+  }
+
+  private static Map<TopicPartition, Long> offsets(Admin admin, List<TopicPartition> parts, OffsetSpec spec)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    Map<TopicPartition, OffsetSpec> ask = new java.util.HashMap<>();
+    parts.forEach(tp -> ask.put(tp, spec));
+    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> got = admin.listOffsets(ask).all()
+        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    Map<TopicPartition, Long> out = new java.util.HashMap<>();
+    got.forEach((tp, info) -> out.put(tp, info.offset()));
+    return out;
+  }
+
+  private static Map<TopicPartition, OffsetAndMetadata> committed(Admin admin, String group)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    Map<TopicPartition, OffsetAndMetadata> got = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    Map<TopicPartition, OffsetAndMetadata> out = new java.util.HashMap<>();
+    got.forEach((tp, o) -> {
+      if (o != null) {
+        out.put(tp, o);
+      }
+    });
+    return out;
+  }
+}
