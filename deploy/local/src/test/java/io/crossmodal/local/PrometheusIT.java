@@ -127,7 +127,7 @@ class PrometheusIT {
         browser.navigate(page.resolve("preview.html").toUri() + "?prometheus=" + api + "&minutes=2&attempt=" + attempt);
         browser.waitFor("window.panelResults", Duration.ofSeconds(60));
         JsonNode panels = browser.eval("window.panelResults");
-        assertEquals(17, panels.size());
+        assertEquals(18, panels.size());
         List<String> missing = new java.util.ArrayList<>();
         panels.forEach(p -> {
           if (p.path("series").asInt() == 0) {

@@ -64,19 +64,6 @@ public final class ServedModel {
     }
   }
 
-  /** @param modelFile a model file, or null for the bundled model (ignored when a towers folder is configured) */
-  public static Towers load(Config config, Path modelFile) {
-    Path dir = towersDir(config, modelFile);
-    if (dir == null) {
-      return towers(config, DefaultModel.load(modelFile));
-    }
-    try {
-      return ClipTowers.load(dir, imageThreads(config));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /**
    * The bundled-format model as the encoder runs it: the image runtime of {@code
    * encoder.image.runtime} with {@code encoder.image.threads} threads per batch (0 = one per core),
