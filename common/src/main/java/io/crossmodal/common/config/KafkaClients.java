@@ -9,6 +9,8 @@ import io.crossmodal.common.models.ModelSpace;
 import io.crossmodal.common.topic.TopicNames;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutionException;
 
 /** Kafka client settings derived from {@link Config}, and topic creation with suitable configs. */
@@ -63,6 +65,18 @@ public final class KafkaClients {
       topics.add(new NewTopic(dlq, 1, rf).configs(Map.of("max.message.bytes", maxBytes)));
     }
     create(c, topics);
+  }
+
+  /** Partitions of an existing topic (for a model's space: its number of search shards). */
+  public static int partitionCount(Config c, String topic) {
+    try (Admin admin = Admin.create(c.kafkaClientProperties())) {
+      return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot describe " + topic + " (was the model deployed with its topics?): " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while describing " + topic, e);
+    }
   }
 
   /** Creates the topics of one model's space ({@link ModelSpace#topics}) that do not exist yet. */

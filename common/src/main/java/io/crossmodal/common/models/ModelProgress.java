@@ -1,7 +1,8 @@
 package io.crossmodal.common.models;
 
 import io.crossmodal.common.config.Config;
-import io.crossmodal.common.config.KafkaClients;
+import io.crossmodal.common.topic.TopicReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,12 +15,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * How far a model's space has caught up, from the brokers alone (no service asked): the media
@@ -55,27 +52,9 @@ public final class ModelProgress {
     String searchGroup = ModelSpace.searchApplicationId(config.get("search.application.id"), modelId);
     String embeddings = ModelSpace.topics(config.topicNames(), modelId).embeddings();
     try (Admin admin = Admin.create(config.kafkaClientProperties())) {
-      List<TopicPartition> media = partitions(admin, List.of(config.topicNames().mediaImages(), config.topicNames().mediaTexts()));
-      Map<TopicPartition, Long> begin = offsets(admin, media, OffsetSpec.earliest());
-      Map<TopicPartition, Long> end = offsets(admin, media, OffsetSpec.latest());
-      Map<TopicPartition, OffsetAndMetadata> encoded = committed(admin, mediaGroup);
-      long total = 0;
-      long lag = 0;
-      for (TopicPartition tp : media) {
-        total += end.get(tp) - begin.get(tp);
-        OffsetAndMetadata at = encoded.get(tp);
-        lag += end.get(tp) - Math.max(begin.get(tp), at == null ? 0 : at.offset());
-      }
-      List<TopicPartition> vectors = partitions(admin, List.of(embeddings));
-      Map<TopicPartition, Long> vectorBegin = offsets(admin, vectors, OffsetSpec.earliest());
-      Map<TopicPartition, Long> vectorEnd = offsets(admin, vectors, OffsetSpec.latest());
-      Map<TopicPartition, OffsetAndMetadata> indexed = committed(admin, searchGroup);
-      long searchLag = 0;
-      for (TopicPartition tp : vectors) {
-        OffsetAndMetadata at = indexed.get(tp);
-        searchLag += vectorEnd.get(tp) - Math.max(vectorBegin.get(tp), at == null ? 0 : at.offset());
-      }
-      return new Snapshot(modelId, total, lag, searchLag, System.currentTimeMillis());
+      Backlog media = backlog(admin, List.of(config.topicNames().mediaImages(), config.topicNames().mediaTexts()), mediaGroup);
+      Backlog vectors = backlog(admin, List.of(embeddings), searchGroup);
+      return new Snapshot(modelId, media.total(), media.lag(), vectors.lag(), System.currentTimeMillis());
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot read the progress of model " + modelId + ": " + e, e);
     } catch (InterruptedException e) {
@@ -95,31 +74,35 @@ public final class ModelProgress {
   /** The ids with a vector in the model's embeddings topic, read to its current end. */
   public static Set<String> liveIds(Config config, String modelId) {
     String topic = ModelSpace.topics(config.topicNames(), modelId).embeddings();
-    Map<String, Object> p = KafkaClients.consumer(config, "unused");
-    p.remove("group.id");
-    p.put("enable.auto.commit", "false");
     Set<String> live = new HashSet<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = consumer.partitionsFor(topic, TIMEOUT).stream().map(i -> new TopicPartition(topic, i.partition()))
-          .toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts, TIMEOUT);
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-      while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("could not read " + topic + " to its end within 5 minutes");
-        }
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.value() == null) {
-            live.remove(r.key());
-          } else {
-            live.add(r.key());
-          }
-        }
+    TopicReader.readAll(config, List.of(topic), Duration.ofMinutes(5), r -> {
+      String id = new String(r.key(), StandardCharsets.UTF_8);
+      if (r.value() == null) {
+        live.remove(id);
+      } else {
+        live.add(id);
       }
-    }
+    });
     return live;
+  }
+
+  /** Offsets between the beginnings and ends of some topics, and of those the ones {@code group} has not committed. */
+  private record Backlog(long total, long lag) {}
+
+  private static Backlog backlog(Admin admin, List<String> topics, String group)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    List<TopicPartition> parts = partitions(admin, topics);
+    Map<TopicPartition, Long> begin = offsets(admin, parts, OffsetSpec.earliest());
+    Map<TopicPartition, Long> end = offsets(admin, parts, OffsetSpec.latest());
+    Map<TopicPartition, OffsetAndMetadata> done = committed(admin, group);
+    long total = 0;
+    long lag = 0;
+    for (TopicPartition tp : parts) {
+      OffsetAndMetadata at = done.get(tp);
+      total += end.get(tp) - begin.get(tp);
+      lag += end.get(tp) - Math.max(begin.get(tp), at == null ? 0 : at.offset());
+    }
+    return new Backlog(total, lag);
   }
 
   private static List<TopicPartition> partitions(Admin admin, List<String> topics)

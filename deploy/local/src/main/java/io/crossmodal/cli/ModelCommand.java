@@ -106,9 +106,11 @@ final class ModelCommand implements Command {
     }
     Thread.sleep(2_000);
     System.out.printf("%-28s %-8s %-24s %-12s %-10s %s%n", "model", "state", "media encoded", "rate/s", "to index", "eta");
+    Map<String, ModelProgress.Snapshot> second = new java.util.LinkedHashMap<>();
     for (ModelEntry m : state.models().values()) {
       ModelProgress.Snapshot a = first.get(m.id());
       ModelProgress.Snapshot b = ModelProgress.of(config, m.id());
+      second.put(m.id(), b);
       double rate = (b.mediaDone() - a.mediaDone()) * 1000.0 / Math.max(1, b.atMillis() - a.atMillis());
       String eta = b.mediaLag() == 0 ? "-" : rate <= 0 ? "?" : Math.round(b.mediaLag() / rate) + " s";
       String role = m.id().equals(state.activeId()) ? "active" : state.active() != null && m.id().equals(state.active().previous())
@@ -118,7 +120,7 @@ final class ModelCommand implements Command {
     }
     String active = state.activeId();
     for (ModelEntry m : state.models().values()) {
-      if (active != null && !m.id().equals(active) && ModelProgress.of(config, m.id()).caughtUp()) {
+      if (active != null && !m.id().equals(active) && second.get(m.id()).caughtUp()) {
         boolean same = ModelProgress.sameIds(config, active, m.id());
         System.out.println(m.id() + ": caught up; " + (same ? "its index holds the same ids as " + active + ": ready to activate"
             : "its ids differ from " + active + "'s (ingests in flight?)"));

@@ -1,5 +1,6 @@
 package io.crossmodal.local;
 
+import io.crossmodal.common.topic.TopicReader;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.errors.DeadLetter;

@@ -1,5 +1,6 @@
 package io.crossmodal.local;
 
+import io.crossmodal.common.topic.TopicReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;

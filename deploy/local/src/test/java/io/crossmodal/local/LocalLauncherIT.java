@@ -1,5 +1,6 @@
 package io.crossmodal.local;
 
+import io.crossmodal.common.topic.TopicReader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

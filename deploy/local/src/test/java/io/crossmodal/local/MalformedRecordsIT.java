@@ -1,5 +1,6 @@
 package io.crossmodal.local;
 
+import io.crossmodal.common.topic.TopicReader;
 import io.crossmodal.common.models.ModelEntry;
 import io.crossmodal.common.models.ModelSpace;
 import io.crossmodal.model.joint.ServedModel;

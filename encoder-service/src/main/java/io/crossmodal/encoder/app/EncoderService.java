@@ -31,9 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -122,7 +119,7 @@ public final class EncoderService implements AutoCloseable {
     EncodeLoop loop = startLoop("encoder-media-loop-" + entry.id(), ModelSpace.encoderGroup(config.get("encoder.group.id"), entry.id()),
         List.of(topics.mediaImages.name(), topics.mediaTexts.name()), true, () -> mediaWork,
         Duration.ofMillis(config.getLong("encoder.batch.linger.ms")));
-    int shards = partitionCount(space.encodedQueries.name());
+    int shards = KafkaClients.partitionCount(config, space.encodedQueries.name());
     EncodeLoop.Work queryWork = new EncodeLoop.Work(new MediaEncoder(space, queries, MediaValidator.of(config), QueryParser.of(config),
         batch, metrics, deadLetters), shards);
     List<Meter> meters = List.of(
@@ -155,17 +152,6 @@ public final class EncoderService implements AutoCloseable {
     int value = uncompacted;
     Gauge.builder("crossmodal.media.topics.uncompacted", () -> value)
         .description("media topics that expire records instead of compacting them (-1: could not check)").register(registry);
-  }
-
-  private int partitionCount(String topic) {
-    try (Admin admin = Admin.create(config.kafkaClientProperties())) {
-      return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot describe " + topic + " (was the model deployed with its topics?): " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while describing " + topic, e);
-    }
   }
 
   /** Starts one loop on its own thread. */

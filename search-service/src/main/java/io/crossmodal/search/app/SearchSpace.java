@@ -36,9 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
@@ -80,6 +78,7 @@ final class SearchSpace implements AutoCloseable {
   private final ShardDirectory directory;
   private final SearchApi.QueryRoute route;
   private final MediaForwarder forwarder;
+  private final InternalApi.Space internal;
   private KafkaProducer<String, String> producer;
   private ResultWaiter results;
 
@@ -117,10 +116,11 @@ final class SearchSpace implements AutoCloseable {
         metrics).start();
     directory = new ShardDirectory(streams, topics.embeddings.name(), ShardProcessor.STORE, shared.self());
     forwarder = new MediaForwarder(directory, shared.peers());
+    internal = new InternalApi.Space(model.id(), model.dim(), instance, shards);
     if (config.get("search.http.route").equals("topics")) {
       route = topicRoute(topics);
     } else {
-      DirectSearch direct = new DirectSearch(model.id(), model.dim(), partitionCount(topics.embeddings.name()), shared.encoder(),
+      DirectSearch direct = new DirectSearch(model.id(), model.dim(), KafkaClients.partitionCount(config, topics.embeddings.name()), shared.encoder(),
           shared.peers(), directory, shards, instance, metrics, config.getLong("search.after.timeout.ms"));
       route = (body, query) -> Json.write(direct.search(body, query));
     }
@@ -135,12 +135,6 @@ final class SearchSpace implements AutoCloseable {
     results = new ResultWaiter(KafkaClients.consumer(config, "unused"), topics.results.name(), topics.shardAnswers.name(),
         config.getInt("search.k.max"));
     return new TopicRoute(producer, topics.queries.name(), results, config.getLong("search.request.timeout.ms"));
-  }
-
-  private int partitionCount(String topic) throws Exception {
-    try (Admin admin = Admin.create(config.kafkaClientProperties())) {
-      return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
-    }
   }
 
   private Properties streamsProperties(String applicationId, HostInfo self, DeadLetters deadLetters) throws java.io.IOException {
@@ -190,7 +184,7 @@ final class SearchSpace implements AutoCloseable {
   }
 
   InternalApi.Space internal() {
-    return new InternalApi.Space(model.id(), model.dim(), instance, shards);
+    return internal;
   }
 
   /**

@@ -1,4 +1,4 @@
-package io.crossmodal.local;
+package io.crossmodal.common.topic;
 
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
@@ -18,6 +18,15 @@ public final class TopicReader {
 
   /** Every committed record of {@code topicNames} (null keys included), in partition order. */
   public static void readAll(Config config, List<String> topicNames, Consumer<ConsumerRecord<byte[], byte[]>> each) {
+    readAll(config, topicNames, null, each);
+  }
+
+  /**
+   * As {@link #readAll(Config, List, Consumer)}, giving up with an {@link IllegalStateException}
+   * when the end is not reached within {@code timeout} (null: no limit).
+   */
+  public static void readAll(Config config, List<String> topicNames, Duration timeout, Consumer<ConsumerRecord<byte[], byte[]>> each) {
+    long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
     Map<String, Object> props = KafkaClients.consumer(config, "unused");
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts = new ArrayList<>();
@@ -29,6 +38,9 @@ public final class TopicReader {
       // Under read_committed these are the last stable offsets: the reader never waits on an open transaction.
       Map<TopicPartition, Long> end = consumer.endOffsets(parts);
       while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("could not read " + topicNames + " to the end within " + timeout);
+        }
         consumer.poll(Duration.ofMillis(500)).forEach(each);
       }
     }
