@@ -108,12 +108,12 @@ public final class AnswerMerger implements Processor<String, byte[], String, Str
 
   /** When a query's partial answer is due: the merge timeout after its first answer, or longer if a shard may hold it back. */
   private long deadlineOf(com.fasterxml.jackson.databind.JsonNode state) {
-    return state.path("firstSeenMillis").asLong(System.currentTimeMillis()) + Math.max(timeoutMillis, state.path("waitMillis").asLong(0));
+    return state.path("firstSeenMillis").asLong(context.currentSystemTimeMs()) + Math.max(timeoutMillis, state.path("waitMillis").asLong(0));
   }
 
-  private static ObjectNode newState(ShardAnswer first) {
+  private ObjectNode newState(ShardAnswer first) {
     ObjectNode s = Json.MAPPER.createObjectNode();
-    s.put("firstSeenMillis", System.currentTimeMillis());
+    s.put("firstSeenMillis", context.currentSystemTimeMs()); // the clock the expiry punctuation runs on
     s.put("shardsTotal", first.partitions());
     s.putArray("answers");
     return s;
@@ -151,7 +151,7 @@ public final class AnswerMerger implements Processor<String, byte[], String, Str
     state.get("answers").forEach(a -> answers.add(Json.MAPPER.convertValue(a, ShardAnswer.class)));
     int total = state.get("shardsTotal").asInt();
     SearchResult result = ResultMerge.merge(queryId, answers, total, System.currentTimeMillis());
-    long doneAt = System.currentTimeMillis();
+    long doneAt = context.currentSystemTimeMs();
     pending.put(queryId, Json.MAPPER.createObjectNode().put("doneAtMillis", doneAt).toString());
     openSince.remove(queryId);
     doneOrder.addLast(Map.entry(doneAt, queryId));

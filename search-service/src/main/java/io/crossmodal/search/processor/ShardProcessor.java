@@ -324,7 +324,8 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
             "too many queries wait for their positions on shard " + partition, q.receivedAtMillis(), q.encodeMillis(), 0));
         return;
       }
-      parked.add(new Parked(record, mine, System.currentTimeMillis() + afterTimeoutMillis));
+      // The clock expireParked's wall-clock punctuation runs on (the system clock, or a test driver's).
+      parked.add(new Parked(record, mine, context.currentSystemTimeMs() + afterTimeoutMillis));
       return;
     }
     if (q.vector() == null) {
