@@ -16,7 +16,8 @@ import io.crossmodal.model.joint.DefaultModel;
 import io.crossmodal.model.joint.ModelFile;
 import io.crossmodal.model.scratch.ScratchModel;
 import io.crossmodal.model.seed.SeedRecipe;
-import io.crossmodal.model.text.MiniLmTextTower;
+import io.crossmodal.model.text.TextModel;
+import io.crossmodal.model.text.TextTower;
 import io.crossmodal.model.train.FeatureExtractor;
 import io.crossmodal.model.train.FeatureStore;
 import io.crossmodal.model.train.TrainingPairs;
@@ -57,7 +58,8 @@ final class EvaluateCommand implements Command {
       System.err.println("no items in split '" + split + "' of " + manifest);
       return 2;
     }
-    FeatureStore text = FeatureExtractor.texts(items, cache);
+    TextModel textModel = TextModel.ofProvenance(model.spec().textTower());
+    FeatureStore text = FeatureExtractor.texts(items, textModel, cache);
     // The baselines run on the frozen tower's features; the model on its own tower's (tuned layer included).
     FeatureStore image = FeatureExtractor.images(items, size, model.spec().imageLayer(), cache);
     boolean tuned = model.tuned() != null;
@@ -74,17 +76,17 @@ final class EvaluateCommand implements Command {
       scorers.add(new SearchModeScorer(SearchMode.HYBRID, modelScorer, SearchModeScorer.metadata(metadata)));
     }
     if (scratch != null) {
-      scorers.add(ScratchModel.load(scratch, MiniLmTextTower.loadTokenizer()));
+      scorers.add(ScratchModel.load(scratch, TextTower.loadTokenizer()));
     }
     if (withSeed) {
       List<Item> train = items.stream().filter(i -> i.split().equals("train")).toList();
-      scorers.add(SeedRecipe.train(TrainingPairs.of(train, image, text, false, EmojiKeywords.none()), MiniLmTextTower.loadTokenizer(), seedEpochs, 42));
+      scorers.add(SeedRecipe.train(TrainingPairs.of(train, image, text, false, EmojiKeywords.none()), TextTower.loadTokenizer(), seedEpochs, 42));
     }
     scorers.add(new RandomScorer(42));
 
     List<ConceptBenchmark.Query> queries = ConceptBenchmark.queries(set.images(), 300, 100);
     List<String> queryTexts = queries.stream().map(ConceptBenchmark.Query::text).toList();
-    FeatureStore queryText = FeatureExtractor.texts(queryTexts, cache);
+    FeatureStore queryText = FeatureExtractor.texts(queryTexts, textModel, cache);
     RetrievalSet concepts = RetrievalSet.ofQueries(set.images(), queryTexts,
         (item, q) -> ConceptBenchmark.relevant(item, queries.get(q)), modelImage, queryText);
     RetrievalSet frozenConcepts = tuned ? RetrievalSet.ofQueries(set.images(), queryTexts,

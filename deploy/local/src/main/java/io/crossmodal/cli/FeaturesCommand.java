@@ -3,6 +3,7 @@ package io.crossmodal.cli;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
 import io.crossmodal.model.image.MobileNetV2Tower;
+import io.crossmodal.model.text.TextModel;
 import io.crossmodal.model.train.FeatureExtractor;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.List;
 final class FeaturesCommand implements Command {
   @Override
   public String summary() {
-    return "cache frozen-tower features for a manifest ([--manifest F] [--image-size N] [--cache DIR])";
+    return "cache frozen-tower features for a manifest ([--manifest F] [--image-size N] [--image-layer L] [--text-tower minilm|e5-small-v2] [--cache DIR])";
   }
 
   @Override
@@ -20,9 +21,10 @@ final class FeaturesCommand implements Command {
     int size = o.getInt("image-size", 96);
     String layer = o.get("image-layer", MobileNetV2Tower.DEFAULT_LAYER);
     Path cache = o.path("cache", Options.home().resolve(".cache/features"));
+    TextModel textModel = TextModel.byKey(o.get("text-tower", TextModel.MINILM.key()));
     o.requireAllUsed();
     List<Item> items = Manifest.read(manifest);
-    FeatureExtractor.texts(items, cache);
+    FeatureExtractor.texts(items, textModel, cache);
     FeatureExtractor.images(items, size, layer, cache);
     return 0;
   }

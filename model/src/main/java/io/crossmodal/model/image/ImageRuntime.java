@@ -20,6 +20,12 @@ public enum ImageRuntime {
 
   /** @param tuned a model's trained weights for one 1×1 convolution, or null for the pretrained tower */
   public ImageTower load(int inputSize, String layer, int threads, TunedLayer tuned) {
+    if (InceptionV3Tower.names(layer)) {
+      if (this != ONNX || tuned != null) {
+        throw new IllegalArgumentException("InceptionV3 features run on ONNX Runtime only, without a tuned layer");
+      }
+      return InceptionV3Tower.load(InceptionV3Tower.packageRoot(), inputSize, layer, threads);
+    }
     return switch (this) {
       case ONNX -> OnnxImageTower.load(inputSize, layer, threads, tuned);
       case DL4J -> MobileNetV2Tower.load(inputSize, layer, tuned);

@@ -56,13 +56,17 @@ public final class OnnxImageTower implements ImageTower {
 
   private static OnnxImageTower load(int inputSize, String layer, int threads, TunedLayer tuned, String output) {
     List<String> taps = output.equals(MobileNetV2Graph.FEATURES) ? List.of() : List.of(output);
-    byte[] model = MobileNetV2Onnx.export(MobileNetV2Tower.archive(), inputSize, layer, taps, tuned);
+    return of(MobileNetV2Onnx.export(MobileNetV2Tower.archive(), inputSize, layer, taps, tuned), inputSize, layer, threads, output);
+  }
+
+  /** Any exported tower whose {@code input} is NCHW pixels in [0, 1] and whose {@code output} is one row per image. */
+  static OnnxImageTower of(byte[] model, int inputSize, String layer, int threads, String output) {
     try {
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       OrtSession.SessionOptions options = OnnxSessions.options(threads);
       return new OnnxImageTower(env, env.createSession(model, options), inputSize, layer, output);
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime cannot load the exported MobileNetV2", e);
+      throw new IllegalStateException("ONNX Runtime cannot load the exported image tower " + layer, e);
     }
   }
 

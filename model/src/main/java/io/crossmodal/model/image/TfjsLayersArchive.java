@@ -3,11 +3,13 @@ package io.crossmodal.model.image;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,6 +41,11 @@ public final class TfjsLayersArchive {
     this.weights = weights;
   }
 
+  /** An archive built in memory (tests of the graph writers). */
+  static TfjsLayersArchive of(JsonNode modelConfig, Map<String, Weight> weights) {
+    return new TfjsLayersArchive(modelConfig, weights);
+  }
+
   /** The Keras {@code model_config.config} node: {@code layers}, {@code input_layers}, … */
   public JsonNode modelConfig() {
     return modelConfig;
@@ -59,9 +66,19 @@ public final class TfjsLayersArchive {
 
   public static TfjsLayersArchive read(InputStream topologyScript, InputStream weightsScript)
       throws IOException {
+    return read(topologyScript, List.of(weightsScript));
+  }
+
+  /** @param weightShards the weight scripts in the manifest's order; their data is one byte sequence */
+  public static TfjsLayersArchive read(InputStream topologyScript, List<InputStream> weightShards)
+      throws IOException {
     String topologyJs = new String(topologyScript.readAllBytes(), StandardCharsets.UTF_8);
     JsonNode root = LENIENT_JSON.readTree(toJson(objectLiteralContaining(topologyJs, "modelTopology:")));
-    byte[] data = Base64.getDecoder().decode(longestBase64Literal(weightsScript));
+    ByteArrayOutputStream joined = new ByteArrayOutputStream();
+    for (InputStream shard : weightShards) {
+      joined.write(Base64.getDecoder().decode(longestBase64Literal(shard)));
+    }
+    byte[] data = joined.toByteArray();
     Map<String, Weight> weights = new LinkedHashMap<>();
     int offset = 0;
     for (JsonNode spec : root.path("weightsManifest").get(0).path("weights")) {

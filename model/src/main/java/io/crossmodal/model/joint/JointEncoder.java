@@ -4,7 +4,8 @@ import io.crossmodal.model.image.ImagePreprocessor;
 import io.crossmodal.model.image.ImageRuntime;
 import io.crossmodal.model.image.ImageTower;
 import io.crossmodal.model.image.PixelBatch;
-import io.crossmodal.model.text.MiniLmTextTower;
+import io.crossmodal.model.text.TextModel;
+import io.crossmodal.model.text.TextTower;
 import java.awt.image.BufferedImage;
 import java.util.List;
 
@@ -22,7 +23,7 @@ public final class JointEncoder implements Towers {
   private final ImageRuntime runtime;
   private final int imageThreads;
   private final ImageTower imageTower;
-  private final MiniLmTextTower textTower;
+  private final TextTower textTower;
   private final ImagePreprocessor preprocessor;
   private final PixelBatch batch = new PixelBatch();
   /** Whether {@link #close()} frees the text tower (false for a {@link #withOwnImageTower()} sibling). */
@@ -35,10 +36,10 @@ public final class JointEncoder implements Towers {
 
   /** @param imageThreads threads one image batch may use (ONNX Runtime's intra-op threads) */
   public JointEncoder(ModelFile.LoadedModel model, int textThreads, ImageRuntime runtime, int imageThreads) {
-    this(model, MiniLmTextTower.load(textThreads), true, runtime, imageThreads);
+    this(model, TextTower.load(TextModel.ofProvenance(model.spec().textTower()), textThreads), true, runtime, imageThreads);
   }
 
-  private JointEncoder(ModelFile.LoadedModel model, MiniLmTextTower textTower, boolean ownsTextTower, ImageRuntime runtime,
+  private JointEncoder(ModelFile.LoadedModel model, TextTower textTower, boolean ownsTextTower, ImageRuntime runtime,
       int imageThreads) {
     this.model = model;
     this.spec = model.spec();

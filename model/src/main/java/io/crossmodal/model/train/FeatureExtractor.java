@@ -6,12 +6,14 @@ import io.crossmodal.model.image.ImagePreprocessor;
 import io.crossmodal.common.media.InvalidImageException;
 import io.crossmodal.model.image.ImageRuntime;
 import io.crossmodal.model.image.ImageTower;
+import io.crossmodal.model.image.InceptionV3Tower;
 import io.crossmodal.model.image.MobileNetV2Graph;
 import io.crossmodal.model.image.MobileNetV2Tower;
 import io.crossmodal.model.image.OnnxImageTower;
 import io.crossmodal.model.joint.ModelFile;
 import io.crossmodal.model.joint.ModelSpec;
-import io.crossmodal.model.text.MiniLmTextTower;
+import io.crossmodal.model.text.TextModel;
+import io.crossmodal.model.text.TextTower;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,12 +33,15 @@ public final class FeatureExtractor {
   private FeatureExtractor() {}
 
   public static Path imageFeatureFile(Path cacheDir, int imageSize, String layer) {
+    if (InceptionV3Tower.names(layer)) {
+      return cacheDir.resolve("image-" + layer.replace(':', '-').replace('+', '_') + "-" + imageSize + ".bin");
+    }
     // The top's file keeps its old name, so caches made before layers could be chosen stay valid.
     return cacheDir.resolve("image-mobilenetv2-" + imageSize + (layer.equals(MobileNetV2Tower.TOP) ? "" : "-" + layer) + ".bin");
   }
 
-  public static Path textFeatureFile(Path cacheDir) {
-    return cacheDir.resolve("text-minilm-q.bin");
+  public static Path textFeatureFile(Path cacheDir, TextModel textModel) {
+    return cacheDir.resolve(textModel.cacheFile());
   }
 
   /**
@@ -145,15 +150,15 @@ public final class FeatureExtractor {
     keys.clear();
   }
 
-  public static FeatureStore texts(List<Item> items, Path cacheDir) throws IOException {
+  public static FeatureStore texts(List<Item> items, TextModel textModel, Path cacheDir) throws IOException {
     List<String> captions = new ArrayList<>();
     items.forEach(i -> captions.addAll(i.captions()));
-    return texts(captions, cacheDir);
+    return texts(captions, textModel, cacheDir);
   }
 
   /** Features of any texts (captions, benchmark queries), cached like the captions'. */
-  public static FeatureStore texts(java.util.Collection<String> texts, Path cacheDir) throws IOException {
-    FeatureStore store = FeatureStore.open(textFeatureFile(cacheDir), MiniLmTextTower.FEATURE_DIM);
+  public static FeatureStore texts(java.util.Collection<String> texts, TextModel textModel, Path cacheDir) throws IOException {
+    FeatureStore store = FeatureStore.open(textFeatureFile(cacheDir, textModel), TextTower.FEATURE_DIM);
     Set<String> missing = new LinkedHashSet<>();
     for (String c : texts) {
       if (!store.contains(c)) {
@@ -163,8 +168,8 @@ public final class FeatureExtractor {
     if (missing.isEmpty()) {
       return store;
     }
-    Progress progress = new Progress("text features", missing.size());
-    try (MiniLmTextTower tower = MiniLmTextTower.load(Runtime.getRuntime().availableProcessors())) {
+    Progress progress = new Progress("text features " + textModel.key(), missing.size());
+    try (TextTower tower = TextTower.load(textModel, Runtime.getRuntime().availableProcessors())) {
       List<String> all = new ArrayList<>(missing);
       for (int start = 0; start < all.size(); start += BATCH) {
         List<String> batch = all.subList(start, Math.min(all.size(), start + BATCH));

@@ -17,7 +17,7 @@ import io.crossmodal.model.image.MobileNetV2Graph;
 import io.crossmodal.model.image.MobileNetV2Tower;
 import io.crossmodal.model.image.OnnxImageTower;
 import io.crossmodal.model.image.TunedLayer;
-import io.crossmodal.model.text.MiniLmTextTower;
+import io.crossmodal.model.text.TextTower;
 import io.crossmodal.model.train.FeatureStore;
 import io.crossmodal.model.train.TrainingPairs;
 import java.awt.Color;
@@ -63,7 +63,7 @@ class ContrastiveTrainerTest {
     MobileNetV2Tower tower = MobileNetV2Tower.load(SIZE);
     ImagePreprocessor pre = new ImagePreprocessor(SIZE);
     FeatureStore images = FeatureStore.open(dir.resolve("img.bin"), tower.featureDim());
-    FeatureStore texts = FeatureStore.open(dir.resolve("txt.bin"), MiniLmTextTower.FEATURE_DIM);
+    FeatureStore texts = FeatureStore.open(dir.resolve("txt.bin"), TextTower.FEATURE_DIM);
     List<Item> train = new ArrayList<>();
     List<Item> val = new ArrayList<>();
     List<String> captions = new ArrayList<>();
@@ -113,7 +113,7 @@ class ContrastiveTrainerTest {
     List<String> captions = new ArrayList<>();
     List<float[]> valPixels = new ArrayList<>();
     FeatureStore spatial;
-    FeatureStore texts = FeatureStore.open(dir.resolve("txt.bin"), MiniLmTextTower.FEATURE_DIM);
+    FeatureStore texts = FeatureStore.open(dir.resolve("txt.bin"), TextTower.FEATURE_DIM);
     try (OnnxImageTower inputs = OnnxImageTower.tap(SIZE, layer, tap, 2); ImageTower frozen = ImageRuntime.ONNX.load(SIZE, layer, 2)) {
       spatial = FeatureStore.open(dir.resolve("spatial.bin"), inputs.featureDim());
       float[] buffer = new float[pre.length()];
@@ -157,7 +157,7 @@ class ContrastiveTrainerTest {
   }
 
   private static void putTextFeatures(FeatureStore texts, List<String> captions) {
-    try (MiniLmTextTower text = MiniLmTextTower.load(2)) {
+    try (TextTower text = TextTower.load(io.crossmodal.model.text.TextModel.MINILM, 2)) {
       float[][] f = text.features(captions);
       for (int i = 0; i < captions.size(); i++) {
         texts.put(captions.get(i), f[i]);

