@@ -20,6 +20,9 @@ public enum ImageRuntime {
 
   /** @param tuned a model's trained weights for one 1×1 convolution, or null for the pretrained tower */
   public ImageTower load(int inputSize, String layer, int threads, TunedLayer tuned) {
+    if (SpatialPooling.of(layer) != SpatialPooling.MEAN) {
+      throw new IllegalArgumentException(layer + ": a pooling study's features are computed for training and evaluation only, not served");
+    }
     if (InceptionV3Tower.names(layer)) {
       if (this != ONNX || tuned != null) {
         throw new IllegalArgumentException("InceptionV3 features run on ONNX Runtime only, without a tuned layer");

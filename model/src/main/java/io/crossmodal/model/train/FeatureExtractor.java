@@ -10,6 +10,8 @@ import io.crossmodal.model.image.InceptionV3Tower;
 import io.crossmodal.model.image.MobileNetV2Graph;
 import io.crossmodal.model.image.MobileNetV2Tower;
 import io.crossmodal.model.image.OnnxImageTower;
+import io.crossmodal.model.image.SpatialPooling;
+import io.crossmodal.model.image.TunedLayer;
 import io.crossmodal.model.joint.ModelFile;
 import io.crossmodal.model.joint.ModelSpec;
 import io.crossmodal.model.text.TextModel;
@@ -50,6 +52,9 @@ public final class FeatureExtractor {
    * 1e-4), so a cache filled by either serves both.
    */
   public static FeatureStore images(List<Item> items, int imageSize, String layer, Path cacheDir) throws IOException {
+    if (SpatialPooling.of(layer) != SpatialPooling.MEAN) {
+      return pooled(items, imageSize, layer, cacheDir);
+    }
     try (ImageTower tower = ImageRuntime.DEFAULT.load(imageSize, layer, cores())) {
       return images(items, tower, imageFeatureFile(cacheDir, imageSize, layer), false);
     }
@@ -95,6 +100,22 @@ public final class FeatureExtractor {
     try (ImageTower tower = OnnxImageTower.tap(imageSize, layer, tap, cores())) {
       return images(items, tower, cacheDir.resolve("image-mobilenetv2-" + imageSize + "-" + tap + "-spatial.bin"), false);
     }
+  }
+
+  /** A pooling study's features ({@link SpatialPooling}), from the feature layer's cached input. */
+  private static FeatureStore pooled(List<Item> items, int imageSize, String featureLayer, Path cacheDir) throws IOException {
+    String layer = SpatialPooling.layer(featureLayer);
+    SpatialPooling pooling = SpatialPooling.of(featureLayer);
+    TunedLayer weights = MobileNetV2Graph.pretrained(MobileNetV2Tower.archive(), layer);
+    FeatureStore inputs = layerInputs(items, imageSize, layer, cacheDir);
+    FeatureStore store = FeatureStore.open(imageFeatureFile(cacheDir, imageSize, featureLayer), pooling.dim(weights.out()));
+    for (Item item : items) {
+      if (!store.contains(item.id()) && inputs.contains(item.id())) {
+        store.put(item.id(), pooling.pool(weights, inputs.get(item.id())));
+      }
+    }
+    store.save();
+    return store;
   }
 
   private static int cores() {
