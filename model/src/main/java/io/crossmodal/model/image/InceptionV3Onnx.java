@@ -130,6 +130,15 @@ public final class InceptionV3Onnx {
         .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET)).setGraph(g).build().toByteArray();
   }
 
+  /** The layers the chosen ones depend on, themselves included: what must be kept to compute them. */
+  public static Set<String> needed(TfjsLayersArchive archive, List<String> pooled) {
+    Map<String, JsonNode> layers = new HashMap<>();
+    for (JsonNode layer : archive.modelConfig().get("layers")) {
+      layers.put(layer.get("name").asText(), layer);
+    }
+    return ancestors(layers, pooled);
+  }
+
   /** Multiply-adds of the convolutions the chosen layers need, at {@code inputSize}: the tower's cost. */
   public static long multiplyAdds(TfjsLayersArchive archive, int inputSize, List<String> pooled) {
     // Shapes follow from the strides and paddings; only convolutions count (pools and ReLUs are noise).
@@ -204,7 +213,7 @@ public final class InceptionV3Onnx {
     return out;
   }
 
-  private static Set<String> ancestors(Map<String, JsonNode> layers, List<String> roots) {
+  static Set<String> ancestors(Map<String, JsonNode> layers, List<String> roots) {
     Set<String> seen = new HashSet<>();
     Deque<String> todo = new ArrayDeque<>(roots);
     while (!todo.isEmpty()) {
