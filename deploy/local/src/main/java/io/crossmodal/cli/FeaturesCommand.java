@@ -1,8 +1,8 @@
 package io.crossmodal.cli;
 
+import io.crossmodal.model.joint.DefaultModel;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
-import io.crossmodal.model.image.MobileNetV2Tower;
 import io.crossmodal.model.text.TextModel;
 import io.crossmodal.model.train.FeatureExtractor;
 import java.nio.file.Path;
@@ -18,10 +18,10 @@ final class FeaturesCommand implements Command {
   @Override
   public int run(Options o) throws Exception {
     Path manifest = o.path("manifest", Options.home().resolve("data/dataset/manifest.jsonl"));
-    int size = o.getInt("image-size", 96);
-    String layer = o.get("image-layer", MobileNetV2Tower.DEFAULT_LAYER);
+    int size = o.getInt("image-size", DefaultModel.IMAGE_SIZE);
+    String layer = o.get("image-layer", DefaultModel.IMAGE_LAYER);
     Path cache = o.path("cache", Options.home().resolve(".cache/features"));
-    TextModel textModel = TextModel.byKey(o.get("text-tower", TextModel.MINILM.key()));
+    TextModel textModel = TextModel.byKey(o.get("text-tower", DefaultModel.TEXT_TOWER.key()));
     o.requireAllUsed();
     List<Item> items = Manifest.read(manifest);
     FeatureExtractor.texts(items, textModel, cache);

@@ -1,5 +1,6 @@
 package io.crossmodal.cli;
 
+import io.crossmodal.model.joint.DefaultModel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,8 +36,8 @@ final class TrainCommand implements Command {
   @Override
   public int run(Options o) throws Exception {
     Path manifest = o.path("manifest", Options.home().resolve("data/dataset/manifest.jsonl"));
-    int size = o.getInt("image-size", 96);
-    String layer = o.get("image-layer", MobileNetV2Tower.DEFAULT_LAYER);
+    int size = o.getInt("image-size", DefaultModel.IMAGE_SIZE);
+    String layer = o.get("image-layer", DefaultModel.IMAGE_LAYER);
     ContrastiveTrainer.Settings d = ContrastiveTrainer.Settings.defaults();
     ContrastiveTrainer.Settings settings = new ContrastiveTrainer.Settings(o.getInt("dim", d.dim()),
         o.getInt("epochs", d.epochs()), o.getInt("batch", d.batchSize()), Double.parseDouble(o.get("lr", String.valueOf(d.learningRate()))),
@@ -53,7 +54,7 @@ final class TrainCommand implements Command {
     // Measured on the validation split and not taken by default (docs/model-card.md): R@10 −0.015, no concept gain.
     boolean withEmojiKeywords = keywordPhrases && o.flag("emoji-keywords");
     Path dataset = o.path("dataset-cache", Options.home().resolve(".cache/dataset"));
-    TextModel textModel = TextModel.byKey(o.get("text-tower", TextModel.MINILM.key()));
+    TextModel textModel = TextModel.byKey(o.get("text-tower", DefaultModel.TEXT_TOWER.key()));
     o.requireAllUsed();
 
     List<Item> items = Manifest.read(manifest);

@@ -1,5 +1,6 @@
 package io.crossmodal.model.joint;
 
+import io.crossmodal.model.text.TextModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,6 +9,10 @@ import java.nio.file.Path;
 /** Where the shipped model lives: a classpath resource, or a file the user names. */
 public final class DefaultModel {
   public static final String RESOURCE = "/io/crossmodal/model/default-model.cmm";
+  /** The shipped model's recipe (docs/model-card.md): what {@code train} and {@code features} use unless told otherwise. */
+  public static final String IMAGE_LAYER = "inception_v3:mixed5";
+  public static final int IMAGE_SIZE = 160;
+  public static final TextModel TEXT_TOWER = TextModel.E5_SMALL_V2;
 
   private DefaultModel() {}
 
