@@ -9,6 +9,7 @@ import io.crossmodal.model.data.Manifest;
 import io.crossmodal.model.eval.ConceptBenchmark;
 import io.crossmodal.model.eval.Evaluation;
 import io.crossmodal.model.eval.JointModelScorer;
+import io.crossmodal.model.eval.Nouns;
 import io.crossmodal.model.eval.PairScorer;
 import io.crossmodal.model.eval.RandomScorer;
 import io.crossmodal.model.eval.RetrievalSet;
@@ -33,7 +34,8 @@ final class EvaluateCommand implements Command {
   @Override
   public String summary() {
     return "Recall@K of model vs seed recipe vs random ([--model F] [--split test|val|tuxpaint] [--json] [--no-seed] [--scratch F]"
-        + " [--modes [--metadata captions|title]]: also the search modes lexical and hybrid, images published with those words)";
+        + " [--modes [--metadata captions|title]]: also the search modes lexical and hybrid, images published with those words)"
+        + " [--misses]: the one-word concept queries the model misses, on stderr [--nouns F]: WordNet's index.noun";
   }
 
   @Override
@@ -48,8 +50,15 @@ final class EvaluateCommand implements Command {
     Path cache = o.path("cache", Options.home().resolve(".cache/features"));
     boolean modes = o.flag("modes");
     String metadata = o.get("metadata", "captions");
+    boolean misses = o.flag("misses");
+    Path nounIndex = o.path("nouns", Options.home().resolve(".cache/dataset/debian/root").resolve(Nouns.INDEX));
     o.requireAllUsed();
 
+    if (!java.nio.file.Files.isRegularFile(nounIndex)) {
+      System.err.println("no WordNet noun index at " + nounIndex + " (the concept benchmark's vocabulary): run ./crossmodal dataset build,"
+          + " which unpacks Debian " + Nouns.DEBIAN_PACKAGE + ", or give --nouns F");
+      return 2;
+    }
     ModelFile.LoadedModel model = DefaultModel.load(modelFile);
     int size = model.spec().imageSize();
     List<Item> items = Manifest.read(manifest);
@@ -84,7 +93,7 @@ final class EvaluateCommand implements Command {
     }
     scorers.add(new RandomScorer(42));
 
-    List<ConceptBenchmark.Query> queries = ConceptBenchmark.queries(set.images(), 300, 100);
+    List<ConceptBenchmark.Query> queries = ConceptBenchmark.queries(set.images(), 300, 100, Nouns.read(nounIndex));
     List<String> queryTexts = queries.stream().map(ConceptBenchmark.Query::text).toList();
     FeatureStore queryText = FeatureExtractor.texts(queryTexts, textModel, cache);
     RetrievalSet concepts = RetrievalSet.ofQueries(set.images(), queryTexts,
@@ -106,6 +115,12 @@ final class EvaluateCommand implements Command {
       conceptOut.set(s.name(), ConceptBenchmark.run(s, own ? concepts : frozenConcepts, queries));
     }
     out.set("concepts", conceptOut);
+    if (misses) {
+      // On stderr, so that --json stays one object: the one-word queries that fail, and what came instead.
+      for (ConceptBenchmark.Miss m : ConceptBenchmark.misses(modelScorer, concepts, queries)) {
+        System.err.printf("miss %-14s (%d images): %s%n", m.query(), m.relevant(), String.join(" | ", m.found()));
+      }
+    }
     if (asJson) {
       System.out.println(json.writeValueAsString(out));
     } else {

@@ -1,5 +1,6 @@
 package io.crossmodal.model.data;
 
+import io.crossmodal.model.eval.Nouns;
 import io.crossmodal.model.image.InceptionV3Tower;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +29,9 @@ import java.util.function.Function;
  * captions. Ids are content hashes, so the same file keeps its id and cached features.
  */
 public final class DatasetBuilder {
-  public static final List<String> DEBIAN_PACKAGES = List.of("openclipart-png", "openclipart-svg", "tuxpaint-stamps-default");
+  /** The images and captions, and WordNet's nouns for the concept benchmark's queries ({@code evaluate}). */
+  public static final List<String> DEBIAN_PACKAGES = List.of("openclipart-png", "openclipart-svg", "tuxpaint-stamps-default",
+      Nouns.DEBIAN_PACKAGE);
   public static final int MAX_PER_TITLE_IN_TRAIN = 3;
 
   private DatasetBuilder() {}

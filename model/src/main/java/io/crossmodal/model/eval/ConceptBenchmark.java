@@ -2,6 +2,7 @@ package io.crossmodal.model.eval;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossmodal.model.data.CaptionText;
 import io.crossmodal.model.data.Item;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,9 +21,13 @@ import java.util.Set;
  * text→image query whose relevant images are those with the words among their captions' words.
  * Reported per scorer: top-5 hit rate (a relevant image among the first five) and precision@5.
  *
- * <p>Words come from the captions themselves (titles and keywords), lower-cased, letters only, at
- * least three letters, without English function words; a word must occur in at least {@link
- * #MIN_IMAGES} images so that a hit is not one lucky image. Deterministic: ties in frequency are
+ * <p>Queries come from what names an item, its title and keyword phrases, not from its
+ * descriptions (sentences, whose frequent words are "often", "where", "based"); a one-word query is
+ * a {@link Nouns noun}, so that authors' names and mail domains in titles ("rollandin", "gmail") are
+ * not taken for concepts, and a pair is two adjacent words of one title or phrase ending in a noun.
+ * Words are lower-cased, letters only, at least three letters, without English function words; a
+ * query must have at least {@link #MIN_IMAGES} images so that a hit is not one lucky image.
+ * Relevance counts every caption, descriptions included. Deterministic: ties in frequency are
  * broken alphabetically.
  */
 public final class ConceptBenchmark {
@@ -57,24 +62,34 @@ public final class ConceptBenchmark {
     return all;
   }
 
+  /** What names an item: the title of its first caption and the keyword phrases of every caption. */
+  static List<String> names(Item item) {
+    Set<String> names = new LinkedHashSet<>();
+    names.add(CaptionText.title(item.captions().get(0)));
+    item.captions().forEach(c -> names.addAll(CaptionText.keywordPhrases(c)));
+    return new ArrayList<>(names);
+  }
+
   /**
-   * Up to {@code maxWords} one-word queries and {@code maxPairs} two-word queries (adjacent words of
-   * one caption), the most frequent first.
+   * Up to {@code maxWords} one-word queries (nouns) and {@code maxPairs} two-word queries (adjacent
+   * words of one title or keyword phrase, the second a noun), the most frequent first.
    */
-  public static List<Query> queries(List<Item> images, int maxWords, int maxPairs) {
+  public static List<Query> queries(List<Item> images, int maxWords, int maxPairs, Nouns nouns) {
     Map<String, Integer> wordImages = new HashMap<>();
     Map<String, Integer> pairImages = new HashMap<>();
     for (Item item : images) {
-      wordsOf(item).forEach(w -> wordImages.merge(w, 1, Integer::sum));
-      Set<String> pairs = new LinkedHashSet<>();
-      for (String c : item.captions()) {
-        List<String> w = words(c);
+      Set<String> words = new HashSet<>();
+      Set<String> pairs = new HashSet<>();
+      for (String name : names(item)) {
+        List<String> w = words(name);
+        w.stream().filter(nouns::contains).forEach(words::add);
         for (int i = 0; i + 1 < w.size(); i++) {
-          if (!w.get(i).equals(w.get(i + 1))) {
+          if (!w.get(i).equals(w.get(i + 1)) && nouns.contains(w.get(i + 1))) {
             pairs.add(w.get(i) + " " + w.get(i + 1));
           }
         }
       }
+      words.forEach(w -> wordImages.merge(w, 1, Integer::sum));
       pairs.forEach(p -> pairImages.merge(p, 1, Integer::sum));
     }
     List<Query> out = new ArrayList<>();
@@ -121,6 +136,23 @@ public final class ConceptBenchmark {
       n.put(kind + "_precision5", count == 0 ? 0 : precision / count);
     }
     return n;
+  }
+
+  /** A one-word query the scorer missed: how many images it had, and the first caption of each of its top five. */
+  public record Miss(String query, int relevant, List<String> found) {}
+
+  /** The one-word queries with no relevant image in {@code scorer}'s top five, in query order: what a user would see fail. */
+  public static List<Miss> misses(PairScorer scorer, RetrievalSet set, List<Query> queries) {
+    float[][] scores = Evaluation.transpose(scorer.score(set));
+    List<Miss> out = new ArrayList<>();
+    for (int q = 0; q < queries.size(); q++) {
+      Set<Integer> relevant = set.imagesOfCaption().get(q);
+      List<Integer> top = top(scores[q], 5);
+      if (queries.get(q).oneWord() && top.stream().noneMatch(relevant::contains)) {
+        out.add(new Miss(queries.get(q).text(), relevant.size(), top.stream().map(i -> set.images().get(i).captions().get(0)).toList()));
+      }
+    }
+    return out;
   }
 
   /** Indices of the {@code k} highest scores, ties against the query (the lower index wins nothing). */

@@ -16,15 +16,46 @@ class ConceptBenchmarkTest {
   private final List<Item> images = List.of(item("a", "Red apple: fruit, food"), item("b", "Green apple: fruit"),
       item("c", "Red car: vehicle"), item("d", "Red apple tree: fruit, plant"), item("e", "Dog: animal, pet"));
 
+  private static final Nouns NOUNS = Nouns.of(List.of("apple", "fruit", "red", "car", "vehicle", "tree", "plant", "dog", "animal", "pet",
+      "flag", "country"));
+
   @Test
   void shouldTakeTheMostFrequentWordsAndPairsWithEnoughImagesWhenBuildingQueries() {
-    List<ConceptBenchmark.Query> q = ConceptBenchmark.queries(images, 10, 10);
+    List<ConceptBenchmark.Query> q = ConceptBenchmark.queries(images, 10, 10, NOUNS);
     // "red" and "fruit" and "apple" occur in 3 images each; "dog" in one (too few); "red apple" in 2 (too few).
     assertEquals(List.of(new ConceptBenchmark.Query("apple", true), new ConceptBenchmark.Query("fruit", true),
         new ConceptBenchmark.Query("red", true)), q);
     assertTrue(ConceptBenchmark.relevant(images.get(3), new ConceptBenchmark.Query("red apple", false)));
     assertFalse(ConceptBenchmark.relevant(images.get(2), new ConceptBenchmark.Query("red apple", false)), "both words needed");
     assertEquals(List.of("red", "apple", "tree", "fruit", "plant"), ConceptBenchmark.words("Red apple tree: fruit, plant"));
+  }
+
+  @Test
+  void shouldTakeQueriesFromTitlesAndKeywordsOnlyAndOnlyNounsAsWords() {
+    List<Item> flags = List.of(item("f1", "Flag of Kenya by Rollandin: flag, country", "A flag often flown at sea"),
+        item("f2", "Flag of Peru by Rollandin: flag, country", "Flown where the wind is often strong"),
+        item("f3", "Flag of Chad by Rollandin: flag, country", "Often seen at events"));
+    List<ConceptBenchmark.Query> q = ConceptBenchmark.queries(flags, 10, 10, NOUNS);
+    // "often" (descriptions only) and "rollandin" (a name, not a noun) are in all three images, yet no query.
+    assertEquals(List.of(new ConceptBenchmark.Query("country", true), new ConceptBenchmark.Query("flag", true)), q);
+    assertTrue(ConceptBenchmark.relevant(flags.get(0), new ConceptBenchmark.Query("often", true)), "relevance still reads descriptions");
+  }
+
+  @Test
+  void shouldCountRegularPluralsAsNouns() {
+    Nouns nouns = Nouns.of(List.of("flag", "box", "berry"));
+    assertTrue(nouns.contains("flags") && nouns.contains("boxes") && nouns.contains("berries") && nouns.contains("flag"));
+    assertFalse(nouns.contains("often"));
+  }
+
+  @Test
+  void shouldReadTheLemmasOfWordNetsIndexAndSkipItsLicenceHeader() throws java.io.IOException {
+    var index = java.nio.file.Files.createTempFile("index", ".noun");
+    java.nio.file.Files.writeString(index, "  1 This software and database is being provided\n  2 by Princeton\n"
+        + "dog n 7 5 @ ~ #m #p %p + 7 3 02084071 10114209\nhot_dog n 2 2 @ ~ 2 0 07697537 10187990\n");
+    Nouns nouns = Nouns.read(index);
+    assertTrue(nouns.contains("dog") && nouns.contains("dogs"));
+    assertFalse(nouns.contains("this") || nouns.contains("1") || nouns.contains("by"));
   }
 
   @Test
@@ -58,6 +89,11 @@ class ConceptBenchmarkTest {
     assertEquals(2, r.get("one_word_queries").asInt());
     assertEquals(0.5, r.get("one_word_hit5").asDouble(), 1e-9);
     assertEquals(0.1, r.get("one_word_precision5").asDouble(), 1e-9, "the dog query: 1 of 5 relevant; apple: 0");
+    List<ConceptBenchmark.Miss> misses = ConceptBenchmark.misses(scorer, set, queries);
+    assertEquals(1, misses.size(), "only apple misses");
+    assertEquals("apple", misses.get(0).query());
+    assertEquals(3, misses.get(0).relevant());
+    assertTrue(misses.get(0).found().stream().allMatch(c -> c.startsWith("Blank")), misses.get(0).found().toString());
   }
 
   private static io.crossmodal.model.train.FeatureStore store(List<String> keys) {
