@@ -3,6 +3,7 @@ package io.crossmodal.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.common.event.SearchMode;
+import io.crossmodal.model.data.DatasetBuilder;
 import io.crossmodal.model.data.EmojiKeywords;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
@@ -51,7 +52,7 @@ final class EvaluateCommand implements Command {
     boolean modes = o.flag("modes");
     String metadata = o.get("metadata", "captions");
     boolean misses = o.flag("misses");
-    Path nounIndex = o.path("nouns", Options.home().resolve(".cache/dataset/debian/root").resolve(Nouns.INDEX));
+    Path nounIndex = o.path("nouns", DatasetBuilder.nounIndex(Options.home().resolve(".cache/dataset")));
     o.requireAllUsed();
 
     if (!java.nio.file.Files.isRegularFile(nounIndex)) {
@@ -109,15 +110,18 @@ final class EvaluateCommand implements Command {
     if (modes) {
       out.put("metadata", metadata);
     }
+    List<List<Integer>> modelTop = null;
     for (PairScorer s : scorers) {
       boolean own = s instanceof JointModelScorer || s instanceof SearchModeScorer;
       out.set(s.name(), Evaluation.run(s, own ? set : frozenSet).toJson());
-      conceptOut.set(s.name(), ConceptBenchmark.run(s, own ? concepts : frozenConcepts, queries));
+      List<List<Integer>> top = ConceptBenchmark.topFive(s, own ? concepts : frozenConcepts);
+      conceptOut.set(s.name(), ConceptBenchmark.run(top, own ? concepts : frozenConcepts, queries));
+      modelTop = s == modelScorer ? top : modelTop;
     }
     out.set("concepts", conceptOut);
     if (misses) {
       // On stderr, so that --json stays one object: the one-word queries that fail, and what came instead.
-      for (ConceptBenchmark.Miss m : ConceptBenchmark.misses(modelScorer, concepts, queries)) {
+      for (ConceptBenchmark.Miss m : ConceptBenchmark.misses(modelTop, concepts, queries)) {
         System.err.printf("miss %-14s (%d images): %s%n", m.query(), m.relevant(), String.join(" | ", m.found()));
       }
     }

@@ -8,6 +8,7 @@ import io.crossmodal.model.data.EmojiKeywords;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
 import io.crossmodal.model.data.NpmPackages;
+import io.crossmodal.model.data.Splits;
 import io.crossmodal.model.eval.RetrievalSet;
 import io.crossmodal.model.image.MobileNetV2Graph;
 import io.crossmodal.model.image.InceptionV3Tower;
@@ -30,7 +31,7 @@ import java.util.List;
 final class TrainCommand implements Command {
   @Override
   public String summary() {
-    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch] [--no-keyword-captions] [--emoji-keywords] [--tune-layer] [--multi-positive] [--augment-flip] [--text-tower minilm|e5-small-v2])";
+    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch] [--no-keyword-captions] [--emoji-keywords] [--tune-layer] [--multi-positive] [--augment-flip] [--text-tower minilm|e5-small-v2] [--train-percent P: train on P % of the training concepts])";
   }
 
   @Override
@@ -55,10 +56,11 @@ final class TrainCommand implements Command {
     boolean withEmojiKeywords = keywordPhrases && o.flag("emoji-keywords");
     Path dataset = o.path("dataset-cache", Options.home().resolve(".cache/dataset"));
     TextModel textModel = TextModel.byKey(o.get("text-tower", DefaultModel.TEXT_TOWER.key()));
+    int trainPercent = o.getInt("train-percent", 100);
     o.requireAllUsed();
 
     List<Item> items = Manifest.read(manifest);
-    List<Item> train = items.stream().filter(i -> i.split().equals("train")).toList();
+    List<Item> train = Splits.subset(items.stream().filter(i -> i.split().equals("train")).toList(), trainPercent);
     List<Item> val = items.stream().filter(i -> i.split().equals("val")).toList();
     List<String> captions = new java.util.ArrayList<>();
     items.forEach(i -> captions.addAll(i.captions()));

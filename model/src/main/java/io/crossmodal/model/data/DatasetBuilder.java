@@ -53,6 +53,11 @@ public final class DatasetBuilder {
     public static final Options DEFAULT = new Options(MAX_PER_TITLE_IN_TRAIN, false);
   }
 
+  /** Where {@link #build} unpacks WordNet's noun index (the concept benchmark's vocabulary) under {@code cache}. */
+  public static Path nounIndex(Path cache) {
+    return DebianPackages.root(cache.resolve("debian")).resolve(Nouns.INDEX);
+  }
+
   public static Summary build(Path cache, Path manifest) throws IOException, InterruptedException {
     return build(cache, manifest, Options.DEFAULT);
   }

@@ -18,10 +18,15 @@ public final class DebianPackages {
     this.cache = cache;
   }
 
+  /** The folder under {@code cache} that {@link #unpack} fills with the packages' files. */
+  public static Path root(Path cache) {
+    return cache.resolve("root");
+  }
+
   /** Returns the root folder holding every package's unpacked files ({@code usr/share/…}). */
   public Path unpack(List<String> packages) throws IOException, InterruptedException {
     Path debs = Files.createDirectories(cache.resolve("debs"));
-    Path root = Files.createDirectories(cache.resolve("root"));
+    Path root = Files.createDirectories(root(cache));
     for (String pkg : packages) {
       Path marker = root.resolve(".unpacked-" + pkg);
       if (Files.exists(marker)) {

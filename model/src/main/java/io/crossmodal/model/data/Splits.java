@@ -23,6 +23,18 @@ public final class Splits {
     return bucket < TEST_PERCENT + VAL_PERCENT ? "val" : "train";
   }
 
+  /**
+   * The items of {@code percent} % of the concepts of {@code items} (a concept: the first caption, lower-cased), chosen
+   * by a hash of the concept, so every image of a concept stays together and a smaller subset lies inside a larger one
+   * (what a data-scaling table needs).
+   */
+  public static java.util.List<Item> subset(java.util.List<Item> items, int percent) {
+    if (percent < 1 || percent > 100) {
+      throw new IllegalArgumentException("a subset is 1 to 100 percent, got " + percent);
+    }
+    return items.stream().filter(i -> bucket("subset:" + i.captions().get(0).strip().toLowerCase(java.util.Locale.ROOT)) < percent).toList();
+  }
+
   /** A stable pseudo-random order key for ids (used to pick unbiased samples). */
   public static String bucketKey(String id) {
     return String.format("%05d", bucket("order:" + id) * 1000 + Math.floorMod(id.hashCode(), 1000)) + id;

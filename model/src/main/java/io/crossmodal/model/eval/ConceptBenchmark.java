@@ -109,9 +109,21 @@ public final class ConceptBenchmark {
     return wordsOf(item).containsAll(Arrays.asList(query.text().split(" ")));
   }
 
-  /** Scores {@code set} (built by {@link RetrievalSet#ofQueries}) with {@code scorer}: one-word and two-word figures. */
-  public static ObjectNode run(PairScorer scorer, RetrievalSet set, List<Query> queries) {
+  /**
+   * The five best images of every query of {@code set} (built by {@link RetrievalSet#ofQueries}) under {@code scorer}:
+   * scored once, then read by both {@link #run} and {@link #misses}.
+   */
+  public static List<List<Integer>> topFive(PairScorer scorer, RetrievalSet set) {
     float[][] scores = Evaluation.transpose(scorer.score(set)); // [query][image]
+    List<List<Integer>> out = new ArrayList<>(scores.length);
+    for (float[] row : scores) {
+      out.add(top(row, 5));
+    }
+    return out;
+  }
+
+  /** One-word and two-word figures of the rankings {@code top} (from {@link #topFive}) of {@code set}'s queries. */
+  public static ObjectNode run(List<List<Integer>> top, RetrievalSet set, List<Query> queries) {
     ObjectNode n = JsonNodeFactory.instance.objectNode();
     for (boolean oneWord : new boolean[] {true, false}) {
       int count = 0;
@@ -123,7 +135,7 @@ public final class ConceptBenchmark {
         }
         Set<Integer> relevant = set.imagesOfCaption().get(q);
         int found = 0;
-        for (int image : top(scores[q], 5)) {
+        for (int image : top.get(q)) {
           found += relevant.contains(image) ? 1 : 0;
         }
         count++;
@@ -141,15 +153,14 @@ public final class ConceptBenchmark {
   /** A one-word query the scorer missed: how many images it had, and the first caption of each of its top five. */
   public record Miss(String query, int relevant, List<String> found) {}
 
-  /** The one-word queries with no relevant image in {@code scorer}'s top five, in query order: what a user would see fail. */
-  public static List<Miss> misses(PairScorer scorer, RetrievalSet set, List<Query> queries) {
-    float[][] scores = Evaluation.transpose(scorer.score(set));
+  /** The one-word queries with no relevant image in their five best {@code top}, in query order: what a user would see fail. */
+  public static List<Miss> misses(List<List<Integer>> top, RetrievalSet set, List<Query> queries) {
     List<Miss> out = new ArrayList<>();
     for (int q = 0; q < queries.size(); q++) {
       Set<Integer> relevant = set.imagesOfCaption().get(q);
-      List<Integer> top = top(scores[q], 5);
-      if (queries.get(q).oneWord() && top.stream().noneMatch(relevant::contains)) {
-        out.add(new Miss(queries.get(q).text(), relevant.size(), top.stream().map(i -> set.images().get(i).captions().get(0)).toList()));
+      List<Integer> found = top.get(q);
+      if (queries.get(q).oneWord() && found.stream().noneMatch(relevant::contains)) {
+        out.add(new Miss(queries.get(q).text(), relevant.size(), found.stream().map(i -> set.images().get(i).captions().get(0)).toList()));
       }
     }
     return out;
