@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.common.media.ImageDecoder;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.model.data.Item;
+import io.crossmodal.model.image.ConcatenatedImageTower;
 import io.crossmodal.model.image.ImagePreprocessor;
 import io.crossmodal.model.image.ImageRuntime;
 import io.crossmodal.model.image.ImageTower;
-import io.crossmodal.model.image.InceptionV3Tower;
-import io.crossmodal.model.image.MobileNetV2Graph;
-import io.crossmodal.model.image.MobileNetV2Tower;
 import io.crossmodal.model.joint.JointEncoder;
 import io.crossmodal.model.joint.ModelFile.LoadedModel;
 import io.crossmodal.model.joint.ModelSpec;
@@ -47,8 +45,7 @@ final class EncoderBench {
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.put("model", spec.modelId()).put("image_size", spec.imageSize()).put("image_layer", spec.imageLayer()).put("cores", cores)
         .put("default_runtime", ImageRuntime.DEFAULT.key());
-    long multiplyAdds = InceptionV3Tower.names(spec.imageLayer()) ? InceptionV3Tower.multiplyAdds(spec.imageSize(), spec.imageLayer())
-        : MobileNetV2Graph.multiplyAdds(MobileNetV2Tower.archive(), spec.imageSize(), spec.imageLayer());
+    long multiplyAdds = ConcatenatedImageTower.multiplyAdds(spec.imageSize(), spec.imageLayer());
     out.put("tower_multiply_adds_per_image", multiplyAdds);
     ObjectNode runtimes = out.putObject("runtimes");
     for (ImageRuntime runtime : ImageRuntime.values()) {

@@ -11,7 +11,7 @@ import io.crossmodal.model.data.NpmPackages;
 import io.crossmodal.model.data.Splits;
 import io.crossmodal.model.eval.RetrievalSet;
 import io.crossmodal.model.image.MobileNetV2Graph;
-import io.crossmodal.model.image.InceptionV3Tower;
+import io.crossmodal.model.image.ConcatenatedImageTower;
 import io.crossmodal.model.image.MobileNetV2Tower;
 import io.crossmodal.model.joint.ContrastiveTrainer;
 import io.crossmodal.model.joint.ModelFile;
@@ -103,7 +103,7 @@ final class TrainCommand implements Command {
     training.put("tunedLayer", tune);
     training.put("augmentFlip", mirror && !tune);
     training.put("textTower", textModel.key());
-    String imageTower = InceptionV3Tower.names(layer) ? InceptionV3Tower.provenance(layer) : MobileNetV2Tower.provenance(layer);
+    String imageTower = ConcatenatedImageTower.provenance(layer);
     ModelSpec spec = new ModelSpec("", settings.dim(), size, imageTower, textModel.provenance(),
         result.temperature(), training, layer, tune ? layer : null);
     String id = ModelFile.save(out, spec, result.heads(), result.tuned());

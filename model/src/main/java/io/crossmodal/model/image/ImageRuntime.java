@@ -21,6 +21,16 @@ public enum ImageRuntime {
 
   /** @param tuned a model's trained weights for one 1×1 convolution, or null for the pretrained tower */
   public ImageTower load(int inputSize, String layer, int threads, TunedLayer tuned) {
+    if (ConcatenatedImageTower.names(layer)) {
+      if (tuned != null) {
+        throw new IllegalArgumentException(layer + ": several towers' features have no tuned layer");
+      }
+      return ConcatenatedImageTower.load(this, inputSize, layer, threads);
+    }
+    if (ResampledImageTower.names(layer)) {
+      return ResampledImageTower.of(load(ResampledImageTower.innerSize(layer), ResampledImageTower.innerLayer(layer), threads, tuned),
+          inputSize, layer);
+    }
     if (SpatialPooling.of(layer) != SpatialPooling.MEAN) {
       throw new IllegalArgumentException(layer + ": a pooling study's features are computed for training and evaluation only, not served");
     }
@@ -41,7 +51,7 @@ public enum ImageRuntime {
 
   /** Whether this engine can run a feature layer's tower. */
   public boolean runs(String layer) {
-    return this == ONNX || !InceptionV3Tower.names(layer);
+    return this == ONNX || ConcatenatedImageTower.parts(layer).stream().noneMatch(InceptionV3Tower::names);
   }
 
   /** {@code onnx} or {@code dl4j}, any case. */

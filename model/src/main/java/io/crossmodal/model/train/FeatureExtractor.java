@@ -4,6 +4,7 @@ import io.crossmodal.model.data.Item;
 import io.crossmodal.common.media.ImageDecoder;
 import io.crossmodal.model.image.ImagePreprocessor;
 import io.crossmodal.common.media.InvalidImageException;
+import io.crossmodal.model.image.ConcatenatedImageTower;
 import io.crossmodal.model.image.ImageRuntime;
 import io.crossmodal.model.image.ImageTower;
 import io.crossmodal.model.image.InceptionV3Tower;
@@ -35,11 +36,11 @@ public final class FeatureExtractor {
   private FeatureExtractor() {}
 
   public static Path imageFeatureFile(Path cacheDir, int imageSize, String layer) {
-    if (InceptionV3Tower.names(layer)) {
-      return cacheDir.resolve("image-" + layer.replace(':', '-').replace('+', '_') + "-" + imageSize + ".bin");
+    if (ConcatenatedImageTower.names(layer) || InceptionV3Tower.names(layer)) {
+      return cacheDir.resolve("image-" + layer.replace(':', '-').replace('+', '_').replace(',', '~').replace("/", "-px") + "-" + imageSize + ".bin");
     }
     // The top's file keeps its old name, so caches made before layers could be chosen stay valid.
-    return cacheDir.resolve("image-mobilenetv2-" + imageSize + (layer.equals(MobileNetV2Tower.TOP) ? "" : "-" + layer) + ".bin");
+    return cacheDir.resolve("image-mobilenetv2-" + imageSize + (layer.equals(MobileNetV2Tower.TOP) ? "" : "-" + layer.replace("/", "-px")) + ".bin");
   }
 
   public static Path textFeatureFile(Path cacheDir, TextModel textModel) {
@@ -52,6 +53,9 @@ public final class FeatureExtractor {
    * 1e-4), so a cache filled by either serves both.
    */
   public static FeatureStore images(List<Item> items, int imageSize, String layer, Path cacheDir) throws IOException {
+    if (ConcatenatedImageTower.names(layer)) {
+      return concatenated(items, imageSize, layer, cacheDir);
+    }
     if (SpatialPooling.of(layer) != SpatialPooling.MEAN) {
       return pooled(items, imageSize, layer, cacheDir);
     }
@@ -100,6 +104,34 @@ public final class FeatureExtractor {
     try (ImageTower tower = OnnxImageTower.tap(imageSize, layer, tap, cores())) {
       return images(items, tower, cacheDir.resolve("image-mobilenetv2-" + imageSize + "-" + tap + "-spatial.bin"), false);
     }
+  }
+
+  /**
+   * Several towers' features side by side, from each part's own cache: the same pixels go through
+   * every part, so this equals what {@link ConcatenatedImageTower} computes (tested) without
+   * running a tower whose features are cached already.
+   */
+  private static FeatureStore concatenated(List<Item> items, int imageSize, String layer, Path cacheDir) throws IOException {
+    List<FeatureStore> parts = new ArrayList<>();
+    for (String part : ConcatenatedImageTower.parts(layer)) {
+      parts.add(images(items, imageSize, part, cacheDir));
+    }
+    FeatureStore store = FeatureStore.open(imageFeatureFile(cacheDir, imageSize, layer), parts.stream().mapToInt(FeatureStore::dim).sum());
+    for (Item item : items) {
+      if (store.contains(item.id()) || !parts.stream().allMatch(p -> p.contains(item.id()))) {
+        continue;
+      }
+      float[] row = new float[store.dim()];
+      int offset = 0;
+      for (FeatureStore p : parts) {
+        float[] f = p.get(item.id());
+        System.arraycopy(f, 0, row, offset, f.length);
+        offset += f.length;
+      }
+      store.put(item.id(), row);
+    }
+    store.save();
+    return store;
   }
 
   /** A pooling study's features ({@link SpatialPooling}), from the feature layer's cached input. */

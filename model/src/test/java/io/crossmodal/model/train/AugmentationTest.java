@@ -3,9 +3,17 @@ package io.crossmodal.model.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.crossmodal.model.data.Item;
+import io.crossmodal.model.image.ImagePreprocessor;
+import io.crossmodal.model.image.ImageRuntime;
+import io.crossmodal.model.image.ImageTower;
 import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.factory.Nd4j;
 
 class AugmentationTest {
@@ -29,5 +37,28 @@ class AugmentationTest {
     assertEquals(2, both.size());
     assertArrayEquals(new float[] {2, 1}, both.images().getRow(1).toFloatVector());
     assertEquals("dog", both.captionTexts().get(1)[0]);
+  }
+
+  @Test
+  void shouldCacheSeveralTowersFeaturesAsTheConcatenatedTowerComputesThem(@TempDir Path dir) throws Exception {
+    BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_INT_ARGB);
+    for (int y = 0; y < 30; y++) {
+      for (int x = 0; x < 40; x++) {
+        image.setRGB(x, y, 0xff000000 | (x * 6 << 16) | (y * 8 << 8) | ((x + y) * 3));
+      }
+    }
+    Path file = dir.resolve("a.png");
+    ImageIO.write(image, "png", file.toFile());
+    Item item = new Item("a", file.toString(), List.of("a gradient"), "test", "none", "train", "");
+    String layer = "inception_v3:mixed5,block_13_expand";
+    FeatureStore store = FeatureExtractor.images(List.of(item), 96, layer, dir.resolve("cache"));
+    ImagePreprocessor pre = new ImagePreprocessor(96);
+    float[] pixels = new float[pre.length()];
+    pre.writeChw(image, pixels, 0);
+    try (ImageTower tower = ImageRuntime.ONNX.load(96, layer, 2)) {
+      assertArrayEquals(tower.features(pixels, 1)[0], store.get("a"), 1e-4f);
+    }
+    assertEquals(768 + 576, FeatureStore.open(FeatureExtractor.imageFeatureFile(dir.resolve("cache"), 96, layer), 768 + 576).get("a").length,
+        "the concatenation is cached in its own file");
   }
 }
