@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.common.event.SearchMode;
 import io.crossmodal.model.data.DatasetBuilder;
-import io.crossmodal.model.data.EmojiKeywords;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
 import io.crossmodal.model.eval.ConceptBenchmark;
 import io.crossmodal.model.eval.Evaluation;
 import io.crossmodal.model.eval.JointModelScorer;
-import io.crossmodal.model.eval.Nouns;
+import io.crossmodal.model.data.Nouns;
 import io.crossmodal.model.eval.PairScorer;
 import io.crossmodal.model.eval.RandomScorer;
 import io.crossmodal.model.eval.RetrievalSet;
@@ -22,6 +21,7 @@ import io.crossmodal.model.text.TextModel;
 import io.crossmodal.model.text.TextTower;
 import io.crossmodal.model.train.FeatureExtractor;
 import io.crossmodal.model.train.FeatureStore;
+import io.crossmodal.model.train.TrainingCaptions;
 import io.crossmodal.model.train.TrainingPairs;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,7 +90,7 @@ final class EvaluateCommand implements Command {
     }
     if (withSeed) {
       List<Item> train = items.stream().filter(i -> i.split().equals("train")).toList();
-      scorers.add(SeedRecipe.train(TrainingPairs.of(train, image, text, false, EmojiKeywords.none()), TextTower.loadTokenizer(), seedEpochs, 42));
+      scorers.add(SeedRecipe.train(TrainingPairs.of(train, image, text, TrainingCaptions.own()), TextTower.loadTokenizer(), seedEpochs, 42));
     }
     scorers.add(new RandomScorer(42));
 

@@ -4,10 +4,12 @@ import io.crossmodal.model.joint.DefaultModel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossmodal.model.data.DatasetBuilder;
 import io.crossmodal.model.data.EmojiKeywords;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
 import io.crossmodal.model.data.NpmPackages;
+import io.crossmodal.model.data.Nouns;
 import io.crossmodal.model.data.Splits;
 import io.crossmodal.model.eval.RetrievalSet;
 import io.crossmodal.model.image.MobileNetV2Graph;
@@ -21,6 +23,7 @@ import io.crossmodal.model.text.TextModel;
 import io.crossmodal.model.text.TextTower;
 import io.crossmodal.model.train.FeatureExtractor;
 import io.crossmodal.model.train.FeatureStore;
+import io.crossmodal.model.train.TrainingCaptions;
 import io.crossmodal.model.train.TrainingPairs;
 import io.crossmodal.model.train.TrainingPlot;
 import java.nio.file.Files;
@@ -31,7 +34,7 @@ import java.util.List;
 final class TrainCommand implements Command {
   @Override
   public String summary() {
-    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch] [--no-keyword-captions] [--emoji-keywords] [--tune-layer] [--multi-positive] [--augment-flip] [--text-tower minilm|e5-small-v2] [--train-percent P: train on P % of the training concepts])";
+    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch] [--no-keyword-captions] [--no-name-nouns] [--emoji-keywords] [--tune-layer] [--multi-positive] [--augment-flip] [--text-tower minilm|e5-small-v2] [--train-percent P: train on P % of the training concepts])";
   }
 
   @Override
@@ -57,7 +60,14 @@ final class TrainCommand implements Command {
     Path dataset = o.path("dataset-cache", Options.home().resolve(".cache/dataset"));
     TextModel textModel = TextModel.byKey(o.get("text-tower", DefaultModel.TEXT_TOWER.key()));
     int trainPercent = o.getInt("train-percent", 100);
+    boolean nameNouns = !o.flag("no-name-nouns");
+    Path nounIndex = o.path("nouns", DatasetBuilder.nounIndex(dataset));
     o.requireAllUsed();
+    if (nameNouns && !Files.isRegularFile(nounIndex)) {
+      System.err.println("no WordNet noun index at " + nounIndex + " (which words of a title are nouns): run ./crossmodal dataset build,"
+          + " which unpacks Debian " + Nouns.DEBIAN_PACKAGE + ", give --nouns F, or train with --no-name-nouns");
+      return 2;
+    }
 
     List<Item> items = Manifest.read(manifest);
     List<Item> train = Splits.subset(items.stream().filter(i -> i.split().equals("train")).toList(), trainPercent);
@@ -67,7 +77,8 @@ final class TrainCommand implements Command {
     EmojiKeywords emojiKeywords = withEmojiKeywords
         ? EmojiKeywords.read(new NpmPackages(dataset.resolve("npm")).root(EmojiKeywords.PACKAGE, EmojiKeywords.VERSION))
         : EmojiKeywords.none();
-    train.forEach(i -> captions.addAll(TrainingPairs.captionsOf(i, keywordPhrases, emojiKeywords)));
+    TrainingCaptions trainingCaptions = new TrainingCaptions(keywordPhrases, emojiKeywords, nameNouns ? Nouns.read(nounIndex) : null);
+    train.forEach(i -> captions.addAll(trainingCaptions.of(i)));
     FeatureStore text = FeatureExtractor.texts(captions, textModel, cache);
     FeatureStore image = tune ? FeatureExtractor.layerInputs(items, size, layer, cache) : FeatureExtractor.images(items, size, layer, cache);
     if (recipe.equals("scratch")) {
@@ -75,10 +86,10 @@ final class TrainCommand implements Command {
     } else if (!recipe.equals("heads")) {
       throw new IllegalArgumentException("--recipe expects heads or scratch, got " + recipe);
     }
-    TrainingPairs pairs = TrainingPairs.of(train, image, text, keywordPhrases, emojiKeywords);
+    TrainingPairs pairs = TrainingPairs.of(train, image, text, trainingCaptions);
     if (mirror && !tune) {
       // Each training image once more, mirrored: a second view with the same captions.
-      pairs = pairs.plus(TrainingPairs.of(train, FeatureExtractor.imagesMirrored(train, size, layer, cache), text, keywordPhrases, emojiKeywords));
+      pairs = pairs.plus(TrainingPairs.of(train, FeatureExtractor.imagesMirrored(train, size, layer, cache), text, trainingCaptions));
     }
     System.err.printf("training on %d images, validating on %d%n", pairs.size(), val.size());
     long start = System.nanoTime();
@@ -99,6 +110,7 @@ final class TrainCommand implements Command {
         .put("valI2tR10", e.validation().imageToText().r10()).put("valT2iR10", e.validation().textToImage().r10()));
     training.put("imageLayer", layer);
     training.put("keywordCaptions", keywordPhrases);
+    training.put("nameNouns", nameNouns);
     training.put("emojiKeywords", withEmojiKeywords);
     training.put("tunedLayer", tune);
     training.put("augmentFlip", mirror && !tune);

@@ -1,6 +1,5 @@
 package io.crossmodal.model.data;
 
-import io.crossmodal.model.eval.Nouns;
 import io.crossmodal.model.image.InceptionV3Tower;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.model.data.CaptionText;
 import io.crossmodal.model.data.Item;
+import io.crossmodal.model.data.Nouns;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -33,9 +34,6 @@ import java.util.Set;
 public final class ConceptBenchmark {
   /** Fewest images a concept must have. */
   public static final int MIN_IMAGES = 3;
-  private static final Set<String> FUNCTION_WORDS = Set.of("the", "and", "for", "with", "from", "that", "this", "into", "onto", "over",
-      "under", "are", "was", "were", "has", "have", "had", "its", "his", "her", "their", "our", "your", "not", "but", "all", "any", "one",
-      "two", "who", "what", "which", "out", "off", "than", "then", "there", "here", "very", "some", "more", "most", "other", "such");
 
   /** One query: its text, and whether it is a single word (the bar is on those). */
   public record Query(String text, boolean oneWord) {}
@@ -45,29 +43,10 @@ public final class ConceptBenchmark {
 
   private ConceptBenchmark() {}
 
-  /** The words of a caption as the benchmark counts them. */
-  static List<String> words(String caption) {
-    List<String> out = new ArrayList<>();
-    for (String w : caption.toLowerCase(Locale.ROOT).split("[^\\p{L}]+")) {
-      if (w.length() >= 3 && !FUNCTION_WORDS.contains(w)) {
-        out.add(w);
-      }
-    }
-    return out;
-  }
-
   private static Set<String> wordsOf(Item item) {
     Set<String> all = new HashSet<>();
-    item.captions().forEach(c -> all.addAll(words(c)));
+    item.captions().forEach(c -> all.addAll(CaptionText.words(c)));
     return all;
-  }
-
-  /** What names an item: the title of its first caption and the keyword phrases of every caption. */
-  static List<String> names(Item item) {
-    Set<String> names = new LinkedHashSet<>();
-    names.add(CaptionText.title(item.captions().get(0)));
-    item.captions().forEach(c -> names.addAll(CaptionText.keywordPhrases(c)));
-    return new ArrayList<>(names);
   }
 
   /**
@@ -80,8 +59,8 @@ public final class ConceptBenchmark {
     for (Item item : images) {
       Set<String> words = new HashSet<>();
       Set<String> pairs = new HashSet<>();
-      for (String name : names(item)) {
-        List<String> w = words(name);
+      for (String name : CaptionText.names(item.captions())) {
+        List<String> w = CaptionText.words(name);
         w.stream().filter(nouns::contains).forEach(words::add);
         for (int i = 0; i + 1 < w.size(); i++) {
           if (!w.get(i).equals(w.get(i + 1)) && nouns.contains(w.get(i + 1))) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crossmodal.model.data.Item;
+import io.crossmodal.model.data.Nouns;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +28,7 @@ class ConceptBenchmarkTest {
         new ConceptBenchmark.Query("red", true)), q);
     assertTrue(ConceptBenchmark.relevant(images.get(3), new ConceptBenchmark.Query("red apple", false)));
     assertFalse(ConceptBenchmark.relevant(images.get(2), new ConceptBenchmark.Query("red apple", false)), "both words needed");
-    assertEquals(List.of("red", "apple", "tree", "fruit", "plant"), ConceptBenchmark.words("Red apple tree: fruit, plant"));
+    assertEquals(List.of("red", "apple", "tree", "fruit", "plant"), io.crossmodal.model.data.CaptionText.words("Red apple tree: fruit, plant"));
   }
 
   @Test

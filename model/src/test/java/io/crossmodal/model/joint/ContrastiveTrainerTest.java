@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.crossmodal.model.data.EmojiKeywords;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.eval.Evaluation;
 import io.crossmodal.model.eval.JointModelScorer;
@@ -19,6 +18,7 @@ import io.crossmodal.model.image.OnnxImageTower;
 import io.crossmodal.model.image.TunedLayer;
 import io.crossmodal.model.text.TextTower;
 import io.crossmodal.model.train.FeatureStore;
+import io.crossmodal.model.train.TrainingCaptions;
 import io.crossmodal.model.train.TrainingPairs;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -82,7 +82,7 @@ class ContrastiveTrainerTest {
       }
     }
     putTextFeatures(texts, captions);
-    TrainingPairs pairs = TrainingPairs.of(train, images, texts, false, EmojiKeywords.none());
+    TrainingPairs pairs = TrainingPairs.of(train, images, texts, TrainingCaptions.own());
     RetrievalSet validation = RetrievalSet.of(val, images, texts);
 
     ContrastiveTrainer.Result result = new ContrastiveTrainer(new ContrastiveTrainer.Settings(32, 30, 24, 3e-3, 1e-4, 30, 5))
@@ -139,7 +139,7 @@ class ContrastiveTrainerTest {
     }
     putTextFeatures(texts, captions);
     ContrastiveTrainer.Result result = new ContrastiveTrainer(new ContrastiveTrainer.Settings(32, 30, 24, 3e-3, 1e-4, 30, 5))
-        .train(TrainingPairs.of(train, spatial, texts, false, EmojiKeywords.none()), RetrievalSet.of(val, spatial, texts),
+        .train(TrainingPairs.of(train, spatial, texts, TrainingCaptions.own()), RetrievalSet.of(val, spatial, texts),
             dir.resolve("ckpt"), false, pretrained);
 
     assertTrue(result.tuned() != null && !java.util.Arrays.equals(pretrained.kernel(), result.tuned().kernel()), "the layer trained");

@@ -1,4 +1,4 @@
-package io.crossmodal.model.eval;
+package io.crossmodal.model.data;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

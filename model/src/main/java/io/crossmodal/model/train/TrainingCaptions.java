@@ -1,0 +1,52 @@
+package io.crossmodal.model.train;
+
+import io.crossmodal.model.data.CaptionText;
+import io.crossmodal.model.data.EmojiKeywords;
+import io.crossmodal.model.data.Item;
+import io.crossmodal.model.data.Nouns;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which captions a training item is drawn with: its own, and, because people query with a word or
+ * two while the data's captions are titles and keyword lists, optionally each keyword phrase of a
+ * {@code "title: keyword, keyword …"} caption on its own ("dog", "red apple"), each of its
+ * {@link EmojiKeywords}, and each noun among the words that name it (its title and keyword
+ * phrases: "frogs" of "2 dead frogs"). Only training uses them: evaluation splits keep their
+ * captions as the manifest has them.
+ *
+ * @param nameNouns the nouns to take from an item's names, or null for none
+ */
+public record TrainingCaptions(boolean keywordPhrases, EmojiKeywords emojiKeywords, Nouns nameNouns) {
+  /** An item's own captions only. */
+  public static TrainingCaptions own() {
+    return new TrainingCaptions(false, EmojiKeywords.none(), null);
+  }
+
+  /** An item's training captions, each normalised text once, its own first. */
+  public List<String> of(Item item) {
+    if (!keywordPhrases && nameNouns == null) {
+      return item.captions();
+    }
+    Map<String, String> captions = new LinkedHashMap<>();
+    item.captions().forEach(c -> captions.putIfAbsent(CaptionText.normalise(c), c));
+    if (keywordPhrases) {
+      emojiKeywords.of(item).forEach(k -> captions.putIfAbsent(CaptionText.normalise(k), k));
+      for (String c : item.captions()) {
+        for (String p : CaptionText.keywordPhrases(c)) {
+          if (p.length() >= 3) {
+            captions.putIfAbsent(CaptionText.normalise(p), p);
+          }
+        }
+      }
+    }
+    if (nameNouns != null) {
+      for (String name : CaptionText.names(item.captions())) {
+        CaptionText.words(name).stream().filter(nameNouns::contains).forEach(w -> captions.putIfAbsent(w, w));
+      }
+    }
+    return new ArrayList<>(captions.values());
+  }
+}
