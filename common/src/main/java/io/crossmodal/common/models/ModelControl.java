@@ -4,12 +4,16 @@ import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.serde.Json;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -97,6 +101,53 @@ public final class ModelControl {
       throw new IllegalArgumentException("model " + id + " is not deployed");
     }
     write(ModelRegistry.MODEL_PREFIX + id, null);
+  }
+
+  /**
+   * {@link #drop}s the model, waits up to {@code wait} until its encoders and its search index have
+   * left their consumer groups, then deletes its space's topics, its index's internal topics and both
+   * groups. Returns false (topics kept) when members remain after {@code wait}.
+   */
+  public boolean dropAndFree(String id, Duration wait) throws InterruptedException {
+    drop(id);
+    String encoders = ModelSpace.encoderGroup(config.get("encoder.group.id"), id);
+    String index = ModelSpace.searchApplicationId(config.get("search.application.id"), id);
+    try (Admin admin = Admin.create(config.kafkaClientProperties())) {
+      long deadline = System.nanoTime() + wait.toNanos();
+      while (hasMembers(admin, encoders) || hasMembers(admin, index)) {
+        if (System.nanoTime() > deadline) {
+          return false;
+        }
+        Thread.sleep(500);
+      }
+      List<String> internal = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream().filter(t -> t.startsWith(index + "-")).toList();
+      admin.deleteTopics(internal).all().get(60, TimeUnit.SECONDS);
+      KafkaClients.deleteSpaceTopics(config, id);
+      admin.deleteConsumerGroups(List.of(encoders, index)).deletedGroups().forEach((g, f) -> {
+        try {
+          f.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+          // A group that never committed does not exist: nothing to delete.
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot free model " + id + ": " + e, e);
+    }
+    return true;
+  }
+
+  private static boolean hasMembers(Admin admin, String group) throws InterruptedException, TimeoutException, ExecutionException {
+    try {
+      ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(30, TimeUnit.SECONDS);
+      return !d.members().isEmpty();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof GroupIdNotFoundException) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   private void write(String key, String value) {

@@ -1,7 +1,6 @@
 package io.crossmodal.cli;
 
 import io.crossmodal.common.config.Config;
-import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.models.ActiveModel;
 import io.crossmodal.common.models.ModelControl;
 import io.crossmodal.common.models.ModelEntry;
@@ -14,10 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
  * {@code model}: the blue/green lifecycle on the model control topic. {@code deploy FILE|DIR}
@@ -55,7 +50,7 @@ final class ModelCommand implements Command {
         case "status/1" -> status(config, control.state());
         case "activate/2" -> print("active", control.activate(args.get(1)));
         case "rollback/1" -> print("rolled back: active", control.rollback());
-        case "drop/2" -> drop(config, control, args.get(1));
+        case "drop/2" -> drop(control, args.get(1));
         default -> {
           System.err.println(USAGE);
           return 2;
@@ -129,42 +124,11 @@ final class ModelCommand implements Command {
   }
 
   /** Tombstones the model, waits until its encoders and index have left their groups, then deletes its topics and groups. */
-  private static void drop(Config config, ModelControl control, String id) throws Exception {
-    control.drop(id);
-    String encoders = ModelSpace.encoderGroup(config.get("encoder.group.id"), id);
-    String index = ModelSpace.searchApplicationId(config.get("search.application.id"), id);
-    try (Admin admin = Admin.create(config.kafkaClientProperties())) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (hasMembers(admin, encoders) || hasMembers(admin, index)) {
-        if (System.nanoTime() > deadline) {
-          System.err.println("model " + id + " dropped, but its groups still have members after 120 s; its topics are kept");
-          return;
-        }
-        Thread.sleep(500);
-      }
-      List<String> internal = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream().filter(t -> t.startsWith(index + "-")).toList();
-      admin.deleteTopics(internal).all().get(60, TimeUnit.SECONDS);
-      KafkaClients.deleteSpaceTopics(config, id);
-      admin.deleteConsumerGroups(List.of(encoders, index)).deletedGroups().forEach((g, f) -> {
-        try {
-          f.get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          // A group that never committed does not exist: nothing to delete.
-        }
-      });
-    }
-    System.out.println("dropped model " + id + ": its topics, index state and groups are deleted");
-  }
-
-  private static boolean hasMembers(Admin admin, String group) throws Exception {
-    try {
-      ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(30, TimeUnit.SECONDS);
-      return !d.members().isEmpty();
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof GroupIdNotFoundException) {
-        return false;
-      }
-      throw e;
+  private static void drop(ModelControl control, String id) throws InterruptedException {
+    if (control.dropAndFree(id, Duration.ofSeconds(120))) {
+      System.out.println("dropped model " + id + ": its topics, index state and groups are deleted");
+    } else {
+      System.err.println("model " + id + " dropped, but its groups still have members after 120 s; its topics are kept");
     }
   }
 

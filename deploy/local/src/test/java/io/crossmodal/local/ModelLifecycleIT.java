@@ -2,7 +2,9 @@ package io.crossmodal.local;
 
 import io.crossmodal.common.topic.TopicReader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,6 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -50,7 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
  * model B (a CLIP-format towers folder) is deployed while queries, ingests and deletes go on; one
  * of the two encoder processes is killed with SIGKILL in the middle of B's replay and restarted.
  * No query fails or answers from two spaces, B ends with exactly A's ids and each item encoded
- * once per source record, the switch needs B caught up, and rollback returns to A.
+ * once per source record, the switch needs B caught up, rollback returns to A, and dropping B deletes
+ * its space while A serves on.
  */
 class ModelLifecycleIT {
   private static final int ITEMS = 1200;
@@ -158,6 +162,19 @@ class ModelLifecycleIT {
       // Rollback returns to A, which was kept up to date
       assertEquals(a.id(), control.rollback().model());
       awaitActive(a.id());
+      assertEquals(a.id(), answer("a red dog").path("model").asText());
+      assertIndexed(a.id(), live.size());
+
+      // Dropping frees B (never the active model): its encoders and index stop, its topics go, A serves on
+      assertThrows(IllegalArgumentException.class, () -> control.drop(a.id()), "the active model is never dropped");
+      assertTrue(control.dropAndFree(b.id(), Duration.ofMinutes(2)), "B's encoders and index left their groups");
+      assertFalse(control.state().models().containsKey(b.id()));
+      try (Admin admin = Admin.create(config.kafkaClientProperties())) {
+        Set<String> left = new HashSet<>(admin.listTopics().names().get(30, TimeUnit.SECONDS));
+        left.removeIf(t -> !t.contains(b.id()));
+        assertEquals(Set.of(), left, "none of B's topics is left");
+      }
+      assertThrows(IllegalArgumentException.class, control::rollback, "B, the rollback target, is gone");
       assertEquals(a.id(), answer("a red dog").path("model").asText());
       assertIndexed(a.id(), live.size());
     }
