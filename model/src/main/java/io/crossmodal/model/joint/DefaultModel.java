@@ -10,7 +10,7 @@ import java.nio.file.Path;
 public final class DefaultModel {
   public static final String RESOURCE = "/io/crossmodal/model/default-model.cmm";
   /** The shipped model's recipe (docs/model-card.md): what {@code train} and {@code features} use unless told otherwise. */
-  public static final String IMAGE_LAYER = "inception_v3:mixed5,block_13_expand";
+  public static final String IMAGE_LAYER = "inception_v3:mixed4+mixed5,block_13_expand";
   public static final int IMAGE_SIZE = 160;
   public static final TextModel TEXT_TOWER = TextModel.E5_SMALL_V2;
 
