@@ -55,9 +55,8 @@ final class EvaluateCommand implements Command {
     Path nounIndex = o.path("nouns", DatasetBuilder.nounIndex(Options.home().resolve(".cache/dataset")));
     o.requireAllUsed();
 
-    if (!java.nio.file.Files.isRegularFile(nounIndex)) {
-      System.err.println("no WordNet noun index at " + nounIndex + " (the concept benchmark's vocabulary): run ./crossmodal dataset build,"
-          + " which unpacks Debian " + Nouns.DEBIAN_PACKAGE + ", or give --nouns F");
+    Nouns nouns = NounIndex.readOrExplain(nounIndex, "the concept benchmark's vocabulary", null);
+    if (nouns == null) {
       return 2;
     }
     ModelFile.LoadedModel model = DefaultModel.load(modelFile);
@@ -94,7 +93,7 @@ final class EvaluateCommand implements Command {
     }
     scorers.add(new RandomScorer(42));
 
-    List<ConceptBenchmark.Query> queries = ConceptBenchmark.queries(set.images(), 300, 100, Nouns.read(nounIndex));
+    List<ConceptBenchmark.Query> queries = ConceptBenchmark.queries(set.images(), 300, 100, nouns);
     List<String> queryTexts = queries.stream().map(ConceptBenchmark.Query::text).toList();
     FeatureStore queryText = FeatureExtractor.texts(queryTexts, textModel, cache);
     RetrievalSet concepts = RetrievalSet.ofQueries(set.images(), queryTexts,

@@ -34,7 +34,7 @@ import java.util.List;
 final class TrainCommand implements Command {
   @Override
   public String summary() {
-    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch] [--no-keyword-captions] [--no-name-nouns] [--emoji-keywords] [--tune-layer] [--multi-positive] [--augment-flip] [--text-tower minilm|e5-small-v2] [--train-percent P: train on P % of the training concepts])";
+    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch] [--no-keyword-captions] [--no-name-nouns] [--nouns F: WordNet's index.noun] [--emoji-keywords] [--tune-layer] [--multi-positive] [--augment-flip] [--text-tower minilm|e5-small-v2] [--train-percent P: train on P % of the training concepts])";
   }
 
   @Override
@@ -63,9 +63,8 @@ final class TrainCommand implements Command {
     boolean nameNouns = !o.flag("no-name-nouns");
     Path nounIndex = o.path("nouns", DatasetBuilder.nounIndex(dataset));
     o.requireAllUsed();
-    if (nameNouns && !Files.isRegularFile(nounIndex)) {
-      System.err.println("no WordNet noun index at " + nounIndex + " (which words of a title are nouns): run ./crossmodal dataset build,"
-          + " which unpacks Debian " + Nouns.DEBIAN_PACKAGE + ", give --nouns F, or train with --no-name-nouns");
+    Nouns nouns = nameNouns ? NounIndex.readOrExplain(nounIndex, "which words of a title are nouns", "train with --no-name-nouns") : null;
+    if (nameNouns && nouns == null) {
       return 2;
     }
 
@@ -77,7 +76,7 @@ final class TrainCommand implements Command {
     EmojiKeywords emojiKeywords = withEmojiKeywords
         ? EmojiKeywords.read(new NpmPackages(dataset.resolve("npm")).root(EmojiKeywords.PACKAGE, EmojiKeywords.VERSION))
         : EmojiKeywords.none();
-    TrainingCaptions trainingCaptions = new TrainingCaptions(keywordPhrases, emojiKeywords, nameNouns ? Nouns.read(nounIndex) : null);
+    TrainingCaptions trainingCaptions = new TrainingCaptions(keywordPhrases, emojiKeywords, nouns);
     train.forEach(i -> captions.addAll(trainingCaptions.of(i)));
     FeatureStore text = FeatureExtractor.texts(captions, textModel, cache);
     FeatureStore image = tune ? FeatureExtractor.layerInputs(items, size, layer, cache) : FeatureExtractor.images(items, size, layer, cache);

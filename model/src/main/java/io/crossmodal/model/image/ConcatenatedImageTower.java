@@ -59,10 +59,9 @@ public final class ConcatenatedImageTower implements ImageTower {
   public static String provenance(String layer) {
     List<String> sources = new ArrayList<>();
     for (String part : parts(layer)) {
-      boolean resampled = ResampledImageTower.names(part);
-      String network = resampled ? ResampledImageTower.innerLayer(part) : part;
-      sources.add((InceptionV3Tower.names(network) ? InceptionV3Tower.provenance(network) : MobileNetV2Tower.provenance(network))
-          + (resampled ? ", at " + ResampledImageTower.innerSize(part) + " px (area-shrunk)" : ""));
+      Part p = Part.of(part, 0);
+      sources.add((InceptionV3Tower.names(p.network()) ? InceptionV3Tower.provenance(p.network()) : MobileNetV2Tower.provenance(p.network()))
+          + (p.resampled() ? ", at " + p.size() + " px (area-shrunk)" : ""));
     }
     return String.join(" ; ", sources);
   }
@@ -71,13 +70,20 @@ public final class ConcatenatedImageTower implements ImageTower {
   public static long multiplyAdds(int inputSize, String layer) {
     long total = 0;
     for (String part : parts(layer)) {
-      boolean resampled = ResampledImageTower.names(part);
-      String network = resampled ? ResampledImageTower.innerLayer(part) : part;
-      int size = resampled ? ResampledImageTower.innerSize(part) : inputSize;
-      total += InceptionV3Tower.names(network) ? InceptionV3Tower.multiplyAdds(size, network)
-          : MobileNetV2Graph.multiplyAdds(MobileNetV2Tower.archive(), size, network);
+      Part p = Part.of(part, inputSize);
+      total += InceptionV3Tower.names(p.network()) ? InceptionV3Tower.multiplyAdds(p.size(), p.network())
+          : MobileNetV2Graph.multiplyAdds(MobileNetV2Tower.archive(), p.size(), p.network());
     }
     return total;
+  }
+
+  /** One part of a feature layer: its network's layer and the size it runs at (its own if it names one). */
+  private record Part(String network, int size, boolean resampled) {
+    static Part of(String part, int inputSize) {
+      return ResampledImageTower.names(part)
+          ? new Part(ResampledImageTower.innerLayer(part), ResampledImageTower.innerSize(part), true)
+          : new Part(part, inputSize, false);
+    }
   }
 
   @Override

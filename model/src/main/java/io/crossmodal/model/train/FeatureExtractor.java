@@ -109,16 +109,17 @@ public final class FeatureExtractor {
   /**
    * Several towers' features side by side, from each part's own cache: the same pixels go through
    * every part, so this equals what {@link ConcatenatedImageTower} computes (tested) without
-   * running a tower whose features are cached already.
+   * running a tower whose features are cached already. Held in memory: a file of its own would
+   * only repeat the parts' files.
    */
   private static FeatureStore concatenated(List<Item> items, int imageSize, String layer, Path cacheDir) throws IOException {
     List<FeatureStore> parts = new ArrayList<>();
     for (String part : ConcatenatedImageTower.parts(layer)) {
       parts.add(images(items, imageSize, part, cacheDir));
     }
-    FeatureStore store = FeatureStore.open(imageFeatureFile(cacheDir, imageSize, layer), parts.stream().mapToInt(FeatureStore::dim).sum());
+    FeatureStore store = FeatureStore.inMemory(parts.stream().mapToInt(FeatureStore::dim).sum());
     for (Item item : items) {
-      if (store.contains(item.id()) || !parts.stream().allMatch(p -> p.contains(item.id()))) {
+      if (!parts.stream().allMatch(p -> p.contains(item.id()))) {
         continue;
       }
       float[] row = new float[store.dim()];
@@ -130,7 +131,6 @@ public final class FeatureExtractor {
       }
       store.put(item.id(), row);
     }
-    store.save();
     return store;
   }
 

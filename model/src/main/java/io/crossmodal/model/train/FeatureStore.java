@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * Frozen-tower features cached on disk by key (item id for images, caption text for texts), so
  * training epochs and evaluations never rerun the towers. Written atomically (temp file + move)
- * so an interrupted extraction keeps what it had saved.
+ * so an interrupted extraction keeps what it had saved. A store {@link #inMemory} has no file: it
+ * holds features derived from cached ones (the parts of a concatenated layer), cheap to rebuild.
  *
  * <p>Not thread safe.
  */
@@ -50,6 +51,11 @@ public final class FeatureStore {
     return store;
   }
 
+  /** A store without a file, for features derived from cached ones; {@link #save()} refuses it. */
+  public static FeatureStore inMemory(int dim) {
+    return new FeatureStore(null, dim);
+  }
+
   public int dim() {
     return dim;
   }
@@ -74,6 +80,9 @@ public final class FeatureStore {
   }
 
   public void save() throws IOException {
+    if (file == null) {
+      throw new IllegalStateException("an in-memory feature store has no file to save to");
+    }
     Files.createDirectories(file.toAbsolutePath().getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
