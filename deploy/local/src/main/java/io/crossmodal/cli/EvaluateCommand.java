@@ -6,10 +6,11 @@ import io.crossmodal.common.event.SearchMode;
 import io.crossmodal.model.data.DatasetBuilder;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
+import io.crossmodal.model.data.NounKinds;
+import io.crossmodal.model.data.Nouns;
 import io.crossmodal.model.eval.ConceptBenchmark;
 import io.crossmodal.model.eval.Evaluation;
 import io.crossmodal.model.eval.JointModelScorer;
-import io.crossmodal.model.data.Nouns;
 import io.crossmodal.model.eval.PairScorer;
 import io.crossmodal.model.eval.RandomScorer;
 import io.crossmodal.model.eval.RetrievalSet;
@@ -26,6 +27,7 @@ import io.crossmodal.model.train.TrainingPairs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code evaluate}: Recall@1/5/10 and median rank in both directions for the model, the seed
@@ -36,7 +38,7 @@ final class EvaluateCommand implements Command {
   public String summary() {
     return "Recall@K of model vs seed recipe vs random ([--model F] [--split test|val|tuxpaint] [--json] [--no-seed] [--scratch F]"
         + " [--modes [--metadata captions|title]]: also the search modes lexical and hybrid, images published with those words)"
-        + " [--misses]: the one-word concept queries the model misses, on stderr [--nouns F]: WordNet's index.noun";
+        + " [--misses]: the one-word concept queries the model misses (judged by meaning), on stderr [--nouns F]: WordNet's index.noun";
   }
 
   @Override
@@ -98,14 +100,18 @@ final class EvaluateCommand implements Command {
     FeatureStore queryText = FeatureExtractor.texts(queryTexts, textModel, cache);
     RetrievalSet concepts = RetrievalSet.ofQueries(set.images(), queryTexts,
         (item, q) -> ConceptBenchmark.relevant(item, queries.get(q)), modelImage, queryText);
+    NounKinds kinds = NounKinds.read(nounIndex);
+    List<Set<Integer>> byMeaning = ConceptBenchmark.relevantByMeaning(concepts.images(), queries, kinds);
     RetrievalSet frozenConcepts = tuned ? RetrievalSet.ofQueries(set.images(), queryTexts,
         (item, q) -> ConceptBenchmark.relevant(item, queries.get(q)), image, queryText) : concepts;
+    List<Set<Integer>> frozenByMeaning = tuned ? ConceptBenchmark.relevantByMeaning(frozenConcepts.images(), queries, kinds) : byMeaning;
 
     ObjectMapper json = new ObjectMapper();
     ObjectNode out = json.createObjectNode();
     out.put("split", split);
     out.put("model_id", model.spec().modelId());
     ObjectNode conceptOut = json.createObjectNode();
+    ObjectNode meaningOut = json.createObjectNode();
     if (modes) {
       out.put("metadata", metadata);
     }
@@ -114,13 +120,15 @@ final class EvaluateCommand implements Command {
       boolean own = s instanceof JointModelScorer || s instanceof SearchModeScorer;
       out.set(s.name(), Evaluation.run(s, own ? set : frozenSet).toJson());
       List<List<Integer>> top = ConceptBenchmark.topFive(s, own ? concepts : frozenConcepts);
-      conceptOut.set(s.name(), ConceptBenchmark.run(top, own ? concepts : frozenConcepts, queries));
+      conceptOut.set(s.name(), ConceptBenchmark.run(top, (own ? concepts : frozenConcepts).imagesOfCaption(), queries));
+      meaningOut.set(s.name(), ConceptBenchmark.run(top, own ? byMeaning : frozenByMeaning, queries));
       modelTop = s == modelScorer ? top : modelTop;
     }
     out.set("concepts", conceptOut);
+    out.set("concepts_by_meaning", meaningOut);
     if (misses) {
       // On stderr, so that --json stays one object: the one-word queries that fail, and what came instead.
-      for (ConceptBenchmark.Miss m : ConceptBenchmark.misses(modelTop, concepts, queries)) {
+      for (ConceptBenchmark.Miss m : ConceptBenchmark.misses(modelTop, byMeaning, concepts, queries)) {
         System.err.printf("miss %-14s (%d images): %s%n", m.query(), m.relevant(), String.join(" | ", m.found()));
       }
     }
@@ -149,11 +157,15 @@ final class EvaluateCommand implements Command {
     var c = out.get("concepts");
     System.out.printf("%nconcept queries (text→image over the split's images, top 5): %d one-word, %d two-word%n",
         c.get(scorers.get(0).name()).get("one_word_queries").asInt(), c.get(scorers.get(0).name()).get("two_words_queries").asInt());
-    System.out.printf("%-8s %10s %10s | %10s %10s%n", "", "1w hit@5", "1w P@5", "2w hit@5", "2w P@5");
-    for (PairScorer s : scorers) {
-      var r = c.get(s.name());
-      System.out.printf("%-8s %10.3f %10.3f | %10.3f %10.3f%n", s.name(), r.get("one_word_hit5").asDouble(), r.get("one_word_precision5").asDouble(),
-          r.get("two_words_hit5").asDouble(), r.get("two_words_precision5").asDouble());
+    for (String kind : new String[] {"concepts", "concepts_by_meaning"}) {
+      System.out.println(kind.equals("concepts") ? "relevant: the query's words among the image's captions' words"
+          : "relevant by meaning: also the kinds its captions' nouns name (WordNet hypernyms: a seagull is a bird)");
+      System.out.printf("%-8s %10s %10s | %10s %10s%n", "", "1w hit@5", "1w P@5", "2w hit@5", "2w P@5");
+      for (PairScorer s : scorers) {
+        var r = out.get(kind).get(s.name());
+        System.out.printf("%-8s %10.3f %10.3f | %10.3f %10.3f%n", s.name(), r.get("one_word_hit5").asDouble(),
+            r.get("one_word_precision5").asDouble(), r.get("two_words_hit5").asDouble(), r.get("two_words_precision5").asDouble());
+      }
     }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.model.data.CaptionText;
 import io.crossmodal.model.data.Item;
+import io.crossmodal.model.data.NounKinds;
 import io.crossmodal.model.data.Nouns;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -101,8 +102,40 @@ public final class ConceptBenchmark {
     return out;
   }
 
-  /** One-word and two-word figures of the rankings {@code top} (from {@link #topFive}) of {@code set}'s queries. */
-  public static ObjectNode run(List<List<Integer>> top, RetrievalSet set, List<Query> queries) {
+  /**
+   * Relevance by meaning: the images of {@code images} (in order) relevant to each query when an
+   * image also counts for the kinds its caption nouns name ({@link NounKinds}: a "seagull" answers
+   * "bird", a "bus" answers "vehicle"), a query word also matching as its lemma ("flags").
+   * Strict relevance ({@link #relevant}) is a subset: every image it counts, this counts.
+   */
+  public static List<Set<Integer>> relevantByMeaning(List<Item> images, List<Query> queries, NounKinds kinds) {
+    List<Set<Integer>> out = new ArrayList<>();
+    queries.forEach(q -> out.add(new HashSet<>()));
+    for (int i = 0; i < images.size(); i++) {
+      Set<String> meanings = new HashSet<>();
+      for (String word : wordsOf(images.get(i))) {
+        meanings.add(word);
+        meanings.addAll(kinds.kindsOf(word));
+      }
+      for (int q = 0; q < queries.size(); q++) {
+        boolean all = true;
+        for (String word : queries.get(q).text().split(" ")) {
+          all &= meanings.contains(word) || meanings.contains(kinds.lemma(word));
+        }
+        if (all) {
+          out.get(q).add(i);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One-word and two-word figures of the rankings {@code top} (from {@link #topFive}) of a set's
+   * queries, each query's relevant images in {@code relevant} (the set's {@code imagesOfCaption()},
+   * or {@link #relevantByMeaning}).
+   */
+  public static ObjectNode run(List<List<Integer>> top, List<Set<Integer>> relevantImages, List<Query> queries) {
     ObjectNode n = JsonNodeFactory.instance.objectNode();
     for (boolean oneWord : new boolean[] {true, false}) {
       int count = 0;
@@ -112,7 +145,7 @@ public final class ConceptBenchmark {
         if (queries.get(q).oneWord() != oneWord) {
           continue;
         }
-        Set<Integer> relevant = set.imagesOfCaption().get(q);
+        Set<Integer> relevant = relevantImages.get(q);
         int found = 0;
         for (int image : top.get(q)) {
           found += relevant.contains(image) ? 1 : 0;
@@ -132,11 +165,14 @@ public final class ConceptBenchmark {
   /** A one-word query the scorer missed: how many images it had, and the first caption of each of its top five. */
   public record Miss(String query, int relevant, List<String> found) {}
 
-  /** The one-word queries with no relevant image in their five best {@code top}, in query order: what a user would see fail. */
-  public static List<Miss> misses(List<List<Integer>> top, RetrievalSet set, List<Query> queries) {
+  /**
+   * The one-word queries with no relevant image ({@code relevantImages}, as for {@link #run}) in
+   * their five best {@code top} of {@code set}, in query order: what a user would see fail.
+   */
+  public static List<Miss> misses(List<List<Integer>> top, List<Set<Integer>> relevantImages, RetrievalSet set, List<Query> queries) {
     List<Miss> out = new ArrayList<>();
     for (int q = 0; q < queries.size(); q++) {
-      Set<Integer> relevant = set.imagesOfCaption().get(q);
+      Set<Integer> relevant = relevantImages.get(q);
       List<Integer> found = top.get(q);
       if (queries.get(q).oneWord() && found.stream().noneMatch(relevant::contains)) {
         out.add(new Miss(queries.get(q).text(), relevant.size(), found.stream().map(i -> set.images().get(i).captions().get(0)).toList()));
