@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs {@code ./crossmodal local} as a new user would: a child process from the repository root,
  * waits for {@code /health}, searches over HTTP, stops it with a signal, starts it again on the same
- * data folder and checks that state was restored without re-encoding or re-ingesting.
+ * data folder and checks that state was restored without re-encoding or re-ingesting; a third start
+ * with another model migrates the data folder to it in the background while search goes on.
  */
 class LocalLauncherIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,12 +42,17 @@ class LocalLauncherIT {
   private record Run(Process process, List<String> output, int searchPort, int encoderPort, int kafkaPort) {}
 
   private Run start(Path dataDir) throws Exception {
+    return start(dataDir, "");
+  }
+
+  /** {@code set} adds config ({@code ,key=value…}) to the ports. */
+  private Run start(Path dataDir, String set) throws Exception {
     int kafka = EmbeddedKafkaBroker.freePort();
     int search = EmbeddedKafkaBroker.freePort();
     int encoder = EmbeddedKafkaBroker.freePort();
     int ingest = EmbeddedKafkaBroker.freePort();
     Process p = new ProcessBuilder(ROOT.resolve("crossmodal").toString(), "local", "--data-dir", dataDir.toString(), "--kafka-port", String.valueOf(kafka),
-        "--set", "search.port=" + search + ",encoder.port=" + encoder + ",ingest.port=" + ingest)
+        "--set", "search.port=" + search + ",encoder.port=" + encoder + ",ingest.port=" + ingest + set)
         .directory(ROOT.toFile()).redirectErrorStream(true).start();
     List<String> output = Collections.synchronizedList(new ArrayList<>());
     Thread reader = new Thread(() -> {
@@ -113,17 +119,14 @@ class LocalLauncherIT {
   }
 
   @Test
-  void shouldSearchTheSampleAndRestoreItOnASecondRunWhenStartedLikeANewUser() throws Exception {
+  void shouldSearchTheSampleRestoreItOnASecondRunAndMigrateToAnotherModelOnAThirdWhenStartedLikeANewUser() throws Exception {
     Path dataDir = Files.createTempDirectory("crossmodal-local-it");
     Run first = start(dataDir);
     try {
       awaitHealthy(first);
       awaitVectors(first, SAMPLE_VECTORS);
       assertQuietStart(first);
-      String body = JSON.createObjectNode().put("text", "a red apple").put("k", 5).put("target", "image").toString();
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + first.searchPort() + "/v1/search"))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = search(first, "a red apple");
       assertEquals(200, response.statusCode(), response.body());
       JsonNode hits = JSON.readTree(response.body()).path("hits");
       assertEquals(5, hits.size());
@@ -154,6 +157,43 @@ class LocalLauncherIT {
     } finally {
       stop(second);
     }
+
+    // Another model on the same data folder: the old one serves while the new one re-embeds, then takes over.
+    String a = io.crossmodal.model.joint.DefaultModel.load(null).spec().modelId();
+    Path towers = new io.crossmodal.model.clip.ClipShapedFolder(11).write(dataDir.resolveSibling(dataDir.getFileName() + "-towers"));
+    String b = io.crossmodal.model.joint.ServedModel.entry(Config.defaults().with(java.util.Map.of("encoder.towers.dir", towers.toString())), null)
+        .id();
+    Run third = start(dataDir, ",encoder.towers.dir=" + towers);
+    try {
+      awaitHealthy(third);
+      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+      java.util.Set<String> answeredBy = new java.util.TreeSet<>();
+      String model;
+      do {
+        assertTrue(System.nanoTime() < deadline, "B never took over; answered by " + answeredBy + ": " + String.join("\n", third.output()));
+        HttpResponse<String> r = search(third, "a red apple");
+        assertEquals(200, r.statusCode(), "search goes on during the migration: " + r.body());
+        model = JSON.readTree(r.body()).path("model").asText();
+        answeredBy.add(model);
+        assertTrue(model.equals(a) || model.equals(b), "answered in one of the two spaces: " + model);
+        Thread.sleep(500);
+      } while (!model.equals(b));
+      assertTrue(String.join("\n", third.output()).contains("this data folder serves model " + a + "; model " + b
+          + " is re-embedding the media in the background"), "says that it migrates: " + String.join("\n", third.output()));
+      assertEquals(SAMPLE_VECTORS, ScrapedMetrics.sum(third.searchPort(), "crossmodal_index_vectors{model=\"" + b + "\""), 0.0,
+          "B's index holds every item when it takes over");
+      assertEquals(SAMPLE_VECTORS, records(third, "embeddings." + b), "each item encoded once into B's space");
+      assertEquals(SAMPLE_VECTORS / 2, records(third, "media.images"), "the migration replays the media, it does not ingest them again");
+    } finally {
+      stop(third);
+    }
+  }
+
+  private HttpResponse<String> search(Run run, String text) throws Exception {
+    String body = JSON.createObjectNode().put("text", text).put("k", 5).put("target", "image").toString();
+    return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + run.searchPort() + "/v1/search"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static int sampleItems() {

@@ -42,23 +42,21 @@ public final class DatasetBuilder {
   public static final String ICONS_VAL = "icons-val";
 
   /**
-   * What to build beyond the default.
+   * What to build besides the clip art, the emoji and Tux Paint.
    *
    * @param maxPerTitleInTrain images of one title kept in training
-   * @param iconSets with the colour {@link IconSetSource} sets (their held-out concepts go to
-   *     {@link #ICONS_TEST} / {@link #ICONS_VAL})
+   * @param iconSets the colour {@link IconSetSource} sets to add ({@link IconSetSource#SETS} in the shipped recipe; their held-out
+   *     concepts go to {@link #ICONS_TEST} / {@link #ICONS_VAL})
    */
-  public record Options(int maxPerTitleInTrain, boolean iconSets) {
-    public static final Options DEFAULT = new Options(MAX_PER_TITLE_IN_TRAIN, false);
+  public record Options(int maxPerTitleInTrain, List<IconSetSource.IconSet> iconSets) {
+    public Options {
+      iconSets = List.copyOf(iconSets);
+    }
   }
 
   /** Where {@link #build} unpacks WordNet's noun index (the concept benchmark's vocabulary) under {@code cache}. */
   public static Path nounIndex(Path cache) {
     return DebianPackages.root(cache.resolve("debian")).resolve(Nouns.INDEX);
-  }
-
-  public static Summary build(Path cache, Path manifest) throws IOException, InterruptedException {
-    return build(cache, manifest, Options.DEFAULT);
   }
 
   public static Summary build(Path cache, Path manifest, Options options) throws IOException, InterruptedException {
@@ -80,8 +78,8 @@ public final class DatasetBuilder {
     for (Item raw : captioned) {
       repeated += addByTitle(raw, title -> Splits.of("title:" + title), maxPerTitleInTrain, seenImages, duplicateImages, perTitle, items);
     }
-    if (options.iconSets()) {
-      repeated += addIconSets(cache, npm, items, seenImages, duplicateImages, perTitle, maxPerTitleInTrain);
+    if (!options.iconSets().isEmpty()) {
+      repeated += addIconSets(options.iconSets(), cache, npm, items, seenImages, duplicateImages, perTitle, maxPerTitleInTrain);
     }
     Set<String> seenCaptions = new HashSet<>();
     for (Item raw : TuxPaintSource.read(root)) {
@@ -109,11 +107,11 @@ public final class DatasetBuilder {
    * dog, pet") joins that item's split, so no held-out concept is trained on in another style. The
    * held-out icons go to their own splits; test and val keep exactly their items.
    */
-  private static int addIconSets(Path cache, NpmPackages npm, List<Item> items, Set<String> seenImages, int[] duplicates,
+  private static int addIconSets(List<IconSetSource.IconSet> sets, Path cache, NpmPackages npm, List<Item> items, Set<String> seenImages, int[] duplicates,
       Map<String, Integer> perTitle, int maxPerTitleInTrain) throws IOException, InterruptedException {
     Map<String, String> heldOut = heldOutConcepts(items);
     int repeated = 0;
-    for (IconSetSource.IconSet set : IconSetSource.SETS) {
+    for (IconSetSource.IconSet set : sets) {
       Path root = npm.unpack(set.packageName(), set.version());
       for (Item raw : IconSetSource.read(set, root, cache.resolve("icons").resolve(set.name()))) {
         repeated += addByTitle(raw, title -> iconSplit(title, heldOut), maxPerTitleInTrain, seenImages, duplicates, perTitle, items);

@@ -39,6 +39,15 @@ public final class IconSetSource {
     String packageName() {
       return "@iconify-json/" + name;
     }
+
+    /** "emojione@1.2.3" → that set: for trying a set before it joins {@link #SETS}. */
+    public static IconSet parse(String nameAtVersion) {
+      int at = nameAtVersion.lastIndexOf('@');
+      if (at <= 0 || at == nameAtVersion.length() - 1) {
+        throw new IllegalArgumentException("an icon set is name@version (of npm @iconify-json/name), got '" + nameAtVersion + "'");
+      }
+      return new IconSet(nameAtVersion.substring(0, at).strip(), nameAtVersion.substring(at + 1).strip());
+    }
   }
 
   public static final List<IconSet> SETS = List.of(

@@ -53,4 +53,13 @@ class IconSetSourceTest {
     assertEquals(kitten.equals("train") ? "train" : kitten.equals("val") ? DatasetBuilder.ICONS_VAL : DatasetBuilder.ICONS_TEST,
         DatasetBuilder.iconSplit("kitten", heldOut), "a concept only trained on keeps its own title's split");
   }
+
+  @Test
+  void parsesASetNamedWithItsVersionAndRefusesOneWithout() {
+    assertEquals(new IconSetSource.IconSet("fluent-emoji-flat", "1.2.6"), IconSetSource.IconSet.parse("fluent-emoji-flat@1.2.6"));
+    assertEquals("@iconify-json/twemoji", IconSetSource.IconSet.parse("twemoji@1.2.5").packageName());
+    for (String bad : List.of("twemoji", "twemoji@", "@1.2.5")) {
+      org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> IconSetSource.IconSet.parse(bad), bad);
+    }
+  }
 }
