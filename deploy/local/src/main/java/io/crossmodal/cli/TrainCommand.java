@@ -18,6 +18,7 @@ import io.crossmodal.model.image.MobileNetV2Tower;
 import io.crossmodal.model.joint.ContrastiveTrainer;
 import io.crossmodal.model.joint.ModelFile;
 import io.crossmodal.model.joint.ModelSpec;
+import io.crossmodal.model.joint.ProjectionHeads;
 import io.crossmodal.model.scratch.ScratchModel;
 import io.crossmodal.model.text.TextModel;
 import io.crossmodal.model.text.TextTower;
@@ -34,7 +35,7 @@ import java.util.List;
 final class TrainCommand implements Command {
   @Override
   public String summary() {
-    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch] [--no-keyword-captions] [--no-name-nouns] [--nouns F: WordNet's index.noun] [--emoji-keywords] [--tune-layer] [--multi-positive] [--augment-flip] [--text-tower minilm|e5-small-v2] [--train-percent P: train on P % of the training concepts])";
+    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch] [--no-keyword-captions] [--no-name-nouns] [--nouns F: WordNet's index.noun] [--emoji-keywords] [--tune-layer] [--multi-positive] [--augment-flip] [--center: shift the heads' biases so the training set's embeddings have zero mean] [--text-tower minilm|e5-small-v2] [--train-percent P: train on P % of the training concepts])";
   }
 
   @Override
@@ -55,6 +56,7 @@ final class TrainCommand implements Command {
     boolean keywordPhrases = !o.flag("no-keyword-captions");
     boolean tune = o.flag("tune-layer");
     boolean mirror = o.flag("augment-flip");
+    boolean centre = o.flag("center");
     // Measured on the validation split and not taken by default (docs/model-card.md): R@10 −0.015, no concept gain.
     boolean withEmojiKeywords = keywordPhrases && o.flag("emoji-keywords");
     Path dataset = o.path("dataset-cache", Options.home().resolve(".cache/dataset"));
@@ -113,11 +115,15 @@ final class TrainCommand implements Command {
     training.put("emojiKeywords", withEmojiKeywords);
     training.put("tunedLayer", tune);
     training.put("augmentFlip", mirror && !tune);
+    if (centre) {
+      training.put("centred", true);
+    }
     training.put("textTower", textModel.key());
     String imageTower = ConcatenatedImageTower.provenance(layer);
     ModelSpec spec = new ModelSpec("", settings.dim(), size, imageTower, textModel.provenance(),
         result.temperature(), training, layer, tune ? layer : null);
-    String id = ModelFile.save(out, spec, result.heads(), result.tuned());
+    ProjectionHeads heads = centre ? result.heads().centred(pairs.images(), pairs.allCaptionFeatures()) : result.heads();
+    String id = ModelFile.save(out, spec, heads, result.tuned());
     Path plot = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.cmm$", "") + "-training.png");
     TrainingPlot.write(result.history(), plot, "crossmodal " + id + " (" + layer + ", " + size + " px, d=" + settings.dim() + ")");
     Files.writeString(out.resolveSibling(out.getFileName() + ".json"), json.writerWithDefaultPrettyPrinter().writeValueAsString(training));

@@ -39,6 +39,17 @@ public record TrainingPairs(INDArray images, List<float[][]> captionFeatures, Li
     return new TrainingPairs(Nd4j.vstack(images, more.images()), caps, texts);
   }
 
+  /** The features of every distinct caption text, one row each, in first-seen order. */
+  public INDArray allCaptionFeatures() {
+    java.util.Map<String, float[]> distinct = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < captionTexts.size(); i++) {
+      for (int c = 0; c < captionTexts.get(i).length; c++) {
+        distinct.putIfAbsent(captionTexts.get(i)[c], captionFeatures.get(i)[c]);
+      }
+    }
+    return Nd4j.create(distinct.values().toArray(float[][]::new));
+  }
+
   public int size() {
     return (int) images.size(0);
   }

@@ -139,6 +139,18 @@ public final class ProjectionHeads {
     return textBias;
   }
 
+  /**
+   * These heads with each bias shifted so that {@code images} and {@code texts} (features, [n,
+   * dim]) project to a zero mean before the L2 normalisation. Centring a space moves every vector
+   * away from the common direction that all share, which makes "hubs" (items near every query)
+   * less near; the same linear heads, only the biases change.
+   */
+  public ProjectionHeads centred(INDArray images, INDArray texts) {
+    INDArray imageCentre = standardise(images).mmul(imageWeights).addiRowVector(imageBias).mean(0).reshape(1, dim());
+    INDArray textCentre = unit(texts.castTo(DataType.FLOAT)).mmul(textWeights).addiRowVector(textBias).mean(0).reshape(1, dim());
+    return new ProjectionHeads(imageMean, imageStd, imageWeights, imageBias.sub(imageCentre), textWeights, textBias.sub(textCentre));
+  }
+
   /** Heads of the given shape with zero means, unit std and small random weights (for tests). */
   public static ProjectionHeads random(int imageDim, int textDim, int dim, long seed) {
     Nd4j.getRandom().setSeed(seed);
