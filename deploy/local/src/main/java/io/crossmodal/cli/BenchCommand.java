@@ -1,5 +1,7 @@
 package io.crossmodal.cli;
 
+import io.crossmodal.common.app.ServiceLauncher;
+import io.crossmodal.common.config.Options;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.event.SearchMode;
@@ -32,7 +34,7 @@ final class BenchCommand implements Command {
     int warmup = o.getInt("warmup", 500);
     int clients = o.getInt("clients", 1);
     SearchMode mode = SearchMode.parse(o.get("mode", "hybrid"));
-    Config config = ServiceConfig.from(o);
+    Config config = ServiceLauncher.config(o);
     o.requireAllUsed();
     if (o.positional().equals(List.of("search"))) {
       return searchBench(seconds, asJson);

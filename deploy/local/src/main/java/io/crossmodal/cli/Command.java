@@ -1,5 +1,7 @@
 package io.crossmodal.cli;
 
+import io.crossmodal.common.config.Options;
+
 /** One subcommand of {@code ./crossmodal}. */
 interface Command {
   String summary();

@@ -1,5 +1,6 @@
 package io.crossmodal.cli;
 
+import io.crossmodal.common.config.Options;
 import io.crossmodal.model.data.DatasetBuilder;
 import io.crossmodal.model.data.IconSetSource;
 import io.crossmodal.model.data.Manifest;

@@ -1,5 +1,6 @@
 package io.crossmodal.cli;
 
+import io.crossmodal.common.config.Options;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.common.event.SearchMode;

@@ -1,5 +1,6 @@
 package io.crossmodal.cli;
 
+import io.crossmodal.common.config.Options;
 import io.crossmodal.model.joint.DefaultModel;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;

@@ -1,5 +1,7 @@
 package io.crossmodal.cli;
 
+import io.crossmodal.common.app.ServiceLauncher;
+import io.crossmodal.common.config.Options;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.local.MediaLoader;
 import io.crossmodal.model.data.CaptionFormats;
@@ -20,7 +22,7 @@ final class IngestCommand implements Command {
   @Override
   public int run(Options o) throws Exception {
     Path imageDir = o.path("images", null);
-    Config config = ServiceConfig.from(o);
+    Config config = ServiceLauncher.config(o);
     o.requireAllUsed();
     if (o.positional().size() != 1) {
       System.err.println("usage: ./crossmodal ingest PATH [--images DIR] [--bootstrap-servers H:P]");

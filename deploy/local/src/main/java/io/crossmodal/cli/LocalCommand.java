@@ -1,5 +1,7 @@
 package io.crossmodal.cli;
 
+import io.crossmodal.common.app.ServiceLauncher;
+import io.crossmodal.common.config.Options;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.local.LocalStack;
 import io.crossmodal.local.MediaLoader;
@@ -26,8 +28,8 @@ final class LocalCommand implements Command {
     int kafkaPort = o.getInt("kafka-port", 9092);
     boolean sample = !o.flag("no-sample");
     Path sampleManifest = o.path("sample", Options.home().resolve("deploy/local/sample/manifest.jsonl"));
-    Config config = ServiceConfig.from(o);
-    Path modelFile = ServiceConfig.modelFile(o, config);
+    Config config = ServiceLauncher.config(o);
+    Path modelFile = ServiceLauncher.modelFile(o, config);
     o.requireAllUsed();
 
     ModelEntry model = ServedModel.entry(config, modelFile);

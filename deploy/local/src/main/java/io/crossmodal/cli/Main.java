@@ -1,5 +1,6 @@
 package io.crossmodal.cli;
 
+import io.crossmodal.common.config.Options;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package io.crossmodal.cli;
 
+import io.crossmodal.common.app.ServiceLauncher;
+import io.crossmodal.common.config.Options;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.models.ActiveModel;
 import io.crossmodal.common.models.ModelControl;
@@ -34,7 +36,7 @@ final class ModelCommand implements Command {
   public int run(Options o) throws Exception {
     boolean auto = o.flag("auto");
     long timeoutSeconds = o.getInt("timeout-s", 86_400);
-    Config config = ServiceConfig.from(o);
+    Config config = ServiceLauncher.config(o);
     o.requireAllUsed();
     List<String> args = o.positional();
     if (args.isEmpty()) {

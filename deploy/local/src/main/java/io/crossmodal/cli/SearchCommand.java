@@ -1,5 +1,6 @@
 package io.crossmodal.cli;
 
+import io.crossmodal.common.config.Options;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crossmodal.common.serde.Json;
 import java.net.URI;

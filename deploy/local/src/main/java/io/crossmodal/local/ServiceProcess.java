@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One service ({@code encoder-service}, {@code search-service}) as a child JVM on this JVM's own
+ * One service ({@code encoder-service}, {@code search-service}, {@code ingest-service}) as a child
+ * JVM running the service's own {@code main} (what its container image runs) on this JVM's
  * classpath and launcher flags, so it can be killed for real ({@code kill -9}) and started again.
  */
 public final class ServiceProcess {
@@ -39,10 +40,19 @@ public final class ServiceProcess {
         cmd.add("-D" + p + "=" + System.getProperty(p));
       }
     }
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.crossmodal.cli.Main", command));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass(command)));
     cmd.addAll(options);
     process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     return this;
+  }
+
+  private static String mainClass(String command) {
+    return switch (command) {
+      case "encoder-service" -> io.crossmodal.encoder.app.EncoderMain.class.getName();
+      case "search-service" -> io.crossmodal.search.app.SearchMain.class.getName();
+      case "ingest-service" -> io.crossmodal.ingest.app.IngestMain.class.getName();
+      default -> throw new IllegalArgumentException("no service named " + command);
+    };
   }
 
   /**

@@ -1,4 +1,4 @@
-package io.crossmodal.cli;
+package io.crossmodal.common.config;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,13 +8,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code --key value} and {@code --flag} options plus positional words; unknown keys fail loudly. */
-final class Options {
+/**
+ * {@code --key value} and {@code --flag} options plus positional words; unknown keys fail loudly.
+ * The one parser of the command line and of every service's {@code main}.
+ */
+public final class Options {
   private final Map<String, String> values = new HashMap<>();
   private final List<String> positional = new ArrayList<>();
   private final Set<String> used = new HashSet<>();
 
-  Options(String[] args) {
+  public Options(String[] args) {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.startsWith("--")) {
@@ -33,21 +36,21 @@ final class Options {
     }
   }
 
-  List<String> positional() {
+  public List<String> positional() {
     return positional;
   }
 
-  boolean flag(String key) {
+  public boolean flag(String key) {
     used.add(key);
     return Boolean.parseBoolean(values.getOrDefault(key, "false"));
   }
 
-  String get(String key, String fallback) {
+  public String get(String key, String fallback) {
     used.add(key);
     return values.getOrDefault(key, fallback);
   }
 
-  int getInt(String key, int fallback) {
+  public int getInt(String key, int fallback) {
     String v = get(key, null);
     try {
       return v == null ? fallback : Integer.parseInt(v);
@@ -56,13 +59,13 @@ final class Options {
     }
   }
 
-  Path path(String key, Path fallback) {
+  public Path path(String key, Path fallback) {
     String v = get(key, null);
     return v == null ? fallback : Path.of(v);
   }
 
   /** Fails naming the first option no command asked for, so typos never pass silently. */
-  void requireAllUsed() {
+  public void requireAllUsed() {
     for (String key : values.keySet()) {
       if (!used.contains(key)) {
         throw new IllegalArgumentException("unknown option --" + key);
@@ -70,7 +73,8 @@ final class Options {
     }
   }
 
-  static Path home() {
+  /** The repository root the command line runs in ({@code -Dcrossmodal.home}, set by {@code ./crossmodal}). */
+  public static Path home() {
     return Path.of(System.getProperty("crossmodal.home", "."));
   }
 }
