@@ -2,15 +2,15 @@
 # Builds a Java 17 runtime base image (a `docker save` tarball) from Debian's packages, for Jib
 # where no container registry is reachable:
 #
-#   deploy/images/base-image.sh                      # writes deploy/local/target/jib/base.tar
-#   mvn -B -Pimages package -DskipTests -Djib.base.image=tar://$PWD/deploy/local/target/jib/base.tar
+#   deploy/images/base-image.sh                      # writes target/jib/base.tar
+#   mvn -B -Pimages package -DskipTests -Djib.base.image=tar://$PWD/target/jib/base.tar
 #
 # The image holds openjdk-17-jre-headless and the libraries it and the native inference runtimes
 # (ND4J, ONNX Runtime) load, unpacked with dpkg -x (no maintainer scripts), minus fonts, debconf,
 # init and package tools. Needs apt-get (Debian/Ubuntu host) and sha256sum.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-out=${1:-$root/deploy/local/target/jib/base.tar}
+out=${1:-$root/target/jib/base.tar}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"

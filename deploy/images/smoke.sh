@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
-# Smoke test of a Jib image tarball without a container engine (root only): unpacks the layers
-# into a folder, mounts /proc, and runs the image's entrypoint with `local --no-sample` (broker,
-# topics, all three services, models and native libraries loaded), then checks /health.
+# Smoke test of a service's Jib image tarball without a container engine (root only): starts a
+# broker with `./crossmodal local --no-sample` on this host, unpacks the image's layers into a
+# folder, mounts /proc, and runs the image's entrypoint (the service's own main, with its model and
+# native libraries for the encoder) against that broker, then checks the service's /health.
 #
-#   sudo deploy/images/smoke.sh deploy/local/target/jib/encoder-service.tar
+#   sudo deploy/images/smoke.sh encoder-service/target/jib/encoder-service.tar
 set -euo pipefail
 image=$(realpath "$1")
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+service=$(basename "$image" .tar)
+case "$service" in
+  ingest-service) key=ingest.port; port=18081 ;;
+  encoder-service) key=encoder.port; port=18082 ;;
+  search-service) key=search.port; port=18083 ;;
+  *) echo "smoke: $service is not a service image"; exit 2 ;;
+esac
 work=$(mktemp -d)
 pid=
+broker=
 cleanup() {
-  if [ -n "$pid" ]; then
-    kill -- -"$pid" 2>/dev/null || true
-    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 -- -"$pid" 2>/dev/null || true
+  for p in $pid $broker; do
+    kill -- -"$p" 2>/dev/null || true
+  done
+  if [ -n "$pid$broker" ]; then
+    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || kill -0 "$broker" 2>/dev/null || break; sleep 0.5; done
+    for p in $pid $broker; do kill -9 -- -"$p" 2>/dev/null || true; done
   fi
   umount -l "$work/rootfs/proc" 2>/dev/null || true
   mountpoint -q "$work/rootfs/proc" || rm -rf "$work"
@@ -29,18 +41,24 @@ for layer in m['Layers']:
 c = json.load(open(m['Config']))['config']
 print(' '.join(c['Entrypoint']))
 PY
+# The broker and the other services on the host, on ports of their own.
+setsid "$root/crossmodal" local --no-sample --kafka-port 19092 --data-dir "$work/local" \
+    --set search.port=28083,encoder.port=28082,ingest.port=28081 > broker.log 2>&1 &
+broker=$!
+for i in $(seq 1 180); do
+  curl -sf localhost:28083/health >/dev/null && break
+  sleep 1
+done
 mkdir -p rootfs/proc && mount -t proc proc rootfs/proc
-setsid chroot rootfs $(cat entrypoint) local --no-sample --kafka-port 0 --data-dir /tmp/smoke \
-    --set search.port=18083,encoder.port=18082,ingest.port=18081 > smoke.log 2>&1 &
+setsid chroot rootfs $(cat entrypoint) --bootstrap-servers localhost:19092 --set "$key=$port" > smoke.log 2>&1 &
 pid=$!
 for i in $(seq 1 120); do
-  if curl -sf localhost:18083/health >/dev/null && curl -sf localhost:18082/health >/dev/null; then
-    curl -s localhost:18083/v1/search -d '{"text":"a red apple"}' | head -c 200; echo
-    echo "smoke: $(basename "$image") runs (search and encoder healthy after ${i} s)"
+  if curl -sf "localhost:$port/health" >/dev/null; then
+    echo "smoke: $service runs from its image (healthy after ${i} s, $(curl -s "localhost:$port/metrics" | grep -c '^crossmodal_') crossmodal series)"
     exit 0
   fi
   sleep 1
 done
 tail -20 smoke.log
-echo "smoke: $(basename "$image") did not become healthy"
+echo "smoke: $service did not become healthy"
 exit 1
