@@ -15,7 +15,10 @@ import java.util.concurrent.CountDownLatch;
  * key=value,…}; {@code --create-topics}; then the service runs until SIGTERM, which closes it.
  */
 public final class ServiceLauncher {
-  /** Starts one service; {@code modelFile} is {@code --model FILE} or {@code encoder.model.file}, null for the bundled model. */
+  /**
+   * Starts one service; {@code modelFile} is {@code --model FILE} or {@code encoder.model.file},
+   * null for the bundled model.
+   */
   @FunctionalInterface
   public interface Starter {
     AutoCloseable start(Config config, Path modelFile) throws Exception;
@@ -65,7 +68,10 @@ public final class ServiceLauncher {
     return o.path("model", configured.isBlank() ? null : Path.of(configured));
   }
 
-  /** The defaults ← {@code --config FILE} ← the environment ← {@code --bootstrap-servers} and {@code --set key=value,…}. */
+  /**
+   * The defaults ← {@code --config FILE} ← the environment ← {@code --bootstrap-servers} and
+   * {@code --set key=value,…}.
+   */
   public static Config config(Options o) {
     Path file = o.path("config", null);
     Map<String, String> overrides = new HashMap<>();

@@ -39,7 +39,8 @@ final class EvaluateCommand implements Command {
   public String summary() {
     return "Recall@K of model vs seed recipe vs random ([--model F] [--split test|val|tuxpaint] [--json] [--no-seed] [--scratch F]"
         + " [--modes [--metadata captions|title]]: also the search modes lexical and hybrid, images published with those words)"
-        + " [--misses]: the one-word concept queries the model misses (judged by meaning), on stderr [--nouns F]: WordNet's index.noun";
+        + " [--misses]: the one-word concept queries the model misses (judged by meaning), on stderr"
+        + " [--nouns F]: WordNet's index.noun";
   }
 
   @Override
@@ -105,7 +106,8 @@ final class EvaluateCommand implements Command {
     List<Set<Integer>> byMeaning = ConceptBenchmark.relevantByMeaning(concepts.images(), queries, kinds);
     RetrievalSet frozenConcepts = tuned ? RetrievalSet.ofQueries(set.images(), queryTexts,
         (item, q) -> ConceptBenchmark.relevant(item, queries.get(q)), image, queryText) : concepts;
-    List<Set<Integer>> frozenByMeaning = tuned ? ConceptBenchmark.relevantByMeaning(frozenConcepts.images(), queries, kinds) : byMeaning;
+    List<Set<Integer>> frozenByMeaning = tuned
+        ? ConceptBenchmark.relevantByMeaning(frozenConcepts.images(), queries, kinds) : byMeaning;
 
     ObjectMapper json = new ObjectMapper();
     ObjectNode out = json.createObjectNode();
@@ -165,7 +167,8 @@ final class EvaluateCommand implements Command {
       for (PairScorer s : scorers) {
         var r = out.get(kind).get(s.name());
         System.out.printf("%-8s %10.3f %10.3f | %10.3f %10.3f%n", s.name(), r.get("one_word_hit5").asDouble(),
-            r.get("one_word_precision5").asDouble(), r.get("two_words_hit5").asDouble(), r.get("two_words_precision5").asDouble());
+            r.get("one_word_precision5").asDouble(), r.get("two_words_hit5").asDouble(),
+            r.get("two_words_precision5").asDouble());
       }
     }
   }

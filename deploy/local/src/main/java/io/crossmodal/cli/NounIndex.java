@@ -17,8 +17,8 @@ final class NounIndex {
     if (Files.isRegularFile(index)) {
       return Nouns.read(index);
     }
-    System.err.println("no WordNet noun index at " + index + " (" + purpose + "): run ./crossmodal dataset build, which unpacks Debian "
-        + Nouns.DEBIAN_PACKAGE + ", give --nouns F" + (otherwise == null ? "" : ", or " + otherwise));
+    System.err.println("no WordNet noun index at " + index + " (" + purpose + "): run ./crossmodal dataset build,"
+        + " which unpacks Debian " + Nouns.DEBIAN_PACKAGE + ", give --nouns F" + (otherwise == null ? "" : ", or " + otherwise));
     return null;
   }
 }

@@ -6,7 +6,10 @@ import io.crossmodal.encoder.app.EncoderMain;
 import io.crossmodal.ingest.app.IngestMain;
 import io.crossmodal.search.app.SearchMain;
 
-/** One service alone against any broker, as its own {@code main} runs it: {@code encoder-service}, {@code search-service}, {@code ingest-service}. */
+/**
+ * One service alone against any broker, as its own {@code main} runs it: {@code encoder-service},
+ * {@code search-service}, {@code ingest-service}.
+ */
 final class ServiceCommands {
   private ServiceCommands() {}
 

@@ -66,7 +66,8 @@ final class TrainCommand implements Command {
     boolean nameNouns = !o.flag("no-name-nouns");
     Path nounIndex = o.path("nouns", DatasetBuilder.nounIndex(dataset));
     o.requireAllUsed();
-    Nouns nouns = nameNouns ? NounIndex.readOrExplain(nounIndex, "which words of a title are nouns", "train with --no-name-nouns") : null;
+    Nouns nouns = nameNouns
+        ? NounIndex.readOrExplain(nounIndex, "which words of a title are nouns", "train with --no-name-nouns") : null;
     if (nameNouns && nouns == null) {
       return 2;
     }

@@ -160,9 +160,10 @@ class LocalLauncherIT {
 
     // Another model on the same data folder: the old one serves while the new one re-embeds, then takes over.
     String a = io.crossmodal.model.joint.DefaultModel.load(null).spec().modelId();
-    Path towers = new io.crossmodal.model.clip.ClipShapedFolder(11).write(dataDir.resolveSibling(dataDir.getFileName() + "-towers"));
-    String b = io.crossmodal.model.joint.ServedModel.entry(Config.defaults().with(java.util.Map.of("encoder.towers.dir", towers.toString())), null)
-        .id();
+    Path towers = new io.crossmodal.model.clip.ClipShapedFolder(11)
+        .write(dataDir.resolveSibling(dataDir.getFileName() + "-towers"));
+    Config withB = Config.defaults().with(java.util.Map.of("encoder.towers.dir", towers.toString()));
+    String b = io.crossmodal.model.joint.ServedModel.entry(withB, null).id();
     Run third = start(dataDir, ",encoder.towers.dir=" + towers);
     try {
       awaitHealthy(third);
@@ -170,7 +171,8 @@ class LocalLauncherIT {
       java.util.Set<String> answeredBy = new java.util.TreeSet<>();
       String model;
       do {
-        assertTrue(System.nanoTime() < deadline, "B never took over; answered by " + answeredBy + ": " + String.join("\n", third.output()));
+        assertTrue(System.nanoTime() < deadline,
+            "B never took over; answered by " + answeredBy + ": " + String.join("\n", third.output()));
         HttpResponse<String> r = search(third, "a red apple");
         assertEquals(200, r.statusCode(), "search goes on during the migration: " + r.body());
         model = JSON.readTree(r.body()).path("model").asText();
@@ -183,7 +185,8 @@ class LocalLauncherIT {
       assertEquals(SAMPLE_VECTORS, ScrapedMetrics.sum(third.searchPort(), "crossmodal_index_vectors{model=\"" + b + "\""), 0.0,
           "B's index holds every item when it takes over");
       assertEquals(SAMPLE_VECTORS, records(third, "embeddings." + b), "each item encoded once into B's space");
-      assertEquals(SAMPLE_VECTORS / 2, records(third, "media.images"), "the migration replays the media, it does not ingest them again");
+      assertEquals(SAMPLE_VECTORS / 2, records(third, "media.images"),
+          "the migration replays the media, it does not ingest them again");
     } finally {
       stop(third);
     }

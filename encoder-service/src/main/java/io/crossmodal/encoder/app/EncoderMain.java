@@ -7,7 +7,8 @@ import java.nio.file.Path;
 
 /** The encoder-service's own entry point (its container image runs it); {@code ./crossmodal encoder-service} runs the same. */
 public final class EncoderMain {
-  public static final String USAGE = "encoder-service [--bootstrap-servers H:P] [--config F] [--set k=v,…] [--model F] [--create-topics]";
+  public static final String USAGE =
+      "encoder-service [--bootstrap-servers H:P] [--config F] [--set k=v,…] [--model F] [--create-topics]";
 
   private EncoderMain() {}
 

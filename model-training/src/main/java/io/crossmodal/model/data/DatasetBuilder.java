@@ -45,8 +45,8 @@ public final class DatasetBuilder {
    * What to build besides the clip art, the emoji and Tux Paint.
    *
    * @param maxPerTitleInTrain images of one title kept in training
-   * @param iconSets the colour {@link IconSetSource} sets to add ({@link IconSetSource#SETS} in the shipped recipe; their held-out
-   *     concepts go to {@link #ICONS_TEST} / {@link #ICONS_VAL})
+   * @param iconSets the colour {@link IconSetSource} sets to add ({@link IconSetSource#SETS} in the
+   *     shipped recipe; their held-out concepts go to {@link #ICONS_TEST} / {@link #ICONS_VAL})
    */
   public record Options(int maxPerTitleInTrain, List<IconSetSource.IconSet> iconSets) {
     public Options {
@@ -107,7 +107,8 @@ public final class DatasetBuilder {
    * dog, pet") joins that item's split, so no held-out concept is trained on in another style. The
    * held-out icons go to their own splits; test and val keep exactly their items.
    */
-  private static int addIconSets(List<IconSetSource.IconSet> sets, Path cache, NpmPackages npm, List<Item> items, Set<String> seenImages, int[] duplicates,
+  private static int addIconSets(List<IconSetSource.IconSet> sets, Path cache, NpmPackages npm, List<Item> items,
+      Set<String> seenImages, int[] duplicates,
       Map<String, Integer> perTitle, int maxPerTitleInTrain) throws IOException, InterruptedException {
     Map<String, String> heldOut = heldOutConcepts(items);
     int repeated = 0;

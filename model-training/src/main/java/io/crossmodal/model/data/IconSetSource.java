@@ -44,7 +44,8 @@ public final class IconSetSource {
     public static IconSet parse(String nameAtVersion) {
       int at = nameAtVersion.lastIndexOf('@');
       if (at <= 0 || at == nameAtVersion.length() - 1) {
-        throw new IllegalArgumentException("an icon set is name@version (of npm @iconify-json/name), got '" + nameAtVersion + "'");
+        throw new IllegalArgumentException("an icon set is name@version (of npm @iconify-json/name), got '"
+            + nameAtVersion + "'");
       }
       return new IconSet(nameAtVersion.substring(0, at).strip(), nameAtVersion.substring(at + 1).strip());
     }

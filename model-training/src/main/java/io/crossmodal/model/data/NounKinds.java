@@ -34,7 +34,8 @@ public final class NounKinds {
     Map<String, Integer> firstSense = new HashMap<>();
     try (Stream<String> lines = Files.lines(index, StandardCharsets.UTF_8)) {
       lines.filter(l -> !l.isEmpty() && l.charAt(0) != ' ').forEach(l -> {
-        // lemma pos synset_cnt p_cnt [ptr_symbol…] sense_cnt tagsense_cnt synset_offset…: the first offset is the most frequent sense.
+        // lemma pos synset_cnt p_cnt [ptr_symbol…] sense_cnt tagsense_cnt synset_offset…:
+        // the first offset is the most frequent sense.
         String[] f = l.split(" ");
         int synsets = Integer.parseInt(f[2]);
         int pointers = Integer.parseInt(f[3]);
@@ -86,7 +87,8 @@ public final class NounKinds {
   }
 
   private static String strip(String word, String suffix, String replacement) {
-    return word.endsWith(suffix) && word.length() > suffix.length() ? word.substring(0, word.length() - suffix.length()) + replacement : null;
+    return word.endsWith(suffix) && word.length() > suffix.length()
+        ? word.substring(0, word.length() - suffix.length()) + replacement : null;
   }
 
   /**

@@ -169,7 +169,8 @@ public final class ConceptBenchmark {
    * The one-word queries with no relevant image ({@code relevantImages}, as for {@link #run}) in
    * their five best {@code top} of {@code set}, in query order: what a user would see fail.
    */
-  public static List<Miss> misses(List<List<Integer>> top, List<Set<Integer>> relevantImages, RetrievalSet set, List<Query> queries) {
+  public static List<Miss> misses(List<List<Integer>> top, List<Set<Integer>> relevantImages, RetrievalSet set,
+      List<Query> queries) {
     List<Miss> out = new ArrayList<>();
     for (int q = 0; q < queries.size(); q++) {
       Set<Integer> relevant = relevantImages.get(q);

@@ -145,8 +145,9 @@ class ConceptBenchmarkTest {
       throws Exception {
     io.crossmodal.model.data.NounKinds kinds = io.crossmodal.model.data.NounKinds.read(miniWordNet(dir));
     List<Item> pictures = List.of(item("d", "Dog: pet"), item("f", "Flag of France"), item("m", "Mouse"), item("a", "Animal"));
-    List<ConceptBenchmark.Query> queries = List.of(new ConceptBenchmark.Query("animal", true), new ConceptBenchmark.Query("dogs", true),
-        new ConceptBenchmark.Query("country", true), new ConceptBenchmark.Query("device", true), new ConceptBenchmark.Query("france flag", false));
+    List<ConceptBenchmark.Query> queries = List.of(new ConceptBenchmark.Query("animal", true),
+        new ConceptBenchmark.Query("dogs", true), new ConceptBenchmark.Query("country", true),
+        new ConceptBenchmark.Query("device", true), new ConceptBenchmark.Query("france flag", false));
     List<java.util.Set<Integer>> relevant = ConceptBenchmark.relevantByMeaning(pictures, queries, kinds);
     assertEquals(java.util.Set.of(0, 2, 3), relevant.get(0), "a dog and a mouse are animals, as is the image that says so");
     assertEquals(java.util.Set.of(0), relevant.get(1), "a plural query matches its lemma");

@@ -61,7 +61,8 @@ class AugmentationTest {
       assertArrayEquals(tower.features(pixels, 1)[0], store.get("a"), 1e-4f);
     }
     for (String part : List.of("inception_v3:mixed5", "block_13_expand")) {
-      assertTrue(Files.isRegularFile(FeatureExtractor.imageFeatureFile(dir.resolve("cache"), 96, part)), part + " is cached in its own file");
+      assertTrue(Files.isRegularFile(FeatureExtractor.imageFeatureFile(dir.resolve("cache"), 96, part)),
+          part + " is cached in its own file");
     }
     assertFalse(Files.exists(FeatureExtractor.imageFeatureFile(dir.resolve("cache"), 96, layer)),
         "the concatenation is not cached again: it would repeat its parts' files");

@@ -60,8 +60,9 @@ public final class ConcatenatedImageTower implements ImageTower {
     List<String> sources = new ArrayList<>();
     for (String part : parts(layer)) {
       Part p = Part.of(part, 0);
-      sources.add((InceptionV3Tower.names(p.network()) ? InceptionV3Tower.provenance(p.network()) : MobileNetV2Tower.provenance(p.network()))
-          + (p.resampled() ? ", at " + p.size() + " px (area-shrunk)" : ""));
+      String source = InceptionV3Tower.names(p.network()) ? InceptionV3Tower.provenance(p.network())
+          : MobileNetV2Tower.provenance(p.network());
+      sources.add(source + (p.resampled() ? ", at " + p.size() + " px (area-shrunk)" : ""));
     }
     return String.join(" ; ", sources);
   }

@@ -148,7 +148,8 @@ public final class ProjectionHeads {
   public ProjectionHeads centred(INDArray images, INDArray texts) {
     INDArray imageCentre = standardise(images).mmul(imageWeights).addiRowVector(imageBias).mean(0).reshape(1, dim());
     INDArray textCentre = unit(texts.castTo(DataType.FLOAT)).mmul(textWeights).addiRowVector(textBias).mean(0).reshape(1, dim());
-    return new ProjectionHeads(imageMean, imageStd, imageWeights, imageBias.sub(imageCentre), textWeights, textBias.sub(textCentre));
+    return new ProjectionHeads(imageMean, imageStd, imageWeights, imageBias.sub(imageCentre), textWeights,
+        textBias.sub(textCentre));
   }
 
   /** Heads of the given shape with zero means, unit std and small random weights (for tests). */
