@@ -40,6 +40,11 @@ public final class ServiceLauncher {
 
   /** Runs the service that {@code o} configures until the JVM is asked to stop; returns the exit status. */
   public static int run(Options o, Starter starter) throws Exception {
+    if (!o.positional().isEmpty()) {
+      // An image's entrypoint is the service itself: a first argument "encoder-service" is left
+      // over from when all images ran the command line. Said loudly rather than ignored.
+      throw new IllegalArgumentException("unexpected argument '" + o.positional().get(0) + "' (a service takes options only)");
+    }
     Config config = config(o);
     boolean createTopics = o.flag("create-topics");
     Path modelFile = modelFile(o, config);
