@@ -18,7 +18,7 @@ class SoakIT {
 
   @Test
   void shouldLoseAndDuplicateNothingWhenServicesAreKilledAndTheBrokerRestarts() throws Exception {
-    JsonNode r = new Soak(dir, 300, Manifest.read(Path.of("sample/manifest.jsonl")).subList(0, 20), 3).run(true);
+    JsonNode r = new Soak(dir, 300, Manifest.read(Path.of("../local/sample/manifest.jsonl")).subList(0, 20), 3).run(true);
     System.out.println("soak: " + r);
     // Counted as they happened: a kill of a healthy service by SIGKILL, a broker whose port really closed.
     assertEquals(4, r.get("kills").asInt(), "kills that really killed a serving process: " + r);

@@ -65,7 +65,7 @@ class BadInputIT {
     // query images must reach the client as 4xx through that hop too (the other ITs call in process).
     Config config = Config.defaults().with(Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0", "topic.partitions", "3",
         "local.encode.in.process", "false"));
-    List<Item> items = Manifest.read(Path.of("sample/manifest.jsonl")).subList(0, GOOD);
+    List<Item> items = Manifest.read(Path.of("../local/sample/manifest.jsonl")).subList(0, GOOD);
     ModelSpec spec = DefaultModel.load(null).spec();
     try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null))) {
       Topics topics = ModelSpace.of(stack.config(), spec.modelId());

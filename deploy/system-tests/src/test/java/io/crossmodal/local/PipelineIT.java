@@ -53,7 +53,7 @@ class PipelineIT {
     dir = Files.createTempDirectory("pipeline-it");
     Config config = Config.defaults().with(Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0", "topic.partitions", "3"));
     stack = LocalStack.start(dir, 0, config, ServedModel.entry(config, null));
-    items = Manifest.read(Path.of("sample/manifest.jsonl")).subList(0, ITEMS);
+    items = Manifest.read(Path.of("../local/sample/manifest.jsonl")).subList(0, ITEMS);
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(), new StringSerializer(), new ByteArraySerializer())) {
       for (Item item : items) {
         ProducerRecord<String, byte[]> image = new ProducerRecord<>("media.images", item.id(), Files.readAllBytes(Path.of(item.image())));
@@ -227,7 +227,7 @@ class PipelineIT {
 
   @Test
   void shouldIngestAMultipartUploadServeItsImageAndFindItByExample() throws Exception {
-    Item item = Manifest.read(Path.of("sample/manifest.jsonl")).get(ITEMS + 1);
+    Item item = Manifest.read(Path.of("../local/sample/manifest.jsonl")).get(ITEMS + 1);
     String boundary = "----crossmodal-it";
     var body = new java.io.ByteArrayOutputStream();
     body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"caption\"\r\n\r\nuploaded " + item.captions().get(0)

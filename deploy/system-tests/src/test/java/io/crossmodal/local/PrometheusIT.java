@@ -44,7 +44,7 @@ class PrometheusIT {
     assertTrue(Files.isExecutable(PROMETHEUS), PROMETHEUS + " is missing: install Debian's prometheus package (.ci/run does)");
     Config config = Config.defaults().with(Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0", "topic.partitions", "3",
         "search.quality.sample.every", "1"));
-    List<Item> items = Manifest.read(Path.of("sample/manifest.jsonl")).subList(0, ITEMS);
+    List<Item> items = Manifest.read(Path.of("../local/sample/manifest.jsonl")).subList(0, ITEMS);
     try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null))) {
       int promPort = EmbeddedKafkaBroker.freePort();
       Path promConfig = dir.resolve("prometheus.yml");
