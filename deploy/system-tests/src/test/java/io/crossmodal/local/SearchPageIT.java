@@ -74,7 +74,7 @@ class SearchPageIT {
         JsonNode root = browser.call("DOM.getDocument", Map.of());
         int fileInput = browser.call("DOM.querySelector", Map.of("nodeId", root.path("root").path("nodeId").asInt(), "selector", "#file"))
             .path("nodeId").asInt();
-        Path image = Path.of(items.get(0).image()).toAbsolutePath();
+        Path image = Path.of(items.get(0).image()).toAbsolutePath().normalize(); // Chromium takes no ".." in a file path
         browser.call("DOM.setFileInputFiles", Map.of("nodeId", fileInput, "files", List.of(image.toString())));
         browser.waitFor("document.querySelectorAll('#grid .hit').length > 0 && !document.querySelector('#grid .hit img')",
             Duration.ofSeconds(30));
