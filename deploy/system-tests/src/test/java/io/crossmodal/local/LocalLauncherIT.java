@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * Runs {@code ./crossmodal local} as a new user would: a child process from the repository root,
  * waits for {@code /health}, searches over HTTP, stops it with a signal, starts it again on the same
  * data folder and checks that state was restored without re-encoding or re-ingesting; a third start
- * with another model migrates the data folder to it in the background while search goes on.
+ * with another model migrates the data folder to it in the background while search goes on, and
+ * {@code ./crossmodal model status|rollback|activate} then act on that running deployment.
  */
 class LocalLauncherIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -187,9 +188,49 @@ class LocalLauncherIT {
       assertEquals(SAMPLE_VECTORS, records(third, "embeddings." + b), "each item encoded once into B's space");
       assertEquals(SAMPLE_VECTORS / 2, records(third, "media.images"),
           "the migration replays the media, it does not ingest them again");
+
+      // The model commands as a user types them, against this running deployment.
+      String kafka = "localhost:" + third.kafkaPort();
+      Cli status = cli("model", "status", "--bootstrap-servers", kafka);
+      assertEquals(0, status.exit(), status.output());
+      assertTrue(status.output().lines().anyMatch(l -> l.startsWith(b) && l.contains(" active ")), status.output());
+      assertTrue(status.output().lines().anyMatch(l -> l.startsWith(a) && l.contains(" previous ")), status.output());
+      Cli rollback = cli("model", "rollback", "--bootstrap-servers", kafka);
+      assertEquals(0, rollback.exit(), rollback.output());
+      assertTrue(rollback.output().contains("rolled back: active: " + a), rollback.output());
+      awaitAnsweredBy(third, a);
+      Cli activate = cli("model", "activate", b, "--bootstrap-servers", kafka);
+      assertEquals(0, activate.exit(), activate.output());
+      awaitAnsweredBy(third, b);
+      Cli unknown = cli("model", "activate", "cm-0000000000000000", "--bootstrap-servers", kafka);
+      assertEquals(1, unknown.exit(), "activating a model never deployed is refused: " + unknown.output());
     } finally {
       stop(third);
     }
+  }
+
+  private record Cli(int exit, String output) {}
+
+  /** {@code ./crossmodal ARGS} from the repository root, as a user runs it. */
+  private static Cli cli(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(ROOT.resolve("crossmodal").toString()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "./crossmodal " + String.join(" ", args) + " did not end: " + output);
+    return new Cli(p.exitValue(), output);
+  }
+
+  private void awaitAnsweredBy(Run run, String model) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    String answered;
+    do {
+      assertTrue(System.nanoTime() < deadline, "queries never ran in " + model + "'s space");
+      Thread.sleep(300);
+      HttpResponse<String> r = search(run, "a red apple");
+      assertEquals(200, r.statusCode(), r.body());
+      answered = JSON.readTree(r.body()).path("model").asText();
+    } while (!answered.equals(model));
   }
 
   private HttpResponse<String> search(Run run, String text) throws Exception {
