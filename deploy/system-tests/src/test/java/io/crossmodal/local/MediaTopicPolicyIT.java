@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -50,6 +51,8 @@ class MediaTopicPolicyIT {
       try (Admin admin = Admin.create(fresh.kafkaClientProperties());
           KafkaProducer<String, byte[]> producer =
               new KafkaProducer<>(KafkaClients.producer(fresh), new StringSerializer(), new ByteArraySerializer())) {
+        // check() skips topics it cannot see, so each check waits until the broker's metadata holds them.
+        awaitVisible(admin, fresh.topicNames().mediaImages(), fresh.topicNames().mediaTexts());
         assertEquals(List.of(), MediaTopicPolicy.check(admin, fresh.topicNames(), broker.bootstrapServers()));
         org.apache.kafka.clients.admin.Config images = describe(admin, fresh.topicNames().mediaImages());
         assertEquals("compact", images.get("cleanup.policy").value());
@@ -61,6 +64,7 @@ class MediaTopicPolicyIT {
         // A deployment from before: media topics with the broker's default (delete) policy.
         Config old = fresh.with(Map.of("topic.media.images", "old.images", "topic.media.texts", "old.texts", "encoder.port", "0"));
         admin.createTopics(List.of(new NewTopic("old.images", 1, (short) 1), new NewTopic("old.texts", 1, (short) 1))).all().get();
+        awaitVisible(admin, "old.images", "old.texts");
         List<MediaTopicPolicy.Finding> findings = MediaTopicPolicy.check(admin, old.topicNames(), broker.bootstrapServers());
         assertEquals(List.of("old.images", "old.texts"), findings.stream().map(MediaTopicPolicy.Finding::topic).toList());
         assertTrue(findings.get(0).message().contains("cleanup.policy=delete"), findings.get(0).message());
@@ -75,6 +79,18 @@ class MediaTopicPolicyIT {
         assertEquals(List.of(), MediaTopicPolicy.check(admin, old.topicNames(), broker.bootstrapServers()),
             "the printed command, applied as written, fixes the topic");
       }
+    }
+  }
+
+  /**
+   * Topic creation returns once the controller has the topic; the broker that answers
+   * describeConfigs may learn of it a moment later (it answers "unknown topic" until then).
+   */
+  private static void awaitVisible(Admin admin, String... topics) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!admin.listTopics().names().get(30, TimeUnit.SECONDS).containsAll(List.of(topics))) {
+      assertTrue(System.nanoTime() < deadline, "topics " + List.of(topics) + " never became visible");
+      Thread.sleep(50);
     }
   }
 
