@@ -10,6 +10,7 @@ import io.crossmodal.model.data.EmojiKeywords;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
 import io.crossmodal.model.data.NpmPackages;
+import io.crossmodal.model.data.NounKinds;
 import io.crossmodal.model.data.Nouns;
 import io.crossmodal.model.data.Splits;
 import io.crossmodal.model.eval.RetrievalSet;
@@ -25,6 +26,7 @@ import io.crossmodal.model.text.TextModel;
 import io.crossmodal.model.text.TextTower;
 import io.crossmodal.model.train.FeatureExtractor;
 import io.crossmodal.model.train.FeatureStore;
+import io.crossmodal.model.train.NounCaptions;
 import io.crossmodal.model.train.TrainingCaptions;
 import io.crossmodal.model.train.TrainingPairs;
 import io.crossmodal.model.train.TrainingPlot;
@@ -36,7 +38,7 @@ import java.util.List;
 final class TrainCommand implements Command {
   @Override
   public String summary() {
-    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch] [--no-keyword-captions] [--no-name-nouns] [--nouns F: WordNet's index.noun] [--emoji-keywords] [--tune-layer] [--multi-positive] [--augment-flip] [--center: shift the heads' biases so the training set's embeddings have zero mean] [--text-tower minilm|e5-small-v2] [--train-percent P: train on P % of the training concepts])";
+    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch] [--no-keyword-captions] [--no-name-nouns] [--nouns F: WordNet's index.noun] [--noun-kinds: the WordNet kinds of those nouns as captions] [--noun-definitions: their WordNet definitions as captions] [--emoji-keywords] [--tune-layer] [--multi-positive] [--augment-flip] [--center: shift the heads' biases so the training set's embeddings have zero mean] [--text-tower minilm|e5-small-v2] [--train-percent P: train on P % of the training concepts])";
   }
 
   @Override
@@ -65,7 +67,13 @@ final class TrainCommand implements Command {
     int trainPercent = o.getInt("train-percent", 100);
     boolean nameNouns = !o.flag("no-name-nouns");
     Path nounIndex = o.path("nouns", DatasetBuilder.nounIndex(dataset));
+    boolean nounKinds = o.flag("noun-kinds");
+    boolean nounDefinitions = o.flag("noun-definitions");
     o.requireAllUsed();
+    if ((nounKinds || nounDefinitions) && !nameNouns) {
+      System.err.println("--noun-kinds and --noun-definitions describe the nouns of names: drop --no-name-nouns");
+      return 2;
+    }
     Nouns nouns = nameNouns
         ? NounIndex.readOrExplain(nounIndex, "which words of a title are nouns", "train with --no-name-nouns") : null;
     if (nameNouns && nouns == null) {
@@ -80,7 +88,12 @@ final class TrainCommand implements Command {
     EmojiKeywords emojiKeywords = withEmojiKeywords
         ? EmojiKeywords.read(new NpmPackages(dataset.resolve("npm")).root(EmojiKeywords.PACKAGE, EmojiKeywords.VERSION))
         : EmojiKeywords.none();
-    TrainingCaptions trainingCaptions = new TrainingCaptions(keywordPhrases, emojiKeywords, nouns);
+    NounCaptions nounCaptions = nounKinds || nounDefinitions
+        ? NounCaptions.of(NounKinds.read(nounIndex), train, nounKinds, nounDefinitions) : null;
+    if (nounCaptions != null) {
+      System.err.printf("WordNet captions: %d kinds usable%s%n", nounCaptions.kindCount(), nounDefinitions ? ", definitions" : "");
+    }
+    TrainingCaptions trainingCaptions = new TrainingCaptions(keywordPhrases, emojiKeywords, nouns, nounCaptions);
     train.forEach(i -> captions.addAll(trainingCaptions.of(i)));
     FeatureStore text = FeatureExtractor.texts(captions, textModel, cache);
     FeatureStore image = tune ? FeatureExtractor.layerInputs(items, size, layer, cache) : FeatureExtractor.images(items, size, layer, cache);
@@ -114,6 +127,10 @@ final class TrainCommand implements Command {
     training.put("imageLayer", layer);
     training.put("keywordCaptions", keywordPhrases);
     training.put("nameNouns", nameNouns);
+    if (nounCaptions != null) {
+      training.put("nounKinds", nounKinds);
+      training.put("nounDefinitions", nounDefinitions);
+    }
     training.put("emojiKeywords", withEmojiKeywords);
     training.put("tunedLayer", tune);
     training.put("augmentFlip", mirror && !tune);

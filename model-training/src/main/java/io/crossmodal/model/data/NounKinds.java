@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -22,11 +26,14 @@ public final class NounKinds {
   private final Map<String, Integer> firstSense;
   private final Map<Integer, int[]> hypernyms;
   private final Map<Integer, List<String>> words;
+  private final Map<Integer, String> glosses;
 
-  private NounKinds(Map<String, Integer> firstSense, Map<Integer, int[]> hypernyms, Map<Integer, List<String>> words) {
+  private NounKinds(Map<String, Integer> firstSense, Map<Integer, int[]> hypernyms, Map<Integer, List<String>> words,
+      Map<Integer, String> glosses) {
     this.firstSense = firstSense;
     this.hypernyms = hypernyms;
     this.words = words;
+    this.glosses = glosses;
   }
 
   /** Reads WordNet's {@code index.noun} and the {@code data.noun} beside it; their licence header lines start with spaces. */
@@ -46,15 +53,20 @@ public final class NounKinds {
     }
     Map<Integer, int[]> hypernyms = new HashMap<>();
     Map<Integer, List<String>> words = new HashMap<>();
+    Map<Integer, String> glosses = new HashMap<>();
     try (Stream<String> lines = Files.lines(index.resolveSibling("data.noun"), StandardCharsets.UTF_8)) {
       lines.filter(l -> !l.isEmpty() && l.charAt(0) != ' ').forEach(l -> {
         // offset lex_filenum ss_type w_cnt(hex) [word lex_id]… p_cnt [symbol offset pos source/target]… | gloss
-        String[] f = l.substring(0, l.indexOf(" | ") < 0 ? l.length() : l.indexOf(" | ")).split(" ");
+        int bar = l.indexOf(" | ");
+        String[] f = l.substring(0, bar < 0 ? l.length() : bar).split(" ");
         int offset = Integer.parseInt(f[0]);
+        if (bar >= 0) {
+          glosses.put(offset, definition(l.substring(bar + 3)));
+        }
         int count = Integer.parseInt(f[3], 16);
         String[] own = new String[count];
         for (int w = 0; w < count; w++) {
-          own[w] = f[4 + 2 * w].toLowerCase(java.util.Locale.ROOT);
+          own[w] = f[4 + 2 * w].toLowerCase(Locale.ROOT);
         }
         int p = 4 + 2 * count;
         int pointers = Integer.parseInt(f[p]);
@@ -66,14 +78,26 @@ public final class NounKinds {
             up[n++] = Integer.parseInt(f[p + 2 + 4 * i]);
           }
         }
-        hypernyms.put(offset, java.util.Arrays.copyOf(up, n));
+        hypernyms.put(offset, Arrays.copyOf(up, n));
         words.put(offset, List.of(own));
       });
     }
     if (firstSense.isEmpty() || words.isEmpty()) {
       throw new IOException(index + " and its data.noun hold no nouns");
     }
-    return new NounKinds(firstSense, hypernyms, words);
+    return new NounKinds(firstSense, hypernyms, words, glosses);
+  }
+
+  /** A gloss's definition: what comes before its first {@code ;} (the rest are further senses' notes and quoted examples). */
+  private static String definition(String gloss) {
+    int semicolon = gloss.indexOf(';');
+    return (semicolon < 0 ? gloss : gloss.substring(0, semicolon)).strip();
+  }
+
+  /** The definition of {@code word}'s first sense ("frog" → "any of various tailless stout-bodied amphibians …"), or {@code null}. */
+  public String definitionOf(String word) {
+    String lemma = lemma(word);
+    return lemma == null ? null : glosses.get(firstSense.get(lemma));
   }
 
   /** The noun lemma a word (lower case) is, itself or as a regular plural ("flags" → "flag"), or {@code null}. */
@@ -102,8 +126,8 @@ public final class NounKinds {
     if (lemma == null) {
       return out;
     }
-    java.util.ArrayDeque<Integer> todo = new java.util.ArrayDeque<>(List.of(firstSense.get(lemma)));
-    Set<Integer> seen = new java.util.HashSet<>();
+    ArrayDeque<Integer> todo = new ArrayDeque<>(List.of(firstSense.get(lemma)));
+    Set<Integer> seen = new HashSet<>();
     while (!todo.isEmpty()) {
       int synset = todo.pop();
       if (seen.add(synset)) {

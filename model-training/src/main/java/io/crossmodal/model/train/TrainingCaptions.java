@@ -14,12 +14,18 @@ import java.util.Map;
  * two while the data's captions are titles and keyword lists, optionally each keyword phrase of a
  * {@code "title: keyword, keyword …"} caption on its own ("dog", "red apple"), each of its
  * {@link EmojiKeywords}, and each noun among the words that name it (its title and keyword
- * phrases: "frogs" of "2 dead frogs"). Only training uses them: evaluation splits keep their
- * captions as the manifest has them.
+ * phrases: "frogs" of "2 dead frogs"), with what WordNet says of each such noun ({@link
+ * NounCaptions}). Only training uses them: evaluation splits keep their captions as the manifest
+ * has them.
  *
  * @param nameNouns the nouns to take from an item's names, or null for none
+ * @param nounCaptions what each of those nouns adds, or null for nothing
  */
-public record TrainingCaptions(boolean keywordPhrases, EmojiKeywords emojiKeywords, Nouns nameNouns) {
+public record TrainingCaptions(boolean keywordPhrases, EmojiKeywords emojiKeywords, Nouns nameNouns, NounCaptions nounCaptions) {
+  public TrainingCaptions(boolean keywordPhrases, EmojiKeywords emojiKeywords, Nouns nameNouns) {
+    this(keywordPhrases, emojiKeywords, nameNouns, null);
+  }
+
   /** An item's own captions only. */
   public static TrainingCaptions own() {
     return new TrainingCaptions(false, EmojiKeywords.none(), null);
@@ -45,6 +51,15 @@ public record TrainingCaptions(boolean keywordPhrases, EmojiKeywords emojiKeywor
     if (nameNouns != null) {
       for (String name : CaptionText.names(item.captions())) {
         CaptionText.words(name).stream().filter(nameNouns::contains).forEach(w -> captions.putIfAbsent(w, w));
+      }
+      if (nounCaptions != null) {
+        for (String name : CaptionText.names(item.captions())) {
+          for (String w : CaptionText.words(name)) {
+            if (nameNouns.contains(w)) {
+              nounCaptions.of(w).forEach(c -> captions.putIfAbsent(CaptionText.normalise(c), c));
+            }
+          }
+        }
       }
     }
     return new ArrayList<>(captions.values());
