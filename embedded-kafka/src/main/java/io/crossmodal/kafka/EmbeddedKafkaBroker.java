@@ -29,6 +29,7 @@ import org.apache.kafka.server.common.MetadataVersion;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
   /** Where {@link #freePort} looks: below the system's ephemeral (source port) range. */
   static final int FIXED_PORTS_FROM = 20_000;
+
   static final int FIXED_PORTS_TO = 32_768;
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -53,7 +54,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     p.put("controller.listener.names", "CONTROLLER");

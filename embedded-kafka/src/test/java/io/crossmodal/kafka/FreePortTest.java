@@ -13,7 +13,8 @@ class FreePortTest {
     Set<Integer> seen = new HashSet<>();
     for (int i = 0; i < 20; i++) {
       int port = EmbeddedKafkaBroker.freePort();
-      assertTrue(port >= EmbeddedKafkaBroker.FIXED_PORTS_FROM && port < EmbeddedKafkaBroker.FIXED_PORTS_TO,
+      assertTrue(
+          port >= EmbeddedKafkaBroker.FIXED_PORTS_FROM && port < EmbeddedKafkaBroker.FIXED_PORTS_TO,
           port + " lies where outgoing connections take their source ports");
       try (ServerSocket s = new ServerSocket(port)) {
         assertTrue(s.isBound());

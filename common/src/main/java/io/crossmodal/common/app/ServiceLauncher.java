@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * What every service's {@code main} does, and the command line's {@code encoder-service},
- * {@code search-service} and {@code ingest-service} with it: config from the defaults ←
- * {@code --config FILE} ← the environment ← {@code --bootstrap-servers} and {@code --set
- * key=value,…}; {@code --create-topics}; then the service runs until SIGTERM, which closes it.
+ * What every service's {@code main} does, and the command line's {@code encoder-service}, {@code
+ * search-service} and {@code ingest-service} with it: config from the defaults ← {@code --config
+ * FILE} ← the environment ← {@code --bootstrap-servers} and {@code --set key=value,…}; {@code
+ * --create-topics}; then the service runs until SIGTERM, which closes it.
  */
 public final class ServiceLauncher {
   /**
@@ -38,12 +38,16 @@ public final class ServiceLauncher {
     System.exit(status);
   }
 
-  /** Runs the service that {@code o} configures until the JVM is asked to stop; returns the exit status. */
+  /**
+   * Runs the service that {@code o} configures until the JVM is asked to stop; returns the exit
+   * status.
+   */
   public static int run(Options o, Starter starter) throws Exception {
     if (!o.positional().isEmpty()) {
       // An image's entrypoint is the service itself: a first argument "encoder-service" is left
       // over from when all images ran the command line. Said loudly rather than ignored.
-      throw new IllegalArgumentException("unexpected argument '" + o.positional().get(0) + "' (a service takes options only)");
+      throw new IllegalArgumentException(
+          "unexpected argument '" + o.positional().get(0) + "' (a service takes options only)");
     }
     Config config = config(o);
     boolean createTopics = o.flag("create-topics");
@@ -54,15 +58,19 @@ public final class ServiceLauncher {
     }
     AutoCloseable service = starter.start(config, modelFile);
     CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        service.close();
-      } catch (Exception e) {
-        e.printStackTrace();
-      } finally {
-        stop.countDown();
-      }
-    }, "crossmodal-service-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    service.close();
+                  } catch (Exception e) {
+                    e.printStackTrace();
+                  } finally {
+                    stop.countDown();
+                  }
+                },
+                "crossmodal-service-shutdown"));
     stop.await();
     return 0;
   }
@@ -74,8 +82,8 @@ public final class ServiceLauncher {
   }
 
   /**
-   * The defaults ← {@code --config FILE} ← the environment ← {@code --bootstrap-servers} and
-   * {@code --set key=value,…}.
+   * The defaults ← {@code --config FILE} ← the environment ← {@code --bootstrap-servers} and {@code
+   * --set key=value,…}.
    */
   public static Config config(Options o) {
     Path file = o.path("config", null);

@@ -1,17 +1,17 @@
 package io.crossmodal.common.config;
 
-import java.util.HashMap;
-import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import io.crossmodal.common.models.ModelSpace;
 import io.crossmodal.common.topic.TopicNames;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Kafka client settings derived from {@link Config}, and topic creation with suitable configs. */
 public final class KafkaClients {
@@ -57,10 +57,16 @@ public final class KafkaClients {
       configs.put("max.message.bytes", maxBytes);
       topics.add(new NewTopic(media, partitions, rf).configs(configs));
     }
-    topics.add(new NewTopic(n.queries(), partitions, rf).configs(Map.of("max.message.bytes", maxBytes, "retention.ms", "86400000")));
-    topics.add(new NewTopic(n.results(), partitions, rf).configs(Map.of("retention.ms", "86400000")));
-    // Read whole by every instance; the latest record per key is the state (model files ride on it).
-    topics.add(new NewTopic(n.models(), 1, rf).configs(Map.of("cleanup.policy", "compact", "max.message.bytes", maxBytes)));
+    topics.add(
+        new NewTopic(n.queries(), partitions, rf)
+            .configs(Map.of("max.message.bytes", maxBytes, "retention.ms", "86400000")));
+    topics.add(
+        new NewTopic(n.results(), partitions, rf).configs(Map.of("retention.ms", "86400000")));
+    // Read whole by every instance; the latest record per key is the state (model files ride on
+    // it).
+    topics.add(
+        new NewTopic(n.models(), 1, rf)
+            .configs(Map.of("cleanup.policy", "compact", "max.message.bytes", maxBytes)));
     for (String dlq : List.of(n.encoderDlq(), n.searchDlq())) {
       topics.add(new NewTopic(dlq, 1, rf).configs(Map.of("max.message.bytes", maxBytes)));
     }
@@ -70,9 +76,16 @@ public final class KafkaClients {
   /** Partitions of an existing topic (for a model's space: its number of search shards). */
   public static int partitionCount(Config c, String topic) {
     try (Admin admin = Admin.create(c.kafkaClientProperties())) {
-      return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+      return admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(30, TimeUnit.SECONDS)
+          .get(topic)
+          .partitions()
+          .size();
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot describe " + topic + " (was the model deployed with its topics?): " + e, e);
+      throw new IllegalStateException(
+          "cannot describe " + topic + " (was the model deployed with its topics?): " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while describing " + topic, e);
@@ -85,14 +98,36 @@ public final class KafkaClients {
     int partitions = c.getInt("topic.partitions");
     short rf = (short) c.getInt("topic.replication.factor");
     List<NewTopic> topics = new ArrayList<>();
-    topics.add(new NewTopic(n.embeddings(), partitions, rf).configs(Map.of("cleanup.policy", "compact",
-        "max.message.bytes", c.get("topic.max.message.bytes"), "min.cleanable.dirty.ratio", "0.1", "segment.ms", "3600000")));
+    topics.add(
+        new NewTopic(n.embeddings(), partitions, rf)
+            .configs(
+                Map.of(
+                    "cleanup.policy",
+                    "compact",
+                    "max.message.bytes",
+                    c.get("topic.max.message.bytes"),
+                    "min.cleanable.dirty.ratio",
+                    "0.1",
+                    "segment.ms",
+                    "3600000")));
     // Co-partitioned with embeddings: shard p answers the query copy in partition p.
-    topics.add(new NewTopic(n.encodedQueries(), partitions, rf).configs(Map.of("retention.ms", "3600000")));
-    topics.add(new NewTopic(n.shardAnswers(), partitions, rf).configs(Map.of("retention.ms", "3600000")));
-    // Read whole by every search instance (a global store): one partition, absolute counts, compacted.
-    topics.add(new NewTopic(n.lexicalStats(), 1, rf).configs(Map.of("cleanup.policy", "compact", "min.cleanable.dirty.ratio", "0.1",
-        "segment.ms", "3600000")));
+    topics.add(
+        new NewTopic(n.encodedQueries(), partitions, rf)
+            .configs(Map.of("retention.ms", "3600000")));
+    topics.add(
+        new NewTopic(n.shardAnswers(), partitions, rf).configs(Map.of("retention.ms", "3600000")));
+    // Read whole by every search instance (a global store): one partition, absolute counts,
+    // compacted.
+    topics.add(
+        new NewTopic(n.lexicalStats(), 1, rf)
+            .configs(
+                Map.of(
+                    "cleanup.policy",
+                    "compact",
+                    "min.cleanable.dirty.ratio",
+                    "0.1",
+                    "segment.ms",
+                    "3600000")));
     create(c, topics);
   }
 
@@ -100,12 +135,15 @@ public final class KafkaClients {
   public static void deleteSpaceTopics(Config c, String modelId) {
     TopicNames n = ModelSpace.topics(c.topicNames(), modelId);
     try (Admin admin = Admin.create(c.kafkaClientProperties())) {
-      for (String t : List.of(n.embeddings(), n.encodedQueries(), n.shardAnswers(), n.lexicalStats())) {
+      for (String t :
+          List.of(n.embeddings(), n.encodedQueries(), n.shardAnswers(), n.lexicalStats())) {
         try {
           admin.deleteTopics(List.of(t)).all().get();
         } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
-            throw new IllegalStateException("cannot delete topic " + t + ": " + e.getCause().getMessage(), e.getCause());
+          if (!(e.getCause()
+              instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+            throw new IllegalStateException(
+                "cannot delete topic " + t + ": " + e.getCause().getMessage(), e.getCause());
           }
         }
       }
@@ -122,7 +160,8 @@ public final class KafkaClients {
           admin.createTopics(List.of(t)).all().get();
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException("cannot create topic " + t.name() + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                "cannot create topic " + t.name() + ": " + e.getCause().getMessage(), e.getCause());
           }
         }
       }

@@ -21,24 +21,38 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * them, naming the exact command that fixes a topic that does not.
  */
 public final class MediaTopicPolicy {
-  /** Topic configs that make a media topic a replayable log; a tombstone stays readable for a day. */
-  public static final Map<String, String> CONFIGS = Map.of("cleanup.policy", "compact", "delete.retention.ms", "86400000");
+  /**
+   * Topic configs that make a media topic a replayable log; a tombstone stays readable for a day.
+   */
+  public static final Map<String, String> CONFIGS =
+      Map.of("cleanup.policy", "compact", "delete.retention.ms", "86400000");
 
   /** A media topic that is not compacted, and the command that makes it so. */
   public record Finding(String topic, String cleanupPolicy, String command) {
     public String message() {
-      return "topic " + topic + " has cleanup.policy=" + cleanupPolicy + ": its media expire and a new model can never"
-          + " re-embed them; to keep them, run: " + command;
+      return "topic "
+          + topic
+          + " has cleanup.policy="
+          + cleanupPolicy
+          + ": its media expire and a new model can never"
+          + " re-embed them; to keep them, run: "
+          + command;
     }
   }
 
   private MediaTopicPolicy() {}
 
-  /** The media topics whose cleanup policy is not compaction alone; topics that do not exist are not reported. */
+  /**
+   * The media topics whose cleanup policy is not compaction alone; topics that do not exist are not
+   * reported.
+   */
   public static List<Finding> check(Admin admin, TopicNames names, String bootstrapServers) {
-    List<ConfigResource> resources = List.of(names.mediaImages(), names.mediaTexts()).stream()
-        .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
-    Map<ConfigResource, KafkaFuture<Config>> described = admin.describeConfigs(resources).values(); // one request for both
+    List<ConfigResource> resources =
+        List.of(names.mediaImages(), names.mediaTexts()).stream()
+            .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+            .toList();
+    Map<ConfigResource, KafkaFuture<Config>> described =
+        admin.describeConfigs(resources).values(); // one request for both
     List<Finding> findings = new ArrayList<>();
     for (ConfigResource resource : resources) {
       String topic = resource.name();
@@ -49,12 +63,14 @@ public final class MediaTopicPolicy {
         if (e.getCause() instanceof UnknownTopicOrPartitionException) {
           continue;
         }
-        throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        throw new IllegalStateException(
+            "cannot describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while describing topic " + topic, e);
       }
-      String policy = config.get("cleanup.policy") == null ? "delete" : config.get("cleanup.policy").value();
+      String policy =
+          config.get("cleanup.policy") == null ? "delete" : config.get("cleanup.policy").value();
       if (!policy.equals("compact")) {
         findings.add(new Finding(topic, policy, command(topic, bootstrapServers)));
       }
@@ -62,11 +78,21 @@ public final class MediaTopicPolicy {
     return findings;
   }
 
-  /** The {@code kafka-configs} call (from the Kafka distribution's {@code bin/}) that applies {@link #CONFIGS} to a topic. */
+  /**
+   * The {@code kafka-configs} call (from the Kafka distribution's {@code bin/}) that applies {@link
+   * #CONFIGS} to a topic.
+   */
   static String command(String topic, String bootstrapServers) {
-    String configs = new TreeMap<>(CONFIGS).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-        .collect(Collectors.joining(","));
-    return "kafka-configs.sh --bootstrap-server " + bootstrapServers + " --alter --entity-type topics --entity-name " + topic
-        + " --add-config " + configs;
+    String configs =
+        new TreeMap<>(CONFIGS)
+            .entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(","));
+    return "kafka-configs.sh --bootstrap-server "
+        + bootstrapServers
+        + " --alter --entity-type topics --entity-name "
+        + topic
+        + " --add-config "
+        + configs;
   }
 }

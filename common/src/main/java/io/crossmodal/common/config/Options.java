@@ -73,7 +73,10 @@ public final class Options {
     }
   }
 
-  /** The repository root the command line runs in ({@code -Dcrossmodal.home}, set by {@code ./crossmodal}). */
+  /**
+   * The repository root the command line runs in ({@code -Dcrossmodal.home}, set by {@code
+   * ./crossmodal}).
+   */
   public static Path home() {
     return Path.of(System.getProperty("crossmodal.home", "."));
   }

@@ -6,8 +6,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * The dead-letter contract, one for the whole system: a dead-letter record's key and value are the
- * original bytes, and these headers say why it failed and exactly where it came from, so an operator
- * can find, fix and replay it. Build records with {@link DeadLetters}; read headers with {@link #header}.
+ * original bytes, and these headers say why it failed and exactly where it came from, so an
+ * operator can find, fix and replay it. Build records with {@link DeadLetters}; read headers with
+ * {@link #header}.
  */
 public final class DeadLetter {
   public static final String ERROR_CLASS = "crossmodal.error.class";
@@ -16,14 +17,19 @@ public final class DeadLetter {
   public static final String SOURCE_TOPIC = "crossmodal.source.topic";
   public static final String SOURCE_PARTITION = "crossmodal.source.partition";
   public static final String SOURCE_OFFSET = "crossmodal.source.offset";
+
   /**
    * Set, with the original value's size, only when the value was left out because the dead letter
    * would not fit in one record; the original stays readable at the source offset.
    */
   public static final String SOURCE_VALUE_BYTES = "crossmodal.source.value.bytes";
+
   public static final String SERVICE = "crossmodal.service";
   public static final String TIME = "crossmodal.error.time";
-  /** Longest error message kept in a header: a message quoting its input must not grow the record. */
+
+  /**
+   * Longest error message kept in a header: a message quoting its input must not grow the record.
+   */
   static final int MAX_MESSAGE_CHARS = 1000;
 
   private DeadLetter() {}
@@ -32,12 +38,22 @@ public final class DeadLetter {
    * @param reason short stable label, also the metric tag (e.g. {@code corrupt-image})
    * @param error the exception class name or a label
    */
-  static Headers headers(String reason, String error, String message, String topic, int partition, long offset, String service) {
+  static Headers headers(
+      String reason,
+      String error,
+      String message,
+      String topic,
+      int partition,
+      long offset,
+      String service) {
     RecordHeaders h = new RecordHeaders();
     add(h, ERROR_REASON, reason);
     add(h, ERROR_CLASS, error);
     String m = message == null ? "" : message;
-    add(h, ERROR_MESSAGE, m.length() > MAX_MESSAGE_CHARS ? m.substring(0, MAX_MESSAGE_CHARS) + "…" : m);
+    add(
+        h,
+        ERROR_MESSAGE,
+        m.length() > MAX_MESSAGE_CHARS ? m.substring(0, MAX_MESSAGE_CHARS) + "…" : m);
     new io.crossmodal.common.event.Position(topic, partition, offset).addTo(h);
     add(h, SERVICE, service);
     add(h, TIME, String.valueOf(System.currentTimeMillis()));

@@ -7,10 +7,10 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * One service's dead-letter writer: builds the record for its {@code .dlq} topic with the
- * {@link DeadLetter} headers and counts it in {@code crossmodal_dlq_records_total{service, topic,
- * reason}} (topic = the source topic). Every place a service reads records uses this one (the
- * encoder's loops, the search service's Kafka Streams handler), so the contract cannot drift.
+ * One service's dead-letter writer: builds the record for its {@code .dlq} topic with the {@link
+ * DeadLetter} headers and counts it in {@code crossmodal_dlq_records_total{service, topic, reason}}
+ * (topic = the source topic). Every place a service reads records uses this one (the encoder's
+ * loops, the search service's Kafka Streams handler), so the contract cannot drift.
  *
  * <p>A dead letter must fit in one record of the dead-letter topic: when the original value plus
  * headers would not, the value is left out and {@link DeadLetter#SOURCE_VALUE_BYTES} says how big
@@ -28,7 +28,8 @@ public final class DeadLetters {
   private final MeterRegistry registry;
 
   /**
-   * @param service the service label ({@code encoder}, {@code search}); headers say {@code <service>-service}
+   * @param service the service label ({@code encoder}, {@code search}); headers say {@code
+   *     <service>-service}
    * @param topic the service's dead-letter topic
    * @param maxRecordBytes largest record the topic and the producer accept
    */
@@ -39,26 +40,62 @@ public final class DeadLetters {
     this.registry = registry;
   }
 
-  /** The dead letter of a record read at {@code sourceTopic}/{@code partition}/{@code offset}; counts it. */
-  public ProducerRecord<byte[], byte[]> letter(String sourceTopic, int partition, long offset, Long timestamp, byte[] key, byte[] value,
-      String reason, String error, String message) {
-    Headers headers = DeadLetter.headers(reason, error, message, sourceTopic, partition, offset, service + "-service");
+  /**
+   * The dead letter of a record read at {@code sourceTopic}/{@code partition}/{@code offset};
+   * counts it.
+   */
+  public ProducerRecord<byte[], byte[]> letter(
+      String sourceTopic,
+      int partition,
+      long offset,
+      Long timestamp,
+      byte[] key,
+      byte[] value,
+      String reason,
+      String error,
+      String message) {
+    Headers headers =
+        DeadLetter.headers(
+            reason, error, message, sourceTopic, partition, offset, service + "-service");
     byte[] kept = value;
     if (value != null && size(key, value, headers) > maxRecordBytes) {
       DeadLetter.add(headers, DeadLetter.SOURCE_VALUE_BYTES, String.valueOf(value.length));
       kept = null;
     }
-    Counter.builder("crossmodal.dlq.records").description("records dead-lettered, by source topic and reason").tag("service", service)
-        .tag("topic", sourceTopic).tag("reason", reason).register(registry).increment();
+    Counter.builder("crossmodal.dlq.records")
+        .description("records dead-lettered, by source topic and reason")
+        .tag("service", service)
+        .tag("topic", sourceTopic)
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
     return new ProducerRecord<>(topic, null, timestamp, key, kept, headers);
   }
 
-  /** The dead letter of a record that threw {@code e}: its reason if it was rejected, else {@code unexpected-error}. */
-  public ProducerRecord<byte[], byte[]> letter(String sourceTopic, int partition, long offset, Long timestamp, byte[] key, byte[] value,
+  /**
+   * The dead letter of a record that threw {@code e}: its reason if it was rejected, else {@code
+   * unexpected-error}.
+   */
+  public ProducerRecord<byte[], byte[]> letter(
+      String sourceTopic,
+      int partition,
+      long offset,
+      Long timestamp,
+      byte[] key,
+      byte[] value,
       Throwable e) {
     String reason = e instanceof RejectedRecordException r ? r.reason() : "unexpected-error";
     String message = e.getMessage() == null ? e.toString() : e.getMessage();
-    return letter(sourceTopic, partition, offset, timestamp, key, value, reason, e.getClass().getName(), message);
+    return letter(
+        sourceTopic,
+        partition,
+        offset,
+        timestamp,
+        key,
+        value,
+        reason,
+        e.getClass().getName(),
+        message);
   }
 
   private static long size(byte[] key, byte[] value, Headers headers) {

@@ -8,7 +8,9 @@ package io.crossmodal.common.errors;
 public final class RejectedRecordException extends RuntimeException {
   private final String reason;
 
-  /** @param reason short stable label, e.g. {@code wrong-model} */
+  /**
+   * @param reason short stable label, e.g. {@code wrong-model}
+   */
   public RejectedRecordException(String reason, String message) {
     super(message, null, false, false);
     this.reason = reason;

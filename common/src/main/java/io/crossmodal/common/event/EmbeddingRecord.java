@@ -9,10 +9,16 @@ import java.util.Objects;
  * @param modelId id of the model that made it; the search service refuses other models' vectors
  * @param vector unit-length float32 values; its length is the dimension
  * @param source the producer-supplied {@code source} header of the media record, or empty
- * @param metadata JSON object text carried from the media record (caption, tags, url …), or {@code {}}
+ * @param metadata JSON object text carried from the media record (caption, tags, url …), or {@code
+ *     {}}
  * @param createdAtMillis when the media record was written (its Kafka timestamp), for freshness
  */
-public record EmbeddingRecord(Modality modality, String modelId, float[] vector, String source, String metadata,
+public record EmbeddingRecord(
+    Modality modality,
+    String modelId,
+    float[] vector,
+    String source,
+    String metadata,
     long createdAtMillis) {
   public EmbeddingRecord {
     Objects.requireNonNull(modality, "modality");

@@ -11,22 +11,31 @@ import java.util.Map;
  * the topic route's HTTP waiter, the direct route and its peers), so all give the same ranking.
  *
  * <p>Each signal is ranked globally first: every shard returns its best {@link #window} items per
- * signal, which contains every one of its items that can be in the global best {@code window},
- * and scores compare across shards (cosine; BM25 with the whole index's statistics). {@code
- * hybrid} then fuses the two global lists by reciprocal rank, {@code score = Σ 1 / (RRF_K + rank)}
- * over the lists an item is in (rank from 1): rank-based, so the cosine and BM25 scales need no
- * calibration against each other, and the answer is the same for any number of shards and instances.
+ * signal, which contains every one of its items that can be in the global best {@code window}, and
+ * scores compare across shards (cosine; BM25 with the whole index's statistics). {@code hybrid}
+ * then fuses the two global lists by reciprocal rank, {@code score = Σ 1 / (RRF_K + rank)} over the
+ * lists an item is in (rank from 1): rank-based, so the cosine and BM25 scales need no calibration
+ * against each other, and the answer is the same for any number of shards and instances.
  */
 public final class Fusion {
-  /** The usual reciprocal-rank constant (Cormack et al. 2009): damps the weight of the very first ranks. */
+  /**
+   * The usual reciprocal-rank constant (Cormack et al. 2009): damps the weight of the very first
+   * ranks.
+   */
   public static final int RRF_K = 60;
-  /** How deep each signal's list is for {@code hybrid}: an item ranked here by one signal can still win by the other. */
+
+  /**
+   * How deep each signal's list is for {@code hybrid}: an item ranked here by one signal can still
+   * win by the other.
+   */
   public static final int HYBRID_WINDOW = 50;
+
   public static final String VECTOR = "vector";
   public static final String LEXICAL = "lexical";
 
   /** Best first, ties by id: the one order of hits everywhere. */
-  public static final Comparator<Hit> BEST_FIRST = Comparator.comparingDouble((Hit h) -> -h.score()).thenComparing(Hit::id);
+  public static final Comparator<Hit> BEST_FIRST =
+      Comparator.comparingDouble((Hit h) -> -h.score()).thenComparing(Hit::id);
 
   private Fusion() {}
 
@@ -42,14 +51,16 @@ public final class Fusion {
   }
 
   /**
-   * The answer from the union of the shards' lists (sorted in place): the best {@code k}, each
-   * hit saying which signals found it.
+   * The answer from the union of the shards' lists (sorted in place): the best {@code k}, each hit
+   * saying which signals found it.
    */
-  public static List<Hit> rank(SearchMode mode, int k, List<Hit> vectorHits, List<Hit> lexicalHits) {
+  public static List<Hit> rank(
+      SearchMode mode, int k, List<Hit> vectorHits, List<Hit> lexicalHits) {
     return switch (mode) {
       case VECTOR -> labelled(best(vectorHits, k), VECTOR);
       case LEXICAL -> labelled(best(lexicalHits, k), LEXICAL);
-      case HYBRID -> fused(best(vectorHits, window(mode, k)), best(lexicalHits, window(mode, k)), k);
+      case HYBRID ->
+          fused(best(vectorHits, window(mode, k)), best(lexicalHits, window(mode, k)), k);
     };
   }
 
@@ -71,7 +82,8 @@ public final class Fusion {
       }
     }
     List<Hit> out = new ArrayList<>(first.size());
-    first.forEach((id, h) -> out.add(h.withSignals((float) (double) score.get(id), signals.get(id))));
+    first.forEach(
+        (id, h) -> out.add(h.withSignals((float) (double) score.get(id), signals.get(id))));
     return best(out, k);
   }
 }

@@ -9,7 +9,8 @@ import java.util.Map;
  * reciprocal-rank score for {@code hybrid}; {@code signals} says which signals found the item and
  * with which score ({@code {"vector": 0.31, "lexical": 7.2}}; null inside a shard's answer).
  */
-public record Hit(String id, String modality, float score, JsonNode metadata, Map<String, Float> signals) {
+public record Hit(
+    String id, String modality, float score, JsonNode metadata, Map<String, Float> signals) {
   public Hit(String id, String modality, float score, JsonNode metadata) {
     this(id, modality, score, metadata, null);
   }

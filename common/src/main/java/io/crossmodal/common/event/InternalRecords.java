@@ -4,7 +4,9 @@ import io.crossmodal.common.errors.RejectedRecordException;
 import io.crossmodal.common.serde.Json;
 import java.nio.charset.StandardCharsets;
 
-/** The part every internal JSON record's validation shares: a key, a value, JSON of the right shape. */
+/**
+ * The part every internal JSON record's validation shares: a key, a value, JSON of the right shape.
+ */
 final class InternalRecords {
   private InternalRecords() {}
 

@@ -8,8 +8,8 @@ import org.apache.kafka.common.header.Headers;
 /**
  * Where a write landed: a media record's topic, partition and offset. The ingest API returns it as
  * a token ({@code media.texts:3:1234}; a delete's token names both media topics, comma separated),
- * any producer has it from its {@code RecordMetadata}; a query's {@code "after"} names tokens, and is
- * answered only once the shard of each position has indexed its partition up to that offset.
+ * any producer has it from its {@code RecordMetadata}; a query's {@code "after"} names tokens, and
+ * is answered only once the shard of each position has indexed its partition up to that offset.
  *
  * <p>Media partition p feeds shard p: the encoder writes a media record's embedding to the
  * embeddings partition of the same key, and the topics have the same partition count (as {@code
@@ -49,29 +49,43 @@ public record Position(String topic, int partition, long offset) {
         }
         out.add(new Position(one.substring(0, a), partition, offset));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("position '" + one + "' needs a partition (0 to " + (EncodedQuery.MAX_SHARDS - 1)
-            + ") and an offset (≥ 0)");
+        throw new IllegalArgumentException(
+            "position '"
+                + one
+                + "' needs a partition (0 to "
+                + (EncodedQuery.MAX_SHARDS - 1)
+                + ") and an offset (≥ 0)");
       }
     }
     return out;
   }
 
   /**
-   * Adds this position as the {@code crossmodal.source.*} headers: a record's origin, on dead letters
-   * and on embeddings (the shard's watermark).
+   * Adds this position as the {@code crossmodal.source.*} headers: a record's origin, on dead
+   * letters and on embeddings (the shard's watermark).
    */
   public void addTo(Headers h) {
     h.add(DeadLetter.SOURCE_TOPIC, topic.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    h.add(DeadLetter.SOURCE_PARTITION, String.valueOf(partition).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    h.add(DeadLetter.SOURCE_OFFSET, String.valueOf(offset).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    h.add(
+        DeadLetter.SOURCE_PARTITION,
+        String.valueOf(partition).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    h.add(
+        DeadLetter.SOURCE_OFFSET,
+        String.valueOf(offset).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
-  /** Where a producer's record landed: what the ingest API answers, and what any producer can build its token from. */
+  /**
+   * Where a producer's record landed: what the ingest API answers, and what any producer can build
+   * its token from.
+   */
   public static Position of(org.apache.kafka.clients.producer.RecordMetadata m) {
     return new Position(m.topic(), m.partition(), m.offset());
   }
 
-  /** The position in {@code h}'s {@code crossmodal.source.*} headers, or null when they are missing or malformed. */
+  /**
+   * The position in {@code h}'s {@code crossmodal.source.*} headers, or null when they are missing
+   * or malformed.
+   */
   public static Position of(Headers h) {
     String topic = DeadLetter.header(h, DeadLetter.SOURCE_TOPIC);
     String partition = DeadLetter.header(h, DeadLetter.SOURCE_PARTITION);

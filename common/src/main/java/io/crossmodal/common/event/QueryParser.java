@@ -12,13 +12,14 @@ import java.util.Set;
 /**
  * Parses and validates query JSON ({@code {"text": "a red car", "k": 10, "target": "image"}}).
  * Rejects malformed JSON, unknown fields, wrong types, none or several of {@code text}/{@code
- * image}/{@code mediaId}, blank text, bad base64, and {@code k} outside 1…{@code kMax}, each with
- * a message naming the field. One parser for every route a query takes (the Kafka query loop, {@code
+ * image}/{@code mediaId}, blank text, bad base64, and {@code k} outside 1…{@code kMax}, each with a
+ * message naming the field. One parser for every route a query takes (the Kafka query loop, {@code
  * POST /v1/search}, {@code POST /v1/encode}), so all apply the same limits. Thread safe.
  */
 public final class QueryParser {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> FIELDS = Set.of("text", "image", "mediaId", "k", "target", "source", "tags", "mode", "after");
+  private static final Set<String> FIELDS =
+      Set.of("text", "image", "mediaId", "k", "target", "source", "tags", "mode", "after");
   public static final int DEFAULT_K = 10;
 
   private final int kMax;
@@ -40,13 +41,22 @@ public final class QueryParser {
 
   /** With the default media topic names. */
   public QueryParser(int kMax, int maxTextChars, int maxImageBytes) {
-    this(kMax, maxTextChars, maxImageBytes, Set.of(TopicNames.defaults().mediaImages(),
-        TopicNames.defaults().mediaTexts()));
+    this(
+        kMax,
+        maxTextChars,
+        maxImageBytes,
+        Set.of(TopicNames.defaults().mediaImages(), TopicNames.defaults().mediaTexts()));
   }
 
-  /** The parser with the configured limits ({@code search.k.max}, {@code encoder.text.max.chars}, {@code encoder.image.max.bytes}). */
+  /**
+   * The parser with the configured limits ({@code search.k.max}, {@code encoder.text.max.chars},
+   * {@code encoder.image.max.bytes}).
+   */
   public static QueryParser of(Config config) {
-    return new QueryParser(config.getInt("search.k.max"), config.getInt("encoder.text.max.chars"), config.getInt("encoder.image.max.bytes"),
+    return new QueryParser(
+        config.getInt("search.k.max"),
+        config.getInt("encoder.text.max.chars"),
+        config.getInt("encoder.image.max.bytes"),
         Set.of(config.topicNames().mediaImages(), config.topicNames().mediaTexts()));
   }
 
@@ -74,13 +84,15 @@ public final class QueryParser {
     String mediaId = optionalString(root, "mediaId");
     int given = (text != null ? 1 : 0) + (image != null ? 1 : 0) + (mediaId != null ? 1 : 0);
     if (given != 1) {
-      throw new InvalidQueryException("exactly one of 'text', 'image' or 'mediaId' is required, got " + given);
+      throw new InvalidQueryException(
+          "exactly one of 'text', 'image' or 'mediaId' is required, got " + given);
     }
     if (text != null && text.isBlank()) {
       throw new InvalidQueryException("'text' is blank");
     }
     if (text != null && text.length() > maxTextChars) {
-      throw new InvalidQueryException("'text' of " + text.length() + " chars exceeds the limit of " + maxTextChars);
+      throw new InvalidQueryException(
+          "'text' of " + text.length() + " chars exceeds the limit of " + maxTextChars);
     }
     if (mediaId != null && mediaId.isBlank()) {
       throw new InvalidQueryException("'mediaId' is blank");
@@ -88,8 +100,12 @@ public final class QueryParser {
     byte[] imageBytes = null;
     if (image != null) {
       try {
-        // Strict decoding (whitespace and a data-URL prefix allowed) so garbage is refused, not skipped.
-        String payload = image.startsWith("data:") && image.contains(",") ? image.substring(image.indexOf(',') + 1) : image;
+        // Strict decoding (whitespace and a data-URL prefix allowed) so garbage is refused, not
+        // skipped.
+        String payload =
+            image.startsWith("data:") && image.contains(",")
+                ? image.substring(image.indexOf(',') + 1)
+                : image;
         imageBytes = Base64.getDecoder().decode(payload.replaceAll("\\s", ""));
       } catch (IllegalArgumentException e) {
         throw new InvalidQueryException("'image' is not valid base64: " + e.getMessage());
@@ -98,7 +114,8 @@ public final class QueryParser {
         throw new InvalidQueryException("'image' is empty");
       }
       if (imageBytes.length > maxImageBytes) {
-        throw new InvalidQueryException("'image' of " + imageBytes.length + " bytes exceeds the limit of " + maxImageBytes);
+        throw new InvalidQueryException(
+            "'image' of " + imageBytes.length + " bytes exceeds the limit of " + maxImageBytes);
       }
     }
     int k = DEFAULT_K;
@@ -121,11 +138,22 @@ public final class QueryParser {
         throw new InvalidQueryException(e.getMessage());
       }
     }
-    return new SearchQuery(text, imageBytes, mediaId, k, target, optionalString(root, "source"), tagFilter(root.get("tags")),
-        mode(optionalString(root, "mode"), text != null), after(root.get("after")));
+    return new SearchQuery(
+        text,
+        imageBytes,
+        mediaId,
+        k,
+        target,
+        optionalString(root, "source"),
+        tagFilter(root.get("tags")),
+        mode(optionalString(root, "mode"), text != null),
+        after(root.get("after")));
   }
 
-  /** {@code "after": "token"} or {@code ["token", …]}: positions of media records (see {@link Position}). */
+  /**
+   * {@code "after": "token"} or {@code ["token", …]}: positions of media records (see {@link
+   * Position}).
+   */
   private java.util.List<Position> after(JsonNode node) throws InvalidQueryException {
     if (node == null || node.isNull()) {
       return java.util.List.of();
@@ -136,12 +164,15 @@ public final class QueryParser {
     } else if (node.isArray()) {
       for (JsonNode t : node) {
         if (!t.isTextual()) {
-          throw new InvalidQueryException("'after' must be a position token or an array of them, got an element " + t);
+          throw new InvalidQueryException(
+              "'after' must be a position token or an array of them, got an element " + t);
         }
         tokens.add(t.asText());
       }
     } else {
-      throw new InvalidQueryException("'after' must be a position token or an array of them, got " + node.getNodeType().name().toLowerCase());
+      throw new InvalidQueryException(
+          "'after' must be a position token or an array of them, got "
+              + node.getNodeType().name().toLowerCase());
     }
     java.util.List<Position> out = new java.util.ArrayList<>();
     for (String token : tokens) {
@@ -152,17 +183,22 @@ public final class QueryParser {
       }
     }
     if (out.size() > Position.MAX_PER_QUERY) {
-      throw new InvalidQueryException("'after' names " + out.size() + " positions, at most " + Position.MAX_PER_QUERY);
+      throw new InvalidQueryException(
+          "'after' names " + out.size() + " positions, at most " + Position.MAX_PER_QUERY);
     }
     for (Position p : out) {
       if (!mediaTopics.contains(p.topic())) {
-        throw new InvalidQueryException("'after': " + p + " is not on a media topic " + new java.util.TreeSet<>(mediaTopics));
+        throw new InvalidQueryException(
+            "'after': " + p + " is not on a media topic " + new java.util.TreeSet<>(mediaTopics));
       }
     }
     return java.util.List.copyOf(out);
   }
 
-  /** The named mode, {@link SearchMode#DEFAULT} for a text query without one; only a text query has words to match. */
+  /**
+   * The named mode, {@link SearchMode#DEFAULT} for a text query without one; only a text query has
+   * words to match.
+   */
   private static SearchMode mode(String named, boolean hasText) throws InvalidQueryException {
     if (named == null) {
       return hasText ? SearchMode.DEFAULT : SearchMode.VECTOR;
@@ -174,14 +210,17 @@ public final class QueryParser {
       throw new InvalidQueryException(e.getMessage());
     }
     if (mode.usesWords() && !hasText) {
-      throw new InvalidQueryException("mode '" + mode.wireName() + "' needs a 'text' query (an image or a mediaId has no words to match)");
+      throw new InvalidQueryException(
+          "mode '"
+              + mode.wireName()
+              + "' needs a 'text' query (an image or a mediaId has no words to match)");
     }
     return mode;
   }
 
   /**
-   * {@code "tags": ["a", "b"]} (all of them) or {@code "tags": {"all": [...], "any": [...]}};
-   * null when absent.
+   * {@code "tags": ["a", "b"]} (all of them) or {@code "tags": {"all": [...], "any": [...]}}; null
+   * when absent.
    */
   private static TagFilter tagFilter(JsonNode node) throws InvalidQueryException {
     if (node == null || node.isNull()) {
@@ -191,7 +230,9 @@ public final class QueryParser {
       return new TagFilter(tagList(node, "tags"), null);
     }
     if (!node.isObject()) {
-      throw new InvalidQueryException("'tags' must be an array of strings or an object with 'all' and/or 'any', got " + node.getNodeType().name().toLowerCase());
+      throw new InvalidQueryException(
+          "'tags' must be an array of strings or an object with 'all' and/or 'any', got "
+              + node.getNodeType().name().toLowerCase());
     }
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String f = it.next();
@@ -199,15 +240,18 @@ public final class QueryParser {
         throw new InvalidQueryException("unknown field 'tags." + f + "' (allowed: all, any)");
       }
     }
-    TagFilter filter = new TagFilter(node.has("all") ? tagList(node.get("all"), "tags.all") : null,
-        node.has("any") ? tagList(node.get("any"), "tags.any") : null);
+    TagFilter filter =
+        new TagFilter(
+            node.has("all") ? tagList(node.get("all"), "tags.all") : null,
+            node.has("any") ? tagList(node.get("any"), "tags.any") : null);
     if (filter.isEmpty()) {
       throw new InvalidQueryException("'tags' needs a non-empty 'all' or 'any'");
     }
     return filter;
   }
 
-  private static java.util.List<String> tagList(JsonNode node, String field) throws InvalidQueryException {
+  private static java.util.List<String> tagList(JsonNode node, String field)
+      throws InvalidQueryException {
     String problem = Tags.problem(node);
     if (problem != null) {
       throw new InvalidQueryException(problem.replace("'tags'", "'" + field + "'"));
@@ -226,7 +270,8 @@ public final class QueryParser {
       return null;
     }
     if (!n.isTextual()) {
-      throw new InvalidQueryException("'" + field + "' must be a string, got " + n.getNodeType().name().toLowerCase());
+      throw new InvalidQueryException(
+          "'" + field + "' must be a string, got " + n.getNodeType().name().toLowerCase());
     }
     return n.asText();
   }

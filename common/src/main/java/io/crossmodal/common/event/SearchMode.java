@@ -11,7 +11,9 @@ public enum SearchMode {
   LEXICAL,
   HYBRID;
 
-  /** What a text query gets when it names no mode (chosen by measurement: docs/hybrid-search.md). */
+  /**
+   * What a text query gets when it names no mode (chosen by measurement: docs/hybrid-search.md).
+   */
   public static final SearchMode DEFAULT = HYBRID;
 
   public boolean usesVectors() {
@@ -32,7 +34,8 @@ public enum SearchMode {
         return m;
       }
     }
-    throw new IllegalArgumentException("unknown mode '" + value + "' (expected vector, lexical or hybrid)");
+    throw new IllegalArgumentException(
+        "unknown mode '" + value + "' (expected vector, lexical or hybrid)");
   }
 
   public String wireName() {

@@ -5,10 +5,19 @@ package io.crossmodal.common.event;
  * {@code text}, {@code image} (decoded bytes) or {@code mediaId}; {@code k} results of modality
  * {@code target}, optionally only from producer {@code source} and only items whose tags pass
  * {@code tags} (null: no tag condition), ranked by {@code mode} (always {@link SearchMode#VECTOR}
- * without {@code text}), answered once every position of {@code after} is searchable (empty: at once).
+ * without {@code text}), answered once every position of {@code after} is searchable (empty: at
+ * once).
  */
-public record SearchQuery(String text, byte[] image, String mediaId, int k, Target target, String source, TagFilter tags,
-    SearchMode mode, java.util.List<Position> after) {
+public record SearchQuery(
+    String text,
+    byte[] image,
+    String mediaId,
+    int k,
+    Target target,
+    String source,
+    TagFilter tags,
+    SearchMode mode,
+    java.util.List<Position> after) {
   public Modality queryModality() {
     return text != null ? Modality.TEXT : Modality.IMAGE;
   }

@@ -11,7 +11,13 @@ import java.util.List;
  * @param error a reason when the query could not be answered (e.g. unknown mediaId), else null
  * @param timings milliseconds: {@code encode}, {@code searchMax} (slowest shard), {@code total}
  */
-public record SearchResult(String queryId, List<Hit> hits, String model, int shardsAnswered, int shardsTotal, String error,
+public record SearchResult(
+    String queryId,
+    List<Hit> hits,
+    String model,
+    int shardsAnswered,
+    int shardsTotal,
+    String error,
     Timings timings) {
   /** Milliseconds spent encoding, in the slowest shard, and from query record to result. */
   public record Timings(double encode, double searchMax, double total) {}

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * A query's tag condition, exact string match: the item carries every tag of {@code all} (AND) and
- * at least one of {@code any} (OR); either list may be empty (no condition). So
- * {@code {"all": ["animal"], "any": ["red", "blue"]}} reads "animal AND (red OR blue)".
+ * at least one of {@code any} (OR); either list may be empty (no condition). So {@code {"all":
+ * ["animal"], "any": ["red", "blue"]}} reads "animal AND (red OR blue)".
  */
 public record TagFilter(List<String> all, List<String> any) {
   public TagFilter {

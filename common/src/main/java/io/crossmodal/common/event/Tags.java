@@ -30,7 +30,10 @@ public final class Tags {
     return List.copyOf(tags);
   }
 
-  /** Why {@code node} is not a valid tag list (array of 1…{@value #MAX_LENGTH}-char strings), or null. */
+  /**
+   * Why {@code node} is not a valid tag list (array of 1…{@value #MAX_LENGTH}-char strings), or
+   * null.
+   */
   public static String problem(JsonNode node) {
     if (!node.isArray()) {
       return "'tags' must be an array of strings";
@@ -40,7 +43,10 @@ public final class Tags {
     }
     for (JsonNode t : node) {
       if (!t.isTextual() || t.asText().isBlank() || t.asText().length() > MAX_LENGTH) {
-        return "'tags' entries must be non-blank strings of at most " + MAX_LENGTH + " characters, got " + t;
+        return "'tags' entries must be non-blank strings of at most "
+            + MAX_LENGTH
+            + " characters, got "
+            + t;
       }
     }
     return null;

@@ -18,7 +18,8 @@ public enum Target {
         return t;
       }
     }
-    throw new IllegalArgumentException("unknown target '" + value + "' (expected image, text or any)");
+    throw new IllegalArgumentException(
+        "unknown target '" + value + "' (expected image, text or any)");
   }
 
   public String wireName() {

@@ -17,14 +17,14 @@ import java.util.List;
  * Right#WRITE} (ingest); the services' shared {@code auth.internal.token} holds every right and is
  * what the search instances and the encoder use with each other ({@link Right#INTERNAL} endpoints
  * accept only it). Tokens come from {@code auth.read.tokens} / {@code auth.write.tokens} (comma
- * separated, e.g. from {@code CROSSMODAL_AUTH_READ_TOKENS}) and from {@code auth.tokens.file} (lines
- * {@code read <token>} or {@code write <token>}, {@code #} comments).
+ * separated, e.g. from {@code CROSSMODAL_AUTH_READ_TOKENS}) and from {@code auth.tokens.file}
+ * (lines {@code read <token>} or {@code write <token>}, {@code #} comments).
  *
  * <p>With no read or write token configured the public APIs are open (the local default); the
- * internal endpoints then need the internal token only if one is set. Only SHA-256 digests of
- * the tokens are kept, compared in constant time against every known token, never logged. A
- * request without a token gets 401 (with {@code WWW-Authenticate}), one with an unknown token or
- * without the right 403, each with its reason. {@code GET} requests may pass the token as {@code
+ * internal endpoints then need the internal token only if one is set. Only SHA-256 digests of the
+ * tokens are kept, compared in constant time against every known token, never logged. A request
+ * without a token gets 401 (with {@code WWW-Authenticate}), one with an unknown token or without
+ * the right 403, each with its reason. {@code GET} requests may pass the token as {@code
  * ?access_token=} instead, for what a browser loads by URL ({@code <img src>}). Thread safe.
  */
 public final class Authenticator {
@@ -40,6 +40,7 @@ public final class Authenticator {
 
   private final List<Token> tokens;
   private final String internalToken;
+
   /** Whether any read or write token is configured (the public APIs then need one). */
   private final boolean enabled;
 
@@ -49,7 +50,10 @@ public final class Authenticator {
     this.enabled = tokens.stream().anyMatch(t -> t.right() != Right.INTERNAL);
   }
 
-  /** Fails at start-up, naming the key, when auth is on without an internal token or a token file is unreadable. */
+  /**
+   * Fails at start-up, naming the key, when auth is on without an internal token or a token file is
+   * unreadable.
+   */
   public static Authenticator of(Config c) {
     List<Token> tokens = new ArrayList<>();
     add(tokens, c.get("auth.read.tokens"), Right.READ);
@@ -60,8 +64,9 @@ public final class Authenticator {
     }
     String internal = c.get("auth.internal.token");
     if (!tokens.isEmpty() && internal.isBlank()) {
-      throw new IllegalArgumentException("auth.internal.token is required when auth is on (auth.read.tokens, auth.write.tokens or "
-          + "auth.tokens.file): the search instances and the encoder authenticate each other with it");
+      throw new IllegalArgumentException(
+          "auth.internal.token is required when auth is on (auth.read.tokens, auth.write.tokens or "
+              + "auth.tokens.file): the search instances and the encoder authenticate each other with it");
     }
     if (!internal.isBlank()) {
       tokens.add(new Token(digest(internal), Right.INTERNAL));
@@ -92,12 +97,17 @@ public final class Authenticator {
     String given = presented(ex);
     if (given == null) {
       ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"crossmodal\"");
-      throw new HttpError(401, "missing bearer token (Authorization: Bearer <token>); this endpoint needs the " + name(right) + " right");
+      throw new HttpError(
+          401,
+          "missing bearer token (Authorization: Bearer <token>); this endpoint needs the "
+              + name(right)
+              + " right");
     }
     byte[] d = digest(given);
     boolean known = false;
     boolean allowed = false;
-    for (Token t : tokens) { // every token compared, in constant time each: no timing hint of which matched
+    for (Token t :
+        tokens) { // every token compared, in constant time each: no timing hint of which matched
       boolean match = MessageDigest.isEqual(d, t.digest());
       known |= match;
       allowed |= match && (t.right() == right || t.right() == Right.INTERNAL);
@@ -112,10 +122,13 @@ public final class Authenticator {
 
   private static String presented(HttpExchange ex) {
     String header = ex.getRequestHeaders().getFirst("Authorization");
-    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) && !header.substring(7).isBlank()) {
+    if (header != null
+        && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        && !header.substring(7).isBlank()) {
       return header.substring(7).trim();
     }
-    String fromUrl = ex.getRequestMethod().equals("GET") ? HttpService.queryParam(ex, "access_token") : null;
+    String fromUrl =
+        ex.getRequestMethod().equals("GET") ? HttpService.queryParam(ex, "access_token") : null;
     return fromUrl == null || fromUrl.isEmpty() ? null : fromUrl;
   }
 
@@ -136,7 +149,8 @@ public final class Authenticator {
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new IllegalArgumentException("auth.tokens.file " + file + " cannot be read: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "auth.tokens.file " + file + " cannot be read: " + e.getMessage(), e);
     }
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();
@@ -146,9 +160,15 @@ public final class Authenticator {
       String[] parts = line.split("\\s+", 2);
       if (parts.length != 2 || !(parts[0].equals("read") || parts[0].equals("write"))) {
         // The line itself is not quoted: it holds a secret.
-        throw new IllegalArgumentException("auth.tokens.file " + file + " line " + (i + 1) + ": expected 'read <token>' or 'write <token>'");
+        throw new IllegalArgumentException(
+            "auth.tokens.file "
+                + file
+                + " line "
+                + (i + 1)
+                + ": expected 'read <token>' or 'write <token>'");
       }
-      tokens.add(new Token(digest(parts[1].trim()), parts[0].equals("read") ? Right.READ : Right.WRITE));
+      tokens.add(
+          new Token(digest(parts[1].trim()), parts[0].equals("read") ? Right.READ : Right.WRITE));
     }
   }
 

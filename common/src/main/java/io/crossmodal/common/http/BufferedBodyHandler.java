@@ -14,12 +14,12 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Reads each request's whole body before the route runs, without holding a thread while it
- * arrives: a client that announces a body and sends it slowly, or never, costs a connection and the
- * bytes it sent, not one of the threads that answer everyone else. A declared length over the limit
- * is refused at once (413, before the body is sent); a body that grows past it is cut off there
- * (413); a body that has not arrived whole within the request timeout, or whose connection went
- * silent (idle timeout) or too slow (minimum data rate), gets a 408.
+ * Reads each request's whole body before the route runs, without holding a thread while it arrives:
+ * a client that announces a body and sends it slowly, or never, costs a connection and the bytes it
+ * sent, not one of the threads that answer everyone else. A declared length over the limit is
+ * refused at once (413, before the body is sent); a body that grows past it is cut off there (413);
+ * a body that has not arrived whole within the request timeout, or whose connection went silent
+ * (idle timeout) or too slow (minimum data rate), gets a 408.
  */
 final class BufferedBodyHandler extends Handler.Wrapper {
   /** Told of every request answered here instead of by its route, for the per-route metrics. */
@@ -47,32 +47,55 @@ final class BufferedBodyHandler extends Handler.Wrapper {
       return super.handle(request, response, callback);
     }
     if (length > maxBodyBytes) {
-      refuse(request, response, callback, 413, "request body of " + length + " bytes exceeds the limit of " + maxBodyBytes);
+      refuse(
+          request,
+          response,
+          callback,
+          413,
+          "request body of " + length + " bytes exceeds the limit of " + maxBodyBytes);
       return true;
     }
-    java.util.concurrent.CompletableFuture<byte[]> read = Content.Source.asByteArrayAsync(request, maxBodyBytes);
-    java.util.function.BiConsumer<byte[], Throwable> then = (body, failure) -> {
-      if (failure != null) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof IllegalArgumentException) {
-          refuse(request, response, callback, 413, "request body exceeds the limit of " + maxBodyBytes + " bytes");
-        } else {
-          String why = cause instanceof TimeoutException && cause.getMessage() == null ? "not received whole within " + timeoutMillis + " ms"
-              : "not received: " + cause;
-          refuse(request, response, callback, 408, "request body " + why);
-        }
-        return;
-      }
-      try {
-        if (!super.handle(new BufferedRequest(request, body), response, callback)) {
-          refuse(request, response, callback, 404, "no such resource: " + request.getHttpURI().getPath());
-        }
-      } catch (Throwable t) {
-        callback.failed(t);
-      }
-    };
+    java.util.concurrent.CompletableFuture<byte[]> read =
+        Content.Source.asByteArrayAsync(request, maxBodyBytes);
+    java.util.function.BiConsumer<byte[], Throwable> then =
+        (body, failure) -> {
+          if (failure != null) {
+            Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause()
+                    : failure;
+            if (cause instanceof IllegalArgumentException) {
+              refuse(
+                  request,
+                  response,
+                  callback,
+                  413,
+                  "request body exceeds the limit of " + maxBodyBytes + " bytes");
+            } else {
+              String why =
+                  cause instanceof TimeoutException && cause.getMessage() == null
+                      ? "not received whole within " + timeoutMillis + " ms"
+                      : "not received: " + cause;
+              refuse(request, response, callback, 408, "request body " + why);
+            }
+            return;
+          }
+          try {
+            if (!super.handle(new BufferedRequest(request, body), response, callback)) {
+              refuse(
+                  request,
+                  response,
+                  callback,
+                  404,
+                  "no such resource: " + request.getHttpURI().getPath());
+            }
+          } catch (Throwable t) {
+            callback.failed(t);
+          }
+        };
     if (read.isDone()) {
-      read.whenComplete(then); // the usual case: the body came with the headers; go on in this thread
+      read.whenComplete(
+          then); // the usual case: the body came with the headers; go on in this thread
     } else {
       // The rest arrives later, completing the read on whichever thread delivered it (possibly one
       // that serves I/O): hand the route to the server's pool instead of running it there.
@@ -82,8 +105,10 @@ final class BufferedBodyHandler extends Handler.Wrapper {
     return true;
   }
 
-  private void refuse(Request request, Response response, Callback callback, int status, String message) {
-    refusals.refused(request.getHttpURI().getPath(), status, System.nanoTime() - request.getBeginNanoTime());
+  private void refuse(
+      Request request, Response response, Callback callback, int status, String message) {
+    refusals.refused(
+        request.getHttpURI().getPath(), status, System.nanoTime() - request.getBeginNanoTime());
     answer(response, callback, status, message);
   }
 
@@ -91,7 +116,12 @@ final class BufferedBodyHandler extends Handler.Wrapper {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     response.getHeaders().put(HttpHeader.CONNECTION, "close"); // the rest of the body is not wanted
-    byte[] json = Json.MAPPER.createObjectNode().put("error", message).toString().getBytes(StandardCharsets.UTF_8);
+    byte[] json =
+        Json.MAPPER
+            .createObjectNode()
+            .put("error", message)
+            .toString()
+            .getBytes(StandardCharsets.UTF_8);
     response.write(true, ByteBuffer.wrap(json), callback);
   }
 

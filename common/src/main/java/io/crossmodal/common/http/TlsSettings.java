@@ -23,17 +23,28 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * @param clientAuth {@code none}, {@code want} or {@code need}
  */
-public record TlsSettings(String keystore, String keystorePassword, String truststore, String truststorePassword, String clientAuth) {
+public record TlsSettings(
+    String keystore,
+    String keystorePassword,
+    String truststore,
+    String truststorePassword,
+    String clientAuth) {
   public TlsSettings {
     clientAuth = clientAuth.toLowerCase(Locale.ROOT);
     if (!clientAuth.equals("none") && !clientAuth.equals("want") && !clientAuth.equals("need")) {
-      throw new IllegalArgumentException("http.tls.client.auth must be none, want or need, got " + clientAuth);
+      throw new IllegalArgumentException(
+          "http.tls.client.auth must be none, want or need, got " + clientAuth);
     }
   }
 
   public static TlsSettings of(Config c) {
-    TlsSettings t = new TlsSettings(c.get("http.tls.keystore"), c.get("http.tls.keystore.password"), c.get("http.tls.truststore"),
-        c.get("http.tls.truststore.password"), c.get("http.tls.client.auth"));
+    TlsSettings t =
+        new TlsSettings(
+            c.get("http.tls.keystore"),
+            c.get("http.tls.keystore.password"),
+            c.get("http.tls.truststore"),
+            c.get("http.tls.truststore.password"),
+            c.get("http.tls.client.auth"));
     if (t.enabled()) {
       t.context(); // unreadable files or wrong passwords fail at start-up, naming the key
     }
@@ -56,21 +67,29 @@ public record TlsSettings(String keystore, String keystorePassword, String trust
   /** Keys from the keystore, trust from the truststore (or the JDK's defaults when none is set). */
   public SSLContext context() {
     try {
-      KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keys.init(load(keystore, keystorePassword, "http.tls.keystore"), keystorePassword.toCharArray());
-      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(truststore.isBlank() ? null : load(truststore, truststorePassword, "http.tls.truststore"));
+      KeyManagerFactory keys =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keys.init(
+          load(keystore, keystorePassword, "http.tls.keystore"), keystorePassword.toCharArray());
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(
+          truststore.isBlank()
+              ? null
+              : load(truststore, truststorePassword, "http.tls.truststore"));
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
       return ctx;
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("http.tls.keystore / http.tls.truststore unusable: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "http.tls.keystore / http.tls.truststore unusable: " + e.getMessage(), e);
     }
   }
 
   private static KeyStore load(String file, String password, String key) {
     try (InputStream in = Files.newInputStream(Path.of(file))) {
-      // KeyStore.getInstance(File, …) would detect the type; from a stream, PKCS12 is tried, then JKS.
+      // KeyStore.getInstance(File, …) would detect the type; from a stream, PKCS12 is tried, then
+      // JKS.
       byte[] bytes = in.readAllBytes();
       for (String type : new String[] {"PKCS12", "JKS"}) {
         try {
@@ -79,13 +98,20 @@ public record TlsSettings(String keystore, String keystorePassword, String trust
           return ks;
         } catch (IOException | GeneralSecurityException e) {
           if (type.equals("JKS")) {
-            throw new IllegalArgumentException(key + " " + file + " is not a PKCS12 or JKS keystore this password opens: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                key
+                    + " "
+                    + file
+                    + " is not a PKCS12 or JKS keystore this password opens: "
+                    + e.getMessage(),
+                e);
           }
         }
       }
       throw new IllegalStateException("unreachable");
     } catch (IOException e) {
-      throw new IllegalArgumentException(key + " " + file + " cannot be read: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          key + " " + file + " cannot be read: " + e.getMessage(), e);
     }
   }
 }

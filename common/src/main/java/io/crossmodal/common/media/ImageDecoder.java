@@ -34,12 +34,14 @@ public final class ImageDecoder {
       throw new InvalidImageException("empty image payload");
     }
     if (bytes.length > maxBytes) {
-      throw new InvalidImageException("image of " + bytes.length + " bytes exceeds the limit of " + maxBytes);
+      throw new InvalidImageException(
+          "image of " + bytes.length + " bytes exceeds the limit of " + maxBytes);
     }
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
-        throw new InvalidImageException("not a supported image format (" + bytes.length + " bytes)");
+        throw new InvalidImageException(
+            "not a supported image format (" + bytes.length + " bytes)");
       }
       ImageReader reader = readers.next();
       try {
@@ -51,7 +53,13 @@ public final class ImageDecoder {
         }
         if (width * height > maxPixels) {
           throw new InvalidImageException(
-              "image of " + width + "x" + height + " pixels exceeds the limit of " + maxPixels + " pixels");
+              "image of "
+                  + width
+                  + "x"
+                  + height
+                  + " pixels exceeds the limit of "
+                  + maxPixels
+                  + " pixels");
         }
         return read(reader);
       } finally {

@@ -16,7 +16,8 @@ import java.nio.charset.StandardCharsets;
  * The one validator of the media contract ({@code media.images}, {@code media.texts}): what the
  * encoder accepts, the ingest API accepts, and nothing else, so a client never gets a 202 for an
  * item that is dead-lettered later. Each check throws {@link RejectedRecordException} with the
- * reason both use (the encoder's dead-letter reason, the ingest API's rejection reason). Thread safe.
+ * reason both use (the encoder's dead-letter reason, the ingest API's rejection reason). Thread
+ * safe.
  */
 public final class MediaValidator {
   private final ImageDecoder images;
@@ -29,10 +30,16 @@ public final class MediaValidator {
     this.maxMetadataBytes = maxMetadataBytes;
   }
 
-  /** The validator with the configured limits ({@code encoder.image.*}, {@code encoder.text.max.chars}, {@code encoder.metadata.max.bytes}). */
+  /**
+   * The validator with the configured limits ({@code encoder.image.*}, {@code
+   * encoder.text.max.chars}, {@code encoder.metadata.max.bytes}).
+   */
   public static MediaValidator of(Config config) {
-    return new MediaValidator(new ImageDecoder(config.getInt("encoder.image.max.bytes"), config.getLong("encoder.image.max.pixels")),
-        config.getInt("encoder.text.max.chars"), config.getInt("encoder.metadata.max.bytes"));
+    return new MediaValidator(
+        new ImageDecoder(
+            config.getInt("encoder.image.max.bytes"), config.getLong("encoder.image.max.pixels")),
+        config.getInt("encoder.text.max.chars"),
+        config.getInt("encoder.metadata.max.bytes"));
   }
 
   public int maxImageBytes() {
@@ -48,12 +55,20 @@ public final class MediaValidator {
     }
   }
 
-  /** The text; rejects invalid UTF-8 ({@code invalid-utf8}), blank ({@code empty-text}) and over-long ({@code text-too-long}) texts. */
+  /**
+   * The text; rejects invalid UTF-8 ({@code invalid-utf8}), blank ({@code empty-text}) and
+   * over-long ({@code text-too-long}) texts.
+   */
   public String text(byte[] bytes) {
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
     } catch (CharacterCodingException e) {
       throw new RejectedRecordException("invalid-utf8", "text is not valid UTF-8");
     }
@@ -66,7 +81,9 @@ public final class MediaValidator {
       throw new RejectedRecordException("empty-text", "text is empty or whitespace only");
     }
     if (text.length() > maxTextChars) {
-      throw new RejectedRecordException("text-too-long", "text of " + text.length() + " chars exceeds the limit of " + maxTextChars);
+      throw new RejectedRecordException(
+          "text-too-long",
+          "text of " + text.length() + " chars exceeds the limit of " + maxTextChars);
     }
     return text;
   }
@@ -81,8 +98,9 @@ public final class MediaValidator {
       return Json.MAPPER.createObjectNode();
     }
     if (header.length > maxMetadataBytes) {
-      throw new RejectedRecordException("invalid-metadata", "metadata of " + header.length + " bytes exceeds the limit of "
-          + maxMetadataBytes);
+      throw new RejectedRecordException(
+          "invalid-metadata",
+          "metadata of " + header.length + " bytes exceeds the limit of " + maxMetadataBytes);
     }
     JsonNode node;
     try {

@@ -1,8 +1,8 @@
 package io.crossmodal.common.models;
 
 /**
- * Which model answers queries (key {@code active} on the control topic): one record, so a switch
- * is one write that every instance applies as it reads it.
+ * Which model answers queries (key {@code active} on the control topic): one record, so a switch is
+ * one write that every instance applies as it reads it.
  *
  * @param previous the model active before, what {@code model rollback} returns to (null: none)
  * @param at epoch millis of the switch

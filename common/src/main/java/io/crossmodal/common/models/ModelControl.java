@@ -5,10 +5,10 @@ import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.serde.Json;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -34,17 +34,24 @@ public final class ModelControl {
     return ModelRegistry.read(config, READ_TIMEOUT);
   }
 
-  /** Records the model (its space's topics are created first); deploying a model again replaces its entry. */
+  /**
+   * Records the model (its space's topics are created first); deploying a model again replaces its
+   * entry.
+   */
   public void deploy(ModelEntry entry) {
     KafkaClients.createSpaceTopics(config, entry.id());
     write(ModelRegistry.MODEL_PREFIX + entry.id(), Json.write(entry));
   }
 
-  /** Makes {@code id} the model that answers queries; the model active until now becomes the rollback target. */
+  /**
+   * Makes {@code id} the model that answers queries; the model active until now becomes the
+   * rollback target.
+   */
   public ActiveModel activate(String id) {
     ModelRegistry.State s = state();
     if (!s.models().containsKey(id)) {
-      throw new IllegalArgumentException("model " + id + " is not deployed (deployed: " + s.models().keySet() + ")");
+      throw new IllegalArgumentException(
+          "model " + id + " is not deployed (deployed: " + s.models().keySet() + ")");
     }
     if (id.equals(s.activeId())) {
       return s.active();
@@ -59,7 +66,8 @@ public final class ModelControl {
    * embeddings hold the same ids as the active model's, then activates it; {@code report} sees each
    * snapshot. Returns null when the timeout passes first (nothing switched).
    */
-  public ActiveModel activateWhenCaughtUp(String id, Duration timeout, Consumer<ModelProgress.Snapshot> report)
+  public ActiveModel activateWhenCaughtUp(
+      String id, Duration timeout, Consumer<ModelProgress.Snapshot> report)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -84,18 +92,23 @@ public final class ModelControl {
     }
     String previous = s.active().previous();
     if (!s.models().containsKey(previous)) {
-      throw new IllegalArgumentException("the previous model " + previous + " was dropped; nothing to roll back to");
+      throw new IllegalArgumentException(
+          "the previous model " + previous + " was dropped; nothing to roll back to");
     }
     ActiveModel next = new ActiveModel(previous, s.activeId(), System.currentTimeMillis());
     write(ModelRegistry.ACTIVE_KEY, Json.write(next));
     return next;
   }
 
-  /** Frees a model that is not active: its encoders stop and its search index closes (its topics are deleted by the caller). */
+  /**
+   * Frees a model that is not active: its encoders stop and its search index closes (its topics are
+   * deleted by the caller).
+   */
   public void drop(String id) {
     ModelRegistry.State s = state();
     if (id.equals(s.activeId())) {
-      throw new IllegalArgumentException("model " + id + " is active; activate another model before dropping it");
+      throw new IllegalArgumentException(
+          "model " + id + " is active; activate another model before dropping it");
     }
     if (!s.models().containsKey(id)) {
       throw new IllegalArgumentException("model " + id + " is not deployed");
@@ -105,8 +118,8 @@ public final class ModelControl {
 
   /**
    * {@link #drop}s the model, waits up to {@code wait} until its encoders and its search index have
-   * left their consumer groups, then deletes its space's topics, its index's internal topics and both
-   * groups. Returns false (topics kept) when members remain after {@code wait}.
+   * left their consumer groups, then deletes its space's topics, its index's internal topics and
+   * both groups. Returns false (topics kept) when members remain after {@code wait}.
    */
   public boolean dropAndFree(String id, Duration wait) throws InterruptedException {
     drop(id);
@@ -120,27 +133,40 @@ public final class ModelControl {
         }
         Thread.sleep(500);
       }
-      List<String> internal = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream().filter(t -> t.startsWith(index + "-")).toList();
+      List<String> internal =
+          admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+              .filter(t -> t.startsWith(index + "-"))
+              .toList();
       admin.deleteTopics(internal).all().get(60, TimeUnit.SECONDS);
       KafkaClients.deleteSpaceTopics(config, id);
-      admin.deleteConsumerGroups(List.of(encoders, index)).deletedGroups().forEach((g, f) -> {
-        try {
-          f.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-          // A group that never committed does not exist: nothing to delete.
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      admin
+          .deleteConsumerGroups(List.of(encoders, index))
+          .deletedGroups()
+          .forEach(
+              (g, f) -> {
+                try {
+                  f.get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                  // A group that never committed does not exist: nothing to delete.
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot free model " + id + ": " + e, e);
     }
     return true;
   }
 
-  private static boolean hasMembers(Admin admin, String group) throws InterruptedException, TimeoutException, ExecutionException {
+  private static boolean hasMembers(Admin admin, String group)
+      throws InterruptedException, TimeoutException, ExecutionException {
     try {
-      ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get(30, TimeUnit.SECONDS);
+      ConsumerGroupDescription d =
+          admin
+              .describeConsumerGroups(List.of(group))
+              .describedGroups()
+              .get(group)
+              .get(30, TimeUnit.SECONDS);
       return !d.members().isEmpty();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof GroupIdNotFoundException) {
@@ -151,9 +177,12 @@ public final class ModelControl {
   }
 
   private void write(String key, String value) {
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(),
-        new StringSerializer())) {
-      producer.send(new ProducerRecord<>(config.topicNames().models(), 0, key, value)).get(30, TimeUnit.SECONDS);
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            KafkaClients.producer(config), new StringSerializer(), new StringSerializer())) {
+      producer
+          .send(new ProducerRecord<>(config.topicNames().models(), 0, key, value))
+          .get(30, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot write the model control topic: " + e, e);
     } catch (InterruptedException e) {

@@ -21,9 +21,9 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * How far a model's space has caught up, from the brokers alone (no service asked): the media
  * offsets its encoders' group has committed against the ends of the media topics, and the
- * embeddings its search index's application has committed against the end of its embeddings
- * topic. A model is ready to be switched to when both lags are 0 and its embeddings topic holds the
- * same live ids as the active model's ({@link #sameIds}).
+ * embeddings its search index's application has committed against the end of its embeddings topic.
+ * A model is ready to be switched to when both lags are 0 and its embeddings topic holds the same
+ * live ids as the active model's ({@link #sameIds}).
  */
 public final class ModelProgress {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -34,7 +34,8 @@ public final class ModelProgress {
    * @param mediaLag of those, not yet committed by the model's encoders
    * @param searchLag embeddings the model's search index has not yet committed
    */
-  public record Snapshot(String model, long mediaTotal, long mediaLag, long searchLag, long atMillis) {
+  public record Snapshot(
+      String model, long mediaTotal, long mediaLag, long searchLag, long atMillis) {
     public long mediaDone() {
       return mediaTotal - mediaLag;
     }
@@ -49,12 +50,18 @@ public final class ModelProgress {
 
   public static Snapshot of(Config config, String modelId) {
     String mediaGroup = ModelSpace.encoderGroup(config.get("encoder.group.id"), modelId);
-    String searchGroup = ModelSpace.searchApplicationId(config.get("search.application.id"), modelId);
+    String searchGroup =
+        ModelSpace.searchApplicationId(config.get("search.application.id"), modelId);
     String embeddings = ModelSpace.topics(config.topicNames(), modelId).embeddings();
     try (Admin admin = Admin.create(config.kafkaClientProperties())) {
-      Backlog media = backlog(admin, List.of(config.topicNames().mediaImages(), config.topicNames().mediaTexts()), mediaGroup);
+      Backlog media =
+          backlog(
+              admin,
+              List.of(config.topicNames().mediaImages(), config.topicNames().mediaTexts()),
+              mediaGroup);
       Backlog vectors = backlog(admin, List.of(embeddings), searchGroup);
-      return new Snapshot(modelId, media.total(), media.lag(), vectors.lag(), System.currentTimeMillis());
+      return new Snapshot(
+          modelId, media.total(), media.lag(), vectors.lag(), System.currentTimeMillis());
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot read the progress of model " + modelId + ": " + e, e);
     } catch (InterruptedException e) {
@@ -75,18 +82,25 @@ public final class ModelProgress {
   public static Set<String> liveIds(Config config, String modelId) {
     String topic = ModelSpace.topics(config.topicNames(), modelId).embeddings();
     Set<String> live = new HashSet<>();
-    TopicReader.readAll(config, List.of(topic), Duration.ofMinutes(5), r -> {
-      String id = new String(r.key(), StandardCharsets.UTF_8);
-      if (r.value() == null) {
-        live.remove(id);
-      } else {
-        live.add(id);
-      }
-    });
+    TopicReader.readAll(
+        config,
+        List.of(topic),
+        Duration.ofMinutes(5),
+        r -> {
+          String id = new String(r.key(), StandardCharsets.UTF_8);
+          if (r.value() == null) {
+            live.remove(id);
+          } else {
+            live.add(id);
+          }
+        });
     return live;
   }
 
-  /** Offsets between the beginnings and ends of some topics, and of those the ones {@code group} has not committed. */
+  /**
+   * Offsets between the beginnings and ends of some topics, and of those the ones {@code group} has
+   * not committed.
+   */
   private record Backlog(long total, long lag) {}
 
   private static Backlog backlog(Admin admin, List<String> topics, String group)
@@ -108,17 +122,23 @@ public final class ModelProgress {
   private static List<TopicPartition> partitions(Admin admin, List<String> topics)
       throws ExecutionException, InterruptedException, TimeoutException {
     List<TopicPartition> out = new ArrayList<>();
-    admin.describeTopics(topics).allTopicNames().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
-        .forEach((name, d) -> d.partitions().forEach(p -> out.add(new TopicPartition(name, p.partition()))));
+    admin
+        .describeTopics(topics)
+        .allTopicNames()
+        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+        .forEach(
+            (name, d) ->
+                d.partitions().forEach(p -> out.add(new TopicPartition(name, p.partition()))));
     return out;
   }
 
-  private static Map<TopicPartition, Long> offsets(Admin admin, List<TopicPartition> parts, OffsetSpec spec)
+  private static Map<TopicPartition, Long> offsets(
+      Admin admin, List<TopicPartition> parts, OffsetSpec spec)
       throws ExecutionException, InterruptedException, TimeoutException {
     Map<TopicPartition, OffsetSpec> ask = new java.util.HashMap<>();
     parts.forEach(tp -> ask.put(tp, spec));
-    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> got = admin.listOffsets(ask).all()
-        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> got =
+        admin.listOffsets(ask).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     Map<TopicPartition, Long> out = new java.util.HashMap<>();
     got.forEach((tp, info) -> out.put(tp, info.offset()));
     return out;
@@ -126,14 +146,18 @@ public final class ModelProgress {
 
   private static Map<TopicPartition, OffsetAndMetadata> committed(Admin admin, String group)
       throws ExecutionException, InterruptedException, TimeoutException {
-    Map<TopicPartition, OffsetAndMetadata> got = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    Map<TopicPartition, OffsetAndMetadata> got =
+        admin
+            .listConsumerGroupOffsets(group)
+            .partitionsToOffsetAndMetadata()
+            .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     Map<TopicPartition, OffsetAndMetadata> out = new java.util.HashMap<>();
-    got.forEach((tp, o) -> {
-      if (o != null) {
-        out.put(tp, o);
-      }
-    });
+    got.forEach(
+        (tp, o) -> {
+          if (o != null) {
+            out.put(tp, o);
+          }
+        });
     return out;
   }
 }

@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows the model control topic (compacted, one partition) from its beginning, as every encoder
  * and search instance does, and tells its listeners each new {@link State}. Keys: {@code
- * model/<id>} → {@link ModelEntry} JSON (a tombstone drops the model), {@code active} →
- * {@link ActiveModel} JSON. A record that is not one of these is skipped, logged with its offset
- * and counted ({@link #invalidRecords()}); it stays on the topic (nothing consumes it away) and the
+ * model/<id>} → {@link ModelEntry} JSON (a tombstone drops the model), {@code active} → {@link
+ * ActiveModel} JSON. A record that is not one of these is skipped, logged with its offset and
+ * counted ({@link #invalidRecords()}); it stays on the topic (nothing consumes it away) and the
  * state is what the valid records say. Writes go through {@link ModelControl}, which checks them.
  */
 public final class ModelRegistry implements AutoCloseable {
@@ -32,7 +32,10 @@ public final class ModelRegistry implements AutoCloseable {
   public static final String MODEL_PREFIX = "model/";
   private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
 
-  /** The control topic's meaning at one offset: the active model (null before the first) and every deployed model. */
+  /**
+   * The control topic's meaning at one offset: the active model (null before the first) and every
+   * deployed model.
+   */
   public record State(ActiveModel active, Map<String, ModelEntry> models) {
     public static final State EMPTY = new State(null, Map.of());
 
@@ -66,7 +69,8 @@ public final class ModelRegistry implements AutoCloseable {
         return new State(Json.read(value, ActiveModel.class), models);
       }
       if (!key.startsWith(MODEL_PREFIX)) {
-        throw new IllegalArgumentException("unknown control key '" + key + "' (expected 'active' or 'model/<id>')");
+        throw new IllegalArgumentException(
+            "unknown control key '" + key + "' (expected 'active' or 'model/<id>')");
       }
       String id = key.substring(MODEL_PREFIX.length());
       Map<String, ModelEntry> next = new LinkedHashMap<>(models);
@@ -95,7 +99,9 @@ public final class ModelRegistry implements AutoCloseable {
 
   private ModelRegistry(Config config) {
     this.partition = new TopicPartition(config.topicNames().models(), 0);
-    this.consumer = new KafkaConsumer<>(consumerProperties(config), new StringDeserializer(), new StringDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(
+            consumerProperties(config), new StringDeserializer(), new StringDeserializer());
     this.thread = new Thread(this::run, "model-registry");
     thread.setDaemon(true);
   }
@@ -123,7 +129,10 @@ public final class ModelRegistry implements AutoCloseable {
     return p;
   }
 
-  /** Called with every new state, on the registry's thread (after the initial read: at once with the current state). */
+  /**
+   * Called with every new state, on the registry's thread (after the initial read: at once with the
+   * current state).
+   */
   public void onChange(Consumer<State> listener) {
     listeners.add(listener);
     if (caughtUp.getCount() == 0) {
@@ -144,8 +153,12 @@ public final class ModelRegistry implements AutoCloseable {
   public State awaitCurrent(Duration timeout) {
     try {
       if (!caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException("model control topic " + partition.topic() + " not read within " + timeout
-            + " (does it exist? any service with --create-topics creates it)");
+        throw new IllegalStateException(
+            "model control topic "
+                + partition.topic()
+                + " not read within "
+                + timeout
+                + " (does it exist? any service with --create-topics creates it)");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -166,7 +179,11 @@ public final class ModelRegistry implements AutoCloseable {
             state = state.apply(r.key(), r.value());
           } catch (IllegalArgumentException e) {
             invalid.incrementAndGet();
-            LOG.warn("skipping invalid record at {}:{} of the model control topic: {}", partition, r.offset(), e.getMessage());
+            LOG.warn(
+                "skipping invalid record at {}:{} of the model control topic: {}",
+                partition,
+                r.offset(),
+                e.getMessage());
           }
         }
         position = consumer.position(partition);

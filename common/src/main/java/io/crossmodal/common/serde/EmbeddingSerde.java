@@ -27,8 +27,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * Deserialising anything else throws {@link SerializationException} naming the problem. A null
  * payload is a tombstone and stays null. Stateless and thread safe.
  */
-public final class EmbeddingSerde implements Serde<EmbeddingRecord>, Serializer<EmbeddingRecord>, Deserializer<EmbeddingRecord> {
+public final class EmbeddingSerde
+    implements Serde<EmbeddingRecord>, Serializer<EmbeddingRecord>, Deserializer<EmbeddingRecord> {
   public static final int FORMAT_VERSION = 1;
+
   /** Sanity bound for the dimension field, so a corrupt record cannot allocate gigabytes. */
   public static final int MAX_DIMENSION = 65_536;
 
@@ -40,12 +42,32 @@ public final class EmbeddingSerde implements Serde<EmbeddingRecord>, Serializer<
     byte[] model = r.modelId().getBytes(StandardCharsets.UTF_8);
     byte[] source = r.source().getBytes(StandardCharsets.UTF_8);
     byte[] metadata = r.metadata().getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b = ByteBuffer.allocate(1 + 1 + 2 + model.length + 4 + 4 * r.dimension() + 8 + 2 + source.length + 4 + metadata.length);
-    b.put((byte) FORMAT_VERSION).put((byte) r.modality().ordinal()).putShort((short) model.length).put(model).putInt(r.dimension());
+    ByteBuffer b =
+        ByteBuffer.allocate(
+            1
+                + 1
+                + 2
+                + model.length
+                + 4
+                + 4 * r.dimension()
+                + 8
+                + 2
+                + source.length
+                + 4
+                + metadata.length);
+    b.put((byte) FORMAT_VERSION)
+        .put((byte) r.modality().ordinal())
+        .putShort((short) model.length)
+        .put(model)
+        .putInt(r.dimension());
     b.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(r.vector());
     b.position(b.position() + 4 * r.dimension());
-    b.order(ByteOrder.BIG_ENDIAN).putLong(r.createdAtMillis()).putShort((short) source.length).put(source)
-        .putInt(metadata.length).put(metadata);
+    b.order(ByteOrder.BIG_ENDIAN)
+        .putLong(r.createdAtMillis())
+        .putShort((short) source.length)
+        .put(source)
+        .putInt(metadata.length)
+        .put(metadata);
     return b.array();
   }
 
@@ -58,7 +80,12 @@ public final class EmbeddingSerde implements Serde<EmbeddingRecord>, Serializer<
       ByteBuffer b = ByteBuffer.wrap(data);
       int version = b.get() & 0xff;
       if (version != FORMAT_VERSION) {
-        throw new SerializationException("unsupported embedding format version " + version + " (expected " + FORMAT_VERSION + ")");
+        throw new SerializationException(
+            "unsupported embedding format version "
+                + version
+                + " (expected "
+                + FORMAT_VERSION
+                + ")");
       }
       int modality = b.get();
       if (modality < 0 || modality >= Modality.values().length) {
@@ -67,7 +94,8 @@ public final class EmbeddingSerde implements Serde<EmbeddingRecord>, Serializer<
       String model = string(b, b.getShort() & 0xffff);
       int dim = b.getInt();
       if (dim <= 0 || dim > MAX_DIMENSION || dim * 4L > b.remaining()) {
-        throw new SerializationException("invalid dimension " + dim + " for a " + data.length + "-byte record");
+        throw new SerializationException(
+            "invalid dimension " + dim + " for a " + data.length + "-byte record");
       }
       float[] vector = new float[dim];
       b.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(vector);
@@ -77,17 +105,25 @@ public final class EmbeddingSerde implements Serde<EmbeddingRecord>, Serializer<
       String source = string(b, b.getShort() & 0xffff);
       String metadata = string(b, b.getInt());
       if (b.hasRemaining()) {
-        throw new SerializationException("embedding record of " + data.length + " bytes has " + b.remaining() + " trailing bytes");
+        throw new SerializationException(
+            "embedding record of "
+                + data.length
+                + " bytes has "
+                + b.remaining()
+                + " trailing bytes");
       }
-      return new EmbeddingRecord(Modality.values()[modality], model, vector, source, metadata, created);
+      return new EmbeddingRecord(
+          Modality.values()[modality], model, vector, source, metadata, created);
     } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
-      throw new SerializationException("truncated or corrupt embedding record of " + data.length + " bytes", e);
+      throw new SerializationException(
+          "truncated or corrupt embedding record of " + data.length + " bytes", e);
     }
   }
 
   private static String string(ByteBuffer b, int length) {
     if (length < 0 || length > b.remaining()) {
-      throw new SerializationException("string length " + length + " exceeds the " + b.remaining() + " bytes left");
+      throw new SerializationException(
+          "string length " + length + " exceeds the " + b.remaining() + " bytes left");
     }
     byte[] bytes = new byte[length];
     b.get(bytes);

@@ -8,7 +8,8 @@ import java.io.UncheckedIOException;
 
 /** The one JSON mapper of the project's internal records (tolerant of fields added later). */
 public final class Json {
-  public static final ObjectMapper MAPPER = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  public static final ObjectMapper MAPPER =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private Json() {}
 
@@ -25,7 +26,8 @@ public final class Json {
     try {
       return MAPPER.readValue(json, type);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("invalid " + type.getSimpleName() + " JSON: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "invalid " + type.getSimpleName() + " JSON: " + e.getOriginalMessage(), e);
     }
   }
 

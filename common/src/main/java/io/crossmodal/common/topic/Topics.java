@@ -6,9 +6,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The registry of every topic the system reads or writes, with configurable names (see
- * {@link TopicNames}). The public contracts are in README.md; the {@code *.internal} topics carry
- * data between our own services and may change between versions.
+ * The registry of every topic the system reads or writes, with configurable names (see {@link
+ * TopicNames}). The public contracts are in README.md; the {@code *.internal} topics carry data
+ * between our own services and may change between versions.
  */
 public final class Topics {
   private static final Serde<String> STRING = Serdes.String();
@@ -17,18 +17,34 @@ public final class Topics {
   public final Topic<String, byte[]> mediaImages;
   public final Topic<String, String> mediaTexts;
   public final Topic<String, EmbeddingRecord> embeddings;
+
   /** Client queries, JSON ({@code SearchQuery}). */
   public final Topic<String, String> queries;
-  /** Encoded queries, JSON ({@code EncodedQuery}); one copy per partition, so every shard sees each query. */
+
+  /**
+   * Encoded queries, JSON ({@code EncodedQuery}); one copy per partition, so every shard sees each
+   * query.
+   */
   public final Topic<String, String> encodedQueries;
+
   /** Per-shard top-k answers, JSON ({@code ShardAnswer}), keyed by query id for the merge step. */
   public final Topic<String, String> shardAnswers;
+
   /** Ranked answers, JSON ({@code SearchResult}), keyed by query id. */
   public final Topic<String, String> results;
-  /** Each shard's term counts (compacted, keyed {@code <shard>:<term>} and {@code <shard>#}), followed by every search instance. */
+
+  /**
+   * Each shard's term counts (compacted, keyed {@code <shard>:<term>} and {@code <shard>#}),
+   * followed by every search instance.
+   */
   public final Topic<String, byte[]> lexicalStats;
-  /** The model control topic (compacted, one partition): deployed models and the active one ({@code io.crossmodal.common.models}). */
+
+  /**
+   * The model control topic (compacted, one partition): deployed models and the active one ({@code
+   * io.crossmodal.common.models}).
+   */
   public final Topic<String, String> models;
+
   public final Topic<byte[], byte[]> encoderDlq;
   public final Topic<byte[], byte[]> searchDlq;
 

@@ -18,7 +18,12 @@ class FusionTest {
 
   @Test
   void shouldRankOneSignalBySignalScoreAndSayWhichSignal() {
-    List<Hit> out = Fusion.rank(SearchMode.VECTOR, 2, list(hit("b", 0.5f), hit("a", 0.5f), hit("c", 0.9f)), list(hit("z", 9)));
+    List<Hit> out =
+        Fusion.rank(
+            SearchMode.VECTOR,
+            2,
+            list(hit("b", 0.5f), hit("a", 0.5f), hit("c", 0.9f)),
+            list(hit("z", 9)));
     assertEquals(List.of("c", "a"), out.stream().map(Hit::id).toList(), "best first, ties by id");
     assertEquals(Map.of("vector", 0.9f), out.get(0).signals());
     out = Fusion.rank(SearchMode.LEXICAL, 5, list(hit("c", 0.9f)), list(hit("z", 9), hit("y", 12)));
@@ -29,8 +34,12 @@ class FusionTest {
   @Test
   void shouldFuseByReciprocalRank() {
     // vector: a b c d ; lexical: d c x. d: 1/64 + 1/61, c: 1/63 + 1/62, a: 1/61, x: 1/63.
-    List<Hit> out = Fusion.rank(SearchMode.HYBRID, 4, list(hit("a", 0.9f), hit("b", 0.8f), hit("c", 0.7f), hit("d", 0.6f)),
-        list(hit("d", 8), hit("c", 5), hit("x", 1)));
+    List<Hit> out =
+        Fusion.rank(
+            SearchMode.HYBRID,
+            4,
+            list(hit("a", 0.9f), hit("b", 0.8f), hit("c", 0.7f), hit("d", 0.6f)),
+            list(hit("d", 8), hit("c", 5), hit("x", 1)));
     assertEquals(List.of("d", "c", "a", "b"), out.stream().map(Hit::id).toList());
     assertEquals((float) (1.0 / 64 + 1.0 / 61), out.get(0).score(), 1e-7);
     assertEquals(Map.of("vector", 0.6f, "lexical", 8f), out.get(0).signals());
@@ -46,7 +55,8 @@ class FusionTest {
     vector.add(hit("both", 0.001f)); // last by vector: outside the window, so found by words alone
     List<Hit> out = Fusion.rank(SearchMode.HYBRID, 10, vector, list(hit("both", 3)));
     assertEquals(10, out.size());
-    assertEquals("both", out.get(0).id(), "1/61 by words, tied with the vector's first, ties by id");
+    assertEquals(
+        "both", out.get(0).id(), "1/61 by words, tied with the vector's first, ties by id");
     Hit both = out.stream().filter(h -> h.id().equals("both")).findFirst().orElseThrow();
     assertEquals(Map.of("lexical", 3f), both.signals());
     assertEquals(Fusion.HYBRID_WINDOW, Fusion.window(SearchMode.HYBRID, 10));

@@ -11,18 +11,29 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
-/** The shared HTTP face over a real server: errors become JSON reasons, a 503 says when to retry. */
+/**
+ * The shared HTTP face over a real server: errors become JSON reasons, a 503 says when to retry.
+ */
 class HttpServiceTest {
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
   void shouldTellTheClientWhenToRetryWhenAHandlerCannotAnswerNow() throws Exception {
-    try (HttpService service = new HttpService("test", 0, () -> true, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
-      service.route("/busy", ex -> {
-        throw new HttpError(503, "no shard answered");
-      }).route("/bad", ex -> {
-        throw new HttpError(400, "'k' must be between 1 and 100");
-      }).start();
+    try (HttpService service =
+        new HttpService(
+            "test", 0, () -> true, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+      service
+          .route(
+              "/busy",
+              ex -> {
+                throw new HttpError(503, "no shard answered");
+              })
+          .route(
+              "/bad",
+              ex -> {
+                throw new HttpError(400, "'k' must be between 1 and 100");
+              })
+          .start();
 
       HttpResponse<String> busy = get(service, "/busy");
       HttpResponse<String> bad = get(service, "/bad");
@@ -31,30 +42,53 @@ class HttpServiceTest {
       assertEquals("1", busy.headers().firstValue("Retry-After").orElse(null));
       assertTrue(busy.body().contains("no shard answered"), busy.body());
       assertEquals(400, bad.statusCode());
-      assertTrue(bad.headers().firstValue("Retry-After").isEmpty(), "a client's mistake is not retried");
+      assertTrue(
+          bad.headers().firstValue("Retry-After").isEmpty(), "a client's mistake is not retried");
     }
   }
 
   private HttpResponse<String> get(HttpService service, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + path)).timeout(java.time.Duration.ofSeconds(20))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + path))
+            .timeout(java.time.Duration.ofSeconds(20))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
-  void shouldTurnAwayRequestsBeyondTheBoundButKeepAnsweringProbesWhenTheApiIsSaturated() throws Exception {
+  void shouldTurnAwayRequestsBeyondTheBoundButKeepAnsweringProbesWhenTheApiIsSaturated()
+      throws Exception {
     java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     HttpLimits one = new HttpLimits(5000, 5000, 1, 1, 100, 1 << 20);
-    try (HttpService service = new HttpService("test", 0, one, TlsSettings.none(), () -> true,
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
-      service.route("/slow", ex -> {
-        inside.countDown();
-        release.await(10, java.util.concurrent.TimeUnit.SECONDS); // bounded: a broken bound must fail the test, not hang it
-        HttpService.sendJson(ex, 200, "{}");
-      }).start();
-      var first = http.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + "/slow")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertTrue(inside.await(10, java.util.concurrent.TimeUnit.SECONDS), "the first request holds the only API slot");
+    try (HttpService service =
+        new HttpService(
+            "test",
+            0,
+            one,
+            TlsSettings.none(),
+            () -> true,
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+      service
+          .route(
+              "/slow",
+              ex -> {
+                inside.countDown();
+                release.await(
+                    10,
+                    java.util.concurrent.TimeUnit
+                        .SECONDS); // bounded: a broken bound must fail the test, not hang it
+                HttpService.sendJson(ex, 200, "{}");
+              })
+          .start();
+      var first =
+          http.sendAsync(
+              HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + "/slow"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertTrue(
+          inside.await(10, java.util.concurrent.TimeUnit.SECONDS),
+          "the first request holds the only API slot");
 
       HttpResponse<String> second = get(service, "/slow");
       HttpResponse<String> health = get(service, "/health");
@@ -69,15 +103,24 @@ class HttpServiceTest {
 
   @Test
   void shouldFinishRequestsInFlightWhenStopped() throws Exception {
-    HttpService service = new HttpService("test", 0, () -> true, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    HttpService service =
+        new HttpService(
+            "test", 0, () -> true, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
-    service.route("/work", ex -> {
-      started.countDown();
-      Thread.sleep(1000);
-      HttpService.sendJson(ex, 200, "{\"done\":true}");
-    }).start();
-    var inFlight = http.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + "/work")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    service
+        .route(
+            "/work",
+            ex -> {
+              started.countDown();
+              Thread.sleep(1000);
+              HttpService.sendJson(ex, 200, "{\"done\":true}");
+            })
+        .start();
+    var inFlight =
+        http.sendAsync(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + "/work"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     started.await();
 
     service.close(); // while the request is still being handled

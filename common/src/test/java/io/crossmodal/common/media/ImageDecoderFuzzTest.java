@@ -28,23 +28,34 @@ class ImageDecoderFuzzTest {
   private static final int MAX_PIXELS = 4_000_000;
   private static final List<byte[]> SEEDS = seeds();
   private final ImageDecoder decoder = new ImageDecoder(1 << 20, MAX_PIXELS);
+
   /** How every rejection message starts: the decoder's reasons, each naming what was wrong. */
-  private static final List<String> REASONS = List.of("empty image payload", "image of ", "not a supported image format",
-      "image has no pixels", "cannot decode image: ");
+  private static final List<String> REASONS =
+      List.of(
+          "empty image payload",
+          "image of ",
+          "not a supported image format",
+          "image has no pixels",
+          "cannot decode image: ");
 
   private static void assertReason(InvalidImageException e) {
-    assertTrue(REASONS.stream().anyMatch(e.getMessage()::startsWith), "not one of the decoder's reasons: " + e.getMessage());
-    assertTrue(e.getMessage().length() >= 18, "a reason that says what was wrong: " + e.getMessage());
+    assertTrue(
+        REASONS.stream().anyMatch(e.getMessage()::startsWith),
+        "not one of the decoder's reasons: " + e.getMessage());
+    assertTrue(
+        e.getMessage().length() >= 18, "a reason that says what was wrong: " + e.getMessage());
   }
 
   @Property(tries = 1500)
-  void decoderReturnsAnImageOrAReasonWhenFilesAreDamaged(@ForAll @IntRange(min = 0, max = 3) int seed, @ForAll("damage") int[] damage) {
+  void decoderReturnsAnImageOrAReasonWhenFilesAreDamaged(
+      @ForAll @IntRange(min = 0, max = 3) int seed, @ForAll("damage") int[] damage) {
     byte[] bytes = SEEDS.get(seed).clone();
     switch (damage[0]) {
       case 0 -> bytes = Arrays.copyOf(bytes, damage[1] % (bytes.length + 1));
       case 1 -> {
         for (int i = 0; i < 1 + damage[2] % 8; i++) {
-          bytes[Math.floorMod(damage[1] * (i + 1) * 7919, bytes.length)] ^= (byte) (damage[2] * (i + 3));
+          bytes[Math.floorMod(damage[1] * (i + 1) * 7919, bytes.length)] ^=
+              (byte) (damage[2] * (i + 3));
         }
       }
       case 2 -> { // a header field overwritten with extreme values (sizes, lengths)
@@ -58,13 +69,21 @@ class ImageDecoderFuzzTest {
         byte[] other = SEEDS.get((seed + 1 + damage[2] % 3) % SEEDS.size());
         int cut = damage[1] % bytes.length;
         byte[] spliced = Arrays.copyOf(bytes, cut + other.length - Math.min(cut, other.length));
-        System.arraycopy(other, Math.min(cut, other.length), spliced, cut, other.length - Math.min(cut, other.length));
+        System.arraycopy(
+            other,
+            Math.min(cut, other.length),
+            spliced,
+            cut,
+            other.length - Math.min(cut, other.length));
         bytes = spliced;
       }
     }
     try {
       BufferedImage image = decoder.decode(bytes);
-      assertTrue(image.getWidth() > 0 && image.getHeight() > 0 && (long) image.getWidth() * image.getHeight() <= MAX_PIXELS);
+      assertTrue(
+          image.getWidth() > 0
+              && image.getHeight() > 0
+              && (long) image.getWidth() * image.getHeight() <= MAX_PIXELS);
     } catch (InvalidImageException expected) {
       assertReason(expected);
     }
@@ -72,23 +91,41 @@ class ImageDecoderFuzzTest {
 
   @Property(tries = 300)
   void decoderRejectsRandomBytesWithAReason(@ForAll byte[] bytes) {
-    // No supported format starts with a random byte pattern of this kind: PNG, JPEG, GIF, BMP all need magic bytes.
-    byte[] noMagic = bytes.length > 0 && (bytes[0] == (byte) 0x89 || bytes[0] == (byte) 0xff || bytes[0] == 'G' || bytes[0] == 'B')
-        ? Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
-    InvalidImageException e = assertThrows(InvalidImageException.class, () -> decoder.decode(noMagic));
+    // No supported format starts with a random byte pattern of this kind: PNG, JPEG, GIF, BMP all
+    // need magic bytes.
+    byte[] noMagic =
+        bytes.length > 0
+                && (bytes[0] == (byte) 0x89
+                    || bytes[0] == (byte) 0xff
+                    || bytes[0] == 'G'
+                    || bytes[0] == 'B')
+            ? Arrays.copyOfRange(bytes, 1, bytes.length)
+            : bytes;
+    InvalidImageException e =
+        assertThrows(InvalidImageException.class, () -> decoder.decode(noMagic));
     assertReason(e);
   }
 
   @Property(tries = 200)
-  void decoderRejectsTruncatedFilesWithAReason(@ForAll @IntRange(min = 0, max = 3) int seed, @ForAll @IntRange(min = 0, max = 11) int keep) {
+  void decoderRejectsTruncatedFilesWithAReason(
+      @ForAll @IntRange(min = 0, max = 3) int seed, @ForAll @IntRange(min = 0, max = 11) int keep) {
     byte[] head = Arrays.copyOf(SEEDS.get(seed), keep); // shorter than any format's header
     assertReason(assertThrows(InvalidImageException.class, () -> decoder.decode(head)));
   }
 
   @Provide
   Arbitrary<int[]> damage() {
-    return Arbitraries.integers().between(0, 3).flatMap(kind -> Arbitraries.integers().between(0, 1_000_000)
-        .flatMap(pos -> Arbitraries.integers().between(0, 255).map(v -> new int[] {kind, pos, v})));
+    return Arbitraries.integers()
+        .between(0, 3)
+        .flatMap(
+            kind ->
+                Arbitraries.integers()
+                    .between(0, 1_000_000)
+                    .flatMap(
+                        pos ->
+                            Arbitraries.integers()
+                                .between(0, 255)
+                                .map(v -> new int[] {kind, pos, v})));
   }
 
   private static List<byte[]> seeds() {

@@ -17,7 +17,8 @@ class ModelRegistryStateTest {
 
   @Test
   void shouldFollowDeploysSwitchesAndDropsInOrder() {
-    ModelRegistry.State s = ModelRegistry.State.EMPTY.apply("model/a", entry("a")).apply("model/b", entry("b"));
+    ModelRegistry.State s =
+        ModelRegistry.State.EMPTY.apply("model/a", entry("a")).apply("model/b", entry("b"));
     assertNull(s.activeId());
     s = s.apply("active", Json.write(new ActiveModel("a", null, 1)));
     assertEquals("a", s.activeEntry().id());
@@ -32,7 +33,10 @@ class ModelRegistryStateTest {
     ModelRegistry.State s = ModelRegistry.State.EMPTY;
     assertThrows(IllegalArgumentException.class, () -> s.apply("nonsense", "{}"));
     assertThrows(IllegalArgumentException.class, () -> s.apply(null, "{}"));
-    assertThrows(IllegalArgumentException.class, () -> s.apply("model/a", entry("b")), "key and entry must name one model");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> s.apply("model/a", entry("b")),
+        "key and entry must name one model");
     assertThrows(IllegalArgumentException.class, () -> s.apply("model/a", "{not json"));
     assertThrows(IllegalArgumentException.class, () -> s.apply("active", "{\"model\":\"\"}"));
   }
@@ -42,10 +46,16 @@ class ModelRegistryStateTest {
     TopicNames base = TopicNames.defaults();
     TopicNames a = ModelSpace.topics(base, "cm-a");
     assertEquals("embeddings.cm-a", a.embeddings());
-    assertTrue(a.encodedQueries().endsWith(".cm-a") && a.shardAnswers().endsWith(".cm-a") && a.lexicalStats().endsWith(".cm-a"));
+    assertTrue(
+        a.encodedQueries().endsWith(".cm-a")
+            && a.shardAnswers().endsWith(".cm-a")
+            && a.lexicalStats().endsWith(".cm-a"));
     assertEquals(base.mediaImages(), a.mediaImages());
     assertEquals(base.queries(), a.queries());
     assertEquals(base.results(), a.results());
-    assertThrows(IllegalArgumentException.class, () -> new ModelEntry("bad/id", 4, "", new byte[] {1}, null, 0), "an id names topics");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new ModelEntry("bad/id", 4, "", new byte[] {1}, null, 0),
+        "an id names topics");
   }
 }

@@ -17,7 +17,14 @@ class EmbeddingSerdeTest {
 
   @Test
   void shouldRoundTripEveryFieldWhenSerialised() {
-    EmbeddingRecord r = new EmbeddingRecord(Modality.TEXT, "cm-1", new float[] {0.6f, -0.8f, 0f}, "upstream", "{\"caption\":\"é\"}", 1234L);
+    EmbeddingRecord r =
+        new EmbeddingRecord(
+            Modality.TEXT,
+            "cm-1",
+            new float[] {0.6f, -0.8f, 0f},
+            "upstream",
+            "{\"caption\":\"é\"}",
+            1234L);
     EmbeddingRecord back = serde.deserialize("t", serde.serialize("t", r));
     assertEquals(Modality.TEXT, back.modality());
     assertEquals("cm-1", back.modelId());
@@ -35,12 +42,21 @@ class EmbeddingSerdeTest {
 
   @Test
   void shouldRejectWithAReasonWhenBytesAreTruncatedOrForeign() {
-    byte[] good = serde.serialize("t", new EmbeddingRecord(Modality.IMAGE, "m", new float[8], "", "{}", 0));
-    SerializationException truncated = assertThrows(SerializationException.class, () -> serde.deserialize("t", Arrays.copyOf(good, 20)));
-    assertTrue(truncated.getMessage().contains("dimension") || truncated.getMessage().contains("truncated"), truncated.getMessage());
+    byte[] good =
+        serde.serialize("t", new EmbeddingRecord(Modality.IMAGE, "m", new float[8], "", "{}", 0));
+    SerializationException truncated =
+        assertThrows(
+            SerializationException.class, () -> serde.deserialize("t", Arrays.copyOf(good, 20)));
+    assertTrue(
+        truncated.getMessage().contains("dimension")
+            || truncated.getMessage().contains("truncated"),
+        truncated.getMessage());
     byte[] foreign = good.clone();
     foreign[0] = 9;
-    assertTrue(assertThrows(SerializationException.class, () -> serde.deserialize("t", foreign)).getMessage().contains("version 9"));
+    assertTrue(
+        assertThrows(SerializationException.class, () -> serde.deserialize("t", foreign))
+            .getMessage()
+            .contains("version 9"));
     assertThrows(SerializationException.class, () -> serde.deserialize("t", "hello".getBytes()));
   }
 }

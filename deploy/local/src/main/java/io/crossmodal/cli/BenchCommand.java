@@ -1,9 +1,9 @@
 package io.crossmodal.cli;
 
-import io.crossmodal.common.app.ServiceLauncher;
-import io.crossmodal.common.config.Options;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossmodal.common.app.ServiceLauncher;
 import io.crossmodal.common.config.Config;
+import io.crossmodal.common.config.Options;
 import io.crossmodal.common.event.SearchMode;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.model.data.Manifest;
@@ -26,7 +26,9 @@ final class BenchCommand implements Command {
   @Override
   public int run(Options o) throws Exception {
     Path modelFile = o.path("model", null);
-    double seconds = Double.parseDouble(o.get("seconds", o.positional().equals(List.of("encoder")) ? "5" : "10"));
+    double seconds =
+        Double.parseDouble(
+            o.get("seconds", o.positional().equals(List.of("encoder")) ? "5" : "10"));
     boolean asJson = o.flag("json");
     Path sample = o.path("sample", Options.home().resolve("deploy/local/sample/manifest.jsonl"));
     int vectors = o.getInt("vectors", 100_000);
@@ -40,8 +42,17 @@ final class BenchCommand implements Command {
       return searchBench(seconds, asJson);
     }
     if (o.positional().equals(List.of("e2e"))) {
-      ObjectNode result = EndToEndBench.run(config, ServedModel.entry(config, modelFile), Manifest.read(sample), vectors, warmup, queries,
-          clients, mode, !asJson);
+      ObjectNode result =
+          EndToEndBench.run(
+              config,
+              ServedModel.entry(config, modelFile),
+              Manifest.read(sample),
+              vectors,
+              warmup,
+              queries,
+              clients,
+              mode,
+              !asJson);
       if (asJson) {
         System.out.println(result);
       }
@@ -51,7 +62,8 @@ final class BenchCommand implements Command {
       System.err.println("usage: ./crossmodal " + summary());
       return 2;
     }
-    ObjectNode out = EncoderBench.run(DefaultModel.load(modelFile), Manifest.read(sample), seconds, !asJson);
+    ObjectNode out =
+        EncoderBench.run(DefaultModel.load(modelFile), Manifest.read(sample), seconds, !asJson);
     if (asJson) {
       System.out.println(out);
     }

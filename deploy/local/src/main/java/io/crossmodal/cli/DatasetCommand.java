@@ -30,14 +30,20 @@ final class DatasetCommand implements Command {
       Path cache = o.path("cache", Options.home().resolve(".cache/dataset"));
       Path out = o.path("out", manifest);
       int maxPerTitle = o.getInt("max-per-title", DatasetBuilder.MAX_PER_TITLE_IN_TRAIN);
-      // In the shipped recipe since cm-1588b335d0f41239 (docs/model-card.md): with the two-network features they pay on val.
+      // In the shipped recipe since cm-1588b335d0f41239 (docs/model-card.md): with the two-network
+      // features they pay on val.
       boolean icons = !o.flag("no-icon-sets");
       String more = o.get("more-icon-sets", "");
       o.requireAllUsed();
       List<IconSetSource.IconSet> sets = new ArrayList<>(icons ? IconSetSource.SETS : List.of());
-      Arrays.stream(more.split(",")).filter(s -> !s.isBlank()).map(IconSetSource.IconSet::parse).forEach(sets::add);
-      DatasetBuilder.Summary s = DatasetBuilder.build(cache, out, new DatasetBuilder.Options(maxPerTitle, sets));
-      System.out.printf("wrote %s: items by split %s; dropped %d duplicate images and %d items repeating a title%n",
+      Arrays.stream(more.split(","))
+          .filter(s -> !s.isBlank())
+          .map(IconSetSource.IconSet::parse)
+          .forEach(sets::add);
+      DatasetBuilder.Summary s =
+          DatasetBuilder.build(cache, out, new DatasetBuilder.Options(maxPerTitle, sets));
+      System.out.printf(
+          "wrote %s: items by split %s; dropped %d duplicate images and %d items repeating a title%n",
           s.manifest(), s.bySplit(), s.duplicateImages(), s.repeatedTitles());
       return 0;
     }
@@ -50,12 +56,23 @@ final class DatasetCommand implements Command {
       return 0;
     }
     if (action.equals("bundle-inception")) {
-      // Maintainers only: rewrites the committed InceptionV3 layers from the package dataset build fetched.
+      // Maintainers only: rewrites the committed InceptionV3 layers from the package dataset build
+      // fetched.
       Path cache = o.path("cache", Options.home().resolve(".cache/dataset"));
-      Path out = o.path("out", Options.home().resolve("model/src/main/resources/" + InceptionV3Tower.BUNDLED_RESOURCES));
+      Path out =
+          o.path(
+              "out",
+              Options.home()
+                  .resolve("model/src/main/resources/" + InceptionV3Tower.BUNDLED_RESOURCES));
       o.requireAllUsed();
-      long bytes = InceptionV3Tower.bundle(new NpmPackages(cache.resolve("npm")).unpack(InceptionV3Tower.PACKAGE, InceptionV3Tower.VERSION), out);
-      System.out.printf("wrote InceptionV3 up to %s (%,d weight bytes) to %s%n", InceptionV3Tower.BUNDLED_UP_TO, bytes, out);
+      long bytes =
+          InceptionV3Tower.bundle(
+              new NpmPackages(cache.resolve("npm"))
+                  .unpack(InceptionV3Tower.PACKAGE, InceptionV3Tower.VERSION),
+              out);
+      System.out.printf(
+          "wrote InceptionV3 up to %s (%,d weight bytes) to %s%n",
+          InceptionV3Tower.BUNDLED_UP_TO, bytes, out);
       return 0;
     }
     System.err.println("usage: ./crossmodal " + summary());

@@ -20,10 +20,10 @@ import java.util.SplittableRandom;
 
 /**
  * {@code bench encoder}: image throughput of both runtimes ({@link ImageRuntime}) in one run, the
- * tower alone (random pixels) and end to end (PNG bytes → decode → composite and letterbox →
- * tower → head), at batch 1, 8, 32 and 128, with the ONNX / DL4J ratio; where the time of one
- * image goes (stages at batch 32); the tower's arithmetic rate (GFLOP/s from its multiply-adds per
- * image), to judge it against the hardware; the default runtime at 224 px; text throughput.
+ * tower alone (random pixels) and end to end (PNG bytes → decode → composite and letterbox → tower
+ * → head), at batch 1, 8, 32 and 128, with the ONNX / DL4J ratio; where the time of one image goes
+ * (stages at batch 32); the tower's arithmetic rate (GFLOP/s from its multiply-adds per image), to
+ * judge it against the hardware; the default runtime at 224 px; text throughput.
  *
  * <p>Inputs are the committed sample's images and captions, so every run sees the same bytes.
  */
@@ -33,7 +33,8 @@ final class EncoderBench {
 
   private EncoderBench() {}
 
-  static ObjectNode run(LoadedModel model, List<Item> items, double seconds, boolean print) throws Exception {
+  static ObjectNode run(LoadedModel model, List<Item> items, double seconds, boolean print)
+      throws Exception {
     List<byte[]> images = new ArrayList<>();
     List<String> texts = new ArrayList<>();
     for (Item i : items) {
@@ -43,7 +44,10 @@ final class EncoderBench {
     int cores = Runtime.getRuntime().availableProcessors();
     ModelSpec spec = model.spec();
     ObjectNode out = Json.MAPPER.createObjectNode();
-    out.put("model", spec.modelId()).put("image_size", spec.imageSize()).put("image_layer", spec.imageLayer()).put("cores", cores)
+    out.put("model", spec.modelId())
+        .put("image_size", spec.imageSize())
+        .put("image_layer", spec.imageLayer())
+        .put("cores", cores)
         .put("default_runtime", ImageRuntime.DEFAULT.key());
     long multiplyAdds = ConcatenatedImageTower.multiplyAdds(spec.imageSize(), spec.imageLayer());
     out.put("tower_multiply_adds_per_image", multiplyAdds);
@@ -53,15 +57,19 @@ final class EncoderBench {
         continue;
       }
       ObjectNode r = runtimes.putObject(runtime.key());
-      try (ImageTower tower = runtime.load(spec.imageSize(), spec.imageLayer(), cores, model.tuned());
+      try (ImageTower tower =
+              runtime.load(spec.imageSize(), spec.imageLayer(), cores, model.tuned());
           JointEncoder encoder = new JointEncoder(model, cores, runtime, cores)) {
         for (int batch : BATCHES) {
           double towerRate = towerRate(tower, batch, seconds);
           double endToEnd = imageRate(encoder, images, batch, seconds);
-          r.put("tower_per_s_batch_" + batch, round(towerRate)).put("images_per_s_batch_" + batch, round(endToEnd))
+          r.put("tower_per_s_batch_" + batch, round(towerRate))
+              .put("images_per_s_batch_" + batch, round(endToEnd))
               .put("tower_gflop_s_batch_" + batch, round(2 * multiplyAdds * towerRate / 1e9));
           if (print) {
-            System.out.printf("%-4s batch %3d: tower %8.1f images/s, end to end %8.1f images/s%n", runtime.key(), batch, towerRate, endToEnd);
+            System.out.printf(
+                "%-4s batch %3d: tower %8.1f images/s, end to end %8.1f images/s%n",
+                runtime.key(), batch, towerRate, endToEnd);
           }
         }
       }
@@ -69,7 +77,11 @@ final class EncoderBench {
     for (int batch : BATCHES) {
       String key = "images_per_s_batch_" + batch;
       if (runtimes.has("dl4j")) {
-        out.put("onnx_over_dl4j_batch_" + batch, round(runtimes.get("onnx").get(key).asDouble() / runtimes.get("dl4j").get(key).asDouble()));
+        out.put(
+            "onnx_over_dl4j_batch_" + batch,
+            round(
+                runtimes.get("onnx").get(key).asDouble()
+                    / runtimes.get("dl4j").get(key).asDouble()));
       }
       out.put(key, runtimes.get(ImageRuntime.DEFAULT.key()).get(key).asDouble());
     }
@@ -83,25 +95,40 @@ final class EncoderBench {
         }
       }
     }
-    // The same heads on 224 px features: the compute of a 224 px model (its vectors are not a trained model's).
+    // The same heads on 224 px features: the compute of a 224 px model (its vectors are not a
+    // trained model's).
     ModelSpec large = spec.withImageSize(224);
-    try (ImageTower tower = ImageRuntime.DEFAULT.load(224, spec.imageLayer(), cores, model.tuned());
-        JointEncoder encoder = new JointEncoder(new LoadedModel(large, model.heads(), model.tuned()), cores, ImageRuntime.DEFAULT, cores)) {
+    try (ImageTower tower =
+            ImageRuntime.DEFAULT.load(224, spec.imageLayer(), cores, model.tuned());
+        JointEncoder encoder =
+            new JointEncoder(
+                new LoadedModel(large, model.heads(), model.tuned()),
+                cores,
+                ImageRuntime.DEFAULT,
+                cores)) {
       double towerRate = towerRate(tower, STAGE_BATCH, seconds);
       double endToEnd = imageRate(encoder, images, STAGE_BATCH, seconds);
-      out.putObject("image_224px_batch_" + STAGE_BATCH).put("tower_per_s", round(towerRate)).put("images_per_s", round(endToEnd));
+      out.putObject("image_224px_batch_" + STAGE_BATCH)
+          .put("tower_per_s", round(towerRate))
+          .put("images_per_s", round(endToEnd));
       if (print) {
-        System.out.printf("224 px, batch %d: tower %.1f images/s, end to end %.1f images/s%n", STAGE_BATCH, towerRate, endToEnd);
+        System.out.printf(
+            "224 px, batch %d: tower %.1f images/s, end to end %.1f images/s%n",
+            STAGE_BATCH, towerRate, endToEnd);
       }
     }
     if (print) {
-      System.out.println("stages (ms per image, batch " + STAGE_BATCH + "): " + out.get("stages_ms_per_image"));
+      System.out.println(
+          "stages (ms per image, batch " + STAGE_BATCH + "): " + out.get("stages_ms_per_image"));
     }
     return out;
   }
 
-  /** Milliseconds per image of each stage, batch by batch over the sample, for the default runtime. */
-  private static ObjectNode stages(LoadedModel model, List<byte[]> images, int cores, double seconds) throws Exception {
+  /**
+   * Milliseconds per image of each stage, batch by batch over the sample, for the default runtime.
+   */
+  private static ObjectNode stages(
+      LoadedModel model, List<byte[]> images, int cores, double seconds) throws Exception {
     ImageDecoder decoder = decoder();
     int size = model.spec().imageSize();
     ImagePreprocessor preprocessor = new ImagePreprocessor(size);
@@ -111,7 +138,8 @@ final class EncoderBench {
     long tower = 0;
     long head = 0;
     int done = 0;
-    try (ImageTower t = ImageRuntime.DEFAULT.load(size, model.spec().imageLayer(), cores, model.tuned())) {
+    try (ImageTower t =
+        ImageRuntime.DEFAULT.load(size, model.spec().imageLayer(), cores, model.tuned())) {
       t.features(pixels, STAGE_BATCH); // warm-up
       long end = System.nanoTime() + (long) (seconds * 1e9);
       while (done < 3 * STAGE_BATCH || System.nanoTime() < end) {
@@ -140,8 +168,10 @@ final class EncoderBench {
     }
     ObjectNode s = Json.MAPPER.createObjectNode();
     double perImage = 1e6 * done;
-    s.put("decode", round3(decode / perImage)).put("composite_and_resize", round3(preprocess / perImage))
-        .put("tower", round3(tower / perImage)).put("head", round3(head / perImage));
+    s.put("decode", round3(decode / perImage))
+        .put("composite_and_resize", round3(preprocess / perImage))
+        .put("tower", round3(tower / perImage))
+        .put("head", round3(head / perImage));
     return s;
   }
 
@@ -154,25 +184,33 @@ final class EncoderBench {
     return rate(batch, seconds, start -> tower.features(pixels, batch));
   }
 
-  private static double imageRate(JointEncoder encoder, List<byte[]> images, int batch, double seconds) throws Exception {
+  private static double imageRate(
+      JointEncoder encoder, List<byte[]> images, int batch, double seconds) throws Exception {
     ImageDecoder decoder = decoder();
-    return rate(batch, seconds, start -> {
-      List<BufferedImage> decoded = new ArrayList<>(batch);
-      for (int i = 0; i < batch; i++) {
-        decoded.add(decoder.decode(images.get((start + i) % images.size())));
-      }
-      encoder.encodeImages(decoded);
-    });
+    return rate(
+        batch,
+        seconds,
+        start -> {
+          List<BufferedImage> decoded = new ArrayList<>(batch);
+          for (int i = 0; i < batch; i++) {
+            decoded.add(decoder.decode(images.get((start + i) % images.size())));
+          }
+          encoder.encodeImages(decoded);
+        });
   }
 
-  private static double textRate(JointEncoder encoder, List<String> texts, int batch, double seconds) throws Exception {
-    return rate(batch, seconds, start -> {
-      List<String> chunk = new ArrayList<>(batch);
-      for (int i = 0; i < batch; i++) {
-        chunk.add(texts.get((start + i) % texts.size()));
-      }
-      encoder.encodeTexts(chunk);
-    });
+  private static double textRate(
+      JointEncoder encoder, List<String> texts, int batch, double seconds) throws Exception {
+    return rate(
+        batch,
+        seconds,
+        start -> {
+          List<String> chunk = new ArrayList<>(batch);
+          for (int i = 0; i < batch; i++) {
+            chunk.add(texts.get((start + i) % texts.size()));
+          }
+          encoder.encodeTexts(chunk);
+        });
   }
 
   private static ImageDecoder decoder() {

@@ -1,8 +1,8 @@
 package io.crossmodal.cli;
 
-import io.crossmodal.common.config.Options;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossmodal.common.config.Options;
 import io.crossmodal.common.event.SearchMode;
 import io.crossmodal.model.data.DatasetBuilder;
 import io.crossmodal.model.data.Item;
@@ -31,8 +31,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code evaluate}: Recall@1/5/10 and median rank in both directions for the model, the seed
- * recipe (trained here on the same train split) and random ranking, on one split, in one run.
+ * {@code evaluate}: Recall@1/5/10 and median rank in both directions for the model, the seed recipe
+ * (trained here on the same train split) and random ranking, on one split, in one run.
  */
 final class EvaluateCommand implements Command {
   @Override
@@ -56,7 +56,8 @@ final class EvaluateCommand implements Command {
     boolean modes = o.flag("modes");
     String metadata = o.get("metadata", "captions");
     boolean misses = o.flag("misses");
-    Path nounIndex = o.path("nouns", DatasetBuilder.nounIndex(Options.home().resolve(".cache/dataset")));
+    Path nounIndex =
+        o.path("nouns", DatasetBuilder.nounIndex(Options.home().resolve(".cache/dataset")));
     o.requireAllUsed();
 
     Nouns nouns = NounIndex.readOrExplain(nounIndex, "the concept benchmark's vocabulary", null);
@@ -73,7 +74,8 @@ final class EvaluateCommand implements Command {
     }
     TextModel textModel = TextModel.ofProvenance(model.spec().textTower());
     FeatureStore text = FeatureExtractor.texts(items, textModel, cache);
-    // The baselines run on the frozen tower's features; the model on its own tower's (tuned layer included).
+    // The baselines run on the frozen tower's features; the model on its own tower's (tuned layer
+    // included).
     FeatureStore image = FeatureExtractor.images(items, size, model.spec().imageLayer(), cache);
     boolean tuned = model.tuned() != null;
     FeatureStore modelImage = tuned ? FeatureExtractor.imagesOfTuned(items, model, cache) : image;
@@ -85,29 +87,53 @@ final class EvaluateCommand implements Command {
     scorers.add(modelScorer);
     if (modes) {
       // The search service's other modes over the same images; the vector signal is the model's.
-      scorers.add(new SearchModeScorer(SearchMode.LEXICAL, modelScorer, SearchModeScorer.metadata(metadata)));
-      scorers.add(new SearchModeScorer(SearchMode.HYBRID, modelScorer, SearchModeScorer.metadata(metadata)));
+      scorers.add(
+          new SearchModeScorer(
+              SearchMode.LEXICAL, modelScorer, SearchModeScorer.metadata(metadata)));
+      scorers.add(
+          new SearchModeScorer(
+              SearchMode.HYBRID, modelScorer, SearchModeScorer.metadata(metadata)));
     }
     if (scratch != null) {
       scorers.add(ScratchModel.load(scratch, TextTower.loadTokenizer()));
     }
     if (withSeed) {
       List<Item> train = items.stream().filter(i -> i.split().equals("train")).toList();
-      scorers.add(SeedRecipe.train(TrainingPairs.of(train, image, text, TrainingCaptions.own()), TextTower.loadTokenizer(), seedEpochs, 42));
+      scorers.add(
+          SeedRecipe.train(
+              TrainingPairs.of(train, image, text, TrainingCaptions.own()),
+              TextTower.loadTokenizer(),
+              seedEpochs,
+              42));
     }
     scorers.add(new RandomScorer(42));
 
     List<ConceptBenchmark.Query> queries = ConceptBenchmark.queries(set.images(), 300, 100, nouns);
     List<String> queryTexts = queries.stream().map(ConceptBenchmark.Query::text).toList();
     FeatureStore queryText = FeatureExtractor.texts(queryTexts, textModel, cache);
-    RetrievalSet concepts = RetrievalSet.ofQueries(set.images(), queryTexts,
-        (item, q) -> ConceptBenchmark.relevant(item, queries.get(q)), modelImage, queryText);
+    RetrievalSet concepts =
+        RetrievalSet.ofQueries(
+            set.images(),
+            queryTexts,
+            (item, q) -> ConceptBenchmark.relevant(item, queries.get(q)),
+            modelImage,
+            queryText);
     NounKinds kinds = NounKinds.read(nounIndex);
-    List<Set<Integer>> byMeaning = ConceptBenchmark.relevantByMeaning(concepts.images(), queries, kinds);
-    RetrievalSet frozenConcepts = tuned ? RetrievalSet.ofQueries(set.images(), queryTexts,
-        (item, q) -> ConceptBenchmark.relevant(item, queries.get(q)), image, queryText) : concepts;
-    List<Set<Integer>> frozenByMeaning = tuned
-        ? ConceptBenchmark.relevantByMeaning(frozenConcepts.images(), queries, kinds) : byMeaning;
+    List<Set<Integer>> byMeaning =
+        ConceptBenchmark.relevantByMeaning(concepts.images(), queries, kinds);
+    RetrievalSet frozenConcepts =
+        tuned
+            ? RetrievalSet.ofQueries(
+                set.images(),
+                queryTexts,
+                (item, q) -> ConceptBenchmark.relevant(item, queries.get(q)),
+                image,
+                queryText)
+            : concepts;
+    List<Set<Integer>> frozenByMeaning =
+        tuned
+            ? ConceptBenchmark.relevantByMeaning(frozenConcepts.images(), queries, kinds)
+            : byMeaning;
 
     ObjectMapper json = new ObjectMapper();
     ObjectNode out = json.createObjectNode();
@@ -123,16 +149,22 @@ final class EvaluateCommand implements Command {
       boolean own = s instanceof JointModelScorer || s instanceof SearchModeScorer;
       out.set(s.name(), Evaluation.run(s, own ? set : frozenSet).toJson());
       List<List<Integer>> top = ConceptBenchmark.topFive(s, own ? concepts : frozenConcepts);
-      conceptOut.set(s.name(), ConceptBenchmark.run(top, (own ? concepts : frozenConcepts).imagesOfCaption(), queries));
-      meaningOut.set(s.name(), ConceptBenchmark.run(top, own ? byMeaning : frozenByMeaning, queries));
+      conceptOut.set(
+          s.name(),
+          ConceptBenchmark.run(top, (own ? concepts : frozenConcepts).imagesOfCaption(), queries));
+      meaningOut.set(
+          s.name(), ConceptBenchmark.run(top, own ? byMeaning : frozenByMeaning, queries));
       modelTop = s == modelScorer ? top : modelTop;
     }
     out.set("concepts", conceptOut);
     out.set("concepts_by_meaning", meaningOut);
     if (misses) {
-      // On stderr, so that --json stays one object: the one-word queries that fail, and what came instead.
-      for (ConceptBenchmark.Miss m : ConceptBenchmark.misses(modelTop, byMeaning, concepts, queries)) {
-        System.err.printf("miss %-14s (%d images): %s%n", m.query(), m.relevant(), String.join(" | ", m.found()));
+      // On stderr, so that --json stays one object: the one-word queries that fail, and what came
+      // instead.
+      for (ConceptBenchmark.Miss m :
+          ConceptBenchmark.misses(modelTop, byMeaning, concepts, queries)) {
+        System.err.printf(
+            "miss %-14s (%d images): %s%n", m.query(), m.relevant(), String.join(" | ", m.found()));
       }
     }
     if (asJson) {
@@ -144,30 +176,54 @@ final class EvaluateCommand implements Command {
   }
 
   private static void printTable(ObjectNode out, List<PairScorer> scorers, RetrievalSet set) {
-    System.out.printf("split %s: %d images, %d distinct captions; model %s%n", out.get("split").asText(),
-        set.images().size(), set.captions().size(), out.get("model_id").asText());
+    System.out.printf(
+        "split %s: %d images, %d distinct captions; model %s%n",
+        out.get("split").asText(),
+        set.images().size(),
+        set.captions().size(),
+        out.get("model_id").asText());
     if (out.has("metadata")) {
-      System.out.printf("lexical, hybrid: images published with their %s as metadata; their i2t figures mean nothing (an image query has no words)%n",
+      System.out.printf(
+          "lexical, hybrid: images published with their %s as metadata; their i2t figures mean nothing (an image query has no words)%n",
           out.get("metadata").asText());
     }
-    System.out.printf("%-8s %8s %8s %8s %8s | %8s %8s %8s %8s%n", "", "i2t R@1", "R@5", "R@10", "medR", "t2i R@1", "R@5", "R@10", "medR");
+    System.out.printf(
+        "%-8s %8s %8s %8s %8s | %8s %8s %8s %8s%n",
+        "", "i2t R@1", "R@5", "R@10", "medR", "t2i R@1", "R@5", "R@10", "medR");
     for (PairScorer s : scorers) {
       var r = out.get(s.name());
-      System.out.printf("%-8s %8.3f %8.3f %8.3f %8.1f | %8.3f %8.3f %8.3f %8.1f%n", s.name(), r.get("i2t_r1").asDouble(),
-          r.get("i2t_r5").asDouble(), r.get("i2t_r10").asDouble(), r.get("i2t_median_rank").asDouble(), r.get("t2i_r1").asDouble(),
-          r.get("t2i_r5").asDouble(), r.get("t2i_r10").asDouble(), r.get("t2i_median_rank").asDouble());
+      System.out.printf(
+          "%-8s %8.3f %8.3f %8.3f %8.1f | %8.3f %8.3f %8.3f %8.1f%n",
+          s.name(),
+          r.get("i2t_r1").asDouble(),
+          r.get("i2t_r5").asDouble(),
+          r.get("i2t_r10").asDouble(),
+          r.get("i2t_median_rank").asDouble(),
+          r.get("t2i_r1").asDouble(),
+          r.get("t2i_r5").asDouble(),
+          r.get("t2i_r10").asDouble(),
+          r.get("t2i_median_rank").asDouble());
     }
     var c = out.get("concepts");
-    System.out.printf("%nconcept queries (text→image over the split's images, top 5): %d one-word, %d two-word%n",
-        c.get(scorers.get(0).name()).get("one_word_queries").asInt(), c.get(scorers.get(0).name()).get("two_words_queries").asInt());
+    System.out.printf(
+        "%nconcept queries (text→image over the split's images, top 5): %d one-word, %d two-word%n",
+        c.get(scorers.get(0).name()).get("one_word_queries").asInt(),
+        c.get(scorers.get(0).name()).get("two_words_queries").asInt());
     for (String kind : new String[] {"concepts", "concepts_by_meaning"}) {
-      System.out.println(kind.equals("concepts") ? "relevant: the query's words among the image's captions' words"
-          : "relevant by meaning: also the kinds its captions' nouns name (WordNet hypernyms: a seagull is a bird)");
-      System.out.printf("%-8s %10s %10s | %10s %10s%n", "", "1w hit@5", "1w P@5", "2w hit@5", "2w P@5");
+      System.out.println(
+          kind.equals("concepts")
+              ? "relevant: the query's words among the image's captions' words"
+              : "relevant by meaning: also the kinds its captions' nouns name (WordNet hypernyms: a seagull is a bird)");
+      System.out.printf(
+          "%-8s %10s %10s | %10s %10s%n", "", "1w hit@5", "1w P@5", "2w hit@5", "2w P@5");
       for (PairScorer s : scorers) {
         var r = out.get(kind).get(s.name());
-        System.out.printf("%-8s %10.3f %10.3f | %10.3f %10.3f%n", s.name(), r.get("one_word_hit5").asDouble(),
-            r.get("one_word_precision5").asDouble(), r.get("two_words_hit5").asDouble(),
+        System.out.printf(
+            "%-8s %10.3f %10.3f | %10.3f %10.3f%n",
+            s.name(),
+            r.get("one_word_hit5").asDouble(),
+            r.get("one_word_precision5").asDouble(),
+            r.get("two_words_hit5").asDouble(),
             r.get("two_words_precision5").asDouble());
       }
     }

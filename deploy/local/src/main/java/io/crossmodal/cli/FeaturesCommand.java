@@ -1,9 +1,9 @@
 package io.crossmodal.cli;
 
 import io.crossmodal.common.config.Options;
-import io.crossmodal.model.joint.DefaultModel;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
+import io.crossmodal.model.joint.DefaultModel;
 import io.crossmodal.model.text.TextModel;
 import io.crossmodal.model.train.FeatureExtractor;
 import java.nio.file.Path;

@@ -28,7 +28,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || !COMMANDS.containsKey(args[0])) {
+    if (args.length == 0
+        || args[0].equals("--help")
+        || args[0].equals("-h")
+        || !COMMANDS.containsKey(args[0])) {
       System.out.println("usage: ./crossmodal <command> [options]   (each command takes --help)\n");
       COMMANDS.forEach((name, c) -> System.out.printf("  %-16s %s%n", name, c.summary()));
       System.exit(args.length == 0 || args[0].startsWith("-") ? 0 : 2);

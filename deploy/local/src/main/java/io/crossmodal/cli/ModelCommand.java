@@ -1,8 +1,8 @@
 package io.crossmodal.cli;
 
 import io.crossmodal.common.app.ServiceLauncher;
-import io.crossmodal.common.config.Options;
 import io.crossmodal.common.config.Config;
+import io.crossmodal.common.config.Options;
 import io.crossmodal.common.models.ActiveModel;
 import io.crossmodal.common.models.ModelControl;
 import io.crossmodal.common.models.ModelEntry;
@@ -24,8 +24,9 @@ import java.util.Map;
  * {@code rollback} returns to the previous model; {@code drop ID} frees a model that is not active.
  */
 final class ModelCommand implements Command {
-  private static final String USAGE = "usage: ./crossmodal model deploy FILE|TOWERS-DIR [--auto] [--timeout-s N] | status | activate ID"
-      + " | rollback | drop ID   [--bootstrap-servers H:P] [--config F] [--set k=v,…]";
+  private static final String USAGE =
+      "usage: ./crossmodal model deploy FILE|TOWERS-DIR [--auto] [--timeout-s N] | status | activate ID"
+          + " | rollback | drop ID   [--bootstrap-servers H:P] [--config F] [--set k=v,…]";
 
   @Override
   public String summary() {
@@ -47,7 +48,8 @@ final class ModelCommand implements Command {
     try {
       switch (args.get(0) + "/" + args.size()) {
         case "deploy/2" -> {
-          return deploy(config, control, Path.of(args.get(1)), auto, Duration.ofSeconds(timeoutSeconds));
+          return deploy(
+              config, control, Path.of(args.get(1)), auto, Duration.ofSeconds(timeoutSeconds));
         }
         case "status/1" -> status(config, control.state());
         case "activate/2" -> print("active", control.activate(args.get(1)));
@@ -65,26 +67,48 @@ final class ModelCommand implements Command {
     return 0;
   }
 
-  private static int deploy(Config config, ModelControl control, Path path, boolean auto, Duration timeout) throws Exception {
-    Config withPath = Files.isDirectory(path) ? config.with(Map.of("encoder.towers.dir", path.toAbsolutePath().toString())) : config;
+  private static int deploy(
+      Config config, ModelControl control, Path path, boolean auto, Duration timeout)
+      throws Exception {
+    Config withPath =
+        Files.isDirectory(path)
+            ? config.with(Map.of("encoder.towers.dir", path.toAbsolutePath().toString()))
+            : config;
     ModelEntry entry = ServedModel.entry(withPath, Files.isDirectory(path) ? null : path);
     control.deploy(entry);
-    System.out.println("deployed model " + entry.id() + " (" + entry.description() + "): its encoders replay the media into "
-        + ModelSpace.topics(config.topicNames(), entry.id()).embeddings());
+    System.out.println(
+        "deployed model "
+            + entry.id()
+            + " ("
+            + entry.description()
+            + "): its encoders replay the media into "
+            + ModelSpace.topics(config.topicNames(), entry.id()).embeddings());
     if (!auto) {
-      System.out.println("follow it with ./crossmodal model status; switch with ./crossmodal model activate " + entry.id());
+      System.out.println(
+          "follow it with ./crossmodal model status; switch with ./crossmodal model activate "
+              + entry.id());
       return 0;
     }
     long[] lastPrint = {0};
-    ActiveModel active = control.activateWhenCaughtUp(entry.id(), timeout, p -> {
-      if (System.currentTimeMillis() - lastPrint[0] >= 5_000) {
-        lastPrint[0] = System.currentTimeMillis();
-        System.out.printf("  %s: %d / %d media encoded, %d embeddings to index%n", entry.id(), p.mediaDone(), p.mediaTotal(),
-            p.searchLag());
-      }
-    });
+    ActiveModel active =
+        control.activateWhenCaughtUp(
+            entry.id(),
+            timeout,
+            p -> {
+              if (System.currentTimeMillis() - lastPrint[0] >= 5_000) {
+                lastPrint[0] = System.currentTimeMillis();
+                System.out.printf(
+                    "  %s: %d / %d media encoded, %d embeddings to index%n",
+                    entry.id(), p.mediaDone(), p.mediaTotal(), p.searchLag());
+              }
+            });
     if (active == null) {
-      System.err.println("model " + entry.id() + " did not catch up within " + timeout.toSeconds() + " s; nothing switched");
+      System.err.println(
+          "model "
+              + entry.id()
+              + " did not catch up within "
+              + timeout.toSeconds()
+              + " s; nothing switched");
       return 1;
     }
     print("caught up; active", active);
@@ -94,7 +118,8 @@ final class ModelCommand implements Command {
   /** Each deployed model's progress, measured twice 2 s apart for the rate and the time left. */
   private static void status(Config config, ModelRegistry.State state) throws InterruptedException {
     if (state.models().isEmpty()) {
-      System.out.println("no model deployed yet (an encoder's first start deploys and activates its model)");
+      System.out.println(
+          "no model deployed yet (an encoder's first start deploys and activates its model)");
       return;
     }
     Map<String, ModelProgress.Snapshot> first = new java.util.LinkedHashMap<>();
@@ -102,39 +127,63 @@ final class ModelCommand implements Command {
       first.put(id, ModelProgress.of(config, id));
     }
     Thread.sleep(2_000);
-    System.out.printf("%-28s %-8s %-24s %-12s %-10s %s%n", "model", "state", "media encoded", "rate/s", "to index", "eta");
+    System.out.printf(
+        "%-28s %-8s %-24s %-12s %-10s %s%n",
+        "model", "state", "media encoded", "rate/s", "to index", "eta");
     Map<String, ModelProgress.Snapshot> second = new java.util.LinkedHashMap<>();
     for (ModelEntry m : state.models().values()) {
       ModelProgress.Snapshot a = first.get(m.id());
       ModelProgress.Snapshot b = ModelProgress.of(config, m.id());
       second.put(m.id(), b);
-      double rate = (b.mediaDone() - a.mediaDone()) * 1000.0 / Math.max(1, b.atMillis() - a.atMillis());
-      String eta = b.mediaLag() == 0 ? "-" : rate <= 0 ? "?" : Math.round(b.mediaLag() / rate) + " s";
-      String role = m.id().equals(state.activeId()) ? "active" : state.active() != null && m.id().equals(state.active().previous())
-          ? "previous" : "deployed";
-      System.out.printf("%-28s %-8s %-24s %-12.1f %-10d %s%n", m.id(), role, b.mediaDone() + " / " + b.mediaTotal(), rate, b.searchLag(),
-          eta);
+      double rate =
+          (b.mediaDone() - a.mediaDone()) * 1000.0 / Math.max(1, b.atMillis() - a.atMillis());
+      String eta =
+          b.mediaLag() == 0 ? "-" : rate <= 0 ? "?" : Math.round(b.mediaLag() / rate) + " s";
+      String role =
+          m.id().equals(state.activeId())
+              ? "active"
+              : state.active() != null && m.id().equals(state.active().previous())
+                  ? "previous"
+                  : "deployed";
+      System.out.printf(
+          "%-28s %-8s %-24s %-12.1f %-10d %s%n",
+          m.id(), role, b.mediaDone() + " / " + b.mediaTotal(), rate, b.searchLag(), eta);
     }
     String active = state.activeId();
     for (ModelEntry m : state.models().values()) {
       if (active != null && !m.id().equals(active) && second.get(m.id()).caughtUp()) {
         boolean same = ModelProgress.sameIds(config, active, m.id());
-        System.out.println(m.id() + ": caught up; " + (same ? "its index holds the same ids as " + active + ": ready to activate"
-            : "its ids differ from " + active + "'s (ingests in flight?)"));
+        System.out.println(
+            m.id()
+                + ": caught up; "
+                + (same
+                    ? "its index holds the same ids as " + active + ": ready to activate"
+                    : "its ids differ from " + active + "'s (ingests in flight?)"));
       }
     }
   }
 
-  /** Tombstones the model, waits until its encoders and index have left their groups, then deletes its topics and groups. */
+  /**
+   * Tombstones the model, waits until its encoders and index have left their groups, then deletes
+   * its topics and groups.
+   */
   private static void drop(ModelControl control, String id) throws InterruptedException {
     if (control.dropAndFree(id, Duration.ofSeconds(120))) {
-      System.out.println("dropped model " + id + ": its topics, index state and groups are deleted");
+      System.out.println(
+          "dropped model " + id + ": its topics, index state and groups are deleted");
     } else {
-      System.err.println("model " + id + " dropped, but its groups still have members after 120 s; its topics are kept");
+      System.err.println(
+          "model "
+              + id
+              + " dropped, but its groups still have members after 120 s; its topics are kept");
     }
   }
 
   private static void print(String what, ActiveModel a) {
-    System.out.println(what + ": " + a.model() + (a.previous() == null ? "" : " (previous: " + a.previous() + ")"));
+    System.out.println(
+        what
+            + ": "
+            + a.model()
+            + (a.previous() == null ? "" : " (previous: " + a.previous() + ")"));
   }
 }

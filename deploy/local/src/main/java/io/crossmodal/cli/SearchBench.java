@@ -32,9 +32,14 @@ final class SearchBench {
     Arrays.fill(large, 1f);
     double machine = readGbS(large, seconds);
     large = null;
-    out.put("kernel", DotProductKernel.best().name()).put("dim", DIM).put("k", K).put("machine_gb_s", round(machine));
+    out.put("kernel", DotProductKernel.best().name())
+        .put("dim", DIM)
+        .put("k", K)
+        .put("machine_gb_s", round(machine));
     if (print) {
-      System.out.printf("kernel %s; machine sequential read %.1f GB/s (1 thread, 512 MiB)%n", DotProductKernel.best().name(), machine);
+      System.out.printf(
+          "kernel %s; machine sequential read %.1f GB/s (1 thread, 512 MiB)%n",
+          DotProductKernel.best().name(), machine);
     }
     for (int n : new int[] {100_000, 1_000_000}) {
       String tag = n == 100_000 ? "100k" : "1m";
@@ -47,40 +52,65 @@ final class SearchBench {
       double[] single = new double[0];
       for (int round = 0; round < ROUNDS; round++) {
         reads[round] = readGbS(sameSize, 0);
-        double[] ms = latencies(seconds / ROUNDS, round == 0, () -> index.search(unit(r), K, SearchFilter.ANY));
+        double[] ms =
+            latencies(
+                seconds / ROUNDS, round == 0, () -> index.search(unit(r), K, SearchFilter.ANY));
         ratios[round] = n * DIM * 4.0 / (mean(ms) / 1e3) / 1e9 / reads[round];
         single = concat(single, ms);
       }
       sameSize = null; // room for the int8 index below within the launcher's heap
       double qps = 1000.0 / mean(single);
       double scanGbS = qps * n * DIM * 4.0 / 1e9;
-      double[] batched = latencies(seconds, true, () -> {
-        float[][] qs = new float[BATCH][];
-        for (int i = 0; i < BATCH; i++) {
-          qs[i] = unit(r);
-        }
-        index.searchBatch(qs, K, SearchFilter.ANY);
-      });
+      double[] batched =
+          latencies(
+              seconds,
+              true,
+              () -> {
+                float[][] qs = new float[BATCH][];
+                for (int i = 0; i < BATCH; i++) {
+                  qs[i] = unit(r);
+                }
+                index.searchBatch(qs, K, SearchFilter.ANY);
+              });
       double batchQps = BATCH * 1000.0 / mean(batched);
       double ratio = median(ratios);
-      out.put("qps_" + tag, round(qps)).put("p50_ms_" + tag, round(percentile(single, 50))).put("p99_ms_" + tag, round(percentile(single, 99)))
-          .put("qps_batched_" + tag, round(batchQps)).put("p99_ms_batch_" + tag, round(percentile(batched, 99)))
-          .put("scan_gb_s_" + tag, round(scanGbS)).put("read_gb_s_" + tag, round(median(reads)))
+      out.put("qps_" + tag, round(qps))
+          .put("p50_ms_" + tag, round(percentile(single, 50)))
+          .put("p99_ms_" + tag, round(percentile(single, 99)))
+          .put("qps_batched_" + tag, round(batchQps))
+          .put("p99_ms_batch_" + tag, round(percentile(batched, 99)))
+          .put("scan_gb_s_" + tag, round(scanGbS))
+          .put("read_gb_s_" + tag, round(median(reads)))
           .put("bandwidth_ratio_" + tag, round(ratio));
       if (print) {
-        System.out.printf("%s × %d: %.0f q/s (p50 %.2f ms, p99 %.2f ms), scan %.1f GB/s vs sequential read of the same size %.1f GB/s "
+        System.out.printf(
+            "%s × %d: %.0f q/s (p50 %.2f ms, p99 %.2f ms), scan %.1f GB/s vs sequential read of the same size %.1f GB/s "
                 + "= %.2f (median of %d rounds); batched ×%d: %.0f q/s (p99 %.2f ms per batch)%n",
-            tag, DIM, qps, percentile(single, 50), percentile(single, 99), scanGbS, median(reads), ratio, ROUNDS, BATCH, batchQps,
+            tag,
+            DIM,
+            qps,
+            percentile(single, 50),
+            percentile(single, 99),
+            scanGbS,
+            median(reads),
+            ratio,
+            ROUNDS,
+            BATCH,
+            batchQps,
             percentile(batched, 99));
       }
-      // The service's default: the same vectors with the int8 prefilter (same answers, fewer bytes read).
+      // The service's default: the same vectors with the int8 prefilter (same answers, fewer bytes
+      // read).
       VectorIndex prefiltered = index(n, true);
-      double[] int8 = latencies(seconds, true, () -> prefiltered.search(unit(r), K, SearchFilter.ANY));
-      out.put("qps_int8_" + tag, round(1000.0 / mean(int8))).put("p50_ms_int8_" + tag, round(percentile(int8, 50)))
+      double[] int8 =
+          latencies(seconds, true, () -> prefiltered.search(unit(r), K, SearchFilter.ANY));
+      out.put("qps_int8_" + tag, round(1000.0 / mean(int8)))
+          .put("p50_ms_int8_" + tag, round(percentile(int8, 50)))
           .put("p99_ms_int8_" + tag, round(percentile(int8, 99)));
       if (print) {
-        System.out.printf("%s × %d with the int8 prefilter: %.0f q/s (p50 %.2f ms, p99 %.2f ms)%n", tag, DIM, 1000.0 / mean(int8),
-            percentile(int8, 50), percentile(int8, 99));
+        System.out.printf(
+            "%s × %d with the int8 prefilter: %.0f q/s (p50 %.2f ms, p99 %.2f ms)%n",
+            tag, DIM, 1000.0 / mean(int8), percentile(int8, 50), percentile(int8, 99));
       }
     }
     // The headline ratio is the out-of-cache one (1M vectors, 1 GB): the figure a large shard sees.
@@ -127,7 +157,10 @@ final class SearchBench {
     return Arrays.copyOf(ms, n);
   }
 
-  /** GB/s of summing {@code big} sequentially: the mean of three passes, or the best pass over {@code seconds}. */
+  /**
+   * GB/s of summing {@code big} sequentially: the mean of three passes, or the best pass over
+   * {@code seconds}.
+   */
   static double readGbS(float[] big, double seconds) {
     float sink = 0;
     double best = 0;
@@ -150,7 +183,8 @@ final class SearchBench {
     return seconds > 0 ? best : big.length * 4.0 * passes / total / 1e9;
   }
 
-  private static final jdk.incubator.vector.VectorSpecies<Float> SPECIES = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+  private static final jdk.incubator.vector.VectorSpecies<Float> SPECIES =
+      jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
   private static final int CHUNK = 1 << 18;
 
   /**

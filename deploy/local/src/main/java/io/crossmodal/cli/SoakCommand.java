@@ -1,13 +1,16 @@
 package io.crossmodal.cli;
 
-import io.crossmodal.common.config.Options;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossmodal.common.config.Options;
 import io.crossmodal.local.Soak;
 import io.crossmodal.model.data.Manifest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** {@code soak}: the crash test (see {@link Soak}); prints its figures, or one JSON object with {@code --json}. */
+/**
+ * {@code soak}: the crash test (see {@link Soak}); prints its figures, or one JSON object with
+ * {@code --json}.
+ */
 final class SoakCommand implements Command {
   @Override
   public String summary() {
@@ -27,16 +30,23 @@ final class SoakCommand implements Command {
     if (asJson) {
       System.out.println(result);
     } else {
-      result.fields().forEachRemaining(e -> {
-        if (!e.getKey().equals("events")) {
-          System.out.printf("%-24s %s%n", e.getKey(), e.getValue());
-        }
-      });
+      result
+          .fields()
+          .forEachRemaining(
+              e -> {
+                if (!e.getKey().equals("events")) {
+                  System.out.printf("%-24s %s%n", e.getKey(), e.getValue());
+                }
+              });
       System.out.println("logs and data: " + dir);
     }
-    boolean clean = result.get("lost").asInt() == 0 && result.get("duplicated").asInt() == 0
-        && result.get("results_missing").asInt() == 0 && result.get("results_duplicated").asInt() == 0
-        && result.get("bad_cases").asInt() == result.get("bad_cases_caught").asInt() && result.get("malformed_wrong").isEmpty();
+    boolean clean =
+        result.get("lost").asInt() == 0
+            && result.get("duplicated").asInt() == 0
+            && result.get("results_missing").asInt() == 0
+            && result.get("results_duplicated").asInt() == 0
+            && result.get("bad_cases").asInt() == result.get("bad_cases_caught").asInt()
+            && result.get("malformed_wrong").isEmpty();
     return clean ? 0 : 1;
   }
 }

@@ -1,9 +1,9 @@
 package io.crossmodal.local;
 
-import io.crossmodal.common.topic.TopicReader;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.errors.DeadLetter;
+import io.crossmodal.common.topic.TopicReader;
 import io.crossmodal.common.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -34,7 +34,8 @@ public final class DeadLetterAudit {
    * @param duplicated dead letters beyond one per case
    * @param wrong cases found on the wrong topic or with another reason, with what was found
    */
-  public record Outcome(int expected, int caught, int duplicated, List<String> wrong, List<String> missing) {
+  public record Outcome(
+      int expected, int caught, int duplicated, List<String> wrong, List<String> missing) {
     public boolean complete() {
       return caught == expected && duplicated == 0 && wrong.isEmpty();
     }
@@ -46,7 +47,8 @@ public final class DeadLetterAudit {
   public static List<Sent> send(Config config, List<MalformedRecords.Case> cases) throws Exception {
     List<Sent> sent = new ArrayList<>();
     try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(KafkaClients.producer(config), new ByteArraySerializer(), new ByteArraySerializer())) {
+        new KafkaProducer<>(
+            KafkaClients.producer(config), new ByteArraySerializer(), new ByteArraySerializer())) {
       for (MalformedRecords.Case c : cases) {
         ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(c.topic(), c.key(), c.value());
         c.headers().forEach((k, v) -> r.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
@@ -65,24 +67,49 @@ public final class DeadLetterAudit {
     List<String> wrong = new ArrayList<>();
     for (var dlq : List.of(topics.encoderDlq.name(), topics.searchDlq.name())) {
       String service = dlq.equals(topics.encoderDlq.name()) ? "encoder" : "search";
-      TopicReader.readAll(config, List.of(dlq), r -> {
-        String at = DeadLetter.header(r.headers(), DeadLetter.SOURCE_TOPIC) + "/" + DeadLetter.header(r.headers(), DeadLetter.SOURCE_PARTITION)
-            + "/" + DeadLetter.header(r.headers(), DeadLetter.SOURCE_OFFSET);
-        Sent s = byCoordinates.get(at);
-        if (s == null) {
-          return; // a dead letter of something else (e.g. another test's input)
-        }
-        seen.merge(at, 1, Integer::sum);
-        String reason = DeadLetter.header(r.headers(), DeadLetter.ERROR_REASON);
-        String message = DeadLetter.header(r.headers(), DeadLetter.ERROR_MESSAGE);
-        if (!s.bad().dlq().equals(service) || !s.bad().reason().equals(reason) || message == null || message.isBlank()) {
-          wrong.add(s.bad().name() + ": expected " + s.bad().dlq() + " dlq / " + s.bad().reason() + ", got " + service + " dlq / " + reason
-              + " (" + message + ")");
-        }
-      });
+      TopicReader.readAll(
+          config,
+          List.of(dlq),
+          r -> {
+            String at =
+                DeadLetter.header(r.headers(), DeadLetter.SOURCE_TOPIC)
+                    + "/"
+                    + DeadLetter.header(r.headers(), DeadLetter.SOURCE_PARTITION)
+                    + "/"
+                    + DeadLetter.header(r.headers(), DeadLetter.SOURCE_OFFSET);
+            Sent s = byCoordinates.get(at);
+            if (s == null) {
+              return; // a dead letter of something else (e.g. another test's input)
+            }
+            seen.merge(at, 1, Integer::sum);
+            String reason = DeadLetter.header(r.headers(), DeadLetter.ERROR_REASON);
+            String message = DeadLetter.header(r.headers(), DeadLetter.ERROR_MESSAGE);
+            if (!s.bad().dlq().equals(service)
+                || !s.bad().reason().equals(reason)
+                || message == null
+                || message.isBlank()) {
+              wrong.add(
+                  s.bad().name()
+                      + ": expected "
+                      + s.bad().dlq()
+                      + " dlq / "
+                      + s.bad().reason()
+                      + ", got "
+                      + service
+                      + " dlq / "
+                      + reason
+                      + " ("
+                      + message
+                      + ")");
+            }
+          });
     }
     int duplicated = seen.values().stream().mapToInt(n -> n - 1).sum();
-    List<String> missing = sent.stream().filter(s -> !seen.containsKey(s.coordinates())).map(s -> s.bad().name()).toList();
+    List<String> missing =
+        sent.stream()
+            .filter(s -> !seen.containsKey(s.coordinates()))
+            .map(s -> s.bad().name())
+            .toList();
     return new Outcome(sent.size(), seen.size(), duplicated, wrong, missing);
   }
 }

@@ -12,9 +12,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
-import java.util.ArrayList;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -24,8 +24,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Bulk loader: publishes each manifest item's image to {@code media.images} (key = item id) and its
  * first caption to {@code media.texts} (key = id + {@value #CAPTION_SUFFIX}), with the caption,
- * category (also as the item's tag, for tag filters) and licence as metadata. Keys are the items' stable ids, so loading twice overwrites
- * rather than duplicates.
+ * category (also as the item's tag, for tag filters) and licence as metadata. Keys are the items'
+ * stable ids, so loading twice overwrites rather than duplicates.
  */
 public final class MediaLoader {
   public static final String CAPTION_SUFFIX = ":caption";
@@ -37,17 +37,35 @@ public final class MediaLoader {
     Progress bar = progress ? new Progress("ingest", items.size()) : null;
     List<Future<?>> acks = new ArrayList<>();
     try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer())) {
+        new KafkaProducer<>(
+            KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer())) {
       for (Item item : items) {
-        ObjectNode meta = Json.MAPPER.createObjectNode().put("caption", item.captions().get(0)).put("category", item.category())
-            .put("licence", item.licence()).put("dataset", item.source());
+        ObjectNode meta =
+            Json.MAPPER
+                .createObjectNode()
+                .put("caption", item.captions().get(0))
+                .put("category", item.category())
+                .put("licence", item.licence())
+                .put("dataset", item.source());
         if (item.category() != null && !item.category().isBlank()) {
           meta.putArray(Tags.FIELD).add(item.category());
         }
-        acks.add(producer.send(new ProducerRecord<>(topics.mediaImages.name(), null, item.id(), Files.readAllBytes(Path.of(item.image())),
-            headers(item.source(), meta.toString(), contentType(item.image())))));
-        acks.add(producer.send(new ProducerRecord<>(topics.mediaTexts.name(), null, item.id() + CAPTION_SUFFIX,
-            item.captions().get(0).getBytes(StandardCharsets.UTF_8), headers(item.source(), meta.toString(), "text/plain"))));
+        acks.add(
+            producer.send(
+                new ProducerRecord<>(
+                    topics.mediaImages.name(),
+                    null,
+                    item.id(),
+                    Files.readAllBytes(Path.of(item.image())),
+                    headers(item.source(), meta.toString(), contentType(item.image())))));
+        acks.add(
+            producer.send(
+                new ProducerRecord<>(
+                    topics.mediaTexts.name(),
+                    null,
+                    item.id() + CAPTION_SUFFIX,
+                    item.captions().get(0).getBytes(StandardCharsets.UTF_8),
+                    headers(item.source(), meta.toString(), "text/plain"))));
         if (bar != null) {
           bar.step(1);
         }

@@ -18,8 +18,10 @@ public final class ScrapedMetrics {
   }
 
   private static String scrape(int port) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   /** Vectors the search service on {@code searchPort} holds, summed over its shards' gauges. */
@@ -27,13 +29,17 @@ public final class ScrapedMetrics {
     return sum(searchPort, "crossmodal_index_vectors{");
   }
 
-  /** Waits until the search service holds at least {@code vectors} vectors; throws after {@code timeout}. */
+  /**
+   * Waits until the search service holds at least {@code vectors} vectors; throws after {@code
+   * timeout}.
+   */
   public static void awaitIndexed(int searchPort, long vectors, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     double indexed;
     while ((indexed = indexedVectors(searchPort)) < vectors) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("index holds " + indexed + " vectors, not " + vectors + ", after " + timeout);
+        throw new IllegalStateException(
+            "index holds " + indexed + " vectors, not " + vectors + ", after " + timeout);
       }
       Thread.sleep(300);
     }
@@ -41,6 +47,10 @@ public final class ScrapedMetrics {
 
   /** Sum of every series whose line starts with {@code prefix} (e.g. {@code crossmodal_index_vectors{}). */
   public static double sum(int port, String prefix) throws Exception {
-    return scrape(port).lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    return scrape(port)
+        .lines()
+        .filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 }

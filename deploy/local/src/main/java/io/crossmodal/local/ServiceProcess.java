@@ -24,7 +24,9 @@ public final class ServiceProcess {
   private final Path log;
   private Process process;
 
-  /** @param options after the command, e.g. {@code --bootstrap-servers H:P --set k=v} */
+  /**
+   * @param options after the command, e.g. {@code --bootstrap-servers H:P --set k=v}
+   */
   public ServiceProcess(String command, List<String> options, int port, Path log) {
     this.command = command;
     this.options = List.copyOf(options);
@@ -33,16 +35,29 @@ public final class ServiceProcess {
   }
 
   public ServiceProcess start() throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-modules", "jdk.incubator.vector", "-Xmx1g"));
-    for (String p : List.of("org.bytedeco.javacpp.cachedir", "org.bytedeco.javacpp.maxbytes", "org.bytedeco.javacpp.maxphysicalbytes")) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-Xmx1g"));
+    for (String p :
+        List.of(
+            "org.bytedeco.javacpp.cachedir",
+            "org.bytedeco.javacpp.maxbytes",
+            "org.bytedeco.javacpp.maxphysicalbytes")) {
       if (System.getProperty(p) != null) {
         cmd.add("-D" + p + "=" + System.getProperty(p));
       }
     }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass(command)));
     cmd.addAll(options);
-    process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    process =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
     return this;
   }
 
@@ -83,8 +98,12 @@ public final class ServiceProcess {
 
   public boolean healthy() {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/health")).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      return HTTP.send(
+                  HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/health"))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
@@ -98,7 +117,8 @@ public final class ServiceProcess {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (!healthy()) {
       if (!alive() || System.nanoTime() > deadline) {
-        throw new IllegalStateException(command + " not healthy within " + seconds + " s (alive " + alive() + "); see " + log);
+        throw new IllegalStateException(
+            command + " not healthy within " + seconds + " s (alive " + alive() + "); see " + log);
       }
       Thread.sleep(250);
     }

@@ -1,14 +1,14 @@
 package io.crossmodal.local;
 
-import io.crossmodal.common.topic.TopicReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
+import io.crossmodal.common.models.ModelSpace;
 import io.crossmodal.common.serde.Json;
+import io.crossmodal.common.topic.TopicReader;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.kafka.EmbeddedKafkaBroker;
 import io.crossmodal.model.data.Item;
-import io.crossmodal.common.models.ModelSpace;
 import io.crossmodal.model.joint.DefaultModel;
 import io.crossmodal.model.joint.ModelSpec;
 import java.net.URI;
@@ -19,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,8 +39,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Then it checks, from the topics themselves and the search service's view of every id:
  *
  * <ul>
- *   <li><b>lost</b>: live media ids (last record not a tombstone) missing from {@code embeddings} or
- *       from the search index, plus deleted ids still searchable;
+ *   <li><b>lost</b>: live media ids (last record not a tombstone) missing from {@code embeddings}
+ *       or from the search index, plus deleted ids still searchable;
  *   <li><b>duplicated</b>: committed {@code embeddings} records beyond one per media record, and
  *       dead letters beyond one per bad record;
  *   <li>every query gets exactly one result record;
@@ -54,7 +53,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * service by the signal, a broker restart only if the broker's port was really closed in between.
  */
 public final class Soak {
-  private static final String[] WORDS = {"apple", "car", "flag", "cat", "tree", "house", "star", "boat", "sun", "book"};
+  private static final String[] WORDS = {
+    "apple", "car", "flag", "cat", "tree", "house", "star", "boat", "sun", "book"
+  };
   private final Path dir;
   private final int items;
   private final List<Item> images;
@@ -74,16 +75,35 @@ public final class Soak {
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), kafkaPort);
     Config config = Config.defaults().with(Map.of("bootstrap.servers", broker.bootstrapServers()));
     KafkaClients.createTopics(config);
-    ModelSpec model = DefaultModel.load(null).spec(); // the model the child services serve (the encoder's first start activates it)
+    ModelSpec model =
+        DefaultModel.load(null)
+            .spec(); // the model the child services serve (the encoder's first start activates it)
     Topics topics = new Topics(ModelSpace.topics(config.topicNames(), model.modelId()));
     int encoderPort = EmbeddedKafkaBroker.freePort();
     int searchPort = EmbeddedKafkaBroker.freePort();
     List<String> common = List.of("--bootstrap-servers", broker.bootstrapServers());
-    ServiceProcess encoder = new ServiceProcess("encoder-service", concat(common, "--set", "encoder.port=" + encoderPort),
-        encoderPort, dir.resolve("encoder.log")).start();
-    ServiceProcess search = new ServiceProcess("search-service", concat(common, "--set", "search.port=" + searchPort
-        + ",search.encoder.url=http://localhost:" + encoderPort
-        + ",search.state.dir=" + dir.resolve("search-state")), searchPort, dir.resolve("search.log")).start();
+    ServiceProcess encoder =
+        new ServiceProcess(
+                "encoder-service",
+                concat(common, "--set", "encoder.port=" + encoderPort),
+                encoderPort,
+                dir.resolve("encoder.log"))
+            .start();
+    ServiceProcess search =
+        new ServiceProcess(
+                "search-service",
+                concat(
+                    common,
+                    "--set",
+                    "search.port="
+                        + searchPort
+                        + ",search.encoder.url=http://localhost:"
+                        + encoderPort
+                        + ",search.state.dir="
+                        + dir.resolve("search-state")),
+                searchPort,
+                dir.resolve("search.log"))
+            .start();
     encoder.awaitHealthy(180);
     search.awaitHealthy(180);
     log(progress, "started broker, encoder-service and search-service (child JVMs)");
@@ -91,7 +111,8 @@ public final class Soak {
     // The chaos plan: kill each service twice and restart the broker once, at random points.
     int kills = 0;
     int brokerRestarts = 0;
-    List<MalformedRecords.Case> corpus = MalformedRecords.all(topics, model.modelId(), model.dim(), 0);
+    List<MalformedRecords.Case> corpus =
+        MalformedRecords.all(topics, model.modelId(), model.dim(), 0);
     List<DeadLetterAudit.Sent> malformed = new ArrayList<>();
     int malformedAt = items * 7 / 24; // after the first kill, before the second (see chaosAt)
     Set<String> deleted = new HashSet<>();
@@ -102,7 +123,8 @@ public final class Soak {
       chaosAt[i] += random.nextInt(Math.max(1, items / 12));
     }
     try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer())) {
+        new KafkaProducer<>(
+            KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer())) {
       int chaos = 0;
       for (int i = 0; i < items; i++) {
         if (i == 0 || i == malformedAt) {
@@ -111,10 +133,20 @@ public final class Soak {
         String id = "soak-" + i;
         if (i % 7 == 0 && !images.isEmpty()) {
           Item item = images.get(i / 7 % images.size());
-          producer.send(new ProducerRecord<>(topics.mediaImages.name(), id, Files.readAllBytes(Path.of(item.image()))));
+          producer.send(
+              new ProducerRecord<>(
+                  topics.mediaImages.name(), id, Files.readAllBytes(Path.of(item.image()))));
         } else {
-          String text = "item " + i + ": a " + WORDS[i % WORDS.length] + " and a " + WORDS[(i * 7) % WORDS.length];
-          producer.send(new ProducerRecord<>(topics.mediaTexts.name(), id, text.getBytes(StandardCharsets.UTF_8)));
+          String text =
+              "item "
+                  + i
+                  + ": a "
+                  + WORDS[i % WORDS.length]
+                  + " and a "
+                  + WORDS[(i * 7) % WORDS.length];
+          producer.send(
+              new ProducerRecord<>(
+                  topics.mediaTexts.name(), id, text.getBytes(StandardCharsets.UTF_8)));
         }
         if (i % 25 == 24) { // delete an earlier item: it must end up unsearchable
           String gone = "soak-" + (i - 10);
@@ -124,13 +156,19 @@ public final class Soak {
         }
         if (i % 40 == 39) { // bad input in the stream: must be dead-lettered exactly once
           String b = "soak-bad-" + i;
-          producer.send(new ProducerRecord<>(topics.mediaTexts.name(), b, new byte[] {(byte) 0xc3, (byte) 0x28, 'x'}));
+          producer.send(
+              new ProducerRecord<>(
+                  topics.mediaTexts.name(), b, new byte[] {(byte) 0xc3, (byte) 0x28, 'x'}));
           bad.add(b);
         }
         if (i % 20 == 0) {
           String q = "soak-q-" + i;
-          producer.send(new ProducerRecord<>(topics.queries.name(), q,
-              ("{\"text\":\"a " + WORDS[i % WORDS.length] + "\",\"k\":5}").getBytes(StandardCharsets.UTF_8)));
+          producer.send(
+              new ProducerRecord<>(
+                  topics.queries.name(),
+                  q,
+                  ("{\"text\":\"a " + WORDS[i % WORDS.length] + "\",\"k\":5}")
+                      .getBytes(StandardCharsets.UTF_8)));
           queryIds.add(q);
         }
         if (i % 50 == 0) {
@@ -145,7 +183,9 @@ public final class Soak {
               log(progress, "item " + i + ": SIGKILL encoder-service");
               Thread.sleep(1000 + random.nextInt(2000));
               encoder.start();
-              encoder.awaitHealthy(180); // serving again before the stream goes on: the next kill hits a working service
+              encoder.awaitHealthy(
+                  180); // serving again before the stream goes on: the next kill hits a working
+              // service
             }
             case 1, 4 -> {
               kills += search.kill() ? 1 : 0;
@@ -175,22 +215,29 @@ public final class Soak {
 
     Map<String, byte[]> lastMedia = new HashMap<>();
     Map<String, Integer> mediaRecords = new HashMap<>();
-    readAll(config, List.of(topics.mediaImages.name(), topics.mediaTexts.name()), r -> {
-      String k = new String(r.key(), StandardCharsets.UTF_8);
-      mediaRecords.merge(k, 1, Integer::sum);
-      lastMedia.put(k, r.value());
-    });
+    readAll(
+        config,
+        List.of(topics.mediaImages.name(), topics.mediaTexts.name()),
+        r -> {
+          String k = new String(r.key(), StandardCharsets.UTF_8);
+          mediaRecords.merge(k, 1, Integer::sum);
+          lastMedia.put(k, r.value());
+        });
     Set<String> live = new HashSet<>();
     Set<String> malformedKeys = new HashSet<>();
-    corpus.stream().filter(c -> c.key() != null).forEach(c -> malformedKeys.add(new String(c.key(), StandardCharsets.UTF_8)));
-    lastMedia.forEach((k, v) -> {
-      if (v != null && !bad.contains(k) && !malformedKeys.contains(k)) {
-        live.add(k);
-      }
-    });
+    corpus.stream()
+        .filter(c -> c.key() != null)
+        .forEach(c -> malformedKeys.add(new String(c.key(), StandardCharsets.UTF_8)));
+    lastMedia.forEach(
+        (k, v) -> {
+          if (v != null && !bad.contains(k) && !malformedKeys.contains(k)) {
+            live.add(k);
+          }
+        });
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     double indexed = -1;
-    while (System.nanoTime() < deadline) { // quiescence: the index holds as many vectors as there are live ids
+    while (System.nanoTime()
+        < deadline) { // quiescence: the index holds as many vectors as there are live ids
       indexed = ScrapedMetrics.indexedVectors(searchPort);
       if (indexed == live.size()) {
         break;
@@ -210,15 +257,24 @@ public final class Soak {
 
     Map<String, Integer> embeddingRecords = new HashMap<>();
     Map<String, byte[]> lastEmbedding = new HashMap<>();
-    readAll(config, List.of(topics.embeddings.name()), r -> {
-      String k = new String(r.key(), StandardCharsets.UTF_8);
-      embeddingRecords.merge(k, 1, Integer::sum);
-      lastEmbedding.put(k, r.value());
-    });
+    readAll(
+        config,
+        List.of(topics.embeddings.name()),
+        r -> {
+          String k = new String(r.key(), StandardCharsets.UTF_8);
+          embeddingRecords.merge(k, 1, Integer::sum);
+          lastEmbedding.put(k, r.value());
+        });
     Map<String, Integer> deadLetters = new HashMap<>();
-    readAll(config, List.of(topics.encoderDlq.name()), r -> deadLetters.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum));
+    readAll(
+        config,
+        List.of(topics.encoderDlq.name()),
+        r -> deadLetters.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum));
     Map<String, Integer> results = new HashMap<>();
-    readAll(config, List.of(topics.results.name()), r -> results.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum));
+    readAll(
+        config,
+        List.of(topics.results.name()),
+        r -> results.merge(new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum));
     DeadLetterAudit.Outcome malformedOutcome = DeadLetterAudit.check(config, topics, malformed);
 
     int lostInEmbeddings = 0;
@@ -233,8 +289,10 @@ public final class Soak {
     }
     int duplicatedEmbeddings = 0;
     for (var e : embeddingRecords.entrySet()) {
-      if (!malformedKeys.contains(e.getKey())) { // the corpus writes bad records to embeddings itself
-        duplicatedEmbeddings += Math.max(0, e.getValue() - mediaRecords.getOrDefault(e.getKey(), 0));
+      if (!malformedKeys.contains(
+          e.getKey())) { // the corpus writes bad records to embeddings itself
+        duplicatedEmbeddings +=
+            Math.max(0, e.getValue() - mediaRecords.getOrDefault(e.getKey(), 0));
       }
     }
     int duplicatedDeadLetters = 0;
@@ -255,41 +313,78 @@ public final class Soak {
     search.stop();
     broker.close();
 
-    ObjectNode out = Json.MAPPER.createObjectNode().put("items", items).put("live", live.size()).put("deleted", deleted.size())
-        .put("indexed", (long) indexed).put("kills", kills).put("broker_restarts", brokerRestarts)
-        .put("lost", lostInEmbeddings + lostInIndex + deletedButSearchable).put("lost_in_embeddings", lostInEmbeddings)
-        .put("lost_in_index", lostInIndex).put("deleted_but_searchable", deletedButSearchable)
-        .put("duplicated", duplicatedEmbeddings + duplicatedDeadLetters + malformedOutcome.duplicated()).put("duplicated_embeddings", duplicatedEmbeddings)
-        .put("duplicated_dead_letters", duplicatedDeadLetters).put("queries", queryIds.size())
-        .put("results_missing", resultsMissing).put("results_duplicated", resultsDuplicated)
-        .put("bad_cases", bad.size() + malformedOutcome.expected()).put("bad_cases_caught", badCaught + malformedOutcome.caught())
-        .put("malformed_cases", malformedOutcome.expected()).put("malformed_caught", malformedOutcome.caught())
-        .put("malformed_duplicated", malformedOutcome.duplicated());
-    out.putArray("malformed_wrong").addAll(malformedOutcome.wrong().stream().map(e -> Json.MAPPER.getNodeFactory().textNode(e)).toList());
-    out.putArray("events").addAll(events.stream().map(e -> Json.MAPPER.getNodeFactory().textNode(e)).toList());
+    ObjectNode out =
+        Json.MAPPER
+            .createObjectNode()
+            .put("items", items)
+            .put("live", live.size())
+            .put("deleted", deleted.size())
+            .put("indexed", (long) indexed)
+            .put("kills", kills)
+            .put("broker_restarts", brokerRestarts)
+            .put("lost", lostInEmbeddings + lostInIndex + deletedButSearchable)
+            .put("lost_in_embeddings", lostInEmbeddings)
+            .put("lost_in_index", lostInIndex)
+            .put("deleted_but_searchable", deletedButSearchable)
+            .put(
+                "duplicated",
+                duplicatedEmbeddings + duplicatedDeadLetters + malformedOutcome.duplicated())
+            .put("duplicated_embeddings", duplicatedEmbeddings)
+            .put("duplicated_dead_letters", duplicatedDeadLetters)
+            .put("queries", queryIds.size())
+            .put("results_missing", resultsMissing)
+            .put("results_duplicated", resultsDuplicated)
+            .put("bad_cases", bad.size() + malformedOutcome.expected())
+            .put("bad_cases_caught", badCaught + malformedOutcome.caught())
+            .put("malformed_cases", malformedOutcome.expected())
+            .put("malformed_caught", malformedOutcome.caught())
+            .put("malformed_duplicated", malformedOutcome.duplicated());
+    out.putArray("malformed_wrong")
+        .addAll(
+            malformedOutcome.wrong().stream()
+                .map(e -> Json.MAPPER.getNodeFactory().textNode(e))
+                .toList());
+    out.putArray("events")
+        .addAll(events.stream().map(e -> Json.MAPPER.getNodeFactory().textNode(e)).toList());
     return out;
   }
 
   /** Whether the search service holds {@code id} (its stored record answers GET /v1/media/{id}). */
   private boolean searchable(int port, String id) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/media/" + URLEncoder.encode(id, StandardCharsets.UTF_8)))
-        .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    return http.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://localhost:"
+                                + port
+                                + "/v1/media/"
+                                + URLEncoder.encode(id, StandardCharsets.UTF_8)))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding())
+            .statusCode()
+        == 200;
   }
 
   /** Every committed record with a key (the soak's own records all have one). */
   /** Whether the topic holds a record for every one of {@code keys}. */
-  private static boolean keysPresent(Config config, String topic, java.util.Collection<String> keys) {
+  private static boolean keysPresent(
+      Config config, String topic, java.util.Collection<String> keys) {
     Set<String> seen = new HashSet<>();
     readAll(config, List.of(topic), r -> seen.add(new String(r.key(), StandardCharsets.UTF_8)));
     return seen.containsAll(keys);
   }
 
-  private static void readAll(Config config, List<String> topicNames, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
-    TopicReader.readAll(config, topicNames, r -> {
-      if (r.key() != null) {
-        each.accept(r);
-      }
-    });
+  private static void readAll(
+      Config config,
+      List<String> topicNames,
+      java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
+    TopicReader.readAll(
+        config,
+        topicNames,
+        r -> {
+          if (r.key() != null) {
+            each.accept(r);
+          }
+        });
   }
 
   private static boolean listening(int port) {

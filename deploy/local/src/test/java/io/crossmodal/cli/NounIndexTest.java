@@ -25,12 +25,18 @@ class NounIndexTest {
     ByteArrayOutputStream said = new ByteArrayOutputStream();
     System.setErr(new PrintStream(said, true, StandardCharsets.UTF_8));
     try {
-      assertNull(NounIndex.readOrExplain(dir.resolve("index.noun"), "which words are nouns", "train with --no-name-nouns"));
+      assertNull(
+          NounIndex.readOrExplain(
+              dir.resolve("index.noun"), "which words are nouns", "train with --no-name-nouns"));
     } finally {
       System.setErr(err);
     }
     String message = said.toString(StandardCharsets.UTF_8);
-    assertTrue(message.contains("which words are nouns") && message.contains("./crossmodal dataset build")
-        && message.contains("--nouns F") && message.contains("or train with --no-name-nouns"), message);
+    assertTrue(
+        message.contains("which words are nouns")
+            && message.contains("./crossmodal dataset build")
+            && message.contains("--nouns F")
+            && message.contains("or train with --no-name-nouns"),
+        message);
   }
 }

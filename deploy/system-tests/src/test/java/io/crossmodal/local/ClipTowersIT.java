@@ -40,19 +40,37 @@ class ClipTowersIT {
   @Test
   void shouldServeTheFoldersSpaceWhenATowersFolderIsConfigured() throws Exception {
     Path towersDir = new ClipShapedFolder(11).write(dir.resolve("towers"));
-    Config config = Config.defaults().with(Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0", "topic.partitions", "2",
-        "encoder.towers.dir", towersDir.toString()));
+    Config config =
+        Config.defaults()
+            .with(
+                Map.of(
+                    "search.port",
+                    "0",
+                    "encoder.port",
+                    "0",
+                    "ingest.port",
+                    "0",
+                    "topic.partitions",
+                    "2",
+                    "encoder.towers.dir",
+                    towersDir.toString()));
     ServedModel.Identity identity = ServedModel.identity(config, null);
     assertTrue(identity.modelId().startsWith("clip-"), identity.modelId());
     assertEquals(ClipShapedFolder.DIM, identity.dim());
     List<String> captions = List.of("a red dog", "car", "a red car");
     byte[] png = png();
     try (ClipTowers reference = ClipTowers.load(towersDir, 1);
-        LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null));
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(stack.config()), new StringSerializer(),
-            new ByteArraySerializer())) {
+        LocalStack stack =
+            LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null));
+        KafkaProducer<String, byte[]> producer =
+            new KafkaProducer<>(
+                KafkaClients.producer(stack.config()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
       for (int i = 0; i < captions.size(); i++) {
-        producer.send(new ProducerRecord<>("media.texts", "t" + i, captions.get(i).getBytes(StandardCharsets.UTF_8)));
+        producer.send(
+            new ProducerRecord<>(
+                "media.texts", "t" + i, captions.get(i).getBytes(StandardCharsets.UTF_8)));
       }
       producer.send(new ProducerRecord<>("media.images", "i0", png));
       producer.flush();
@@ -63,24 +81,47 @@ class ClipTowersIT {
       assertEquals(identity.modelId(), encoded.path("model").asText());
       float[] expected = reference.encodeTexts(List.of("a red dog"))[0];
       for (int d = 0; d < expected.length; d++) {
-        assertEquals(expected[d], encoded.path("vector").get(d).floatValue(), 1e-5, "dimension " + d);
+        assertEquals(
+            expected[d], encoded.path("vector").get(d).floatValue(), 1e-5, "dimension " + d);
       }
       for (int i = 0; i < captions.size(); i++) {
-        JsonNode hits = post(http, stack.searchPort(), "/v1/search", "{\"text\":\"" + captions.get(i)
-            + "\",\"k\":3,\"target\":\"text\",\"mode\":\"vector\"}").path("hits");
-        assertEquals("t" + i, hits.get(0).path("id").asText(), "a text finds itself first in the folder's space: " + hits);
+        JsonNode hits =
+            post(
+                    http,
+                    stack.searchPort(),
+                    "/v1/search",
+                    "{\"text\":\""
+                        + captions.get(i)
+                        + "\",\"k\":3,\"target\":\"text\",\"mode\":\"vector\"}")
+                .path("hits");
+        assertEquals(
+            "t" + i,
+            hits.get(0).path("id").asText(),
+            "a text finds itself first in the folder's space: " + hits);
         assertEquals(1.0, hits.get(0).path("score").asDouble(), 1e-4);
       }
-      JsonNode byImage = post(http, stack.searchPort(), "/v1/search",
-          "{\"image\":\"" + java.util.Base64.getEncoder().encodeToString(png) + "\",\"k\":1,\"target\":\"image\"}").path("hits");
+      JsonNode byImage =
+          post(
+                  http,
+                  stack.searchPort(),
+                  "/v1/search",
+                  "{\"image\":\""
+                      + java.util.Base64.getEncoder().encodeToString(png)
+                      + "\",\"k\":1,\"target\":\"image\"}")
+              .path("hits");
       assertEquals("i0", byImage.get(0).path("id").asText());
       assertEquals(1.0, byImage.get(0).path("score").asDouble(), 1e-4);
     }
   }
 
-  private static JsonNode post(HttpClient http, int port, String path, String body) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  private static JsonNode post(HttpClient http, int port, String path, String body)
+      throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     return Json.MAPPER.readTree(r.body());
   }

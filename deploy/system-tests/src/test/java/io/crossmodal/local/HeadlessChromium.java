@@ -35,24 +35,47 @@ final class HeadlessChromium implements AutoCloseable {
 
   HeadlessChromium(Path profile) throws Exception {
     if (!Files.isExecutable(BINARY)) {
-      throw new IllegalStateException(BINARY + " is missing: install Debian's chromium package (.ci/run does)");
+      throw new IllegalStateException(
+          BINARY + " is missing: install Debian's chromium package (.ci/run does)");
     }
-    process = new ProcessBuilder(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-        "--window-size=1280,900", "--user-data-dir=" + profile, "--remote-debugging-port=0", "about:blank")
-        .redirectErrorStream(true).redirectOutput(profile.resolveSibling("chromium.log").toFile()).start();
+    process =
+        new ProcessBuilder(
+                BINARY.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--window-size=1280,900",
+                "--user-data-dir=" + profile,
+                "--remote-debugging-port=0",
+                "about:blank")
+            .redirectErrorStream(true)
+            .redirectOutput(profile.resolveSibling("chromium.log").toFile())
+            .start();
     Path portFile = profile.resolve("DevToolsActivePort");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!Files.exists(portFile) || Files.readAllLines(portFile).size() < 2) {
       if (System.nanoTime() > deadline || !process.isAlive()) {
-        throw new IllegalStateException("chromium did not open its DevTools port; see " + profile.resolveSibling("chromium.log"));
+        throw new IllegalStateException(
+            "chromium did not open its DevTools port; see "
+                + profile.resolveSibling("chromium.log"));
       }
       Thread.sleep(100);
     }
     int port = Integer.parseInt(Files.readAllLines(portFile).get(0).trim());
     HttpClient http = HttpClient.newHttpClient();
-    JsonNode targets = Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
-        HttpResponse.BodyHandlers.ofString()).body());
+    JsonNode targets =
+        Json.MAPPER.readTree(
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body());
     String pageSocket = null;
     for (JsonNode t : targets) {
       if (t.path("type").asText().equals("page")) {
@@ -62,7 +85,10 @@ final class HeadlessChromium implements AutoCloseable {
     if (pageSocket == null) {
       throw new IllegalStateException("no page target in " + targets);
     }
-    socket = http.newWebSocketBuilder().buildAsync(URI.create(pageSocket), new Listener()).get(10, TimeUnit.SECONDS);
+    socket =
+        http.newWebSocketBuilder()
+            .buildAsync(URI.create(pageSocket), new Listener())
+            .get(10, TimeUnit.SECONDS);
   }
 
   /** Sends one DevTools command and returns its {@code result}. */
@@ -82,12 +108,17 @@ final class HeadlessChromium implements AutoCloseable {
 
   void navigate(String url) throws Exception {
     call("Page.navigate", Map.of("url", url));
-    waitFor("document.readyState === 'complete' && location.href.startsWith('" + url + "')", Duration.ofSeconds(30));
+    waitFor(
+        "document.readyState === 'complete' && location.href.startsWith('" + url + "')",
+        Duration.ofSeconds(30));
   }
 
   /** The value of a JavaScript expression (awaited when it is a promise). */
   JsonNode eval(String expression) throws Exception {
-    JsonNode result = call("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
+    JsonNode result =
+        call(
+            "Runtime.evaluate",
+            Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
     if (result.has("exceptionDetails")) {
       throw new IllegalStateException("page script failed: " + result.get("exceptionDetails"));
     }
@@ -111,13 +142,29 @@ final class HeadlessChromium implements AutoCloseable {
 
   void pressEnter() throws Exception {
     for (String type : List.of("keyDown", "keyUp")) {
-      call("Input.dispatchKeyEvent", Map.of("type", type, "key", "Enter", "code", "Enter", "windowsVirtualKeyCode", 13,
-          "nativeVirtualKeyCode", 13, "text", "\r"));
+      call(
+          "Input.dispatchKeyEvent",
+          Map.of(
+              "type",
+              type,
+              "key",
+              "Enter",
+              "code",
+              "Enter",
+              "windowsVirtualKeyCode",
+              13,
+              "nativeVirtualKeyCode",
+              13,
+              "text",
+              "\r"));
     }
   }
 
   void screenshot(Path png) throws Exception {
-    Files.write(png, Base64.getDecoder().decode(call("Page.captureScreenshot", Map.of("format", "png")).path("data").asText()));
+    Files.write(
+        png,
+        Base64.getDecoder()
+            .decode(call("Page.captureScreenshot", Map.of("format", "png")).path("data").asText()));
   }
 
   @Override

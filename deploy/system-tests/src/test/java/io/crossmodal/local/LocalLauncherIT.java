@@ -1,6 +1,5 @@
 package io.crossmodal.local;
 
-import io.crossmodal.common.topic.TopicReader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crossmodal.common.config.Config;
+import io.crossmodal.common.topic.TopicReader;
 import io.crossmodal.kafka.EmbeddedKafkaBroker;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -27,20 +27,23 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs {@code ./crossmodal local} as a new user would: a child process from the repository root,
- * waits for {@code /health}, searches over HTTP, stops it with a signal, starts it again on the same
- * data folder and checks that state was restored without re-encoding or re-ingesting; a third start
- * with another model migrates the data folder to it in the background while search goes on, and
- * {@code ./crossmodal model status|rollback|activate} then act on that running deployment.
+ * waits for {@code /health}, searches over HTTP, stops it with a signal, starts it again on the
+ * same data folder and checks that state was restored without re-encoding or re-ingesting; a third
+ * start with another model migrates the data folder to it in the background while search goes on,
+ * and {@code ./crossmodal model status|rollback|activate} then act on that running deployment.
  */
 class LocalLauncherIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path ROOT = Path.of("../..").toAbsolutePath().normalize();
+
   /** The bundled sample's images plus one caption each. */
   private static final int SAMPLE_ITEMS = sampleItems();
+
   private static final int SAMPLE_VECTORS = 2 * SAMPLE_ITEMS;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private record Run(Process process, List<String> output, int searchPort, int encoderPort, int kafkaPort) {}
+  private record Run(
+      Process process, List<String> output, int searchPort, int encoderPort, int kafkaPort) {}
 
   private Run start(Path dataDir) throws Exception {
     return start(dataDir, "");
@@ -52,17 +55,37 @@ class LocalLauncherIT {
     int search = EmbeddedKafkaBroker.freePort();
     int encoder = EmbeddedKafkaBroker.freePort();
     int ingest = EmbeddedKafkaBroker.freePort();
-    Process p = new ProcessBuilder(ROOT.resolve("crossmodal").toString(), "local", "--data-dir", dataDir.toString(), "--kafka-port", String.valueOf(kafka),
-        "--set", "search.port=" + search + ",encoder.port=" + encoder + ",ingest.port=" + ingest + set)
-        .directory(ROOT.toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                ROOT.resolve("crossmodal").toString(),
+                "local",
+                "--data-dir",
+                dataDir.toString(),
+                "--kafka-port",
+                String.valueOf(kafka),
+                "--set",
+                "search.port="
+                    + search
+                    + ",encoder.port="
+                    + encoder
+                    + ",ingest.port="
+                    + ingest
+                    + set)
+            .directory(ROOT.toFile())
+            .redirectErrorStream(true)
+            .start();
     List<String> output = Collections.synchronizedList(new ArrayList<>());
-    Thread reader = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        r.lines().forEach(output::add);
-      } catch (Exception ignored) {
-        // process ended
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                r.lines().forEach(output::add);
+              } catch (Exception ignored) {
+                // process ended
+              }
+            });
     reader.setDaemon(true);
     reader.start();
     return new Run(p, output, search, encoder, kafka);
@@ -70,7 +93,9 @@ class LocalLauncherIT {
 
   private int get(String url) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding())
+      return http.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.discarding())
           .statusCode();
     } catch (Exception e) {
       return -1;
@@ -81,7 +106,9 @@ class LocalLauncherIT {
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (get("http://localhost:" + run.searchPort() + "/health") != 200) {
       assertTrue(run.process().isAlive(), "launcher exited: " + String.join("\n", run.output()));
-      assertTrue(System.nanoTime() < deadline, "no healthy search-service: " + String.join("\n", run.output()));
+      assertTrue(
+          System.nanoTime() < deadline,
+          "no healthy search-service: " + String.join("\n", run.output()));
       Thread.sleep(500);
     }
   }
@@ -89,7 +116,9 @@ class LocalLauncherIT {
   private void awaitVectors(Run run, int count) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (ScrapedMetrics.indexedVectors(run.searchPort()) < count) {
-      assertTrue(System.nanoTime() < deadline, "index below " + count + ": " + String.join("\n", run.output()));
+      assertTrue(
+          System.nanoTime() < deadline,
+          "index below " + count + ": " + String.join("\n", run.output()));
       Thread.sleep(500);
     }
   }
@@ -101,8 +130,14 @@ class LocalLauncherIT {
   private static void assertQuietStart(Run run) {
     List<String> noise;
     synchronized (run.output()) {
-      noise = run.output().stream().filter(l -> l.contains("state.change") || l.contains("QuorumController")
-          || l.contains("ConsumerConfig")).toList();
+      noise =
+          run.output().stream()
+              .filter(
+                  l ->
+                      l.contains("state.change")
+                          || l.contains("QuorumController")
+                          || l.contains("ConsumerConfig"))
+              .toList();
     }
     assertEquals(List.of(), noise, "start-up noise");
   }
@@ -113,14 +148,18 @@ class LocalLauncherIT {
   }
 
   private static int records(Run run, String topic) {
-    Config config = Config.defaults().with(java.util.Map.of("bootstrap.servers", "localhost:" + run.kafkaPort()));
+    Config config =
+        Config.defaults()
+            .with(java.util.Map.of("bootstrap.servers", "localhost:" + run.kafkaPort()));
     int[] n = {0};
     TopicReader.readAll(config, List.of(topic), r -> n[0]++);
     return n[0];
   }
 
   @Test
-  void shouldSearchTheSampleRestoreItOnASecondRunAndMigrateToAnotherModelOnAThirdWhenStartedLikeANewUser() throws Exception {
+  void
+      shouldSearchTheSampleRestoreItOnASecondRunAndMigrateToAnotherModelOnAThirdWhenStartedLikeANewUser()
+          throws Exception {
     Path dataDir = Files.createTempDirectory("crossmodal-local-it");
     Run first = start(dataDir);
     try {
@@ -135,10 +174,13 @@ class LocalLauncherIT {
         assertEquals("image", hits.get(i).path("modality").asText());
         assertTrue(hits.get(i).path("score").asDouble() <= 1.0001);
         if (i > 0) {
-          assertTrue(hits.get(i).path("score").asDouble() <= hits.get(i - 1).path("score").asDouble(), "ranked best first");
+          assertTrue(
+              hits.get(i).path("score").asDouble() <= hits.get(i - 1).path("score").asDouble(),
+              "ranked best first");
         }
       }
-      assertTrue(String.join("\n", first.output()).contains("loaded " + SAMPLE_ITEMS + " sample items"));
+      assertTrue(
+          String.join("\n", first.output()).contains("loaded " + SAMPLE_ITEMS + " sample items"));
     } finally {
       stop(first);
     }
@@ -148,22 +190,46 @@ class LocalLauncherIT {
       awaitHealthy(second);
       awaitVectors(second, SAMPLE_VECTORS);
       Thread.sleep(3000); // give a (wrong) re-encode the chance to show up
-      assertEquals(0.0, ScrapedMetrics.sum(second.encoderPort(), "crossmodal_records_out_total{"), "second run must not re-encode");
-      assertEquals(SAMPLE_VECTORS, ScrapedMetrics.indexedVectors(second.searchPort()), 0.0, "every item restored");
-      // Records, not ids: an item ingested or encoded twice would be a second record under the same key.
-      assertEquals(SAMPLE_VECTORS / 2, records(second, "media.images"), "each sample image ingested once over both runs");
-      assertEquals(SAMPLE_VECTORS / 2, records(second, "media.texts"), "each sample caption ingested once over both runs");
-      assertEquals(SAMPLE_VECTORS, records(second, "embeddings." + io.crossmodal.model.joint.DefaultModel.load(null).spec().modelId()), "each item encoded once over both runs");
-      assertFalse(String.join("\n", second.output()).contains("loaded " + SAMPLE_ITEMS + " sample items"), "sample must not be ingested twice");
+      assertEquals(
+          0.0,
+          ScrapedMetrics.sum(second.encoderPort(), "crossmodal_records_out_total{"),
+          "second run must not re-encode");
+      assertEquals(
+          SAMPLE_VECTORS,
+          ScrapedMetrics.indexedVectors(second.searchPort()),
+          0.0,
+          "every item restored");
+      // Records, not ids: an item ingested or encoded twice would be a second record under the same
+      // key.
+      assertEquals(
+          SAMPLE_VECTORS / 2,
+          records(second, "media.images"),
+          "each sample image ingested once over both runs");
+      assertEquals(
+          SAMPLE_VECTORS / 2,
+          records(second, "media.texts"),
+          "each sample caption ingested once over both runs");
+      assertEquals(
+          SAMPLE_VECTORS,
+          records(
+              second,
+              "embeddings." + io.crossmodal.model.joint.DefaultModel.load(null).spec().modelId()),
+          "each item encoded once over both runs");
+      assertFalse(
+          String.join("\n", second.output()).contains("loaded " + SAMPLE_ITEMS + " sample items"),
+          "sample must not be ingested twice");
     } finally {
       stop(second);
     }
 
-    // Another model on the same data folder: the old one serves while the new one re-embeds, then takes over.
+    // Another model on the same data folder: the old one serves while the new one re-embeds, then
+    // takes over.
     String a = io.crossmodal.model.joint.DefaultModel.load(null).spec().modelId();
-    Path towers = new io.crossmodal.model.clip.ClipShapedFolder(11)
-        .write(dataDir.resolveSibling(dataDir.getFileName() + "-towers"));
-    Config withB = Config.defaults().with(java.util.Map.of("encoder.towers.dir", towers.toString()));
+    Path towers =
+        new io.crossmodal.model.clip.ClipShapedFolder(11)
+            .write(dataDir.resolveSibling(dataDir.getFileName() + "-towers"));
+    Config withB =
+        Config.defaults().with(java.util.Map.of("encoder.towers.dir", towers.toString()));
     String b = io.crossmodal.model.joint.ServedModel.entry(withB, null).id();
     Run third = start(dataDir, ",encoder.towers.dir=" + towers);
     try {
@@ -172,29 +238,53 @@ class LocalLauncherIT {
       java.util.Set<String> answeredBy = new java.util.TreeSet<>();
       String model;
       do {
-        assertTrue(System.nanoTime() < deadline,
-            "B never took over; answered by " + answeredBy + ": " + String.join("\n", third.output()));
+        assertTrue(
+            System.nanoTime() < deadline,
+            "B never took over; answered by "
+                + answeredBy
+                + ": "
+                + String.join("\n", third.output()));
         HttpResponse<String> r = search(third, "a red apple");
         assertEquals(200, r.statusCode(), "search goes on during the migration: " + r.body());
         model = JSON.readTree(r.body()).path("model").asText();
         answeredBy.add(model);
-        assertTrue(model.equals(a) || model.equals(b), "answered in one of the two spaces: " + model);
+        assertTrue(
+            model.equals(a) || model.equals(b), "answered in one of the two spaces: " + model);
         Thread.sleep(500);
       } while (!model.equals(b));
-      assertTrue(String.join("\n", third.output()).contains("this data folder serves model " + a + "; model " + b
-          + " is re-embedding the media in the background"), "says that it migrates: " + String.join("\n", third.output()));
-      assertEquals(SAMPLE_VECTORS, ScrapedMetrics.sum(third.searchPort(), "crossmodal_index_vectors{model=\"" + b + "\""), 0.0,
+      assertTrue(
+          String.join("\n", third.output())
+              .contains(
+                  "this data folder serves model "
+                      + a
+                      + "; model "
+                      + b
+                      + " is re-embedding the media in the background"),
+          "says that it migrates: " + String.join("\n", third.output()));
+      assertEquals(
+          SAMPLE_VECTORS,
+          ScrapedMetrics.sum(third.searchPort(), "crossmodal_index_vectors{model=\"" + b + "\""),
+          0.0,
           "B's index holds every item when it takes over");
-      assertEquals(SAMPLE_VECTORS, records(third, "embeddings." + b), "each item encoded once into B's space");
-      assertEquals(SAMPLE_VECTORS / 2, records(third, "media.images"),
+      assertEquals(
+          SAMPLE_VECTORS,
+          records(third, "embeddings." + b),
+          "each item encoded once into B's space");
+      assertEquals(
+          SAMPLE_VECTORS / 2,
+          records(third, "media.images"),
           "the migration replays the media, it does not ingest them again");
 
       // The model commands as a user types them, against this running deployment.
       String kafka = "localhost:" + third.kafkaPort();
       Cli status = cli("model", "status", "--bootstrap-servers", kafka);
       assertEquals(0, status.exit(), status.output());
-      assertTrue(status.output().lines().anyMatch(l -> l.startsWith(b) && l.contains(" active ")), status.output());
-      assertTrue(status.output().lines().anyMatch(l -> l.startsWith(a) && l.contains(" previous ")), status.output());
+      assertTrue(
+          status.output().lines().anyMatch(l -> l.startsWith(b) && l.contains(" active ")),
+          status.output());
+      assertTrue(
+          status.output().lines().anyMatch(l -> l.startsWith(a) && l.contains(" previous ")),
+          status.output());
       Cli rollback = cli("model", "rollback", "--bootstrap-servers", kafka);
       assertEquals(0, rollback.exit(), rollback.output());
       assertTrue(rollback.output().contains("rolled back: active: " + a), rollback.output());
@@ -203,7 +293,8 @@ class LocalLauncherIT {
       assertEquals(0, activate.exit(), activate.output());
       awaitAnsweredBy(third, b);
       Cli unknown = cli("model", "activate", "cm-0000000000000000", "--bootstrap-servers", kafka);
-      assertEquals(1, unknown.exit(), "activating a model never deployed is refused: " + unknown.output());
+      assertEquals(
+          1, unknown.exit(), "activating a model never deployed is refused: " + unknown.output());
     } finally {
       stop(third);
     }
@@ -215,9 +306,12 @@ class LocalLauncherIT {
   private static Cli cli(String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(ROOT.resolve("crossmodal").toString()));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "./crossmodal " + String.join(" ", args) + " did not end: " + output);
+    assertTrue(
+        p.waitFor(120, TimeUnit.SECONDS),
+        "./crossmodal " + String.join(" ", args) + " did not end: " + output);
     return new Cli(p.exitValue(), output);
   }
 
@@ -234,15 +328,21 @@ class LocalLauncherIT {
   }
 
   private HttpResponse<String> search(Run run, String text) throws Exception {
-    String body = JSON.createObjectNode().put("text", text).put("k", 5).put("target", "image").toString();
-    return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + run.searchPort() + "/v1/search"))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+    String body =
+        JSON.createObjectNode().put("text", text).put("k", 5).put("target", "image").toString();
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + run.searchPort() + "/v1/search"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   private static int sampleItems() {
     try {
-      return io.crossmodal.model.data.Manifest.read(java.nio.file.Path.of("../local/sample/manifest.jsonl")).size();
+      return io.crossmodal.model.data.Manifest.read(
+              java.nio.file.Path.of("../local/sample/manifest.jsonl"))
+          .size();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

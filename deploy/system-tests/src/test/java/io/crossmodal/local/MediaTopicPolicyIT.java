@@ -44,39 +44,83 @@ class MediaTopicPolicyIT {
   @TempDir Path dir;
 
   @Test
-  void createdMediaTopicsAreCompactedAndOldOnesAreReportedWithTheCommandThatFixesThem() throws Exception {
+  void createdMediaTopicsAreCompactedAndOldOnesAreReportedWithTheCommandThatFixesThem()
+      throws Exception {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0)) {
-      Config fresh = Config.defaults().with(Map.of("bootstrap.servers", broker.bootstrapServers(), "topic.partitions", "1"));
+      Config fresh =
+          Config.defaults()
+              .with(
+                  Map.of("bootstrap.servers", broker.bootstrapServers(), "topic.partitions", "1"));
       KafkaClients.createTopics(fresh);
       try (Admin admin = Admin.create(fresh.kafkaClientProperties());
           KafkaProducer<String, byte[]> producer =
-              new KafkaProducer<>(KafkaClients.producer(fresh), new StringSerializer(), new ByteArraySerializer())) {
-        // check() skips topics it cannot see, so each check waits until the broker's metadata holds them.
+              new KafkaProducer<>(
+                  KafkaClients.producer(fresh),
+                  new StringSerializer(),
+                  new ByteArraySerializer())) {
+        // check() skips topics it cannot see, so each check waits until the broker's metadata holds
+        // them.
         awaitVisible(admin, fresh.topicNames().mediaImages(), fresh.topicNames().mediaTexts());
-        assertEquals(List.of(), MediaTopicPolicy.check(admin, fresh.topicNames(), broker.bootstrapServers()));
-        org.apache.kafka.clients.admin.Config images = describe(admin, fresh.topicNames().mediaImages());
+        assertEquals(
+            List.of(),
+            MediaTopicPolicy.check(admin, fresh.topicNames(), broker.bootstrapServers()));
+        org.apache.kafka.clients.admin.Config images =
+            describe(admin, fresh.topicNames().mediaImages());
         assertEquals("compact", images.get("cleanup.policy").value());
         assertEquals("86400000", images.get("delete.retention.ms").value());
-        ExecutionException refused = assertThrows(ExecutionException.class,
-            () -> producer.send(new ProducerRecord<>(fresh.topicNames().mediaImages(), null, new byte[] {1})).get());
-        assertInstanceOf(InvalidRecordException.class, refused.getCause(), "a keyless media record is refused at the door");
+        ExecutionException refused =
+            assertThrows(
+                ExecutionException.class,
+                () ->
+                    producer
+                        .send(
+                            new ProducerRecord<>(
+                                fresh.topicNames().mediaImages(), null, new byte[] {1}))
+                        .get());
+        assertInstanceOf(
+            InvalidRecordException.class,
+            refused.getCause(),
+            "a keyless media record is refused at the door");
 
         // A deployment from before: media topics with the broker's default (delete) policy.
-        Config old = fresh.with(Map.of("topic.media.images", "old.images", "topic.media.texts", "old.texts", "encoder.port", "0"));
-        admin.createTopics(List.of(new NewTopic("old.images", 1, (short) 1), new NewTopic("old.texts", 1, (short) 1))).all().get();
+        Config old =
+            fresh.with(
+                Map.of(
+                    "topic.media.images",
+                    "old.images",
+                    "topic.media.texts",
+                    "old.texts",
+                    "encoder.port",
+                    "0"));
+        admin
+            .createTopics(
+                List.of(
+                    new NewTopic("old.images", 1, (short) 1),
+                    new NewTopic("old.texts", 1, (short) 1)))
+            .all()
+            .get();
         awaitVisible(admin, "old.images", "old.texts");
-        List<MediaTopicPolicy.Finding> findings = MediaTopicPolicy.check(admin, old.topicNames(), broker.bootstrapServers());
-        assertEquals(List.of("old.images", "old.texts"), findings.stream().map(MediaTopicPolicy.Finding::topic).toList());
-        assertTrue(findings.get(0).message().contains("cleanup.policy=delete"), findings.get(0).message());
+        List<MediaTopicPolicy.Finding> findings =
+            MediaTopicPolicy.check(admin, old.topicNames(), broker.bootstrapServers());
+        assertEquals(
+            List.of("old.images", "old.texts"),
+            findings.stream().map(MediaTopicPolicy.Finding::topic).toList());
+        assertTrue(
+            findings.get(0).message().contains("cleanup.policy=delete"), findings.get(0).message());
 
-        try (EncoderService encoder = new EncoderService(old, ServedModel.entry(old, null)).start()) {
-          assertTrue(metrics(encoder.httpPort()).contains("crossmodal_media_topics_uncompacted 2.0"), "the encoder starts and says so");
+        try (EncoderService encoder =
+            new EncoderService(old, ServedModel.entry(old, null)).start()) {
+          assertTrue(
+              metrics(encoder.httpPort()).contains("crossmodal_media_topics_uncompacted 2.0"),
+              "the encoder starts and says so");
         }
 
         for (MediaTopicPolicy.Finding f : findings) {
           apply(admin, f.command());
         }
-        assertEquals(List.of(), MediaTopicPolicy.check(admin, old.topicNames(), broker.bootstrapServers()),
+        assertEquals(
+            List.of(),
+            MediaTopicPolicy.check(admin, old.topicNames(), broker.bootstrapServers()),
             "the printed command, applied as written, fixes the topic");
       }
     }
@@ -89,12 +133,16 @@ class MediaTopicPolicyIT {
   private static void awaitVisible(Admin admin, String... topics) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!admin.listTopics().names().get(30, TimeUnit.SECONDS).containsAll(List.of(topics))) {
-      assertTrue(System.nanoTime() < deadline, "topics " + List.of(topics) + " never became visible");
+      assertTrue(
+          System.nanoTime() < deadline, "topics " + List.of(topics) + " never became visible");
       Thread.sleep(50);
     }
   }
 
-  /** Applies a {@code kafka-configs --alter --entity-name T --add-config k=v,…} command through the admin API. */
+  /**
+   * Applies a {@code kafka-configs --alter --entity-name T --add-config k=v,…} command through the
+   * admin API.
+   */
   private static void apply(Admin admin, String command) throws Exception {
     String[] words = command.split(" ");
     String topic = null;
@@ -109,16 +157,23 @@ class MediaTopicPolicyIT {
         }
       }
     }
-    admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), ops)).all().get();
+    admin
+        .incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), ops))
+        .all()
+        .get();
   }
 
-  private static org.apache.kafka.clients.admin.Config describe(Admin admin, String topic) throws Exception {
+  private static org.apache.kafka.clients.admin.Config describe(Admin admin, String topic)
+      throws Exception {
     ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
     return admin.describeConfigs(List.of(r)).all().get().get(r);
   }
 
   private static String metrics(int port) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 }

@@ -1,6 +1,5 @@
 package io.crossmodal.local;
 
-import io.crossmodal.common.topic.TopicReader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,6 +16,7 @@ import io.crossmodal.common.models.ModelEntry;
 import io.crossmodal.common.models.ModelProgress;
 import io.crossmodal.common.models.ModelSpace;
 import io.crossmodal.common.serde.Json;
+import io.crossmodal.common.topic.TopicReader;
 import io.crossmodal.kafka.EmbeddedKafkaBroker;
 import io.crossmodal.model.clip.ClipShapedFolder;
 import io.crossmodal.model.joint.ServedModel;
@@ -51,9 +51,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Blue/green re-embedding against a real broker: model A (the bundled model file) serves N items;
  * model B (a CLIP-format towers folder) is deployed while queries, ingests and deletes go on; one
- * of the two encoder processes is killed with SIGKILL in the middle of B's replay and restarted.
- * No query fails or answers from two spaces, B ends with exactly A's ids and each item encoded
- * once per source record, the switch needs B caught up, rollback returns to A, and dropping B deletes
+ * of the two encoder processes is killed with SIGKILL in the middle of B's replay and restarted. No
+ * query fails or answers from two spaces, B ends with exactly A's ids and each item encoded once
+ * per source record, the switch needs B caught up, rollback returns to A, and dropping B deletes
  * its space while A serves on.
  */
 class ModelLifecycleIT {
@@ -81,27 +81,45 @@ class ModelLifecycleIT {
   }
 
   @Test
-  void shouldReEmbedIntoTheNewSpaceWhileServingTheOldAndSwitchAndRollBackWithoutLossOrDuplicates() throws Exception {
+  void shouldReEmbedIntoTheNewSpaceWhileServingTheOldAndSwitchAndRollBackWithoutLossOrDuplicates()
+      throws Exception {
     broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0);
-    Config config = Config.defaults().with(Map.of("bootstrap.servers", broker.bootstrapServers(), "topic.partitions", "2",
-        "search.port", "0", "search.state.dir", dir.resolve("search").toString()));
+    Config config =
+        Config.defaults()
+            .with(
+                Map.of(
+                    "bootstrap.servers",
+                    broker.bootstrapServers(),
+                    "topic.partitions",
+                    "2",
+                    "search.port",
+                    "0",
+                    "search.state.dir",
+                    dir.resolve("search").toString()));
     KafkaClients.createTopics(config);
     ModelEntry a = ServedModel.entry(config, null);
     Path towers = new ClipShapedFolder(11).write(dir.resolve("towers"));
-    ModelEntry b = ServedModel.entry(config.with(Map.of("encoder.towers.dir", towers.toString())), null);
+    ModelEntry b =
+        ServedModel.entry(config.with(Map.of("encoder.towers.dir", towers.toString())), null);
 
-    // Two encoders (the first one's start deploys and activates A); queries are encoded by the first.
+    // Two encoders (the first one's start deploys and activates A); queries are encoded by the
+    // first.
     ServiceProcess queriesEncoder = encoder(0);
     queriesEncoder.awaitHealthy(180);
     ServiceProcess victim = encoder(1);
     victim.awaitHealthy(180);
-    search = new SearchService(config.with(Map.of("search.encoder.url", "http://localhost:" + queriesEncoder.port()))).start();
+    search =
+        new SearchService(
+                config.with(
+                    Map.of("search.encoder.url", "http://localhost:" + queriesEncoder.port())))
+            .start();
     ModelControl control = new ModelControl(config);
     assertEquals(a.id(), control.state().activeId());
 
     Set<String> live = ConcurrentHashMap.newKeySet();
     try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer())) {
+        new KafkaProducer<>(
+            KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < ITEMS; i++) {
         send(producer, config, "t" + i, TEXTS[i % TEXTS.length]);
         live.add("t" + i);
@@ -116,19 +134,23 @@ class ModelLifecycleIT {
       Thread queries = new Thread(() -> queryLoad(running, answeredBy, failures), "it-queries");
       queries.start();
       AtomicInteger next = new AtomicInteger(ITEMS);
-      Thread writes = new Thread(() -> {
-        while (running.get()) {
-          int i = next.getAndIncrement();
-          send(producer, config, "t" + i, TEXTS[i % TEXTS.length]);
-          live.add("t" + i);
-          if (i % 3 == 0) { // delete an item of the first batch
-            String gone = "t" + (i % ITEMS);
-            producer.send(new ProducerRecord<>(config.topicNames().mediaTexts(), gone, null));
-            live.remove(gone);
-          }
-          sleep(20);
-        }
-      }, "it-writes");
+      Thread writes =
+          new Thread(
+              () -> {
+                while (running.get()) {
+                  int i = next.getAndIncrement();
+                  send(producer, config, "t" + i, TEXTS[i % TEXTS.length]);
+                  live.add("t" + i);
+                  if (i % 3 == 0) { // delete an item of the first batch
+                    String gone = "t" + (i % ITEMS);
+                    producer.send(
+                        new ProducerRecord<>(config.topicNames().mediaTexts(), gone, null));
+                    live.remove(gone);
+                  }
+                  sleep(20);
+                }
+              },
+              "it-writes");
       writes.start();
 
       // When B is deployed, and an encoder is killed while B's replay is under way
@@ -146,18 +168,30 @@ class ModelLifecycleIT {
       queries.join();
 
       // Then the switch happens once B has caught up, with A's ids
-      ActiveModel switched = control.activateWhenCaughtUp(b.id(), Duration.ofMinutes(5), s -> { });
+      ActiveModel switched = control.activateWhenCaughtUp(b.id(), Duration.ofMinutes(5), s -> {});
       assertNotNull(switched, "B caught up");
       assertEquals(a.id(), switched.previous());
-      assertEquals(live, ModelProgress.liveIds(config, a.id()), "A holds every item ingested and none deleted");
-      assertEquals(live, ModelProgress.liveIds(config, b.id()), "B holds exactly A's items, those of the migration included");
+      assertEquals(
+          live,
+          ModelProgress.liveIds(config, a.id()),
+          "A holds every item ingested and none deleted");
+      assertEquals(
+          live,
+          ModelProgress.liveIds(config, b.id()),
+          "B holds exactly A's items, those of the migration included");
       assertEncodedOnce(config, b.id());
       awaitActive(b.id());
-      assertEquals(b.id(), answer("a red dog").path("model").asText(), "queries run in B's space after the switch");
+      assertEquals(
+          b.id(),
+          answer("a red dog").path("model").asText(),
+          "queries run in B's space after the switch");
       assertIndexed(b.id(), live.size());
 
       assertEquals(List.of(), failures, "no query failed during the migration");
-      assertEquals(Set.of(a.id()), answeredBy.keySet(), "before the switch every query ran in A's space: " + answeredBy);
+      assertEquals(
+          Set.of(a.id()),
+          answeredBy.keySet(),
+          "before the switch every query ran in A's space: " + answeredBy);
 
       // Rollback returns to A, which was kept up to date
       assertEquals(a.id(), control.rollback().model());
@@ -165,16 +199,23 @@ class ModelLifecycleIT {
       assertEquals(a.id(), answer("a red dog").path("model").asText());
       assertIndexed(a.id(), live.size());
 
-      // Dropping frees B (never the active model): its encoders and index stop, its topics go, A serves on
-      assertThrows(IllegalArgumentException.class, () -> control.drop(a.id()), "the active model is never dropped");
-      assertTrue(control.dropAndFree(b.id(), Duration.ofMinutes(2)), "B's encoders and index left their groups");
+      // Dropping frees B (never the active model): its encoders and index stop, its topics go, A
+      // serves on
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> control.drop(a.id()),
+          "the active model is never dropped");
+      assertTrue(
+          control.dropAndFree(b.id(), Duration.ofMinutes(2)),
+          "B's encoders and index left their groups");
       assertFalse(control.state().models().containsKey(b.id()));
       try (Admin admin = Admin.create(config.kafkaClientProperties())) {
         Set<String> left = new HashSet<>(admin.listTopics().names().get(30, TimeUnit.SECONDS));
         left.removeIf(t -> !t.contains(b.id()));
         assertEquals(Set.of(), left, "none of B's topics is left");
       }
-      assertThrows(IllegalArgumentException.class, control::rollback, "B, the rollback target, is gone");
+      assertThrows(
+          IllegalArgumentException.class, control::rollback, "B, the rollback target, is gone");
       assertEquals(a.id(), answer("a red dog").path("model").asText());
       assertIndexed(a.id(), live.size());
     }
@@ -182,24 +223,39 @@ class ModelLifecycleIT {
 
   private ServiceProcess encoder(int n) throws Exception {
     int port = EmbeddedKafkaBroker.freePort();
-    ServiceProcess p = new ServiceProcess("encoder-service", List.of("--bootstrap-servers", broker.bootstrapServers(), "--set",
-        "encoder.port=" + port + ",encoder.batch.size=8,topic.partitions=2"), port, dir.resolve("encoder-" + n + ".log")).start();
+    ServiceProcess p =
+        new ServiceProcess(
+                "encoder-service",
+                List.of(
+                    "--bootstrap-servers",
+                    broker.bootstrapServers(),
+                    "--set",
+                    "encoder.port=" + port + ",encoder.batch.size=8,topic.partitions=2"),
+                port,
+                dir.resolve("encoder-" + n + ".log"))
+            .start();
     encoders.add(p);
     return p;
   }
 
-  private static void send(KafkaProducer<String, byte[]> producer, Config config, String id, String text) {
-    producer.send(new ProducerRecord<>(config.topicNames().mediaTexts(), id, text.getBytes(StandardCharsets.UTF_8)));
+  private static void send(
+      KafkaProducer<String, byte[]> producer, Config config, String id, String text) {
+    producer.send(
+        new ProducerRecord<>(
+            config.topicNames().mediaTexts(), id, text.getBytes(StandardCharsets.UTF_8)));
   }
 
-  private void queryLoad(AtomicBoolean running, Map<String, AtomicInteger> answeredBy, List<String> failures) {
+  private void queryLoad(
+      AtomicBoolean running, Map<String, AtomicInteger> answeredBy, List<String> failures) {
     while (running.get()) {
       try {
         JsonNode r = answer("a red dog");
         if (!r.path("error").isNull() || r.path("hits").size() == 0) {
           failures.add(r.toString());
         } else {
-          answeredBy.computeIfAbsent(r.path("model").asText(), k -> new AtomicInteger()).incrementAndGet();
+          answeredBy
+              .computeIfAbsent(r.path("model").asText(), k -> new AtomicInteger())
+              .incrementAndGet();
         }
       } catch (Exception e) {
         failures.add(e.toString());
@@ -209,9 +265,16 @@ class ModelLifecycleIT {
   }
 
   private JsonNode answer(String text) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + search.httpPort()
-        + "/v1/search")).POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + text + "\",\"k\":5,\"mode\":\"vector\"}")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + search.httpPort() + "/v1/search"))
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"text\":\"" + text + "\",\"k\":5,\"mode\":\"vector\"}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IllegalStateException("status " + r.statusCode() + ": " + r.body());
     }
@@ -219,7 +282,8 @@ class ModelLifecycleIT {
   }
 
   /** Waits until B's encoders have committed some of the replay but not all of it. */
-  private static ModelProgress.Snapshot awaitReplayStarted(Config config, String id) throws InterruptedException {
+  private static ModelProgress.Snapshot awaitReplayStarted(Config config, String id)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
     while (System.nanoTime() < deadline) {
       ModelProgress.Snapshot s = ModelProgress.of(config, id);
@@ -231,7 +295,8 @@ class ModelLifecycleIT {
     throw new IllegalStateException("the replay of " + id + " did not start");
   }
 
-  private static void awaitCaughtUp(Config config, String id, Duration timeout) throws InterruptedException {
+  private static void awaitCaughtUp(Config config, String id, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!ModelProgress.of(config, id).caughtUp()) {
       if (System.nanoTime() > deadline) {
@@ -245,7 +310,8 @@ class ModelLifecycleIT {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!id.equals(search.activeModel()) || !search.healthy()) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("search did not switch to " + id + " (active " + search.activeModel() + ")");
+        throw new IllegalStateException(
+            "search did not switch to " + id + " (active " + search.activeModel() + ")");
       }
       Thread.sleep(100);
     }
@@ -255,7 +321,9 @@ class ModelLifecycleIT {
   private void assertIndexed(String id, int n) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     double indexed;
-    while ((indexed = ScrapedMetrics.sum(search.httpPort(), "crossmodal_index_vectors{model=\"" + id + "\"")) != n) {
+    while ((indexed =
+            ScrapedMetrics.sum(search.httpPort(), "crossmodal_index_vectors{model=\"" + id + "\""))
+        != n) {
       if (System.nanoTime() > deadline) {
         break;
       }
@@ -264,27 +332,35 @@ class ModelLifecycleIT {
     assertEquals(n, indexed, 0.0, "vectors in the index of " + id);
   }
 
-  /** No source record encoded twice into the space, the kill -9 and the replays included (by their source-position headers). */
+  /**
+   * No source record encoded twice into the space, the kill -9 and the replays included (by their
+   * source-position headers).
+   */
   private static void assertEncodedOnce(Config config, String id) {
     Map<String, Integer> seen = new HashMap<>();
     Set<String> keys = new HashSet<>();
-    TopicReader.readAll(config, List.of(ModelSpace.topics(config.topicNames(), id).embeddings()), r -> {
-      if (r.value() != null) {
-        seen.merge(Position.of(r.headers()).toString(), 1, Integer::sum);
-        keys.add(new String(r.key(), StandardCharsets.UTF_8));
-      }
-    });
+    TopicReader.readAll(
+        config,
+        List.of(ModelSpace.topics(config.topicNames(), id).embeddings()),
+        r -> {
+          if (r.value() != null) {
+            seen.merge(Position.of(r.headers()).toString(), 1, Integer::sum);
+            keys.add(new String(r.key(), StandardCharsets.UTF_8));
+          }
+        });
     assertTrue(seen.size() >= keys.size());
-    assertEquals(Map.of(), filterRepeated(seen), "source records encoded more than once into " + id);
+    assertEquals(
+        Map.of(), filterRepeated(seen), "source records encoded more than once into " + id);
   }
 
   private static Map<String, Integer> filterRepeated(Map<String, Integer> counts) {
     Map<String, Integer> out = new HashMap<>();
-    counts.forEach((k, v) -> {
-      if (v > 1) {
-        out.put(k, v);
-      }
-    });
+    counts.forEach(
+        (k, v) -> {
+          if (v > 1) {
+            out.put(k, v);
+          }
+        });
     return out;
   }
 

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
-import io.crossmodal.model.joint.DefaultModel;
 import io.crossmodal.model.joint.ServedModel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,8 +35,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The pipeline end to end on a real in-process KRaft broker: 50 images and their 50 captions are
- * published with a plain Kafka producer, queries go through {@code search.queries} and come back
- * on {@code search.results}, read with a plain consumer.
+ * published with a plain Kafka producer, queries go through {@code search.queries} and come back on
+ * {@code search.results}, read with a plain consumer.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineIT {
@@ -51,15 +50,38 @@ class PipelineIT {
   @BeforeAll
   void startAndPublish() throws Exception {
     dir = Files.createTempDirectory("pipeline-it");
-    Config config = Config.defaults().with(Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0", "topic.partitions", "3"));
+    Config config =
+        Config.defaults()
+            .with(
+                Map.of(
+                    "search.port",
+                    "0",
+                    "encoder.port",
+                    "0",
+                    "ingest.port",
+                    "0",
+                    "topic.partitions",
+                    "3"));
     stack = LocalStack.start(dir, 0, config, ServedModel.entry(config, null));
     items = Manifest.read(Path.of("../local/sample/manifest.jsonl")).subList(0, ITEMS);
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(), new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(producerProps(), new StringSerializer(), new ByteArraySerializer())) {
       for (Item item : items) {
-        ProducerRecord<String, byte[]> image = new ProducerRecord<>("media.images", item.id(), Files.readAllBytes(Path.of(item.image())));
-        image.headers().add("metadata", ("{\"caption\":" + JSON.writeValueAsString(item.captions().get(0)) + "}").getBytes(StandardCharsets.UTF_8));
+        ProducerRecord<String, byte[]> image =
+            new ProducerRecord<>(
+                "media.images", item.id(), Files.readAllBytes(Path.of(item.image())));
+        image
+            .headers()
+            .add(
+                "metadata",
+                ("{\"caption\":" + JSON.writeValueAsString(item.captions().get(0)) + "}")
+                    .getBytes(StandardCharsets.UTF_8));
         producer.send(image);
-        producer.send(new ProducerRecord<>("media.texts", textId(item), item.captions().get(0).getBytes(StandardCharsets.UTF_8)));
+        producer.send(
+            new ProducerRecord<>(
+                "media.texts",
+                textId(item),
+                item.captions().get(0).getBytes(StandardCharsets.UTF_8)));
       }
       producer.flush();
     }
@@ -92,21 +114,30 @@ class PipelineIT {
     c.put("group.id", "it-" + UUID.randomUUID());
     c.put("auto.offset.reset", "latest");
     c.put("isolation.level", "read_committed");
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(), new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaConsumer<String, String> consumer =
+            new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
+        KafkaProducer<String, byte[]> producer =
+            new KafkaProducer<>(
+                producerProps(), new StringSerializer(), new ByteArraySerializer())) {
       consumer.subscribe(List.of("search.results"));
       while (consumer.assignment().isEmpty()) {
         consumer.poll(Duration.ofMillis(100));
       }
       consumer.seekToEnd(consumer.assignment());
       consumer.assignment().forEach(consumer::position);
-      queries.forEach((id, json) -> producer.send(new ProducerRecord<>("search.queries", id, json.getBytes(StandardCharsets.UTF_8))));
+      queries.forEach(
+          (id, json) ->
+              producer.send(
+                  new ProducerRecord<>(
+                      "search.queries", id, json.getBytes(StandardCharsets.UTF_8))));
       producer.flush();
       long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
       while (results.size() < queries.size() && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
           if (queries.containsKey(r.key())) {
-            assertFalse(results.containsKey(r.key()), "exactly one result per query, got a second for " + r.key());
+            assertFalse(
+                results.containsKey(r.key()),
+                "exactly one result per query, got a second for " + r.key());
             results.put(r.key(), JSON.readTree(r.value()));
           }
         }
@@ -123,14 +154,28 @@ class PipelineIT {
   }
 
   @Test
-  void shouldFindTheImageOfACaptionAndTheCaptionOfAnImageThenForgetATombstonedItem() throws Exception {
+  void shouldFindTheImageOfACaptionAndTheCaptionOfAnImageThenForgetATombstonedItem()
+      throws Exception {
     Map<String, String> textQueries = new HashMap<>();
     Map<String, String> imageQueries = new HashMap<>();
     for (int i = 0; i < ITEMS; i++) {
       Item item = items.get(i);
-      textQueries.put("t" + i, JSON.createObjectNode().put("text", item.captions().get(0)).put("k", 5).put("target", "image").toString());
-      imageQueries.put("i" + i, JSON.createObjectNode().put("image", Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(item.image()))))
-          .put("k", 5).put("target", "text").toString());
+      textQueries.put(
+          "t" + i,
+          JSON.createObjectNode()
+              .put("text", item.captions().get(0))
+              .put("k", 5)
+              .put("target", "image")
+              .toString());
+      imageQueries.put(
+          "i" + i,
+          JSON.createObjectNode()
+              .put(
+                  "image",
+                  Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(item.image()))))
+              .put("k", 5)
+              .put("target", "text")
+              .toString());
     }
     Map<String, JsonNode> textResults = ask(textQueries);
     Map<String, JsonNode> imageResults = ask(imageQueries);
@@ -152,21 +197,36 @@ class PipelineIT {
         imageFound++;
       }
     }
-    System.out.printf("PipelineIT: caption→image in top 5 for %d/%d, image→caption for %d/%d%n", textFound, ITEMS, imageFound, ITEMS);
+    System.out.printf(
+        "PipelineIT: caption→image in top 5 for %d/%d, image→caption for %d/%d%n",
+        textFound, ITEMS, imageFound, ITEMS);
     // Chance for top 5 of 50 is 10%; the shipped model ranks far above it on these held-out items.
-    assertTrue(textFound >= ITEMS * 0.3, "text→image: caption's image in top 5 for " + textFound + "/" + ITEMS);
-    assertTrue(imageFound >= ITEMS * 0.3, "image→text: image's caption in top 5 for " + imageFound + "/" + ITEMS);
+    assertTrue(
+        textFound >= ITEMS * 0.3,
+        "text→image: caption's image in top 5 for " + textFound + "/" + ITEMS);
+    assertTrue(
+        imageFound >= ITEMS * 0.3,
+        "image→text: image's caption in top 5 for " + imageFound + "/" + ITEMS);
 
     String gone = foundByText;
     Item goneItem = items.stream().filter(it -> it.id().equals(gone)).findFirst().orElseThrow();
     double before = ScrapedMetrics.indexedVectors(stack.searchPort());
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(), new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(producerProps(), new StringSerializer(), new ByteArraySerializer())) {
       producer.send(new ProducerRecord<>("media.images", gone, null)).get();
     }
     awaitIndexedAtMost(before - 1);
-    JsonNode after = ask(Map.of("after", JSON.createObjectNode().put("text", goneItem.captions().get(0)).put("k", 10)
-        .put("target", "image").toString())).get("after");
-    assertFalse(ids(after).contains(gone), "tombstoned item must not be returned, got " + ids(after));
+    JsonNode after =
+        ask(Map.of(
+                "after",
+                JSON.createObjectNode()
+                    .put("text", goneItem.captions().get(0))
+                    .put("k", 10)
+                    .put("target", "image")
+                    .toString()))
+            .get("after");
+    assertFalse(
+        ids(after).contains(gone), "tombstoned item must not be returned, got " + ids(after));
     assertEquals(10, after.path("hits").size());
   }
 
@@ -188,7 +248,6 @@ class PipelineIT {
     assertEquals(0, r.path("hits").size());
   }
 
-
   /**
    * The two ways in answer alike: POST /v1/search (direct route: encoder over HTTP, shards scanned
    * in place) returns the same ranked ids and scores as the same query sent to search.queries.
@@ -197,12 +256,19 @@ class PipelineIT {
   void shouldAnswerHttpQueriesExactlyLikeTheQueryTopic() throws Exception {
     Map<String, String> queries = new HashMap<>();
     for (int i = 0; i < 10; i++) {
-      queries.put("same-" + i, JSON.createObjectNode().put("text", items.get(i * 3).captions().get(0)).put("k", 7).toString());
+      queries.put(
+          "same-" + i,
+          JSON.createObjectNode()
+              .put("text", items.get(i * 3).captions().get(0))
+              .put("k", 7)
+              .toString());
     }
     Map<String, JsonNode> viaTopic = ask(queries);
     for (var q : queries.entrySet()) {
-      var r = http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/search"))
-          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(q.getValue())));
+      var r =
+          http(
+              java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/search"))
+                  .POST(java.net.http.HttpRequest.BodyPublishers.ofString(q.getValue())));
       assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
       JsonNode direct = JSON.readTree(r.body());
       assertEquals(scored(viaTopic.get(q.getKey())), scored(direct), q.getValue());
@@ -212,13 +278,18 @@ class PipelineIT {
 
   private static List<String> scored(JsonNode result) {
     List<String> out = new ArrayList<>();
-    result.path("hits").forEach(h -> out.add(h.path("id").asText() + "@" + h.path("score").asText()));
+    result
+        .path("hits")
+        .forEach(h -> out.add(h.path("id").asText() + "@" + h.path("score").asText()));
     return out;
   }
 
-  private java.net.http.HttpResponse<byte[]> http(java.net.http.HttpRequest.Builder request) throws Exception {
-    return java.net.http.HttpClient.newHttpClient().send(request.timeout(Duration.ofSeconds(60)).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+  private java.net.http.HttpResponse<byte[]> http(java.net.http.HttpRequest.Builder request)
+      throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            request.timeout(Duration.ofSeconds(60)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private static java.net.URI uri(int port, String path) {
@@ -230,56 +301,96 @@ class PipelineIT {
     Item item = Manifest.read(Path.of("../local/sample/manifest.jsonl")).get(ITEMS + 1);
     String boundary = "----crossmodal-it";
     var body = new java.io.ByteArrayOutputStream();
-    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"caption\"\r\n\r\nuploaded " + item.captions().get(0)
-        + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\nupload-1\r\n--" + boundary
-        + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"x.png\"\r\nContent-Type: image/png\r\n\r\n")
-        .getBytes(StandardCharsets.UTF_8));
+    body.write(
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"caption\"\r\n\r\nuploaded "
+                + item.captions().get(0)
+                + "\r\n--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\nupload-1\r\n--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"x.png\"\r\nContent-Type: image/png\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8));
     body.write(Files.readAllBytes(Path.of(item.image())));
     body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
 
-    var accepted = http(java.net.http.HttpRequest.newBuilder(uri(stack.ingestPort(), "/v1/images"))
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    var accepted =
+        http(
+            java.net.http.HttpRequest.newBuilder(uri(stack.ingestPort(), "/v1/images"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
     assertEquals(202, accepted.statusCode(), new String(accepted.body()));
     assertEquals("upload-1", JSON.readTree(accepted.body()).path("id").asText());
 
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    var media = http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/media/upload-1")));
+    var media =
+        http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/media/upload-1")));
     while (media.statusCode() == 404 && System.nanoTime() < deadline) {
       Thread.sleep(200);
-      media = http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/media/upload-1")));
+      media =
+          http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/media/upload-1")));
     }
     assertEquals(200, media.statusCode());
     JsonNode stored = JSON.readTree(media.body());
-    assertEquals("uploaded " + item.captions().get(0), stored.path("metadata").path("caption").asText());
-    var png = http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/media/upload-1/image")));
+    assertEquals(
+        "uploaded " + item.captions().get(0), stored.path("metadata").path("caption").asText());
+    var png =
+        http(
+            java.net.http.HttpRequest.newBuilder(
+                uri(stack.searchPort(), "/v1/media/upload-1/image")));
     assertEquals(200, png.statusCode());
-    assertTrue(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png.body())).getWidth() > 0, "a decodable PNG preview");
+    assertTrue(
+        javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png.body())).getWidth() > 0,
+        "a decodable PNG preview");
 
-    var byExample = http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/search"))
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"mediaId\":\"upload-1\",\"k\":3,\"target\":\"image\"}")));
+    var byExample =
+        http(
+            java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/search"))
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"mediaId\":\"upload-1\",\"k\":3,\"target\":\"image\"}")));
     assertEquals(200, byExample.statusCode(), new String(byExample.body()));
-    assertEquals("upload-1", JSON.readTree(byExample.body()).path("hits").get(0).path("id").asText(), "the example itself ranks first");
+    assertEquals(
+        "upload-1",
+        JSON.readTree(byExample.body()).path("hits").get(0).path("id").asText(),
+        "the example itself ranks first");
 
-    var unknown = http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/search"))
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"mediaId\":\"no-such-item\"}")));
+    var unknown =
+        http(
+            java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/search"))
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"mediaId\":\"no-such-item\"}")));
     assertEquals(422, unknown.statusCode());
     assertTrue(new String(unknown.body()).contains("unknown mediaId"));
 
     var page = http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/")));
     assertEquals(200, page.statusCode());
-    assertTrue(new String(page.body(), StandardCharsets.UTF_8).contains("fetch('/v1/search'"), "the page queries the search API");
-    assertEquals(404, http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/nope"))).statusCode());
+    assertTrue(
+        new String(page.body(), StandardCharsets.UTF_8).contains("fetch('/v1/search'"),
+        "the page queries the search API");
+    assertEquals(
+        404,
+        http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/nope"))).statusCode());
 
-    var bad = http(java.net.http.HttpRequest.newBuilder(uri(stack.ingestPort(), "/v1/images")).header("Content-Type", "text/plain")
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("hello")));
+    var bad =
+        http(
+            java.net.http.HttpRequest.newBuilder(uri(stack.ingestPort(), "/v1/images"))
+                .header("Content-Type", "text/plain")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("hello")));
     assertEquals(415, bad.statusCode());
     assertTrue(JSON.readTree(bad.body()).path("error").asText().contains("image/*"));
 
-    var deleted = http(java.net.http.HttpRequest.newBuilder(uri(stack.ingestPort(), "/v1/media/upload-1")).DELETE());
+    var deleted =
+        http(
+            java.net.http.HttpRequest.newBuilder(uri(stack.ingestPort(), "/v1/media/upload-1"))
+                .DELETE());
     assertEquals(202, deleted.statusCode());
     deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/media/upload-1"))).statusCode() != 404) {
+    while (http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/media/upload-1")))
+            .statusCode()
+        != 404) {
       assertTrue(System.nanoTime() < deadline, "deleted item still indexed");
       Thread.sleep(200);
     }

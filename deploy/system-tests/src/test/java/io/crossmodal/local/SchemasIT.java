@@ -1,6 +1,5 @@
 package io.crossmodal.local;
 
-import io.crossmodal.common.topic.TopicReader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +12,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
-import io.crossmodal.model.joint.DefaultModel;
+import io.crossmodal.common.topic.TopicReader;
 import io.crossmodal.model.joint.ServedModel;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,18 +45,46 @@ class SchemasIT {
 
   @Test
   void realPayloadsMatchTheSchemasAndTheSchemasRefuseWhatTheServicesRefuse() throws Exception {
-    Config config = Config.defaults().with(Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0", "topic.partitions", "2"));
-    try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null))) {
+    Config config =
+        Config.defaults()
+            .with(
+                Map.of(
+                    "search.port",
+                    "0",
+                    "encoder.port",
+                    "0",
+                    "ingest.port",
+                    "0",
+                    "topic.partitions",
+                    "2"));
+    try (LocalStack stack =
+        LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null))) {
       String ingest = "http://localhost:" + stack.ingestPort();
-      String query = "{\"text\":\"a red bicycle\",\"k\":3,\"target\":\"text\",\"tags\":{\"all\":[\"schema\"]}}";
+      String query =
+          "{\"text\":\"a red bicycle\",\"k\":3,\"target\":\"text\",\"tags\":{\"all\":[\"schema\"]}}";
       assertValid("search-query", query);
 
-      assertValid("ingest-accepted", post(ingest + "/v1/texts",
-          "{\"text\":\"a red bicycle\",\"id\":\"schema-1\",\"metadata\":{\"tags\":[\"schema\"]}}", 202));
-      assertValid("ingest-batch-response", post(ingest + "/v1/batch",
-          "{\"items\":[{\"text\":\"a blue car\",\"id\":\"schema-2\"},{\"text\":\"\"}]}", 200));
-      assertValid("ingest-accepted", send(HttpRequest.newBuilder(URI.create(ingest + "/v1/media/schema-2")).DELETE(), 202));
-      assertValid("encode-response", post("http://localhost:" + stack.encoderPort() + "/v1/encode", "{\"text\":\"a cat\"}", 200));
+      assertValid(
+          "ingest-accepted",
+          post(
+              ingest + "/v1/texts",
+              "{\"text\":\"a red bicycle\",\"id\":\"schema-1\",\"metadata\":{\"tags\":[\"schema\"]}}",
+              202));
+      assertValid(
+          "ingest-batch-response",
+          post(
+              ingest + "/v1/batch",
+              "{\"items\":[{\"text\":\"a blue car\",\"id\":\"schema-2\"},{\"text\":\"\"}]}",
+              200));
+      assertValid(
+          "ingest-accepted",
+          send(HttpRequest.newBuilder(URI.create(ingest + "/v1/media/schema-2")).DELETE(), 202));
+      assertValid(
+          "encode-response",
+          post(
+              "http://localhost:" + stack.encoderPort() + "/v1/encode",
+              "{\"text\":\"a cat\"}",
+              200));
 
       String search = "http://localhost:" + stack.searchPort() + "/v1/search";
       String result = awaitHit(search, query);
@@ -66,7 +93,9 @@ class SchemasIT {
       assertValid("search-query", lexical);
       String byWords = post(search, lexical, 200);
       assertValid("search-result", byWords);
-      assertTrue(byWords.contains("\"schema-1\"") && byWords.contains("\"lexical\""), "found by its words, and says so: " + byWords);
+      assertTrue(
+          byWords.contains("\"schema-1\"") && byWords.contains("\"lexical\""),
+          "found by its words, and says so: " + byWords);
       String noWords = "{\"mediaId\":\"schema-1\",\"mode\":\"hybrid\"}";
       assertValid("error", post(search, noWords, 400));
       assertInvalid("search-query", noWords);
@@ -79,8 +108,17 @@ class SchemasIT {
       assertInvalid("search-result", result.replace("\"shardsTotal\"", "\"shards\""));
 
       try (KafkaProducer<String, byte[]> producer =
-          new KafkaProducer<>(KafkaClients.producer(stack.config()), new StringSerializer(), new ByteArraySerializer())) {
-        producer.send(new ProducerRecord<>(stack.config().topicNames().queries(), "schema-q", query.getBytes(StandardCharsets.UTF_8))).get();
+          new KafkaProducer<>(
+              KafkaClients.producer(stack.config()),
+              new StringSerializer(),
+              new ByteArraySerializer())) {
+        producer
+            .send(
+                new ProducerRecord<>(
+                    stack.config().topicNames().queries(),
+                    "schema-q",
+                    query.getBytes(StandardCharsets.UTF_8)))
+            .get();
       }
       assertValid("search-result", awaitResult(stack.config(), "schema-q"));
     }
@@ -102,11 +140,14 @@ class SchemasIT {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (true) {
       List<String> found = new ArrayList<>();
-      TopicReader.readAll(config, List.of(config.topicNames().results()), r -> {
-        if (r.key() != null && new String(r.key(), StandardCharsets.UTF_8).equals(queryId)) {
-          found.add(new String(r.value(), StandardCharsets.UTF_8));
-        }
-      });
+      TopicReader.readAll(
+          config,
+          List.of(config.topicNames().results()),
+          r -> {
+            if (r.key() != null && new String(r.key(), StandardCharsets.UTF_8).equals(queryId)) {
+              found.add(new String(r.value(), StandardCharsets.UTF_8));
+            }
+          });
       if (!found.isEmpty()) {
         assertEquals(1, found.size(), "one result per query id");
         return found.get(0);
@@ -117,8 +158,11 @@ class SchemasIT {
   }
 
   private String post(String url, String body, int status) throws Exception {
-    return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)), status);
+    return send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)),
+        status);
   }
 
   private String send(HttpRequest.Builder request, int status) throws Exception {
@@ -128,8 +172,9 @@ class SchemasIT {
   }
 
   private static Set<ValidationMessage> validate(String schema, String payload) throws Exception {
-    JsonSchema s = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
-        .getSchema(Files.readString(SCHEMAS.resolve(schema + ".schema.json")));
+    JsonSchema s =
+        JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+            .getSchema(Files.readString(SCHEMAS.resolve(schema + ".schema.json")));
     JsonNode node = JSON.readTree(payload);
     return s.validate(node);
   }

@@ -1,8 +1,5 @@
 package io.crossmodal.local;
 
-import io.crossmodal.model.joint.ServedModel;
-import io.crossmodal.common.models.ModelSpace;
-import io.crossmodal.common.models.ModelControl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,11 +8,14 @@ import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.Modality;
+import io.crossmodal.common.models.ModelControl;
+import io.crossmodal.common.models.ModelSpace;
 import io.crossmodal.common.serde.EmbeddingSerde;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.kafka.EmbeddedKafkaBroker;
 import io.crossmodal.model.joint.DefaultModel;
 import io.crossmodal.model.joint.ModelSpec;
+import io.crossmodal.model.joint.ServedModel;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,10 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three {@code search-service} processes (child JVMs started with {@code ./crossmodal
- * search-service}, each with its own state folder) against one broker with 6 partitions: they answer
- * exactly what one instance answers, and after one is killed with SIGKILL the others take over its
- * shards (restored from the changelogs) and answer exactly the same again. Queries go in as the
- * encoder writes them (one copy per shard on the encoded-queries topic) and come out of
+ * search-service}, each with its own state folder) against one broker with 6 partitions: they
+ * answer exactly what one instance answers, and after one is killed with SIGKILL the others take
+ * over its shards (restored from the changelogs) and answer exactly the same again. Queries go in
+ * as the encoder writes them (one copy per shard on the encoded-queries topic) and come out of
  * {@code search.results}.
  */
 class SearchClusterIT {
@@ -66,11 +66,18 @@ class SearchClusterIT {
   @Test
   void shouldAnswerLikeOneInstanceWhenThreeShareTheShardsAndAfterOneIsKilled() throws Exception {
     broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0);
-    Config config = Config.defaults().with(Map.of("bootstrap.servers", broker.bootstrapServers(), "topic.partitions",
-        String.valueOf(PARTITIONS)));
+    Config config =
+        Config.defaults()
+            .with(
+                Map.of(
+                    "bootstrap.servers",
+                    broker.bootstrapServers(),
+                    "topic.partitions",
+                    String.valueOf(PARTITIONS)));
     KafkaClients.createTopics(config);
     ModelSpec spec = DefaultModel.load(null).spec();
-    // No encoder runs here: the bundled model is deployed and activated as an encoder's first start would.
+    // No encoder runs here: the bundled model is deployed and activated as an encoder's first start
+    // would.
     ModelControl models = new ModelControl(config);
     models.deploy(ServedModel.entry(config, null));
     models.activate(spec.modelId());
@@ -80,14 +87,22 @@ class SearchClusterIT {
     Instance a = start("a");
     awaitHealthy(a);
     try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer())) {
+        new KafkaProducer<>(
+            KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer())) {
       EmbeddingSerde serde = new EmbeddingSerde();
       for (int i = 0; i < VECTORS; i++) {
         float[] v = RandomVectors.unit(random, spec.dim());
         stored.add(v);
-        EmbeddingRecord e = new EmbeddingRecord(Modality.IMAGE, spec.modelId(), v, "it",
-            "{\"n\":" + i + ",\"caption\":\"" + words(random, 1 + random.nextInt(5)) + "\"}", 0);
-        producer.send(new ProducerRecord<>(topics.embeddings.name(), "v" + i, serde.serialize("", e)));
+        EmbeddingRecord e =
+            new EmbeddingRecord(
+                Modality.IMAGE,
+                spec.modelId(),
+                v,
+                "it",
+                "{\"n\":" + i + ",\"caption\":\"" + words(random, 1 + random.nextInt(5)) + "\"}",
+                0);
+        producer.send(
+            new ProducerRecord<>(topics.embeddings.name(), "v" + i, serde.serialize("", e)));
       }
     }
     awaitIndexed(List.of(a));
@@ -103,7 +118,10 @@ class SearchClusterIT {
       awaitCorpus(List.of(a));
       List<List<String>> oneLexical = asker.askAll(queries, texts, "lexical", "one-lexical");
       List<List<String>> oneHybrid = asker.askAll(queries, texts, "hybrid", "one-hybrid");
-      assertTrue(oneHybrid.stream().flatMap(List::stream).anyMatch(h -> h.contains("\"vector\"") && h.contains("\"lexical\"")),
+      assertTrue(
+          oneHybrid.stream()
+              .flatMap(List::stream)
+              .anyMatch(h -> h.contains("\"vector\"") && h.contains("\"lexical\"")),
           "some hybrid hits were found by both signals: " + oneHybrid.get(0));
 
       Instance b = start("b");
@@ -114,18 +132,28 @@ class SearchClusterIT {
       assertTrue(shards(b) > 0 && shards(c) > 0, "the new instances took shards");
       assertEquals(one, asker.askAll(queries, "three"), "three instances answer exactly like one");
       awaitCorpus(List.of(a, b, c));
-      assertEquals(oneLexical, asker.askAll(queries, texts, "lexical", "three-lexical"), "words: three instances answer like one");
-      assertEquals(oneHybrid, asker.askAll(queries, texts, "hybrid", "three-hybrid"), "fused: three instances answer like one");
+      assertEquals(
+          oneLexical,
+          asker.askAll(queries, texts, "lexical", "three-lexical"),
+          "words: three instances answer like one");
+      assertEquals(
+          oneHybrid,
+          asker.askAll(queries, texts, "hybrid", "three-hybrid"),
+          "fused: three instances answer like one");
       assertDirectRouteAgrees(asker, List.of(a, b, c));
 
-      b.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no leave-group, no flush
+      b.process()
+          .destroyForcibly()
+          .waitFor(10, TimeUnit.SECONDS); // SIGKILL: no leave-group, no flush
       long killedAt = System.nanoTime();
       // Keep asking while the group notices and the shards move: every query gets exactly one
       // result (partial ones allowed during the move), until answers are complete again.
       int partial = 0;
       List<List<String>> after = null;
       while (after == null) {
-        assertTrue(System.nanoTime() - killedAt < TimeUnit.SECONDS.toNanos(120), "no complete answers 120 s after the kill");
+        assertTrue(
+            System.nanoTime() - killedAt < TimeUnit.SECONDS.toNanos(120),
+            "no complete answers 120 s after the kill");
         JsonNode r = asker.ask(queries.get(0), "probe-" + partial);
         if (r.path("shardsAnswered").asInt() == PARTITIONS) {
           after = asker.askAll(queries, "after-kill");
@@ -133,11 +161,15 @@ class SearchClusterIT {
           partial++;
         }
       }
-      System.out.printf("failover: complete answers %.1f s after SIGKILL (%d partial answers before)%n",
+      System.out.printf(
+          "failover: complete answers %.1f s after SIGKILL (%d partial answers before)%n",
           (System.nanoTime() - killedAt) / 1e9, partial);
       awaitIndexed(List.of(a, c));
       assertEquals(one, after, "after the kill the survivors answer exactly like one instance");
-      assertEquals(oneHybrid, asker.askAll(queries, texts, "hybrid", "after-kill-hybrid"), "fused, after the kill");
+      assertEquals(
+          oneHybrid,
+          asker.askAll(queries, texts, "hybrid", "after-kill-hybrid"),
+          "fused, after the kill");
       assertDirectRouteAgrees(asker, List.of(a, c));
       assertEquals(0, asker.duplicates(), "one result per query id");
     }
@@ -148,33 +180,69 @@ class SearchClusterIT {
    * over HTTP) answers query-by-example exactly like the topic path does for the same vector, and
    * GET /v1/media/{id} finds every item from every instance (forwarded to the shard's instance).
    */
-  private void assertDirectRouteAgrees(ShardQueries asker, List<Instance> instances) throws Exception {
+  private void assertDirectRouteAgrees(ShardQueries asker, List<Instance> instances)
+      throws Exception {
     for (int n : new int[] {0, 7, 1234, VECTORS - 1}) {
-      List<String> viaTopics = asker.askAll(List.of(stored.get(n)), "example-" + n + "-" + instances.size()).get(0);
+      List<String> viaTopics =
+          asker.askAll(List.of(stored.get(n)), "example-" + n + "-" + instances.size()).get(0);
       for (Instance i : instances) {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + i.port() + "/v1/search"))
-            .POST(HttpRequest.BodyPublishers.ofString("{\"mediaId\":\"v" + n + "\",\"k\":10}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + i.port() + "/v1/search"))
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"mediaId\":\"v" + n + "\",\"k\":10}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         JsonNode result = io.crossmodal.common.serde.Json.MAPPER.readTree(r.body());
         assertEquals(PARTITIONS, result.path("shardsAnswered").asInt(), r.body());
         List<String> ids = new ArrayList<>();
-        result.path("hits").forEach(h -> ids.add(h.path("id").asText() + "@" + h.path("score").asText() + h.path("signals")));
+        result
+            .path("hits")
+            .forEach(
+                h ->
+                    ids.add(
+                        h.path("id").asText()
+                            + "@"
+                            + h.path("score").asText()
+                            + h.path("signals")));
         assertEquals(viaTopics, ids, "direct route on port " + i.port() + " for v" + n);
         assertEquals("v" + n, result.path("hits").get(0).path("id").asText());
-        assertEquals(n, result.path("hits").get(0).path("metadata").path("n").asInt(), "hits carry their stored metadata");
-        HttpResponse<String> media = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + i.port() + "/v1/media/v" + n)).build(),
-            HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, media.statusCode(), "v" + n + " from port " + i.port() + ": " + media.body());
+        assertEquals(
+            n,
+            result.path("hits").get(0).path("metadata").path("n").asInt(),
+            "hits carry their stored metadata");
+        HttpResponse<String> media =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + i.port() + "/v1/media/v" + n))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(
+            200, media.statusCode(), "v" + n + " from port " + i.port() + ": " + media.body());
       }
     }
   }
 
   private Instance start(String name) throws Exception {
     int port = EmbeddedKafkaBroker.freePort();
-    ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("crossmodal").toString(), "search-service", "--bootstrap-servers",
-        broker.bootstrapServers(), "--set", "search.port=" + port + ",search.state.dir=" + dir.resolve("state-" + name)
-            + ",topic.partitions=" + PARTITIONS)
-        .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                ROOT.resolve("crossmodal").toString(),
+                "search-service",
+                "--bootstrap-servers",
+                broker.bootstrapServers(),
+                "--set",
+                "search.port="
+                    + port
+                    + ",search.state.dir="
+                    + dir.resolve("state-" + name)
+                    + ",topic.partitions="
+                    + PARTITIONS)
+            .directory(ROOT.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(name + ".log").toFile());
     pb.environment().put("CROSSMODAL_JAVA_OPTS", "-Xmx512m");
     Process p = pb.start();
     processes.add(p);
@@ -186,8 +254,12 @@ class SearchClusterIT {
     while (System.nanoTime() < deadline) {
       assertTrue(i.process().isAlive(), "instance exited: see " + dir);
       try {
-        if (http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + i.port() + "/health")).build(),
-            HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+        if (http.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + i.port() + "/health"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode()
+            == 200) {
           return;
         }
       } catch (java.io.IOException notYet) {
@@ -198,8 +270,10 @@ class SearchClusterIT {
     throw new AssertionError("instance not healthy in 180 s");
   }
 
-  private static final String[] WORDS = {"red", "dog", "dogs", "bus", "buses", "apple", "tree", "boat", "small", "big", "house", "cat",
-      "green", "car", "flag", "star", "sun", "moon", "fish", "bird"};
+  private static final String[] WORDS = {
+    "red", "dog", "dogs", "bus", "buses", "apple", "tree", "boat", "small", "big", "house", "cat",
+    "green", "car", "flag", "star", "sun", "moon", "fish", "bird"
+  };
 
   private static String words(Random random, int n) {
     StringBuilder out = new StringBuilder();
@@ -214,7 +288,12 @@ class SearchClusterIT {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     for (Instance i : instances) {
       while (ScrapedMetrics.sum(i.port(), "crossmodal_lexical_corpus_docs") != VECTORS) {
-        assertTrue(System.nanoTime() < deadline, "port " + i.port() + " counts " + ScrapedMetrics.sum(i.port(), "crossmodal_lexical_corpus_docs"));
+        assertTrue(
+            System.nanoTime() < deadline,
+            "port "
+                + i.port()
+                + " counts "
+                + ScrapedMetrics.sum(i.port(), "crossmodal_lexical_corpus_docs"));
         Thread.sleep(200);
       }
     }

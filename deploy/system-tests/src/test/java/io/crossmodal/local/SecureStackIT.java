@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.http.TlsSettings;
 import io.crossmodal.common.serde.Json;
-import io.crossmodal.model.joint.DefaultModel;
 import io.crossmodal.model.joint.ServedModel;
 import java.io.IOException;
 import java.net.URI;
@@ -34,25 +33,80 @@ class SecureStackIT {
   @TempDir Path dir;
 
   @Test
-  void shouldServeEveryEndpointOnlyOverTlsAndOnlyToTheRightTokenWhenAuthAndTlsAreOn() throws Exception {
+  void shouldServeEveryEndpointOnlyOverTlsAndOnlyToTheRightTokenWhenAuthAndTlsAreOn()
+      throws Exception {
     Path keystore = dir.resolve("service.p12");
     Path truststore = dir.resolve("trust.p12");
-    keytool("-genkeypair", "-alias", "crossmodal", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2", "-dname", "CN=localhost",
-        "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD,
-        "-keypass", PASSWORD);
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "crossmodal",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-validity",
+        "2",
+        "-dname",
+        "CN=localhost",
+        "-ext",
+        "SAN=dns:localhost,ip:127.0.0.1",
+        "-keystore",
+        keystore.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        PASSWORD,
+        "-keypass",
+        PASSWORD);
     Path cert = dir.resolve("service.cer");
-    keytool("-exportcert", "-alias", "crossmodal", "-keystore", keystore.toString(), "-storepass", PASSWORD, "-file", cert.toString());
-    keytool("-importcert", "-noprompt", "-alias", "crossmodal", "-file", cert.toString(), "-keystore", truststore.toString(),
-        "-storetype", "PKCS12", "-storepass", PASSWORD);
-    Config config = Config.defaults().with(Map.ofEntries(Map.entry("search.port", "0"), Map.entry("encoder.port", "0"),
-        Map.entry("ingest.port", "0"), Map.entry("topic.partitions", "2"), Map.entry("local.encode.in.process", "false"),
-        Map.entry("http.tls.keystore", keystore.toString()), Map.entry("http.tls.keystore.password", PASSWORD),
-        Map.entry("http.tls.truststore", truststore.toString()), Map.entry("http.tls.truststore.password", PASSWORD),
-        Map.entry("http.tls.client.auth", "need"), Map.entry("auth.read.tokens", "reader"), Map.entry("auth.write.tokens", "writer"),
-        Map.entry("auth.internal.token", "peer-secret")));
-    SSLContext tls = TlsSettings.of(config).context(); // the client shows the same certificate the services trust
-    HttpClient client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
-    try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null))) {
+    keytool(
+        "-exportcert",
+        "-alias",
+        "crossmodal",
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        PASSWORD,
+        "-file",
+        cert.toString());
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "crossmodal",
+        "-file",
+        cert.toString(),
+        "-keystore",
+        truststore.toString(),
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        PASSWORD);
+    Config config =
+        Config.defaults()
+            .with(
+                Map.ofEntries(
+                    Map.entry("search.port", "0"),
+                    Map.entry("encoder.port", "0"),
+                    Map.entry("ingest.port", "0"),
+                    Map.entry("topic.partitions", "2"),
+                    Map.entry("local.encode.in.process", "false"),
+                    Map.entry("http.tls.keystore", keystore.toString()),
+                    Map.entry("http.tls.keystore.password", PASSWORD),
+                    Map.entry("http.tls.truststore", truststore.toString()),
+                    Map.entry("http.tls.truststore.password", PASSWORD),
+                    Map.entry("http.tls.client.auth", "need"),
+                    Map.entry("auth.read.tokens", "reader"),
+                    Map.entry("auth.write.tokens", "writer"),
+                    Map.entry("auth.internal.token", "peer-secret")));
+    SSLContext tls =
+        TlsSettings.of(config)
+            .context(); // the client shows the same certificate the services trust
+    HttpClient client =
+        HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
+    try (LocalStack stack =
+        LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null))) {
       String ingest = "https://localhost:" + stack.ingestPort();
       String encoder = "https://localhost:" + stack.encoderPort();
       String search = "https://localhost:" + stack.searchPort();
@@ -74,11 +128,18 @@ class SecureStackIT {
       assertEquals(200, found.statusCode(), found.body());
       JsonNode answer = Json.object(found.body());
       assertEquals("bike-1", answer.path("hits").path(0).path("id").asText(), found.body());
-      assertEquals(2, answer.path("shardsAnswered").asInt(), "every shard, the encoder reached over TLS with the internal token");
+      assertEquals(
+          2,
+          answer.path("shardsAnswered").asInt(),
+          "every shard, the encoder reached over TLS with the internal token");
       assertEquals(401, get(client, search + "/v1/media/bike-1", null).statusCode());
       assertEquals(200, get(client, search + "/v1/media/bike-1", "reader").statusCode());
-      assertEquals(200, get(client, search + "/v1/media/bike-1?access_token=reader", null).statusCode());
-      assertEquals(200, get(client, search + "/", null).statusCode(), "the page itself is open; it asks for a token");
+      assertEquals(
+          200, get(client, search + "/v1/media/bike-1?access_token=reader", null).statusCode());
+      assertEquals(
+          200,
+          get(client, search + "/", null).statusCode(),
+          "the page itself is open; it asks for a token");
 
       // encoder: read right or the internal token
       String encode = "{\"text\":\"a bicycle\"}";
@@ -89,11 +150,21 @@ class SecureStackIT {
 
       // the search instances' internal endpoints: the internal token only
       String shardSearch = post(client, encoder + "/v1/encode", encode, "reader").body();
-      String peerRequest = "{\"model\":" + Json.object(shardSearch).path("model") + ",\"vector\":" + Json.object(shardSearch).path("vector")
-          + ",\"k\":1,\"target\":\"any\",\"partitions\":[0,1]}";
-      assertEquals(401, post(client, search + "/internal/v1/shard-search", peerRequest, null).statusCode());
-      assertEquals(403, post(client, search + "/internal/v1/shard-search", peerRequest, "reader").statusCode());
-      assertEquals(200, post(client, search + "/internal/v1/shard-search", peerRequest, "peer-secret").statusCode());
+      String peerRequest =
+          "{\"model\":"
+              + Json.object(shardSearch).path("model")
+              + ",\"vector\":"
+              + Json.object(shardSearch).path("vector")
+              + ",\"k\":1,\"target\":\"any\",\"partitions\":[0,1]}";
+      assertEquals(
+          401, post(client, search + "/internal/v1/shard-search", peerRequest, null).statusCode());
+      assertEquals(
+          403,
+          post(client, search + "/internal/v1/shard-search", peerRequest, "reader").statusCode());
+      assertEquals(
+          200,
+          post(client, search + "/internal/v1/shard-search", peerRequest, "peer-secret")
+              .statusCode());
 
       // delete: the write right
       assertEquals(403, delete(client, ingest + "/v1/media/bike-1", "reader").statusCode());
@@ -103,20 +174,34 @@ class SecureStackIT {
       for (String base : List.of(ingest, encoder, search)) {
         assertEquals(200, get(client, base + "/health", null).statusCode(), base);
         assertEquals(200, get(client, base + "/metrics", null).statusCode(), base);
-        HttpClient noCertificate = HttpClient.newBuilder().sslContext(trustOnly(truststore)).connectTimeout(Duration.ofSeconds(5)).build();
-        assertThrows(IOException.class, () -> get(noCertificate, base + "/health", null), base + ": a client without a certificate");
+        HttpClient noCertificate =
+            HttpClient.newBuilder()
+                .sslContext(trustOnly(truststore))
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        assertThrows(
+            IOException.class,
+            () -> get(noCertificate, base + "/health", null),
+            base + ": a client without a certificate");
         String plain = base.replace("https://", "http://");
-        assertThrows(IOException.class, () -> get(HttpClient.newHttpClient(), plain + "/health", null), plain + ": no plain HTTP");
+        assertThrows(
+            IOException.class,
+            () -> get(HttpClient.newHttpClient(), plain + "/health", null),
+            plain + ": no plain HTTP");
       }
     }
   }
 
   private static void keytool(String... args) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "keytool " + String.join(" ", args) + ": " + out);
+    assertTrue(
+        p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0,
+        "keytool " + String.join(" ", args) + ": " + out);
   }
 
   private static SSLContext trustOnly(Path truststore) throws Exception {
@@ -124,7 +209,9 @@ class SecureStackIT {
     try (var in = java.nio.file.Files.newInputStream(truststore)) {
       ks.load(in, PASSWORD.toCharArray());
     }
-    javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    javax.net.ssl.TrustManagerFactory tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(ks);
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(null, tmf.getTrustManagers(), null);
@@ -139,20 +226,28 @@ class SecureStackIT {
     }
   }
 
-  private static HttpResponse<String> post(HttpClient client, String url, String body, String token) throws Exception {
-    return client.send(request(url, token).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  private static HttpResponse<String> post(HttpClient client, String url, String body, String token)
+      throws Exception {
+    return client.send(
+        request(url, token).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
-  private static HttpResponse<String> get(HttpClient client, String url, String token) throws Exception {
+  private static HttpResponse<String> get(HttpClient client, String url, String token)
+      throws Exception {
     return client.send(request(url, token).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static HttpResponse<String> delete(HttpClient client, String url, String token) throws Exception {
+  private static HttpResponse<String> delete(HttpClient client, String url, String token)
+      throws Exception {
     return client.send(request(url, token).DELETE().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpRequest.Builder request(String url, String token) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json");
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(20))
+            .header("Content-Type", "application/json");
     return token == null ? b : b.header("Authorization", "Bearer " + token);
   }
 }

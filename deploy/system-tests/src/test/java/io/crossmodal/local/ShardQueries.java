@@ -37,10 +37,18 @@ final class ShardQueries implements AutoCloseable {
     this.partitions = partitions;
     this.topics = topics;
     this.modelId = modelId;
-    producer = new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new StringSerializer());
-    consumer = new KafkaConsumer<>(KafkaClients.consumer(config, "unused"), new StringDeserializer(), new StringDeserializer());
-    List<TopicPartition> parts = consumer.partitionsFor(topics.results.name()).stream()
-        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    producer =
+        new KafkaProducer<>(
+            KafkaClients.producer(config), new StringSerializer(), new StringSerializer());
+    consumer =
+        new KafkaConsumer<>(
+            KafkaClients.consumer(config, "unused"),
+            new StringDeserializer(),
+            new StringDeserializer());
+    List<TopicPartition> parts =
+        consumer.partitionsFor(topics.results.name()).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
     consumer.assign(parts);
     consumer.seekToEnd(parts);
     parts.forEach(consumer::position);
@@ -50,14 +58,22 @@ final class ShardQueries implements AutoCloseable {
     return askAll(queries, null, null, round);
   }
 
-  /** With {@code texts.get(q)} as each query's words, ranked by {@code mode} (null: vector queries). */
-  List<List<String>> askAll(List<float[]> queries, List<String> texts, String mode, String round) throws Exception {
+  /**
+   * With {@code texts.get(q)} as each query's words, ranked by {@code mode} (null: vector queries).
+   */
+  List<List<String>> askAll(List<float[]> queries, List<String> texts, String mode, String round)
+      throws Exception {
     List<List<String>> out = new ArrayList<>();
     for (int q = 0; q < queries.size(); q++) {
       JsonNode r = ask(queries.get(q), texts == null ? null : texts.get(q), mode, round + "-" + q);
-      assertEquals(partitions, r.path("shardsAnswered").asInt(), "complete answer in round " + round);
+      assertEquals(
+          partitions, r.path("shardsAnswered").asInt(), "complete answer in round " + round);
       List<String> ids = new ArrayList<>();
-      r.path("hits").forEach(h -> ids.add(h.path("id").asText() + "@" + h.path("score").asText() + h.path("signals")));
+      r.path("hits")
+          .forEach(
+              h ->
+                  ids.add(
+                      h.path("id").asText() + "@" + h.path("score").asText() + h.path("signals")));
       out.add(ids);
     }
     return out;
@@ -69,8 +85,22 @@ final class ShardQueries implements AutoCloseable {
 
   JsonNode ask(float[] vector, String text, String mode, String queryId) throws Exception {
     for (int p = 0; p < partitions; p++) {
-      EncodedQuery q = new EncodedQuery(queryId, modelId, vector, null, 10, "any", null, null, p, partitions,
-          System.currentTimeMillis(), 0, text, mode);
+      EncodedQuery q =
+          new EncodedQuery(
+              queryId,
+              modelId,
+              vector,
+              null,
+              10,
+              "any",
+              null,
+              null,
+              p,
+              partitions,
+              System.currentTimeMillis(),
+              0,
+              text,
+              mode);
       producer.send(new ProducerRecord<>(topics.encodedQueries.name(), p, queryId, Json.write(q)));
     }
     producer.flush();

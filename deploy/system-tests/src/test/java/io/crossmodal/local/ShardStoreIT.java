@@ -1,14 +1,14 @@
 package io.crossmodal.local;
 
-import io.crossmodal.common.models.ModelSpace;
-import io.crossmodal.common.models.ModelEntry;
-import io.crossmodal.common.models.ModelControl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.Modality;
+import io.crossmodal.common.models.ModelControl;
+import io.crossmodal.common.models.ModelEntry;
+import io.crossmodal.common.models.ModelSpace;
 import io.crossmodal.common.serde.EmbeddingSerde;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.kafka.EmbeddedKafkaBroker;
@@ -30,11 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shard store's contract on a real broker with real RocksDB state: put, overwrite and delete
- * (tombstone) give exactly the naive top-k of the live set; a restart on the same state folder and a
- * start on an empty one (restore from the changelog) answer the same; writes after the restore
+ * (tombstone) give exactly the naive top-k of the live set; a restart on the same state folder and
+ * a start on an empty one (restore from the changelog) answer the same; writes after the restore
  * (reusing freed slots) stay exact. The lexical index likewise: after each stage its answers equal
- * those of a Lucene index built afresh from the live set (a restored index is a fresh build; deletes
- * and overwrites leave no ghost words).
+ * those of a Lucene index built afresh from the live set (a restored index is a fresh build;
+ * deletes and overwrites leave no ghost words).
  */
 class ShardStoreIT {
   private static final String MODEL = "cm-store-it";
@@ -44,16 +44,30 @@ class ShardStoreIT {
   private final Random random = new Random(5);
   private final Map<String, float[]> live = new LinkedHashMap<>();
   private final Map<String, String> words = new LinkedHashMap<>();
-  private static final String[] WORDS = {"red", "dog", "dogs", "bus", "apple", "tree", "boat", "house", "cat", "green", "car", "moon"};
+  private static final String[] WORDS = {
+    "red", "dog", "dogs", "bus", "apple", "tree", "boat", "house", "cat", "green", "car", "moon"
+  };
   private final List<String> texts = new ArrayList<>();
 
   @Test
-  void shouldAnswerFromTheLiveSetAfterPutsOverwritesDeletesRestartsAndChangelogRestore() throws Exception {
+  void shouldAnswerFromTheLiveSetAfterPutsOverwritesDeletesRestartsAndChangelogRestore()
+      throws Exception {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0)) {
-      Config config = Config.defaults().with(Map.of("bootstrap.servers", broker.bootstrapServers(), "topic.partitions",
-          String.valueOf(PARTITIONS), "search.port", "0", "search.application.id", "store-it"));
+      Config config =
+          Config.defaults()
+              .with(
+                  Map.of(
+                      "bootstrap.servers",
+                      broker.bootstrapServers(),
+                      "topic.partitions",
+                      String.valueOf(PARTITIONS),
+                      "search.port",
+                      "0",
+                      "search.application.id",
+                      "store-it"));
       KafkaClients.createTopics(config);
-      // The vectors are written by the test: a model entry naming the space, with no towers an encoder could load.
+      // The vectors are written by the test: a model entry naming the space, with no towers an
+      // encoder could load.
       ModelControl models = new ModelControl(config);
       models.deploy(new ModelEntry(MODEL, DIM, "random vectors written by the test", null, "-", 0));
       models.activate(MODEL);
@@ -64,9 +78,14 @@ class ShardStoreIT {
         texts.add(WORDS[random.nextInt(WORDS.length)] + " " + WORDS[random.nextInt(WORDS.length)]);
       }
       try (KafkaProducer<String, byte[]> producer =
-          new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer());
+              new KafkaProducer<>(
+                  KafkaClients.producer(config),
+                  new StringSerializer(),
+                  new ByteArraySerializer());
           ShardQueries asker = new ShardQueries(config, topics, MODEL, PARTITIONS)) {
-        try (SearchService first = new SearchService(config.with(Map.of("search.state.dir", dir.resolve("a").toString()))).start()) {
+        try (SearchService first =
+            new SearchService(config.with(Map.of("search.state.dir", dir.resolve("a").toString())))
+                .start()) {
           for (int i = 0; i < 200; i++) {
             put(producer, topics, "v" + i);
           }
@@ -80,11 +99,15 @@ class ShardStoreIT {
           awaitExact(asker, queries, "written");
         }
 
-        try (SearchService sameFolder = new SearchService(config.with(Map.of("search.state.dir", dir.resolve("a").toString()))).start()) {
+        try (SearchService sameFolder =
+            new SearchService(config.with(Map.of("search.state.dir", dir.resolve("a").toString())))
+                .start()) {
           awaitExact(asker, queries, "restarted on its state folder");
         }
 
-        try (SearchService emptyFolder = new SearchService(config.with(Map.of("search.state.dir", dir.resolve("b").toString()))).start()) {
+        try (SearchService emptyFolder =
+            new SearchService(config.with(Map.of("search.state.dir", dir.resolve("b").toString())))
+                .start()) {
           awaitExact(asker, queries, "restored from the changelog");
           for (int i = 100; i < 130; i++) {
             delete(producer, topics, "v" + i);
@@ -102,11 +125,30 @@ class ShardStoreIT {
   private void put(KafkaProducer<String, byte[]> producer, Topics topics, String id) {
     float[] v = RandomVectors.unit(random, DIM);
     live.put(id, v);
-    String caption = WORDS[random.nextInt(WORDS.length)] + " " + WORDS[random.nextInt(WORDS.length)] + " " + WORDS[random.nextInt(WORDS.length)];
+    String caption =
+        WORDS[random.nextInt(WORDS.length)]
+            + " "
+            + WORDS[random.nextInt(WORDS.length)]
+            + " "
+            + WORDS[random.nextInt(WORDS.length)];
     words.put(id, caption);
-    producer.send(new ProducerRecord<>(topics.embeddings.name(), id, new EmbeddingSerde().serialize("",
-        new EmbeddingRecord(Modality.IMAGE, MODEL, v, "it", io.crossmodal.common.serde.Json.MAPPER.createObjectNode().put("caption", caption)
-            .toString(), 0))));
+    producer.send(
+        new ProducerRecord<>(
+            topics.embeddings.name(),
+            id,
+            new EmbeddingSerde()
+                .serialize(
+                    "",
+                    new EmbeddingRecord(
+                        Modality.IMAGE,
+                        MODEL,
+                        v,
+                        "it",
+                        io.crossmodal.common.serde.Json.MAPPER
+                            .createObjectNode()
+                            .put("caption", caption)
+                            .toString(),
+                        0))));
   }
 
   private void delete(KafkaProducer<String, byte[]> producer, Topics topics, String id) {
@@ -119,29 +161,53 @@ class ShardStoreIT {
   private List<List<String>> expected(List<float[]> queries) {
     List<List<String>> out = new ArrayList<>();
     for (float[] q : queries) {
-      out.add(live.entrySet().stream()
-          .sorted(Comparator.comparingDouble((Map.Entry<String, float[]> e) -> -dot(q, e.getValue())).thenComparing(Map.Entry::getKey))
-          .limit(10).map(Map.Entry::getKey).toList());
+      out.add(
+          live.entrySet().stream()
+              .sorted(
+                  Comparator.comparingDouble(
+                          (Map.Entry<String, float[]> e) -> -dot(q, e.getValue()))
+                      .thenComparing(Map.Entry::getKey))
+              .limit(10)
+              .map(Map.Entry::getKey)
+              .toList());
     }
     return out;
   }
 
-  /** The words' top-10 ids from a Lucene index built afresh from the live set (one shard: the whole index's statistics). */
+  /**
+   * The words' top-10 ids from a Lucene index built afresh from the live set (one shard: the whole
+   * index's statistics).
+   */
   private List<List<String>> expectedByWords() {
-    io.crossmodal.search.lexical.LexicalIndex fresh = new io.crossmodal.search.lexical.LexicalIndex();
+    io.crossmodal.search.lexical.LexicalIndex fresh =
+        new io.crossmodal.search.lexical.LexicalIndex();
     words.forEach((id, text) -> fresh.upsert(id, Modality.IMAGE, "it", List.of(), text));
-    var corpus = new io.crossmodal.search.lexical.CorpusStats().withShard(0, fresh.termCounts(), fresh.collection());
+    var corpus =
+        new io.crossmodal.search.lexical.CorpusStats()
+            .withShard(0, fresh.termCounts(), fresh.collection());
     List<List<String>> out = new ArrayList<>();
     for (String t : texts) {
-      out.add(fresh.search(io.crossmodal.search.lexical.Analysis.queryTerms(t), 10, io.crossmodal.search.store.SearchFilter.ANY, corpus)
-          .stream().map(io.crossmodal.search.store.LiveShard.Match::id).toList());
+      out.add(
+          fresh
+              .search(
+                  io.crossmodal.search.lexical.Analysis.queryTerms(t),
+                  10,
+                  io.crossmodal.search.store.SearchFilter.ANY,
+                  corpus)
+              .stream()
+              .map(io.crossmodal.search.store.LiveShard.Match::id)
+              .toList());
     }
     fresh.close();
     return out;
   }
 
-  /** Asks until the answers equal the naive ones (the service may still be catching up), at most 60 s. */
-  private void awaitExact(ShardQueries asker, List<float[]> queries, String stage) throws Exception {
+  /**
+   * Asks until the answers equal the naive ones (the service may still be catching up), at most 60
+   * s.
+   */
+  private void awaitExact(ShardQueries asker, List<float[]> queries, String stage)
+      throws Exception {
     List<List<String>> want = expected(queries);
     want = new ArrayList<>(want);
     want.addAll(expectedByWords());
@@ -152,7 +218,10 @@ class ShardStoreIT {
       String r = stage.replace(' ', '-') + "-" + round++;
       List<List<String>> raw = new ArrayList<>(asker.askAll(queries, r));
       raw.addAll(asker.askAll(queries, texts, "lexical", r + "-words"));
-      got = raw.stream().map(hits -> hits.stream().map(h -> h.substring(0, h.indexOf('@'))).toList()).toList();
+      got =
+          raw.stream()
+              .map(hits -> hits.stream().map(h -> h.substring(0, h.indexOf('@'))).toList())
+              .toList();
       if (got.equals(want)) {
         System.out.printf("store: %s: exact after %d round(s)%n", stage, round);
         return;

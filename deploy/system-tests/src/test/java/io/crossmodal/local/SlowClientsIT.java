@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crossmodal.common.config.Config;
-import io.crossmodal.model.joint.DefaultModel;
 import io.crossmodal.model.joint.ServedModel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,31 +36,61 @@ class SlowClientsIT {
   private static final int HUGE_PER_SERVICE = 3;
   private static final long IDLE_TIMEOUT_MS = 3000;
   private static final long REQUEST_TIMEOUT_MS = 5000;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   @TempDir Path dir;
 
   @Test
   void shouldKeepAnsweringAndCutOffSlowClientsWhenHundredsHangOnEveryService() throws Exception {
-    Config config = Config.defaults().with(Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0", "topic.partitions", "2",
-        "local.encode.in.process", "false", "http.idle.timeout.ms", String.valueOf(IDLE_TIMEOUT_MS),
-        "http.request.timeout.ms", String.valueOf(REQUEST_TIMEOUT_MS)));
-    try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null))) {
-      Map<Integer, String> apis = Map.of(stack.ingestPort(), "/v1/texts", stack.encoderPort(), "/v1/encode", stack.searchPort(), "/v1/search");
+    Config config =
+        Config.defaults()
+            .with(
+                Map.of(
+                    "search.port",
+                    "0",
+                    "encoder.port",
+                    "0",
+                    "ingest.port",
+                    "0",
+                    "topic.partitions",
+                    "2",
+                    "local.encode.in.process",
+                    "false",
+                    "http.idle.timeout.ms",
+                    String.valueOf(IDLE_TIMEOUT_MS),
+                    "http.request.timeout.ms",
+                    String.valueOf(REQUEST_TIMEOUT_MS)));
+    try (LocalStack stack =
+        LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null))) {
+      Map<Integer, String> apis =
+          Map.of(
+              stack.ingestPort(),
+              "/v1/texts",
+              stack.encoderPort(),
+              "/v1/encode",
+              stack.searchPort(),
+              "/v1/search");
       List<Socket> slow = new ArrayList<>();
       try {
         // Given hundreds of clients hanging in the middle of their uploads on every service
-        apis.forEach((port, path) -> {
-          for (int i = 0; i < SLOW_PER_SERVICE; i++) {
-            slow.add(open(port, path, "100000", "{"));
-          }
-        });
+        apis.forEach(
+            (port, path) -> {
+              for (int i = 0; i < SLOW_PER_SERVICE; i++) {
+                slow.add(open(port, path, "100000", "{"));
+              }
+            });
         // When the services are asked as usual, then they answer within a second
         for (int port : apis.keySet()) {
           assertFast(HttpRequest.newBuilder(uri(port, "/health")).build(), port + "/health");
           assertFast(HttpRequest.newBuilder(uri(port, "/metrics")).build(), port + "/metrics");
         }
-        HttpResponse<String> search = assertFast(HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/search"))
-            .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"a red bicycle\",\"k\":3}")).build(), "search");
+        HttpResponse<String> search =
+            assertFast(
+                HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/search"))
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString("{\"text\":\"a red bicycle\",\"k\":3}"))
+                    .build(),
+                "search");
         assertTrue(search.body().contains("\"shardsAnswered\":2"), search.body());
 
         // And a client announcing 10 GB is refused before it sends any of it
@@ -71,13 +100,17 @@ class SlowClientsIT {
               long start = System.nanoTime();
               String status = statusLine(huge, 1000);
               assertTrue(status.startsWith("HTTP/1.1 413"), api + ": " + status);
-              assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1), api + " answered the 10 GB announcement late");
+              assertTrue(
+                  System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1),
+                  api + " answered the 10 GB announcement late");
             }
           }
         }
 
         // And every slow client is cut off by the timeouts
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MS + IDLE_TIMEOUT_MS + 10_000);
+        long deadline =
+            System.nanoTime()
+                + TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MS + IDLE_TIMEOUT_MS + 10_000);
         int cut = 0;
         for (Socket s : slow) {
           cut += closedByServer(s, deadline) ? 1 : 0;
@@ -88,9 +121,14 @@ class SlowClientsIT {
           s.close();
         }
       }
-      String metrics = http.send(HttpRequest.newBuilder(uri(stack.ingestPort(), "/metrics")).build(), HttpResponse.BodyHandlers.ofString())
-          .body();
-      assertTrue(metrics.contains("crossmodal_http_requests_seconds_count{route=\"/v1/texts\",service=\"ingest-service\",status=\"4xx\"}"),
+      String metrics =
+          http.send(
+                  HttpRequest.newBuilder(uri(stack.ingestPort(), "/metrics")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertTrue(
+          metrics.contains(
+              "crossmodal_http_requests_seconds_count{route=\"/v1/texts\",service=\"ingest-service\",status=\"4xx\"}"),
           "the cut-off uploads are counted per route and status class");
     }
   }
@@ -108,13 +146,22 @@ class SlowClientsIT {
     return URI.create("http://localhost:" + port + path);
   }
 
-  /** Request line and headers announcing {@code length} bytes of body, then {@code firstBytes} of it. */
+  /**
+   * Request line and headers announcing {@code length} bytes of body, then {@code firstBytes} of
+   * it.
+   */
   private static Socket open(int port, String path, String length, String firstBytes) {
     try {
       Socket s = new Socket("localhost", port);
       OutputStream out = s.getOutputStream();
-      out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: " + length
-          + "\r\n\r\n" + firstBytes).getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST "
+                  + path
+                  + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
+                  + length
+                  + "\r\n\r\n"
+                  + firstBytes)
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       return s;
     } catch (IOException e) {

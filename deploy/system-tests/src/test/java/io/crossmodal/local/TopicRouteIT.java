@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.serde.Json;
-import io.crossmodal.model.joint.DefaultModel;
 import io.crossmodal.model.joint.ServedModel;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,35 +38,76 @@ class TopicRouteIT {
 
   @Test
   void shouldAnswerHttpQueriesThroughTheQueryTopicWhenConfigured() throws Exception {
-    Config config = Config.defaults().with(Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0", "topic.partitions", "2",
-        "search.http.route", "topics"));
-    List<String> captions = List.of("a red bicycle", "a snowy mountain", "a cup of coffee", "a sleeping cat", "a sailing boat",
-        "an old clock tower", "a bowl of strawberries", "a yellow taxi");
+    Config config =
+        Config.defaults()
+            .with(
+                Map.of(
+                    "search.port",
+                    "0",
+                    "encoder.port",
+                    "0",
+                    "ingest.port",
+                    "0",
+                    "topic.partitions",
+                    "2",
+                    "search.http.route",
+                    "topics"));
+    List<String> captions =
+        List.of(
+            "a red bicycle",
+            "a snowy mountain",
+            "a cup of coffee",
+            "a sleeping cat",
+            "a sailing boat",
+            "an old clock tower",
+            "a bowl of strawberries",
+            "a yellow taxi");
     try (LocalStack stack = LocalStack.start(dir, 0, config, ServedModel.entry(config, null));
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(stack.config()), new StringSerializer(),
-            new ByteArraySerializer())) {
+        KafkaProducer<String, byte[]> producer =
+            new KafkaProducer<>(
+                KafkaClients.producer(stack.config()),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
       for (int i = 0; i < captions.size(); i++) {
-        producer.send(new ProducerRecord<>("media.texts", "t" + i, captions.get(i).getBytes(StandardCharsets.UTF_8)));
+        producer.send(
+            new ProducerRecord<>(
+                "media.texts", "t" + i, captions.get(i).getBytes(StandardCharsets.UTF_8)));
       }
       producer.flush();
       ScrapedMetrics.awaitIndexed(stack.searchPort(), captions.size(), Duration.ofMinutes(2));
 
       HttpClient http = HttpClient.newHttpClient();
       for (int i = 0; i < captions.size(); i++) {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + stack.searchPort() + "/v1/search"))
-            .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + captions.get(i) + "\",\"k\":3,\"target\":\"text\"}")).build(),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + stack.searchPort() + "/v1/search"))
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"text\":\"" + captions.get(i) + "\",\"k\":3,\"target\":\"text\"}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         JsonNode result = Json.MAPPER.readTree(r.body());
-        assertEquals("t" + i, result.path("hits").get(0).path("id").asText(), "a caption finds itself first: " + r.body());
+        assertEquals(
+            "t" + i,
+            result.path("hits").get(0).path("id").asText(),
+            "a caption finds itself first: " + r.body());
         // Hybrid (the default): found first by both signals, its cosine with itself 1.
-        assertEquals(1.0, result.path("hits").get(0).path("signals").path("vector").asDouble(), 1e-3, r.body());
+        assertEquals(
+            1.0,
+            result.path("hits").get(0).path("signals").path("vector").asDouble(),
+            1e-3,
+            r.body());
         assertTrue(result.path("hits").get(0).path("signals").has("lexical"), r.body());
         assertEquals(2, result.path("shardsAnswered").asInt());
       }
 
-      try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(KafkaClients.consumer(stack.config(), "topic-route-it"),
-          new StringDeserializer(), new StringDeserializer())) {
+      try (KafkaConsumer<String, String> consumer =
+          new KafkaConsumer<>(
+              KafkaClients.consumer(stack.config(), "topic-route-it"),
+              new StringDeserializer(),
+              new StringDeserializer())) {
         consumer.subscribe(List.of("search.queries"));
         Set<String> texts = new HashSet<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -76,7 +116,8 @@ class TopicRouteIT {
             texts.add(Json.MAPPER.readTree(q.value()).path("text").asText());
           }
         }
-        assertTrue(texts.containsAll(captions), "every HTTP query went through search.queries: " + texts);
+        assertTrue(
+            texts.containsAll(captions), "every HTTP query went through search.queries: " + texts);
       }
     }
   }

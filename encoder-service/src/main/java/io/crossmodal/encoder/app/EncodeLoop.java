@@ -12,14 +12,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -32,17 +32,20 @@ import org.slf4j.LoggerFactory;
  * One consume → encode → produce loop on its own thread. Without a fast producer (the media path)
  * each poll's outputs and consumed offsets commit in one Kafka transaction: exactly once. With one
  * (the query path), a poll's outputs are sent at once and its offsets committed after they are
- * acknowledged: at least once, because a transaction's commit and markers cost ≈ 10–15 ms per
- * query and a replayed query is harmless (the merge step keeps one answer per shard and one result
- * per query id). A poll that dead-letters something still takes the transaction, so a dead letter
- * is written exactly once. A poll whose output cannot be written (a broker failing over, a timeout)
- * is redone from the committed offsets, never skipped; only errors after which the producer cannot
+ * acknowledged: at least once, because a transaction's commit and markers cost ≈ 10–15 ms per query
+ * and a replayed query is harmless (the merge step keeps one answer per shard and one result per
+ * query id). A poll that dead-letters something still takes the transaction, so a dead letter is
+ * written exactly once. A poll whose output cannot be written (a broker failing over, a timeout) is
+ * redone from the committed offsets, never skipped; only errors after which the producer cannot
  * continue (fenced by a newer instance, no rights) stop the loop, and {@code /health} says so.
  */
 final class EncodeLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(EncodeLoop.class);
 
-  /** What encodes a poll, and the number of search shards its queries fan out to (partitions of the encoded-queries topic). */
+  /**
+   * What encodes a poll, and the number of search shards its queries fan out to (partitions of the
+   * encoded-queries topic).
+   */
   record Work(MediaEncoder encoder, int queryPartitions) {}
 
   private static final long RETRY_BACKOFF_MS = 1000;
@@ -64,8 +67,13 @@ final class EncodeLoop implements Runnable {
    * @param work what encodes a poll, asked before each one (the query loop's follows the active
    *     model); null = not available yet: the loop waits without polling
    */
-  EncodeLoop(String name, Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer,
-      Producer<byte[], byte[]> fast, Supplier<Work> work, Duration linger) {
+  EncodeLoop(
+      String name,
+      Consumer<byte[], byte[]> consumer,
+      Producer<byte[], byte[]> producer,
+      Producer<byte[], byte[]> fast,
+      Supplier<Work> work,
+      Duration linger) {
     this.name = name;
     this.consumer = consumer;
     this.producer = producer;
@@ -97,8 +105,12 @@ final class EncodeLoop implements Runnable {
           if (fatal(e)) {
             throw e;
           }
-          // A poll's output is written whole or not at all; redo the poll rather than lose or skip it.
-          LOG.warn("{}: writing the output of a poll failed; rewinding to the committed offsets to redo it: {}", name, e.toString());
+          // A poll's output is written whole or not at all; redo the poll rather than lose or skip
+          // it.
+          LOG.warn(
+              "{}: writing the output of a poll failed; rewinding to the committed offsets to redo it: {}",
+              name,
+              e.toString());
           rewind(polled);
           Thread.sleep(RETRY_BACKOFF_MS);
         }
@@ -122,7 +134,10 @@ final class EncodeLoop implements Runnable {
     }
   }
 
-  /** Outputs and offsets of one poll: in one transaction, or (fast path) acknowledged before the offsets commit. */
+  /**
+   * Outputs and offsets of one poll: in one transaction, or (fast path) acknowledged before the
+   * offsets commit.
+   */
   private void write(EncodedBatch batch, ConsumerRecords<byte[], byte[]> polled) {
     if (fast == null || batch.hasDeadLetters()) {
       producer.beginTransaction();
@@ -138,7 +153,8 @@ final class EncodeLoop implements Runnable {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
       batch.records().forEach(r -> sent.add(fast.send(r)));
       fast.flush();
-      for (Future<RecordMetadata> f : sent) { // every output acknowledged (acks=all) before the offsets move on
+      for (Future<RecordMetadata> f :
+          sent) { // every output acknowledged (acks=all) before the offsets move on
         try {
           f.get();
         } catch (ExecutionException e) {
@@ -185,13 +201,16 @@ final class EncodeLoop implements Runnable {
     try {
       producer.abortTransaction();
     } catch (KafkaException e) {
-      throw new IllegalStateException(name + ": cannot abort the transaction after " + cause + ": " + e, e);
+      throw new IllegalStateException(
+          name + ": cannot abort the transaction after " + cause + ": " + e, e);
     }
   }
 
   /** Errors after which this producer cannot go on (another instance took over, or no rights). */
   private static boolean fatal(KafkaException e) {
-    return e instanceof ProducerFencedException || e instanceof OutOfOrderSequenceException || e instanceof AuthorizationException
+    return e instanceof ProducerFencedException
+        || e instanceof OutOfOrderSequenceException
+        || e instanceof AuthorizationException
         || e instanceof UnsupportedVersionException;
   }
 
@@ -204,7 +223,8 @@ final class EncodeLoop implements Runnable {
     }
   }
 
-  private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> polled) {
+  private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(
+      ConsumerRecords<byte[], byte[]> polled) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (TopicPartition tp : polled.partitions()) {
       List<ConsumerRecord<byte[], byte[]>> recs = polled.records(tp);
@@ -219,13 +239,17 @@ final class EncodeLoop implements Runnable {
 
   /**
    * Records between this loop's position and the end of its partitions, as of its last poll (what a
-   * replaying model's encoders still have to encode; the partitions of other instances not included).
+   * replaying model's encoders still have to encode; the partitions of other instances not
+   * included).
    */
   long lag() {
     return lag;
   }
 
-  /** Read on the loop's own thread: a consumer is not thread safe. Unknown lags (no fetch yet) count as 0. */
+  /**
+   * Read on the loop's own thread: a consumer is not thread safe. Unknown lags (no fetch yet) count
+   * as 0.
+   */
   private long lagOfAssignment() {
     long sum = 0;
     for (TopicPartition tp : consumer.assignment()) {

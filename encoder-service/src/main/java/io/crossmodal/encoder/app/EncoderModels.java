@@ -21,8 +21,17 @@ import org.slf4j.LoggerFactory;
 final class EncoderModels implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EncoderModels.class);
 
-  /** One model at work here: its towers (media, and queries with their own image tower), its media loop, its query encoder. */
-  record Running(ModelEntry entry, Towers media, Towers queries, EncodeLoop mediaLoop, EncodeLoop.Work queryWork, AutoCloseable meters) {}
+  /**
+   * One model at work here: its towers (media, and queries with their own image tower), its media
+   * loop, its query encoder.
+   */
+  record Running(
+      ModelEntry entry,
+      Towers media,
+      Towers queries,
+      EncodeLoop mediaLoop,
+      EncodeLoop.Work queryWork,
+      AutoCloseable meters) {}
 
   /** Starts what one model needs; the loop thread is started by the caller. */
   interface Starter {
@@ -45,10 +54,15 @@ final class EncoderModels implements AutoCloseable {
       if (r == null && !failed.contains(entry.id())) {
         try {
           running.put(entry.id(), starter.start(entry));
-          LOG.info("encoding media for model {} ({}) into its space", entry.id(), entry.description());
+          LOG.info(
+              "encoding media for model {} ({}) into its space", entry.id(), entry.description());
         } catch (RuntimeException e) {
           failed.add(entry.id());
-          LOG.error("cannot load model {} ({}); this encoder leaves it out", entry.id(), entry.description(), e);
+          LOG.error(
+              "cannot load model {} ({}); this encoder leaves it out",
+              entry.id(),
+              entry.description(),
+              e);
         }
       }
     }
@@ -65,14 +79,20 @@ final class EncoderModels implements AutoCloseable {
     active = state.activeId();
   }
 
-  /** What encodes queries now: the active model's query encoder, or null while it is not loaded here. */
+  /**
+   * What encodes queries now: the active model's query encoder, or null while it is not loaded
+   * here.
+   */
   EncodeLoop.Work activeQueryWork() {
     String id = active;
     Running r = id == null ? null : running.get(id);
     return r == null ? null : r.queryWork();
   }
 
-  /** Towers by model id for {@code POST /v1/encode} (null = the active model), or null when that model does not run here. */
+  /**
+   * Towers by model id for {@code POST /v1/encode} (null = the active model), or null when that
+   * model does not run here.
+   */
   Function<String, Towers> queryTowers() {
     return id -> {
       Running r = running.get(id == null ? String.valueOf(active) : id);
@@ -87,7 +107,9 @@ final class EncoderModels implements AutoCloseable {
   /** Every media loop runs and the active model is loaded. */
   boolean healthy() {
     String id = active;
-    return id != null && running.containsKey(id) && running.values().stream().allMatch(r -> r.mediaLoop().running());
+    return id != null
+        && running.containsKey(id)
+        && running.values().stream().allMatch(r -> r.mediaLoop().running());
   }
 
   Map<String, Running> running() {

@@ -3,15 +3,10 @@ package io.crossmodal.encoder.app;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.config.MediaTopicPolicy;
+import io.crossmodal.common.errors.DeadLetters;
 import io.crossmodal.common.event.QueryParser;
 import io.crossmodal.common.http.Authenticator;
 import io.crossmodal.common.http.HttpService;
-import io.crossmodal.common.topic.Topics;
-import io.crossmodal.encoder.http.EncodeApi;
-import io.crossmodal.encoder.metrics.EncoderMetrics;
-import io.crossmodal.encoder.processor.MediaEncoder;
-import io.crossmodal.encoder.processor.QueryEncoding;
-import io.crossmodal.common.errors.DeadLetters;
 import io.crossmodal.common.media.MediaValidator;
 import io.crossmodal.common.metrics.StandardMeters;
 import io.crossmodal.common.models.ModelBootstrap;
@@ -19,10 +14,15 @@ import io.crossmodal.common.models.ModelControl;
 import io.crossmodal.common.models.ModelEntry;
 import io.crossmodal.common.models.ModelRegistry;
 import io.crossmodal.common.models.ModelSpace;
+import io.crossmodal.common.topic.Topics;
+import io.crossmodal.encoder.http.EncodeApi;
+import io.crossmodal.encoder.metrics.EncoderMetrics;
+import io.crossmodal.encoder.processor.MediaEncoder;
+import io.crossmodal.encoder.processor.QueryEncoding;
 import io.crossmodal.model.joint.ServedModel;
 import io.crossmodal.model.joint.Towers;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * space, run in a Kafka transaction per poll so each input's outputs and its consumed offset commit
  * together (exactly once through crashes); a newly deployed model's loop starts from the beginning
  * of the media topics (the re-embedding of a blue/green deploy). One query loop encodes client
- * queries with the active model: it sends at once and commits offsets after the acknowledgement,
- * so a query never waits behind a batch of media or a transaction commit; only its polls with dead
+ * queries with the active model: it sends at once and commits offsets after the acknowledgement, so
+ * a query never waits behind a batch of media or a transaction commit; only its polls with dead
  * letters commit in a transaction (see {@link EncodeLoop}). Instances share the partitions of each
  * input as consumer groups ({@code encoder.group.id}.{@code <model-id>} per model and {@code
  * encoder.group.id}-queries).
@@ -60,7 +60,8 @@ public final class EncoderService implements AutoCloseable {
   private final Topics topics;
   private final ModelEntry configured;
   private final boolean deployBeside;
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private EncodeLoop queryLoop;
   private EncoderMetrics metrics;
   private DeadLetters deadLetters;
@@ -70,12 +71,18 @@ public final class EncoderService implements AutoCloseable {
   private QueryEncoding queryEncoding;
   private ModelBootstrap.Outcome bootstrap;
 
-  /** An encoder that deploys and activates {@code configured} on a new deployment and otherwise serves the control topic's models. */
+  /**
+   * An encoder that deploys and activates {@code configured} on a new deployment and otherwise
+   * serves the control topic's models.
+   */
   public EncoderService(Config config, ModelEntry configured) {
     this(config, configured, false);
   }
 
-  /** @param deployBeside deploy {@code configured} beside another active model ({@link ModelBootstrap}) */
+  /**
+   * @param deployBeside deploy {@code configured} beside another active model ({@link
+   *     ModelBootstrap})
+   */
   public EncoderService(Config config, ModelEntry configured, boolean deployBeside) {
     this.config = config;
     this.topics = new Topics(config.topicNames());
@@ -87,51 +94,121 @@ public final class EncoderService implements AutoCloseable {
     StandardMeters.bindTo(registry);
     checkMediaTopics();
     metrics = new EncoderMetrics(registry);
-    deadLetters = new DeadLetters("encoder", topics.encoderDlq.name(), config.getInt("topic.max.message.bytes"), registry);
+    deadLetters =
+        new DeadLetters(
+            "encoder",
+            topics.encoderDlq.name(),
+            config.getInt("topic.max.message.bytes"),
+            registry);
     models = new EncoderModels(this::startModel);
-    Gauge.builder("crossmodal.model.control.invalid", () -> control == null ? 0 : control.invalidRecords())
-        .description("records of the model control topic skipped as invalid").register(registry);
+    Gauge.builder(
+            "crossmodal.model.control.invalid",
+            () -> control == null ? 0 : control.invalidRecords())
+        .description("records of the model control topic skipped as invalid")
+        .register(registry);
     control = ModelRegistry.follow(config);
     control.awaitCurrent(CONTROL_TIMEOUT);
-    bootstrap = configured == null ? ModelBootstrap.Outcome.IGNORED : ModelBootstrap.apply(new ModelControl(config), configured, deployBeside);
+    bootstrap =
+        configured == null
+            ? ModelBootstrap.Outcome.IGNORED
+            : ModelBootstrap.apply(new ModelControl(config), configured, deployBeside);
     control.onChange(models::apply);
     String group = config.get("encoder.group.id");
-    queryLoop = startLoop("encoder-query-loop", group + "-queries", List.of(topics.queries.name()), false, models::activeQueryWork,
-        Duration.ofMillis(100));
-    http = HttpService.of("encoder-service", config.getInt("encoder.port"), config, this::healthy, registry);
+    queryLoop =
+        startLoop(
+            "encoder-query-loop",
+            group + "-queries",
+            List.of(topics.queries.name()),
+            false,
+            models::activeQueryWork,
+            Duration.ofMillis(100));
+    http =
+        HttpService.of(
+            "encoder-service", config.getInt("encoder.port"), config, this::healthy, registry);
     queryEncoding = new QueryEncoding(models.queryTowers(), MediaValidator.of(config), metrics);
-    new EncodeApi(queryEncoding, QueryParser.of(config), config.getInt("encoder.image.max.bytes"), Authenticator.of(config))
+    new EncodeApi(
+            queryEncoding,
+            QueryParser.of(config),
+            config.getInt("encoder.image.max.bytes"),
+            Authenticator.of(config))
         .register(http);
     http.start();
-    LOG.info("encoder-service started: models {} (active {}), http port {}", models.running().keySet(), models.activeId(), http.port());
+    LOG.info(
+        "encoder-service started: models {} (active {}), http port {}",
+        models.running().keySet(),
+        models.activeId(),
+        http.port());
     return this;
   }
 
-  /** Loads one deployed model and starts its media loop (on the control topic follower's thread). */
+  /**
+   * Loads one deployed model and starts its media loop (on the control topic follower's thread).
+   */
   private EncoderModels.Running startModel(ModelEntry entry) {
     Towers media = ServedModel.load(config, entry);
     // Queries (Kafka loop and HTTP) get their own image tower: never queued behind a media batch.
     Towers queries = media.withOwnImageTower();
     Topics space = new Topics(ModelSpace.topics(config.topicNames(), entry.id()));
     int batch = config.getInt("encoder.batch.size");
-    EncodeLoop.Work mediaWork = new EncodeLoop.Work(new MediaEncoder(space, media, MediaValidator.of(config), QueryParser.of(config),
-        batch, metrics, deadLetters), 0);
-    EncodeLoop loop = startLoop("encoder-media-loop-" + entry.id(), ModelSpace.encoderGroup(config.get("encoder.group.id"), entry.id()),
-        List.of(topics.mediaImages.name(), topics.mediaTexts.name()), true, () -> mediaWork,
-        Duration.ofMillis(config.getLong("encoder.batch.linger.ms")));
+    EncodeLoop.Work mediaWork =
+        new EncodeLoop.Work(
+            new MediaEncoder(
+                space,
+                media,
+                MediaValidator.of(config),
+                QueryParser.of(config),
+                batch,
+                metrics,
+                deadLetters),
+            0);
+    EncodeLoop loop =
+        startLoop(
+            "encoder-media-loop-" + entry.id(),
+            ModelSpace.encoderGroup(config.get("encoder.group.id"), entry.id()),
+            List.of(topics.mediaImages.name(), topics.mediaTexts.name()),
+            true,
+            () -> mediaWork,
+            Duration.ofMillis(config.getLong("encoder.batch.linger.ms")));
     int shards = KafkaClients.partitionCount(config, space.encodedQueries.name());
-    EncodeLoop.Work queryWork = new EncodeLoop.Work(new MediaEncoder(space, queries, MediaValidator.of(config), QueryParser.of(config),
-        batch, metrics, deadLetters), shards);
-    List<Meter> meters = List.of(
-        Gauge.builder("crossmodal.model.replay.lag", loop, EncodeLoop::lag).baseUnit("records")
-            .description("media records this instance's loop of the model has yet to encode (a new model's replay)")
-            .tag("model", entry.id()).register(registry),
-        Gauge.builder("crossmodal.model.info", () -> 1).description("models this service encodes with")
-            .tag("service", "encoder").tag("model", entry.id()).tag("dim", String.valueOf(entry.dim())).register(registry),
-        Gauge.builder("crossmodal.model.active", () -> entry.id().equals(models.activeId()) ? 1 : 0)
-            .description("1 for the model that encodes queries").tag("service", "encoder").tag("model", entry.id()).register(registry));
-    LOG.info("model {} (dim {}; {}): media loop started, {} query shards", entry.id(), entry.dim(), media.description(), shards);
-    return new EncoderModels.Running(entry, media, queries, loop, queryWork, () -> meters.forEach(registry::remove));
+    EncodeLoop.Work queryWork =
+        new EncodeLoop.Work(
+            new MediaEncoder(
+                space,
+                queries,
+                MediaValidator.of(config),
+                QueryParser.of(config),
+                batch,
+                metrics,
+                deadLetters),
+            shards);
+    List<Meter> meters =
+        List.of(
+            Gauge.builder("crossmodal.model.replay.lag", loop, EncodeLoop::lag)
+                .baseUnit("records")
+                .description(
+                    "media records this instance's loop of the model has yet to encode (a new model's replay)")
+                .tag("model", entry.id())
+                .register(registry),
+            Gauge.builder("crossmodal.model.info", () -> 1)
+                .description("models this service encodes with")
+                .tag("service", "encoder")
+                .tag("model", entry.id())
+                .tag("dim", String.valueOf(entry.dim()))
+                .register(registry),
+            Gauge.builder(
+                    "crossmodal.model.active", () -> entry.id().equals(models.activeId()) ? 1 : 0)
+                .description("1 for the model that encodes queries")
+                .tag("service", "encoder")
+                .tag("model", entry.id())
+                .register(registry));
+    LOG.info(
+        "model {} (dim {}; {}): media loop started, {} query shards",
+        entry.id(),
+        entry.dim(),
+        media.description(),
+        shards);
+    return new EncoderModels.Running(
+        entry, media, queries, loop, queryWork, () -> meters.forEach(registry::remove));
   }
 
   /**
@@ -142,7 +219,8 @@ public final class EncoderService implements AutoCloseable {
   private void checkMediaTopics() {
     int uncompacted;
     try (Admin admin = Admin.create(config.kafkaClientProperties())) {
-      List<MediaTopicPolicy.Finding> findings = MediaTopicPolicy.check(admin, config.topicNames(), config.get("bootstrap.servers"));
+      List<MediaTopicPolicy.Finding> findings =
+          MediaTopicPolicy.check(admin, config.topicNames(), config.get("bootstrap.servers"));
       findings.forEach(f -> LOG.warn(f.message()));
       uncompacted = findings.size();
     } catch (RuntimeException e) {
@@ -151,18 +229,30 @@ public final class EncoderService implements AutoCloseable {
     }
     int value = uncompacted;
     Gauge.builder("crossmodal.media.topics.uncompacted", () -> value)
-        .description("media topics that expire records instead of compacting them (-1: could not check)").register(registry);
+        .description(
+            "media topics that expire records instead of compacting them (-1: could not check)")
+        .register(registry);
   }
 
   /** Starts one loop on its own thread. */
-  private EncodeLoop startLoop(String name, String group, List<String> inputs, boolean transactional, Supplier<EncodeLoop.Work> work,
+  private EncodeLoop startLoop(
+      String name,
+      String group,
+      List<String> inputs,
+      boolean transactional,
+      Supplier<EncodeLoop.Work> work,
       Duration linger) {
-    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(group), new ByteArrayDeserializer(),
-        new ByteArrayDeserializer());
-    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(true), new ByteArraySerializer(),
-        new ByteArraySerializer());
-    KafkaProducer<byte[], byte[]> fast = transactional ? null
-        : new KafkaProducer<>(producerProperties(false), new ByteArraySerializer(), new ByteArraySerializer());
+    KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            consumerProperties(group), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            producerProperties(true), new ByteArraySerializer(), new ByteArraySerializer());
+    KafkaProducer<byte[], byte[]> fast =
+        transactional
+            ? null
+            : new KafkaProducer<>(
+                producerProperties(false), new ByteArraySerializer(), new ByteArraySerializer());
     new KafkaClientMetrics(consumer).bindTo(registry);
     new KafkaClientMetrics(producer).bindTo(registry);
     if (fast != null) {
@@ -180,7 +270,8 @@ public final class EncoderService implements AutoCloseable {
     p.put("max.poll.records", config.getInt("encoder.batch.size") * 4);
     // Encoding a full poll of large images on a slow CPU can take minutes; do not get kicked out.
     p.put("max.poll.interval.ms", 600_000);
-    // Idle connections outlive a poll interval, so the group coordinator's connection is not closed mid-poll.
+    // Idle connections outlive a poll interval, so the group coordinator's connection is not closed
+    // mid-poll.
     p.put("connections.max.idle.ms", 660_000);
     return p;
   }
@@ -195,7 +286,10 @@ public final class EncoderService implements AutoCloseable {
     return p;
   }
 
-  /** What {@code POST /v1/encode} answers with, for a search service in the same JVM to call directly. */
+  /**
+   * What {@code POST /v1/encode} answers with, for a search service in the same JVM to call
+   * directly.
+   */
   public QueryEncoding queryEncoding() {
     return queryEncoding;
   }

@@ -13,13 +13,13 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * {@code POST /v1/encode}: a query's {@code text} or {@code image} (base64) in the search query's
- * JSON shape → its unit vector, model id and encode time ({@link io.crossmodal.common.event.QueryVector}).
- * What the search service's direct route calls, one query at a time, next to the Kafka loops, naming
- * the model whose space it searches ({@code ?model=<id>}; without it, the active model): 503 when
- * that model does not run on this encoder.
- * Refused with 400 and a reason (and counted): invalid JSON, a {@code mediaId} (nothing to
- * encode), text over {@code encoder.text.max.chars}, an image that does not decode within the
- * limits; 413 (counted as {@code too-large}) for a body over the image limit.
+ * JSON shape → its unit vector, model id and encode time ({@link
+ * io.crossmodal.common.event.QueryVector}). What the search service's direct route calls, one query
+ * at a time, next to the Kafka loops, naming the model whose space it searches ({@code
+ * ?model=<id>}; without it, the active model): 503 when that model does not run on this encoder.
+ * Refused with 400 and a reason (and counted): invalid JSON, a {@code mediaId} (nothing to encode),
+ * text over {@code encoder.text.max.chars}, an image that does not decode within the limits; 413
+ * (counted as {@code too-large}) for a body over the image limit.
  */
 public final class EncodeApi {
   private final QueryEncoding encoding;
@@ -27,12 +27,16 @@ public final class EncodeApi {
   private final int maxBodyBytes;
   private final Authenticator auth;
 
-  /** @param auth the read right (or the services' internal token) when auth is on */
-  public EncodeApi(QueryEncoding encoding, QueryParser parser, int maxImageBytes, Authenticator auth) {
+  /**
+   * @param auth the read right (or the services' internal token) when auth is on
+   */
+  public EncodeApi(
+      QueryEncoding encoding, QueryParser parser, int maxImageBytes, Authenticator auth) {
     this.auth = auth;
     this.encoding = encoding;
     this.parser = parser;
-    this.maxBodyBytes = maxImageBytes / 3 * 4 + (64 << 10); // base64 of the largest image plus the JSON around it
+    this.maxBodyBytes =
+        maxImageBytes / 3 * 4 + (64 << 10); // base64 of the largest image plus the JSON around it
   }
 
   public void register(HttpService http) {
@@ -45,14 +49,16 @@ public final class EncodeApi {
     try {
       SearchQuery query;
       try {
-        query = parser.parse(new String(HttpService.body(ex, maxBodyBytes), StandardCharsets.UTF_8));
+        query =
+            parser.parse(new String(HttpService.body(ex, maxBodyBytes), StandardCharsets.UTF_8));
       } catch (InvalidQueryException e) {
         throw encoding.refuse("invalid-query", e.getMessage());
       } catch (HttpError e) {
         encoding.refuse("too-large", e.getMessage());
         throw e;
       }
-      HttpService.sendJson(ex, 200, Json.write(encoding.encode(HttpService.queryParam(ex, "model"), query)));
+      HttpService.sendJson(
+          ex, 200, Json.write(encoding.encode(HttpService.queryParam(ex, "model"), query)));
     } catch (QueryEncoding.Refused e) {
       throw new HttpError(e.unavailable() ? 503 : 400, e.getMessage());
     }

@@ -19,22 +19,44 @@ public final class EncoderMetrics {
   }
 
   public void recordIn(String topic) {
-    Counter.builder("crossmodal.records.in").tag("service", "encoder").tag("topic", topic).register(registry).increment();
+    Counter.builder("crossmodal.records.in")
+        .tag("service", "encoder")
+        .tag("topic", topic)
+        .register(registry)
+        .increment();
   }
 
   public void recordOut(String topic) {
-    Counter.builder("crossmodal.records.out").tag("service", "encoder").tag("topic", topic).register(registry).increment();
+    Counter.builder("crossmodal.records.out")
+        .tag("service", "encoder")
+        .tag("topic", topic)
+        .register(registry)
+        .increment();
   }
 
-  /** An HTTP request refused with a 4xx and a reason (HTTP callers get the reason instead of a dead letter). */
+  /**
+   * An HTTP request refused with a 4xx and a reason (HTTP callers get the reason instead of a dead
+   * letter).
+   */
   public void rejected(String reason) {
-    Counter.builder("crossmodal.http.rejected").tag("service", "encoder").tag("reason", reason).register(registry).increment();
+    Counter.builder("crossmodal.http.rejected")
+        .tag("service", "encoder")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
   }
 
   public void batch(String modality, int size, long nanos) {
-    DistributionSummary.builder("crossmodal.encoder.batch.size").tag("modality", modality).publishPercentileHistogram()
-        .register(registry).record(size);
-    Timer.builder("crossmodal.encoder.latency").description("encode time of one batch").tag("modality", modality)
-        .publishPercentileHistogram().register(registry).record(Duration.ofNanos(nanos));
+    DistributionSummary.builder("crossmodal.encoder.batch.size")
+        .tag("modality", modality)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(size);
+    Timer.builder("crossmodal.encoder.latency")
+        .description("encode time of one batch")
+        .tag("modality", modality)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(Duration.ofNanos(nanos));
   }
 }

@@ -37,8 +37,11 @@ public final class EncodedBatch {
     outputs.add(new Output(input, outputs.size(), record));
   }
 
-  /** A dead letter: a side effect that must not repeat, so the batch must commit in a transaction. */
-  public void addDeadLetter(ConsumerRecord<byte[], byte[]> source, ProducerRecord<byte[], byte[]> record) {
+  /**
+   * A dead letter: a side effect that must not repeat, so the batch must commit in a transaction.
+   */
+  public void addDeadLetter(
+      ConsumerRecord<byte[], byte[]> source, ProducerRecord<byte[], byte[]> record) {
     add(source, record);
     deadLetters = true;
   }
@@ -49,6 +52,9 @@ public final class EncodedBatch {
 
   /** The outputs, ordered by their input (and in the order made within one input). */
   public List<ProducerRecord<byte[], byte[]>> records() {
-    return outputs.stream().sorted(Comparator.comparingInt(Output::input).thenComparingInt(Output::seq)).map(Output::record).toList();
+    return outputs.stream()
+        .sorted(Comparator.comparingInt(Output::input).thenComparingInt(Output::seq))
+        .map(Output::record)
+        .toList();
   }
 }

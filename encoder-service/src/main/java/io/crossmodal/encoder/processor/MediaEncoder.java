@@ -5,9 +5,9 @@ import io.crossmodal.common.errors.DeadLetters;
 import io.crossmodal.common.errors.RejectedRecordException;
 import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.EncodedQuery;
-import io.crossmodal.common.event.Position;
 import io.crossmodal.common.event.InvalidQueryException;
 import io.crossmodal.common.event.Modality;
+import io.crossmodal.common.event.Position;
 import io.crossmodal.common.event.QueryParser;
 import io.crossmodal.common.event.SearchQuery;
 import io.crossmodal.common.event.ShardAnswer;
@@ -47,8 +47,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class MediaEncoder {
   private static final Logger LOG = LoggerFactory.getLogger(MediaEncoder.class);
-  /** Metadata key of the image preview the search service serves at {@code /v1/media/{id}/image}. */
+
+  /**
+   * Metadata key of the image preview the search service serves at {@code /v1/media/{id}/image}.
+   */
   public static final String THUMBNAIL = "thumbnail";
+
   private static final int THUMBNAIL_SIDE = 128;
 
   private final Topics topics;
@@ -59,11 +63,18 @@ public final class MediaEncoder {
   private final EncoderMetrics metrics;
   private final DeadLetters deadLetters;
   private final EmbeddingSerde serde = new EmbeddingSerde();
+
   /** Encode time of the latest batch, reported in each query's result timings. */
   private double lastEncodeMillis;
 
-  public MediaEncoder(Topics topics, Towers encoder, MediaValidator validator, QueryParser queryParser, int batchSize,
-      EncoderMetrics metrics, DeadLetters deadLetters) {
+  public MediaEncoder(
+      Topics topics,
+      Towers encoder,
+      MediaValidator validator,
+      QueryParser queryParser,
+      int batchSize,
+      EncoderMetrics metrics,
+      DeadLetters deadLetters) {
     this.topics = topics;
     this.encoder = encoder;
     this.validator = validator;
@@ -87,7 +98,9 @@ public final class MediaEncoder {
     final List<Pending<ImageQuery>> imageQueries = new ArrayList<>();
   }
 
-  /** @param queryPartitions partitions of the encoded-queries topic (= search shards) */
+  /**
+   * @param queryPartitions partitions of the encoded-queries topic (= search shards)
+   */
   public EncodedBatch encode(List<ConsumerRecord<byte[], byte[]>> records, int queryPartitions) {
     EncodedBatch out = new EncodedBatch(records);
     Accepted accepted = new Accepted();
@@ -102,26 +115,53 @@ public final class MediaEncoder {
           deadLetter(r, e, out);
         }
       } catch (RuntimeException e) {
-        LOG.error("unexpected error on {}-{}@{}: dead-lettered, processing goes on", r.topic(), r.partition(), r.offset(), e);
+        LOG.error(
+            "unexpected error on {}-{}@{}: dead-lettered, processing goes on",
+            r.topic(),
+            r.partition(),
+            r.offset(),
+            e);
         deadLetter(r, e, out);
       }
     }
-    inBatches(accepted.images, Modality.IMAGE, p -> encoder.encodeImages(p.stream().map(Pending::input).toList()),
-        (p, v) -> embedding(p, Modality.IMAGE, v, out), out);
-    inBatches(accepted.texts, Modality.TEXT, p -> encoder.encodeTexts(p.stream().map(Pending::input).toList()),
-        (p, v) -> embedding(p, Modality.TEXT, v, out), out);
-    inBatches(accepted.textQueries, Modality.TEXT, p -> encoder.encodeTexts(p.stream().map(q -> q.input().text()).toList()),
-        (p, v) -> fanOut(p.source(), p.input(), v, out, queryPartitions), out);
-    inBatches(accepted.imageQueries, Modality.IMAGE, p -> encoder.encodeImages(p.stream().map(q -> q.input().image()).toList()),
-        (p, v) -> fanOut(p.source(), p.input().query(), v, out, queryPartitions), out);
+    inBatches(
+        accepted.images,
+        Modality.IMAGE,
+        p -> encoder.encodeImages(p.stream().map(Pending::input).toList()),
+        (p, v) -> embedding(p, Modality.IMAGE, v, out),
+        out);
+    inBatches(
+        accepted.texts,
+        Modality.TEXT,
+        p -> encoder.encodeTexts(p.stream().map(Pending::input).toList()),
+        (p, v) -> embedding(p, Modality.TEXT, v, out),
+        out);
+    inBatches(
+        accepted.textQueries,
+        Modality.TEXT,
+        p -> encoder.encodeTexts(p.stream().map(q -> q.input().text()).toList()),
+        (p, v) -> fanOut(p.source(), p.input(), v, out, queryPartitions),
+        out);
+    inBatches(
+        accepted.imageQueries,
+        Modality.IMAGE,
+        p -> encoder.encodeImages(p.stream().map(q -> q.input().image()).toList()),
+        (p, v) -> fanOut(p.source(), p.input().query(), v, out, queryPartitions),
+        out);
     return out;
   }
 
-  /** Validates one record and files it for its batch (or emits its output at once); throws what it rejects. */
-  private void accept(ConsumerRecord<byte[], byte[]> r, Accepted accepted, EncodedBatch out, int queryPartitions) {
+  /**
+   * Validates one record and files it for its batch (or emits its output at once); throws what it
+   * rejects.
+   */
+  private void accept(
+      ConsumerRecord<byte[], byte[]> r, Accepted accepted, EncodedBatch out, int queryPartitions) {
     if (r.key() == null) {
-      throw new RejectedRecordException("missing-key", (r.topic().equals(topics.queries.name()) ? "query" : "media")
-          + " record without an id key");
+      throw new RejectedRecordException(
+          "missing-key",
+          (r.topic().equals(topics.queries.name()) ? "query" : "media")
+              + " record without an id key");
     }
     if (r.topic().equals(topics.queries.name())) {
       acceptQuery(r, accepted, out, queryPartitions);
@@ -131,7 +171,9 @@ public final class MediaEncoder {
     } else if (r.topic().equals(topics.mediaImages.name())) {
       ObjectNode metadata = validator.metadata(header(r, "metadata"));
       BufferedImage image = validator.image(r.value());
-      metadata.put(THUMBNAIL, java.util.Base64.getEncoder().encodeToString(Thumbnails.png(image, THUMBNAIL_SIDE)));
+      metadata.put(
+          THUMBNAIL,
+          java.util.Base64.getEncoder().encodeToString(Thumbnails.png(image, THUMBNAIL_SIDE)));
       accepted.images.add(new Pending<>(r, image, Json.write(metadata)));
     } else {
       ObjectNode metadata = validator.metadata(header(r, "metadata"));
@@ -143,41 +185,104 @@ public final class MediaEncoder {
     }
   }
 
-  private void acceptQuery(ConsumerRecord<byte[], byte[]> r, Accepted accepted, EncodedBatch out, int partitions) {
+  private void acceptQuery(
+      ConsumerRecord<byte[], byte[]> r, Accepted accepted, EncodedBatch out, int partitions) {
     SearchQuery q;
     try {
-      q = queryParser.parse(r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8));
+      q =
+          queryParser.parse(
+              r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8));
     } catch (InvalidQueryException e) {
       throw new RejectedRecordException("invalid-query", e.getMessage());
     }
     if (q.text() != null) {
       accepted.textQueries.add(new Pending<>(r, q, null));
     } else if (q.image() != null) {
-      accepted.imageQueries.add(new Pending<>(r, new ImageQuery(q, validator.image(q.image())), null));
+      accepted.imageQueries.add(
+          new Pending<>(r, new ImageQuery(q, validator.image(q.image())), null));
     } else {
       // Query by example: only the shard holding the item has its vector; it re-fans the query out.
-      int owner = Utils.toPositive(Utils.murmur2(q.mediaId().getBytes(StandardCharsets.UTF_8))) % partitions;
-      EncodedQuery eq = new EncodedQuery(key(r), encoder.modelId(), null, q.mediaId(), q.k(), q.target().wireName(), q.source(),
-          q.tags(), owner, partitions, r.timestamp(), 0, null, null, q.after());
-      out.add(r, new ProducerRecord<>(topics.encodedQueries.name(), owner, r.key(), Json.write(eq).getBytes(StandardCharsets.UTF_8)));
+      int owner =
+          Utils.toPositive(Utils.murmur2(q.mediaId().getBytes(StandardCharsets.UTF_8)))
+              % partitions;
+      EncodedQuery eq =
+          new EncodedQuery(
+              key(r),
+              encoder.modelId(),
+              null,
+              q.mediaId(),
+              q.k(),
+              q.target().wireName(),
+              q.source(),
+              q.tags(),
+              owner,
+              partitions,
+              r.timestamp(),
+              0,
+              null,
+              null,
+              q.after());
+      out.add(
+          r,
+          new ProducerRecord<>(
+              topics.encodedQueries.name(),
+              owner,
+              r.key(),
+              Json.write(eq).getBytes(StandardCharsets.UTF_8)));
       metrics.recordOut(topics.encodedQueries.name());
     }
   }
 
-  /** A bad query: dead-lettered, and its error travels as a one-shard answer so the merge step emits it as the query's only result. */
-  private void rejectQuery(ConsumerRecord<byte[], byte[]> r, RejectedRecordException e, EncodedBatch out) {
+  /**
+   * A bad query: dead-lettered, and its error travels as a one-shard answer so the merge step emits
+   * it as the query's only result.
+   */
+  private void rejectQuery(
+      ConsumerRecord<byte[], byte[]> r, RejectedRecordException e, EncodedBatch out) {
     deadLetter(r, e, out);
-    ShardAnswer error = new ShardAnswer(key(r), 0, 1, 0, encoder.modelId(), List.of(), e.getMessage(), r.timestamp(), 0, 0);
-    out.add(r, new ProducerRecord<>(topics.shardAnswers.name(), r.key(), Json.write(error).getBytes(StandardCharsets.UTF_8)));
+    ShardAnswer error =
+        new ShardAnswer(
+            key(r), 0, 1, 0, encoder.modelId(), List.of(), e.getMessage(), r.timestamp(), 0, 0);
+    out.add(
+        r,
+        new ProducerRecord<>(
+            topics.shardAnswers.name(),
+            r.key(),
+            Json.write(error).getBytes(StandardCharsets.UTF_8)));
     metrics.recordOut(topics.shardAnswers.name());
   }
 
-  private void fanOut(ConsumerRecord<byte[], byte[]> source, SearchQuery q, float[] vector, EncodedBatch out, int partitions) {
+  private void fanOut(
+      ConsumerRecord<byte[], byte[]> source,
+      SearchQuery q,
+      float[] vector,
+      EncodedBatch out,
+      int partitions) {
     for (int partition = 0; partition < partitions; partition++) {
-      EncodedQuery eq = new EncodedQuery(key(source), encoder.modelId(), vector, null, q.k(), q.target().wireName(), q.source(),
-          q.tags(), partition, partitions, source.timestamp(), lastEncodeMillis, q.text(), q.mode().wireName(), q.after());
-      out.add(source, new ProducerRecord<>(topics.encodedQueries.name(), partition, source.key(),
-          Json.write(eq).getBytes(StandardCharsets.UTF_8)));
+      EncodedQuery eq =
+          new EncodedQuery(
+              key(source),
+              encoder.modelId(),
+              vector,
+              null,
+              q.k(),
+              q.target().wireName(),
+              q.source(),
+              q.tags(),
+              partition,
+              partitions,
+              source.timestamp(),
+              lastEncodeMillis,
+              q.text(),
+              q.mode().wireName(),
+              q.after());
+      out.add(
+          source,
+          new ProducerRecord<>(
+              topics.encodedQueries.name(),
+              partition,
+              source.key(),
+              Json.write(eq).getBytes(StandardCharsets.UTF_8)));
     }
     metrics.recordOut(topics.encodedQueries.name());
   }
@@ -185,35 +290,52 @@ public final class MediaEncoder {
   private void embedding(Pending<?> p, Modality modality, float[] vector, EncodedBatch out) {
     ConsumerRecord<byte[], byte[]> r = p.source();
     byte[] source = header(r, "source");
-    EmbeddingRecord e = new EmbeddingRecord(modality, encoder.modelId(), vector,
-        source == null ? "" : new String(source, StandardCharsets.UTF_8), p.metadata(), r.timestamp());
+    EmbeddingRecord e =
+        new EmbeddingRecord(
+            modality,
+            encoder.modelId(),
+            vector,
+            source == null ? "" : new String(source, StandardCharsets.UTF_8),
+            p.metadata(),
+            r.timestamp());
     out.add(r, embeddingOf(r, serde.serialize(topics.embeddings.name(), e)));
     metrics.recordOut(topics.embeddings.name());
   }
 
   /**
    * The embeddings record (a vector, or null: a tombstone) of media record {@code source}, carrying
-   * the source's position in its headers: the shard's watermark, which read-your-writes queries wait for.
+   * the source's position in its headers: the shard's watermark, which read-your-writes queries
+   * wait for.
    */
-  private ProducerRecord<byte[], byte[]> embeddingOf(ConsumerRecord<byte[], byte[]> source, byte[] value) {
-    ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.embeddings.name(), source.key(), value);
+  private ProducerRecord<byte[], byte[]> embeddingOf(
+      ConsumerRecord<byte[], byte[]> source, byte[] value) {
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(topics.embeddings.name(), source.key(), value);
     new Position(source.topic(), source.partition(), source.offset()).addTo(record.headers());
     return record;
   }
 
   /**
-   * Encodes {@code pending} in chunks of {@code batchSize}. A chunk that throws is encoded again one
-   * item at a time, so one input that breaks the model costs only itself (dead-lettered).
+   * Encodes {@code pending} in chunks of {@code batchSize}. A chunk that throws is encoded again
+   * one item at a time, so one input that breaks the model costs only itself (dead-lettered).
    */
-  private <T> void inBatches(List<Pending<T>> pending, Modality modality, Function<List<Pending<T>>, float[][]> encode,
-      BiConsumer<Pending<T>, float[]> emit, EncodedBatch out) {
+  private <T> void inBatches(
+      List<Pending<T>> pending,
+      Modality modality,
+      Function<List<Pending<T>>, float[][]> encode,
+      BiConsumer<Pending<T>, float[]> emit,
+      EncodedBatch out) {
     for (int start = 0; start < pending.size(); start += batchSize) {
       List<Pending<T>> chunk = pending.subList(start, Math.min(pending.size(), start + batchSize));
       float[][] vectors;
       try {
         vectors = timed(modality, chunk.size(), () -> encode.apply(chunk));
       } catch (RuntimeException batchFailed) {
-        LOG.error("a {} batch of {} failed to encode; encoding its items one by one", modality.wireName(), chunk.size(), batchFailed);
+        LOG.error(
+            "a {} batch of {} failed to encode; encoding its items one by one",
+            modality.wireName(),
+            chunk.size(),
+            batchFailed);
         for (Pending<T> one : chunk) {
           try {
             emit.accept(one, timed(modality, 1, () -> encode.apply(List.of(one)))[0]);
@@ -229,7 +351,8 @@ public final class MediaEncoder {
     }
   }
 
-  private float[][] timed(Modality modality, int size, java.util.function.Supplier<float[][]> work) {
+  private float[][] timed(
+      Modality modality, int size, java.util.function.Supplier<float[][]> work) {
     long start = System.nanoTime();
     float[][] v = work.get();
     long nanos = System.nanoTime() - start;
@@ -239,7 +362,10 @@ public final class MediaEncoder {
   }
 
   private void deadLetter(ConsumerRecord<byte[], byte[]> r, Throwable e, EncodedBatch out) {
-    out.addDeadLetter(r, deadLetters.letter(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(), e));
+    out.addDeadLetter(
+        r,
+        deadLetters.letter(
+            r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(), e));
   }
 
   private static byte[] header(ConsumerRecord<byte[], byte[]> r, String name) {

@@ -1,11 +1,11 @@
 package io.crossmodal.encoder.processor;
 
+import io.crossmodal.common.errors.RejectedRecordException;
 import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.event.QueryVector;
 import io.crossmodal.common.event.SearchQuery;
-import io.crossmodal.encoder.metrics.EncoderMetrics;
-import io.crossmodal.common.errors.RejectedRecordException;
 import io.crossmodal.common.media.MediaValidator;
+import io.crossmodal.encoder.metrics.EncoderMetrics;
 import io.crossmodal.model.joint.Towers;
 import java.util.List;
 import java.util.function.Function;
@@ -35,7 +35,10 @@ public final class QueryEncoding {
       return reason;
     }
 
-    /** The encoder cannot encode it now (the model does not run here): a 503, not the client's error. */
+    /**
+     * The encoder cannot encode it now (the model does not run here): a 503, not the client's
+     * error.
+     */
     public boolean unavailable() {
       return unavailable;
     }
@@ -44,20 +47,28 @@ public final class QueryEncoding {
   /**
    * @param models the towers of a model id (null: that model does not run here), best with an image
    *     tower of their own ({@link Towers#withOwnImageTower})
-   * @param validator decodes query images with the media limits (query texts were checked by the {@code QueryParser})
+   * @param validator decodes query images with the media limits (query texts were checked by the
+   *     {@code QueryParser})
    */
-  public QueryEncoding(Function<String, Towers> models, MediaValidator validator, EncoderMetrics metrics) {
+  public QueryEncoding(
+      Function<String, Towers> models, MediaValidator validator, EncoderMetrics metrics) {
     this.models = models;
     this.validator = validator;
     this.metrics = metrics;
   }
 
-  /** Encodes into the space of {@code modelId} (one the search service names, so a query never meets another model's vectors). */
+  /**
+   * Encodes into the space of {@code modelId} (one the search service names, so a query never meets
+   * another model's vectors).
+   */
   public QueryVector encode(String modelId, SearchQuery query) throws Refused {
     Towers encoder = models.apply(modelId);
     if (encoder == null) {
       metrics.rejected("model-unavailable");
-      throw new Refused("model-unavailable", "model " + modelId + " does not run on this encoder (not deployed, or still loading)", true);
+      throw new Refused(
+          "model-unavailable",
+          "model " + modelId + " does not run on this encoder (not deployed, or still loading)",
+          true);
     }
     long start = System.nanoTime();
     float[] vector;
@@ -70,7 +81,9 @@ public final class QueryEncoding {
         throw refuse(e.reason(), e.getMessage());
       }
     } else {
-      throw refuse("invalid-query", "a mediaId query needs no encoding: the search service looks up the stored vector");
+      throw refuse(
+          "invalid-query",
+          "a mediaId query needs no encoding: the search service looks up the stored vector");
     }
     long nanos = System.nanoTime() - start;
     metrics.batch((query.text() != null ? Modality.TEXT : Modality.IMAGE).wireName(), 1, nanos);

@@ -40,31 +40,32 @@ class EncodeLoopTest {
   private static final TopicPartition TEXTS = new TopicPartition(TOPICS.mediaTexts.name(), 0);
 
   /** Unit vectors without a model: the loop, not the encoding, is under test. */
-  private static final Towers TOWERS = new Towers() {
-    @Override
-    public String modelId() {
-      return "cm-test";
-    }
+  private static final Towers TOWERS =
+      new Towers() {
+        @Override
+        public String modelId() {
+          return "cm-test";
+        }
 
-    @Override
-    public int dim() {
-      return 2;
-    }
+        @Override
+        public int dim() {
+          return 2;
+        }
 
-    @Override
-    public float[][] encodeImages(List<BufferedImage> images) {
-      return new float[images.size()][];
-    }
+        @Override
+        public float[][] encodeImages(List<BufferedImage> images) {
+          return new float[images.size()][];
+        }
 
-    @Override
-    public float[][] encodeTexts(List<String> texts) {
-      float[][] v = new float[texts.size()][];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = new float[] {1, 0};
-      }
-      return v;
-    }
-  };
+        @Override
+        public float[][] encodeTexts(List<String> texts) {
+          float[][] v = new float[texts.size()][];
+          for (int i = 0; i < v.length; i++) {
+            v[i] = new float[] {1, 0};
+          }
+          return v;
+        }
+      };
 
   /** A transactional producer whose first {@code failures} commits throw {@code failure}. */
   private static final class FlakyProducer extends MockProducer<byte[], byte[]> {
@@ -97,8 +98,14 @@ class EncodeLoopTest {
 
   private static MediaEncoder encoder() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    return new MediaEncoder(TOPICS, TOWERS, new MediaValidator(new ImageDecoder(1000, 1000), 100, 1000), new QueryParser(10, 100, 1000), 8,
-        new EncoderMetrics(registry), new DeadLetters("encoder", TOPICS.encoderDlq.name(), 1 << 20, registry));
+    return new MediaEncoder(
+        TOPICS,
+        TOWERS,
+        new MediaValidator(new ImageDecoder(1000, 1000), 100, 1000),
+        new QueryParser(10, 100, 1000),
+        8,
+        new EncoderMetrics(registry),
+        new DeadLetters("encoder", TOPICS.encoderDlq.name(), 1 << 20, registry));
   }
 
   private static MockConsumer<byte[], byte[]> consumer() {
@@ -111,16 +118,25 @@ class EncodeLoopTest {
 
   private static void addTexts(MockConsumer<byte[], byte[]> consumer) {
     for (long offset = 0; offset < 2; offset++) {
-      consumer.addRecord(new ConsumerRecord<>(TEXTS.topic(), 0, offset, ("t" + offset).getBytes(StandardCharsets.UTF_8),
-          ("a red star " + offset).getBytes(StandardCharsets.UTF_8)));
+      consumer.addRecord(
+          new ConsumerRecord<>(
+              TEXTS.topic(),
+              0,
+              offset,
+              ("t" + offset).getBytes(StandardCharsets.UTF_8),
+              ("a red star " + offset).getBytes(StandardCharsets.UTF_8)));
     }
   }
 
   private static List<String> committedKeys(MockProducer<byte[], byte[]> producer) {
-    return producer.history().stream().map(ProducerRecord::key).map(k -> new String(k, StandardCharsets.UTF_8)).toList();
+    return producer.history().stream()
+        .map(ProducerRecord::key)
+        .map(k -> new String(k, StandardCharsets.UTF_8))
+        .toList();
   }
 
-  private static void runUntil(EncodeLoop loop, java.util.function.BooleanSupplier done) throws InterruptedException {
+  private static void runUntil(EncodeLoop loop, java.util.function.BooleanSupplier done)
+      throws InterruptedException {
     Thread t = new Thread(loop, "encode-loop-test");
     t.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -136,12 +152,14 @@ class EncodeLoopTest {
     producer.initTransactions();
     MockConsumer<byte[], byte[]> consumer = consumer();
     EncodeLoop.Work work = new EncodeLoop.Work(encoder(), 2);
-    EncodeLoop loop = new EncodeLoop("test", consumer, producer, null, () -> work, Duration.ofMillis(10));
+    EncodeLoop loop =
+        new EncodeLoop("test", consumer, producer, null, () -> work, Duration.ofMillis(10));
 
     runUntil(loop, producer::transactionCommitted);
 
     assertTrue(producer.transactionCommitted());
-    assertEquals(3, producer.commits.get(), "two timed-out commits retried, the third went through");
+    assertEquals(
+        3, producer.commits.get(), "two timed-out commits retried, the third went through");
     assertEquals(List.of("t0", "t1"), committedKeys(producer), "each output once");
     assertEquals(0, producer.aborts.get(), "a timed-out commit is never aborted");
   }
@@ -151,22 +169,34 @@ class EncodeLoopTest {
     FlakyProducer producer = new FlakyProducer(new KafkaException("broker failing over"), 1);
     producer.initTransactions();
     MockConsumer<byte[], byte[]> consumer = consumer();
-    // The mock delivers a record once; after the rewind, the same records are there again as a broker would serve them.
-    consumer.schedulePollTask(() -> { });
-    consumer.schedulePollTask(() -> {
-      if (consumer.position(TEXTS) == 0) {
-        addTexts(consumer);
-      }
-    });
+    // The mock delivers a record once; after the rewind, the same records are there again as a
+    // broker would serve them.
+    consumer.schedulePollTask(() -> {});
+    consumer.schedulePollTask(
+        () -> {
+          if (consumer.position(TEXTS) == 0) {
+            addTexts(consumer);
+          }
+        });
     EncodeLoop.Work work = new EncodeLoop.Work(encoder(), 2);
-    EncodeLoop loop = new EncodeLoop("test", consumer, producer, null, () -> work, Duration.ofMillis(10));
+    EncodeLoop loop =
+        new EncodeLoop("test", consumer, producer, null, () -> work, Duration.ofMillis(10));
 
     runUntil(loop, producer::transactionCommitted);
 
     assertEquals(1, producer.aborts.get(), "the failed transaction was aborted");
     assertTrue(producer.transactionCommitted(), "and the poll redone");
     assertEquals(List.of("t0", "t1"), committedKeys(producer), "each output committed once");
-    assertEquals(2L, producer.consumerGroupOffsetsHistory().get(0).values().iterator().next().get(TEXTS).offset(),
+    assertEquals(
+        2L,
+        producer
+            .consumerGroupOffsetsHistory()
+            .get(0)
+            .values()
+            .iterator()
+            .next()
+            .get(TEXTS)
+            .offset(),
         "the redone poll's offsets committed with it");
   }
 }

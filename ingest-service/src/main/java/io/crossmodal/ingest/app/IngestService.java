@@ -2,9 +2,9 @@ package io.crossmodal.ingest.app;
 
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
-import io.crossmodal.common.media.MediaValidator;
 import io.crossmodal.common.http.Authenticator;
 import io.crossmodal.common.http.HttpService;
+import io.crossmodal.common.media.MediaValidator;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.ingest.http.IngestApi;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 public final class IngestService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
   private final Config config;
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private KafkaProducer<String, byte[]> producer;
   private HttpService http;
 
@@ -31,13 +32,23 @@ public final class IngestService implements AutoCloseable {
 
   public IngestService start() {
     io.crossmodal.common.metrics.StandardMeters.bindTo(registry);
-    producer = new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer());
+    producer =
+        new KafkaProducer<>(
+            KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer());
     new KafkaClientMetrics(producer).bindTo(registry);
     // Fail fast when the broker or the topics are missing; afterwards health follows the producer.
     producer.partitionsFor(config.topicNames().mediaImages());
-    http = HttpService.of("ingest-service", config.getInt("ingest.port"), config, this::healthy, registry);
-    new IngestApi(producer, new Topics(config.topicNames()), MediaValidator.of(config), config.getInt("topic.max.message.bytes"),
-        Authenticator.of(config), registry).register(http);
+    http =
+        HttpService.of(
+            "ingest-service", config.getInt("ingest.port"), config, this::healthy, registry);
+    new IngestApi(
+            producer,
+            new Topics(config.topicNames()),
+            MediaValidator.of(config),
+            config.getInt("topic.max.message.bytes"),
+            Authenticator.of(config),
+            registry)
+        .register(http);
     http.start();
     LOG.info("ingest-service started: http port {}", http.port());
     return this;
@@ -45,9 +56,13 @@ public final class IngestService implements AutoCloseable {
 
   /** Up while the producer is connected to at least one broker. */
   public boolean healthy() {
-    return producer != null && producer.metrics().entrySet().stream()
-        .filter(e -> e.getKey().name().equals("connection-count") && e.getKey().group().equals("producer-metrics"))
-        .anyMatch(e -> ((Number) e.getValue().metricValue()).doubleValue() > 0);
+    return producer != null
+        && producer.metrics().entrySet().stream()
+            .filter(
+                e ->
+                    e.getKey().name().equals("connection-count")
+                        && e.getKey().group().equals("producer-metrics"))
+            .anyMatch(e -> ((Number) e.getValue().metricValue()).doubleValue() > 0);
   }
 
   public int httpPort() {

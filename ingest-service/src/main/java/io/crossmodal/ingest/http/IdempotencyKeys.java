@@ -23,12 +23,13 @@ final class IdempotencyKeys {
 
   IdempotencyKeys(int maxEntries, long ttlMillis) {
     this.ttlMillis = ttlMillis;
-    this.answers = new LinkedHashMap<>(1024, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Answer> eldest) {
-        return size() > maxEntries;
-      }
-    };
+    this.answers =
+        new LinkedHashMap<>(1024, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Answer> eldest) {
+            return size() > maxEntries;
+          }
+        };
   }
 
   synchronized Answer get(String key, long now) {

@@ -1,20 +1,21 @@
 package io.crossmodal.ingest.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.crossmodal.common.errors.RejectedRecordException;
+import io.crossmodal.common.event.Position;
 import io.crossmodal.common.http.Authenticator;
 import io.crossmodal.common.http.HttpError;
-import io.crossmodal.common.media.MediaValidator;
 import io.crossmodal.common.http.HttpService;
+import io.crossmodal.common.media.MediaValidator;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -22,7 +23,6 @@ import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
-import io.crossmodal.common.event.Position;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -32,8 +32,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * the broker confirmed the write ({@code acks=all}), so an acknowledged item is never lost.
  *
  * <ul>
- *   <li>{@code POST /v1/images}: raw image body with its {@code Content-Type}; optional {@code ?id=},
- *       {@code X-Caption}, {@code X-Source}, {@code X-Metadata} (JSON object) headers; or
+ *   <li>{@code POST /v1/images}: raw image body with its {@code Content-Type}; optional {@code
+ *       ?id=}, {@code X-Caption}, {@code X-Source}, {@code X-Metadata} (JSON object) headers; or
  *       {@code multipart/form-data} with an {@code image} file part and optional {@code caption},
  *       {@code metadata}, {@code source}, {@code id} fields.
  *   <li>{@code POST /v1/texts}: JSON {@code {"text": …, "id"?, "source"?, "metadata"?}}.
@@ -62,14 +62,21 @@ public final class IngestApi {
   private final int maxRequestBytes;
   private final Authenticator auth;
   private final MeterRegistry registry;
-  private final IdempotencyKeys idempotency = new IdempotencyKeys(100_000, TimeUnit.HOURS.toMillis(24));
+  private final IdempotencyKeys idempotency =
+      new IdempotencyKeys(100_000, TimeUnit.HOURS.toMillis(24));
 
   /**
-   * @param validator the encoder's media validator: what it would dead-letter is refused here with a 4xx
+   * @param validator the encoder's media validator: what it would dead-letter is refused here with
+   *     a 4xx
    * @param maxRequestBytes largest request body (a batch)
    * @param auth every call needs the write right when auth is on
    */
-  public IngestApi(Producer<String, byte[]> producer, Topics topics, MediaValidator validator, int maxRequestBytes, Authenticator auth,
+  public IngestApi(
+      Producer<String, byte[]> producer,
+      Topics topics,
+      MediaValidator validator,
+      int maxRequestBytes,
+      Authenticator auth,
       MeterRegistry registry) {
     this.producer = producer;
     this.topics = topics;
@@ -79,14 +86,18 @@ public final class IngestApi {
     this.maxRequestBytes = Math.max(maxBytes, maxRequestBytes);
     this.auth = auth;
     this.registry = registry;
-    // Registered now, at zero, so a fresh dashboard shows the ingest series before the first request.
+    // Registered now, at zero, so a fresh dashboard shows the ingest series before the first
+    // request.
     for (String topic : List.of(topics.mediaImages.name(), topics.mediaTexts.name(), "batch")) {
       recordsOut(topic);
     }
   }
 
   private Counter recordsOut(String topic) {
-    return Counter.builder("crossmodal.records.out").tag("service", "ingest").tag("topic", topic).register(registry);
+    return Counter.builder("crossmodal.records.out")
+        .tag("service", "ingest")
+        .tag("topic", topic)
+        .register(registry);
   }
 
   public void register(HttpService http) {
@@ -107,28 +118,37 @@ public final class IngestApi {
         return;
       }
       if (key.isBlank() || key.length() > 255) {
-        throw reject(400, IDEMPOTENCY_KEY + " must be 1 to 255 characters", "invalid-idempotency-key");
+        throw reject(
+            400, IDEMPOTENCY_KEY + " must be 1 to 255 characters", "invalid-idempotency-key");
       }
       byte[] body = HttpService.body(ex, maxRequestBytes);
       String fingerprint = fingerprint(ex, body);
       IdempotencyKeys.Answer first = idempotency.get(key, System.currentTimeMillis());
       if (first != null) {
         if (!first.fingerprint().equals(fingerprint)) {
-          throw reject(422, IDEMPOTENCY_KEY + " '" + key + "' was already used for a different request", "idempotency-key-reused");
+          throw reject(
+              422,
+              IDEMPOTENCY_KEY + " '" + key + "' was already used for a different request",
+              "idempotency-key-reused");
         }
         ex.getResponseHeaders().add("Idempotent-Replayed", "true");
         HttpService.sendJson(ex, first.status(), first.body());
         return;
       }
       Response r = endpoint.handle(ex, key, body);
-      idempotency.put(key, new IdempotencyKeys.Answer(fingerprint, r.status(), r.body(), System.currentTimeMillis()));
+      idempotency.put(
+          key,
+          new IdempotencyKeys.Answer(
+              fingerprint, r.status(), r.body(), System.currentTimeMillis()));
       HttpService.sendJson(ex, r.status(), r.body());
     };
   }
 
   @FunctionalInterface
   private interface Endpoint {
-    /** @param key the request's idempotency key, or null */
+    /**
+     * @param key the request's idempotency key, or null
+     */
     Response handle(HttpExchange ex, String key, byte[] body) throws Exception;
   }
 
@@ -143,7 +163,11 @@ public final class IngestApi {
   }
 
   private static String fingerprint(HttpExchange ex, byte[] body) {
-    StringBuilder sb = new StringBuilder(ex.getRequestMethod()).append(' ').append(ex.getRequestURI()).append('\n');
+    StringBuilder sb =
+        new StringBuilder(ex.getRequestMethod())
+            .append(' ')
+            .append(ex.getRequestURI())
+            .append('\n');
     for (String h : List.of("Content-Type", "X-Caption", "X-Source", "X-Metadata")) {
       sb.append(h).append(':').append(ex.getRequestHeaders().getFirst(h)).append('\n');
     }
@@ -175,23 +199,29 @@ public final class IngestApi {
       source = form.part("source") == null ? source : form.part("source").text();
       id = form.part("id") == null ? id : form.part("id").text();
     }
-    ProducerRecord<String, byte[]> record = imageRecord(type, body, caption, metadata(metadataJson, "X-Metadata"), source, idFrom(id, key));
+    ProducerRecord<String, byte[]> record =
+        imageRecord(
+            type, body, caption, metadata(metadataJson, "X-Metadata"), source, idFrom(id, key));
     RecordMetadata at = producer.send(record).get(30, TimeUnit.SECONDS);
     sent(record.topic());
     return accepted(record.key(), "image", Position.of(at));
   }
 
-  private ProducerRecord<String, byte[]> imageRecord(String type, byte[] body, String caption, ObjectNode metadata, String source,
-      String id) throws HttpError {
+  private ProducerRecord<String, byte[]> imageRecord(
+      String type, byte[] body, String caption, ObjectNode metadata, String source, String id)
+      throws HttpError {
     if (type == null || !type.toLowerCase().startsWith("image/")) {
-      throw reject(415, "Content-Type must be image/* (or multipart/form-data with an image part), got " + type,
+      throw reject(
+          415,
+          "Content-Type must be image/* (or multipart/form-data with an image part), got " + type,
           "unsupported-media-type");
     }
     if (body.length == 0) {
       throw reject(400, "empty image body", "empty-image");
     }
     if (body.length > maxBytes) {
-      throw reject(413, "image of " + body.length + " bytes exceeds the limit of " + maxBytes, "too-large");
+      throw reject(
+          413, "image of " + body.length + " bytes exceeds the limit of " + maxBytes, "too-large");
     }
     validated(() -> validator.image(body));
     if (caption != null && !caption.isBlank()) {
@@ -219,8 +249,12 @@ public final class IngestApi {
     if (!meta.isMissingNode() && !meta.isObject()) {
       throw reject(400, "'metadata' must be a JSON object", "invalid-metadata");
     }
-    return record(topics.mediaTexts.name(), idFrom(req.path("id").isTextual() ? req.get("id").asText() : null, key),
-        text.getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8", req.path("source").isTextual() ? req.get("source").asText() : null,
+    return record(
+        topics.mediaTexts.name(),
+        idFrom(req.path("id").isTextual() ? req.get("id").asText() : null, key),
+        text.getBytes(StandardCharsets.UTF_8),
+        "text/plain; charset=utf-8",
+        req.path("source").isTextual() ? req.get("source").asText() : null,
         validMetadata(meta.isObject() ? (ObjectNode) meta : Json.MAPPER.createObjectNode()));
   }
 
@@ -237,7 +271,10 @@ public final class IngestApi {
       throw reject(400, "'items' must be a non-empty array", "invalid-batch");
     }
     if (items.size() > MAX_BATCH_ITEMS) {
-      throw reject(413, "a batch holds at most " + MAX_BATCH_ITEMS + " items, got " + items.size(), "batch-too-large");
+      throw reject(
+          413,
+          "a batch holds at most " + MAX_BATCH_ITEMS + " items, got " + items.size(),
+          "batch-too-large");
     }
     ArrayNode results = Json.MAPPER.createArrayNode();
     List<Future<RecordMetadata>> acks = new ArrayList<>();
@@ -245,7 +282,8 @@ public final class IngestApi {
     for (int i = 0; i < items.size(); i++) {
       ObjectNode result = results.addObject().put("index", i);
       try {
-        ProducerRecord<String, byte[]> record = batchRecord(items.get(i), key == null ? null : key + "#" + i);
+        ProducerRecord<String, byte[]> record =
+            batchRecord(items.get(i), key == null ? null : key + "#" + i);
         acks.add(producer.send(record));
         pending.add(result.put("id", record.key()));
       } catch (HttpError e) {
@@ -263,7 +301,11 @@ public final class IngestApi {
       }
     }
     recordsOut("batch").increment(accepted);
-    ObjectNode out = Json.MAPPER.createObjectNode().put("accepted", accepted).put("rejected", items.size() - accepted);
+    ObjectNode out =
+        Json.MAPPER
+            .createObjectNode()
+            .put("accepted", accepted)
+            .put("rejected", items.size() - accepted);
     out.set("results", results);
     return new Response(200, out.toString());
   }
@@ -288,8 +330,12 @@ public final class IngestApi {
     if (!meta.isMissingNode() && !meta.isObject()) {
       throw reject(400, "'metadata' must be a JSON object", "invalid-metadata");
     }
-    return imageRecord(item.path("contentType").asText(null), image, item.path("caption").asText(null),
-        meta.isObject() ? ((ObjectNode) meta).deepCopy() : Json.MAPPER.createObjectNode(), item.path("source").asText(null),
+    return imageRecord(
+        item.path("contentType").asText(null),
+        image,
+        item.path("caption").asText(null),
+        meta.isObject() ? ((ObjectNode) meta).deepCopy() : Json.MAPPER.createObjectNode(),
+        item.path("source").asText(null),
         idFrom(item.path("id").isTextual() ? item.get("id").asText() : null, key));
   }
 
@@ -303,12 +349,21 @@ public final class IngestApi {
 
   private Response delete(HttpExchange ex, String key, byte[] body) throws Exception {
     HttpService.requireMethod(ex, "DELETE");
-    String id = URLDecoder.decode(ex.getRequestURI().getRawPath().substring("/v1/media/".length()), StandardCharsets.UTF_8);
+    String id =
+        URLDecoder.decode(
+            ex.getRequestURI().getRawPath().substring("/v1/media/".length()),
+            StandardCharsets.UTF_8);
     if (id.isBlank()) {
       throw reject(400, "missing media id", "missing-id");
     }
-    RecordMetadata image = producer.send(new ProducerRecord<>(topics.mediaImages.name(), id, null)).get(30, TimeUnit.SECONDS);
-    RecordMetadata text = producer.send(new ProducerRecord<>(topics.mediaTexts.name(), id, null)).get(30, TimeUnit.SECONDS);
+    RecordMetadata image =
+        producer
+            .send(new ProducerRecord<>(topics.mediaImages.name(), id, null))
+            .get(30, TimeUnit.SECONDS);
+    RecordMetadata text =
+        producer
+            .send(new ProducerRecord<>(topics.mediaTexts.name(), id, null))
+            .get(30, TimeUnit.SECONDS);
     return accepted(id, "delete", Position.of(image), Position.of(text));
   }
 
@@ -327,8 +382,8 @@ public final class IngestApi {
     throw reject(400, field + " must be a JSON object", "invalid-metadata");
   }
 
-  private static ProducerRecord<String, byte[]> record(String topic, String id, byte[] value, String contentType, String source,
-      String metadata) {
+  private static ProducerRecord<String, byte[]> record(
+      String topic, String id, byte[] value, String contentType, String source, String metadata) {
     RecordHeaders h = new RecordHeaders();
     h.add("content-type", contentType.getBytes(StandardCharsets.UTF_8));
     h.add("source", (source == null ? "ingest-service" : source).getBytes(StandardCharsets.UTF_8));
@@ -341,14 +396,20 @@ public final class IngestApi {
   }
 
   /**
-   * {@code 202} with the id and the write's position token: a query with {@code "after": token}
-   * is answered once the write is searchable (read-your-writes).
+   * {@code 202} with the id and the write's position token: a query with {@code "after": token} is
+   * answered once the write is searchable (read-your-writes).
    */
   private static Response accepted(String id, String kind, Position... at) {
-    return new Response(202, Json.MAPPER.createObjectNode().put("id", id).put("status", "accepted").put("kind", kind)
-        .put("position", Position.token(List.of(at))).toString());
+    return new Response(
+        202,
+        Json.MAPPER
+            .createObjectNode()
+            .put("id", id)
+            .put("status", "accepted")
+            .put("kind", kind)
+            .put("position", Position.token(List.of(at)))
+            .toString());
   }
-
 
   /** The metadata as the header will carry it, checked as the encoder will check it. */
   private String validMetadata(ObjectNode metadata) throws HttpError {
@@ -357,7 +418,10 @@ public final class IngestApi {
     return json;
   }
 
-  /** Runs one of the shared validator's checks; its rejection becomes this API's 4xx with the same reason. */
+  /**
+   * Runs one of the shared validator's checks; its rejection becomes this API's 4xx with the same
+   * reason.
+   */
   private <T> T validated(java.util.function.Supplier<T> check) throws HttpError {
     try {
       return check.get();
@@ -367,17 +431,24 @@ public final class IngestApi {
   }
 
   private HttpError reject(int status, String message, String reason) {
-    Counter.builder("crossmodal.http.rejected").tag("service", "ingest").tag("reason", reason).register(registry).increment();
+    Counter.builder("crossmodal.http.rejected")
+        .tag("service", "ingest")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
     return new HttpError(status, message);
   }
 
-  /** The given id; else one derived from the idempotency key (the same for every retry); else a random one. */
+  /**
+   * The given id; else one derived from the idempotency key (the same for every retry); else a
+   * random one.
+   */
   private static String idFrom(String given, String idempotencyKey) {
     if (given != null && !given.isBlank()) {
       return given;
     }
-    return idempotencyKey != null ? IdempotencyKeys.mediaId(idempotencyKey) : UUID.randomUUID().toString();
+    return idempotencyKey != null
+        ? IdempotencyKeys.mediaId(idempotencyKey)
+        : UUID.randomUUID().toString();
   }
-
-
 }

@@ -33,7 +33,9 @@ public final class MultipartForm {
     return parts.get(name);
   }
 
-  /** @throws IllegalArgumentException naming what is wrong with the body */
+  /**
+   * @throws IllegalArgumentException naming what is wrong with the body
+   */
   public static MultipartForm parse(String contentType, byte[] body) {
     Matcher m = BOUNDARY.matcher(contentType);
     if (!m.find()) {

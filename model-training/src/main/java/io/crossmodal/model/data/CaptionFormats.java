@@ -20,7 +20,10 @@ import java.util.Set;
 public final class CaptionFormats {
   private CaptionFormats() {}
 
-  /** Reads by file name: {@code *.jsonl} (ours), {@code *.json} (COCO), {@code *.csv} (Flickr30k), else Flickr8k. */
+  /**
+   * Reads by file name: {@code *.jsonl} (ours), {@code *.json} (COCO), {@code *.csv} (Flickr30k),
+   * else Flickr8k.
+   */
   public static List<Item> read(Path captions, Path imageDir) throws IOException {
     String name = captions.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
     if (name.endsWith(".jsonl")) {
@@ -58,12 +61,23 @@ public final class CaptionFormats {
       }
     }
     List<Item> items = new ArrayList<>();
-    byImage.forEach((image, caps) -> items.add(new Item(stripExtension(image), imageDir.resolve(image).toString(),
-        new ArrayList<>(caps), "flickr", "see dataset terms", "train", "")));
+    byImage.forEach(
+        (image, caps) ->
+            items.add(
+                new Item(
+                    stripExtension(image),
+                    imageDir.resolve(image).toString(),
+                    new ArrayList<>(caps),
+                    "flickr",
+                    "see dataset terms",
+                    "train",
+                    "")));
     return items;
   }
 
-  /** COCO captions JSON: {@code images[{id, file_name}]}, {@code annotations[{image_id, caption}]}. */
+  /**
+   * COCO captions JSON: {@code images[{id, file_name}]}, {@code annotations[{image_id, caption}]}.
+   */
   public static List<Item> coco(Path captions, Path imageDir) throws IOException {
     JsonNode root = new ObjectMapper().readTree(captions.toFile());
     Map<Long, String> files = new LinkedHashMap<>();
@@ -74,17 +88,27 @@ public final class CaptionFormats {
     for (JsonNode a : root.path("annotations")) {
       String caption = a.path("caption").asText("").trim();
       if (!caption.isEmpty()) {
-        byImage.computeIfAbsent(a.get("image_id").asLong(), k -> new LinkedHashSet<>()).add(caption);
+        byImage
+            .computeIfAbsent(a.get("image_id").asLong(), k -> new LinkedHashSet<>())
+            .add(caption);
       }
     }
     List<Item> items = new ArrayList<>();
-    byImage.forEach((id, caps) -> {
-      String file = files.get(id);
-      if (file != null) {
-        items.add(new Item(String.valueOf(id), imageDir.resolve(file).toString(), new ArrayList<>(caps), "coco",
-            "CC BY 4.0 annotations; images per Flickr terms", "train", ""));
-      }
-    });
+    byImage.forEach(
+        (id, caps) -> {
+          String file = files.get(id);
+          if (file != null) {
+            items.add(
+                new Item(
+                    String.valueOf(id),
+                    imageDir.resolve(file).toString(),
+                    new ArrayList<>(caps),
+                    "coco",
+                    "CC BY 4.0 annotations; images per Flickr terms",
+                    "train",
+                    ""));
+          }
+        });
     return items;
   }
 

@@ -8,13 +8,17 @@ import java.util.Set;
 
 /**
  * When two captions count as the same text (equal after trimming, collapsing spaces and
- * lowercasing), and the parts of a {@code "title: keyword, keyword …"} caption as the sources write it.
+ * lowercasing), and the parts of a {@code "title: keyword, keyword …"} caption as the sources write
+ * it.
  */
 public final class CaptionText {
   private static final String KEYWORDS = ": ";
-  private static final Set<String> FUNCTION_WORDS = Set.of("the", "and", "for", "with", "from", "that", "this", "into", "onto", "over",
-      "under", "are", "was", "were", "has", "have", "had", "its", "his", "her", "their", "our", "your", "not", "but", "all", "any", "one",
-      "two", "who", "what", "which", "out", "off", "than", "then", "there", "here", "very", "some", "more", "most", "other", "such");
+  private static final Set<String> FUNCTION_WORDS =
+      Set.of(
+          "the", "and", "for", "with", "from", "that", "this", "into", "onto", "over", "under",
+          "are", "was", "were", "has", "have", "had", "its", "his", "her", "their", "our", "your",
+          "not", "but", "all", "any", "one", "two", "who", "what", "which", "out", "off", "than",
+          "then", "there", "here", "very", "some", "more", "most", "other", "such");
 
   private CaptionText() {}
 
@@ -24,7 +28,9 @@ public final class CaptionText {
     return colon < 0 ? caption : caption.substring(0, colon);
   }
 
-  /** The comma-separated phrases after the first {@code ": "}, trimmed; none when there is no colon. */
+  /**
+   * The comma-separated phrases after the first {@code ": "}, trimmed; none when there is no colon.
+   */
   public static List<String> keywordPhrases(String caption) {
     int colon = caption.indexOf(KEYWORDS);
     List<String> phrases = new ArrayList<>();
@@ -36,7 +42,10 @@ public final class CaptionText {
     return phrases;
   }
 
-  /** What names an item with these captions: the title of the first and the keyword phrases of every one. */
+  /**
+   * What names an item with these captions: the title of the first and the keyword phrases of every
+   * one.
+   */
   public static List<String> names(List<String> captions) {
     Set<String> names = new LinkedHashSet<>();
     names.add(title(captions.get(0)));
@@ -44,7 +53,10 @@ public final class CaptionText {
     return new ArrayList<>(names);
   }
 
-  /** The words of a caption as people type them: lower case, letters only, ≥ 3 letters, no function words. */
+  /**
+   * The words of a caption as people type them: lower case, letters only, ≥ 3 letters, no function
+   * words.
+   */
   public static List<String> words(String caption) {
     List<String> out = new ArrayList<>();
     for (String w : caption.toLowerCase(Locale.ROOT).split("[^\\p{L}]+")) {

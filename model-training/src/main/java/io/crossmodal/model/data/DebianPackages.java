@@ -37,7 +37,8 @@ public final class DebianPackages {
         run(debs, "apt-get", "download", pkg);
         deb = findDeb(debs, pkg);
         if (deb == null) {
-          throw new IOException("apt-get download " + pkg + " produced no .deb (run 'apt-get update' first?)");
+          throw new IOException(
+              "apt-get download " + pkg + " produced no .deb (run 'apt-get update' first?)");
         }
       }
       run(debs, "dpkg", "-x", deb.toString(), root.toString());

@@ -33,7 +33,9 @@ public final class EmojiKeywords {
     return new EmojiKeywords(Map.of());
   }
 
-  /** @param packageRoot the unpacked package ({@code dist/emoji-en-US.json} inside) */
+  /**
+   * @param packageRoot the unpacked package ({@code dist/emoji-en-US.json} inside)
+   */
   public static EmojiKeywords read(Path packageRoot) throws IOException {
     Path file = packageRoot.resolve("dist/emoji-en-US.json");
     if (!Files.exists(file)) {
@@ -41,17 +43,21 @@ public final class EmojiKeywords {
     }
     JsonNode all = new ObjectMapper().readTree(file.toFile());
     Map<String, List<String>> byEmoji = new HashMap<>();
-    all.fields().forEachRemaining(e -> {
-      List<String> words = new ArrayList<>();
-      e.getValue().forEach(w -> {
-        String word = w.asText().replace('_', ' ').trim().toLowerCase(Locale.ROOT);
-        // Emoticons such as ":D" are not words a caption model learns from.
-        if (word.length() >= 3 && word.chars().anyMatch(Character::isLetter)) {
-          words.add(word);
-        }
-      });
-      byEmoji.put(e.getKey().replace(VARIATION_SELECTOR, ""), words);
-    });
+    all.fields()
+        .forEachRemaining(
+            e -> {
+              List<String> words = new ArrayList<>();
+              e.getValue()
+                  .forEach(
+                      w -> {
+                        String word = w.asText().replace('_', ' ').trim().toLowerCase(Locale.ROOT);
+                        // Emoticons such as ":D" are not words a caption model learns from.
+                        if (word.length() >= 3 && word.chars().anyMatch(Character::isLetter)) {
+                          words.add(word);
+                        }
+                      });
+              byEmoji.put(e.getKey().replace(VARIATION_SELECTOR, ""), words);
+            });
     return new EmojiKeywords(byEmoji);
   }
 

@@ -19,7 +19,8 @@ import java.util.Set;
 public final class EmojiSource {
   public static final String PACKAGE = "emoji-datasource-google";
   public static final String VERSION = "16.0.0";
-  public static final String LICENCE = "Apache-2.0 (Noto Emoji images); MIT (emoji-datasource metadata)";
+  public static final String LICENCE =
+      "Apache-2.0 (Noto Emoji images); MIT (emoji-datasource metadata)";
 
   private EmojiSource() {}
 
@@ -49,7 +50,9 @@ public final class EmojiSource {
       if (!words.isEmpty()) {
         captions.add(name + ": " + String.join(", ", words));
       }
-      items.add(new Item("", image.toString(), captions, "emoji", LICENCE, "", e.path("category").asText("")));
+      items.add(
+          new Item(
+              "", image.toString(), captions, "emoji", LICENCE, "", e.path("category").asText("")));
     }
     return items;
   }

@@ -13,7 +13,14 @@ import java.util.List;
  * @param split {@code train}, {@code val}, {@code test} or a held-out set's name
  * @param category coarse category when the source has one, else empty
  */
-public record Item(String id, String image, List<String> captions, String source, String licence, String split, String category) {
+public record Item(
+    String id,
+    String image,
+    List<String> captions,
+    String source,
+    String licence,
+    String split,
+    String category) {
   public Item {
     captions = List.copyOf(captions);
     if (captions.isEmpty()) {

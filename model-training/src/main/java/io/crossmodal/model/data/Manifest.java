@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The project's JSONL manifest: one {@link Item} per line; image paths resolve against its folder. */
+/**
+ * The project's JSONL manifest: one {@link Item} per line; image paths resolve against its folder.
+ */
 public final class Manifest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -39,8 +41,15 @@ public final class Manifest {
         }
         try {
           Item item = JSON.readValue(line, Item.class);
-          items.add(new Item(item.id(), base.resolve(item.image()).toString(), item.captions(), item.source(),
-              item.licence(), item.split() == null ? "train" : item.split(), item.category() == null ? "" : item.category()));
+          items.add(
+              new Item(
+                  item.id(),
+                  base.resolve(item.image()).toString(),
+                  item.captions(),
+                  item.source(),
+                  item.licence(),
+                  item.split() == null ? "train" : item.split(),
+                  item.category() == null ? "" : item.category()));
         } catch (IOException | IllegalArgumentException e) {
           throw new IOException(file + ":" + number + ": " + e.getMessage(), e);
         }

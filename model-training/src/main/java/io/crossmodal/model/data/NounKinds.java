@@ -28,7 +28,10 @@ public final class NounKinds {
   private final Map<Integer, List<String>> words;
   private final Map<Integer, String> glosses;
 
-  private NounKinds(Map<String, Integer> firstSense, Map<Integer, int[]> hypernyms, Map<Integer, List<String>> words,
+  private NounKinds(
+      Map<String, Integer> firstSense,
+      Map<Integer, int[]> hypernyms,
+      Map<Integer, List<String>> words,
       Map<Integer, String> glosses) {
     this.firstSense = firstSense;
     this.hypernyms = hypernyms;
@@ -36,51 +39,62 @@ public final class NounKinds {
     this.glosses = glosses;
   }
 
-  /** Reads WordNet's {@code index.noun} and the {@code data.noun} beside it; their licence header lines start with spaces. */
+  /**
+   * Reads WordNet's {@code index.noun} and the {@code data.noun} beside it; their licence header
+   * lines start with spaces.
+   */
   public static NounKinds read(Path index) throws IOException {
     Map<String, Integer> firstSense = new HashMap<>();
     try (Stream<String> lines = Files.lines(index, StandardCharsets.UTF_8)) {
-      lines.filter(l -> !l.isEmpty() && l.charAt(0) != ' ').forEach(l -> {
-        // lemma pos synset_cnt p_cnt [ptr_symbol…] sense_cnt tagsense_cnt synset_offset…:
-        // the first offset is the most frequent sense.
-        String[] f = l.split(" ");
-        int synsets = Integer.parseInt(f[2]);
-        int pointers = Integer.parseInt(f[3]);
-        if (synsets > 0) {
-          firstSense.put(f[0], Integer.parseInt(f[4 + pointers + 2]));
-        }
-      });
+      lines
+          .filter(l -> !l.isEmpty() && l.charAt(0) != ' ')
+          .forEach(
+              l -> {
+                // lemma pos synset_cnt p_cnt [ptr_symbol…] sense_cnt tagsense_cnt synset_offset…:
+                // the first offset is the most frequent sense.
+                String[] f = l.split(" ");
+                int synsets = Integer.parseInt(f[2]);
+                int pointers = Integer.parseInt(f[3]);
+                if (synsets > 0) {
+                  firstSense.put(f[0], Integer.parseInt(f[4 + pointers + 2]));
+                }
+              });
     }
     Map<Integer, int[]> hypernyms = new HashMap<>();
     Map<Integer, List<String>> words = new HashMap<>();
     Map<Integer, String> glosses = new HashMap<>();
-    try (Stream<String> lines = Files.lines(index.resolveSibling("data.noun"), StandardCharsets.UTF_8)) {
-      lines.filter(l -> !l.isEmpty() && l.charAt(0) != ' ').forEach(l -> {
-        // offset lex_filenum ss_type w_cnt(hex) [word lex_id]… p_cnt [symbol offset pos source/target]… | gloss
-        int bar = l.indexOf(" | ");
-        String[] f = l.substring(0, bar < 0 ? l.length() : bar).split(" ");
-        int offset = Integer.parseInt(f[0]);
-        if (bar >= 0) {
-          glosses.put(offset, definition(l.substring(bar + 3)));
-        }
-        int count = Integer.parseInt(f[3], 16);
-        String[] own = new String[count];
-        for (int w = 0; w < count; w++) {
-          own[w] = f[4 + 2 * w].toLowerCase(Locale.ROOT);
-        }
-        int p = 4 + 2 * count;
-        int pointers = Integer.parseInt(f[p]);
-        int[] up = new int[pointers];
-        int n = 0;
-        for (int i = 0; i < pointers; i++) {
-          String symbol = f[p + 1 + 4 * i];
-          if (symbol.equals("@") || symbol.equals("@i")) {
-            up[n++] = Integer.parseInt(f[p + 2 + 4 * i]);
-          }
-        }
-        hypernyms.put(offset, Arrays.copyOf(up, n));
-        words.put(offset, List.of(own));
-      });
+    try (Stream<String> lines =
+        Files.lines(index.resolveSibling("data.noun"), StandardCharsets.UTF_8)) {
+      lines
+          .filter(l -> !l.isEmpty() && l.charAt(0) != ' ')
+          .forEach(
+              l -> {
+                // offset lex_filenum ss_type w_cnt(hex) [word lex_id]… p_cnt [symbol offset pos
+                // source/target]… | gloss
+                int bar = l.indexOf(" | ");
+                String[] f = l.substring(0, bar < 0 ? l.length() : bar).split(" ");
+                int offset = Integer.parseInt(f[0]);
+                if (bar >= 0) {
+                  glosses.put(offset, definition(l.substring(bar + 3)));
+                }
+                int count = Integer.parseInt(f[3], 16);
+                String[] own = new String[count];
+                for (int w = 0; w < count; w++) {
+                  own[w] = f[4 + 2 * w].toLowerCase(Locale.ROOT);
+                }
+                int p = 4 + 2 * count;
+                int pointers = Integer.parseInt(f[p]);
+                int[] up = new int[pointers];
+                int n = 0;
+                for (int i = 0; i < pointers; i++) {
+                  String symbol = f[p + 1 + 4 * i];
+                  if (symbol.equals("@") || symbol.equals("@i")) {
+                    up[n++] = Integer.parseInt(f[p + 2 + 4 * i]);
+                  }
+                }
+                hypernyms.put(offset, Arrays.copyOf(up, n));
+                words.put(offset, List.of(own));
+              });
     }
     if (firstSense.isEmpty() || words.isEmpty()) {
       throw new IOException(index + " and its data.noun hold no nouns");
@@ -88,21 +102,31 @@ public final class NounKinds {
     return new NounKinds(firstSense, hypernyms, words, glosses);
   }
 
-  /** A gloss's definition: what comes before its first {@code ;} (the rest are further senses' notes and quoted examples). */
+  /**
+   * A gloss's definition: what comes before its first {@code ;} (the rest are further senses' notes
+   * and quoted examples).
+   */
   private static String definition(String gloss) {
     int semicolon = gloss.indexOf(';');
     return (semicolon < 0 ? gloss : gloss.substring(0, semicolon)).strip();
   }
 
-  /** The definition of {@code word}'s first sense ("frog" → "any of various tailless stout-bodied amphibians …"), or {@code null}. */
+  /**
+   * The definition of {@code word}'s first sense ("frog" → "any of various tailless stout-bodied
+   * amphibians …"), or {@code null}.
+   */
   public String definitionOf(String word) {
     String lemma = lemma(word);
     return lemma == null ? null : glosses.get(firstSense.get(lemma));
   }
 
-  /** The noun lemma a word (lower case) is, itself or as a regular plural ("flags" → "flag"), or {@code null}. */
+  /**
+   * The noun lemma a word (lower case) is, itself or as a regular plural ("flags" → "flag"), or
+   * {@code null}.
+   */
   public String lemma(String word) {
-    for (String candidate : new String[] {word, strip(word, "s", ""), strip(word, "es", ""), strip(word, "ies", "y")}) {
+    for (String candidate :
+        new String[] {word, strip(word, "s", ""), strip(word, "es", ""), strip(word, "ies", "y")}) {
       if (candidate != null && firstSense.containsKey(candidate)) {
         return candidate;
       }
@@ -112,7 +136,8 @@ public final class NounKinds {
 
   private static String strip(String word, String suffix, String replacement) {
     return word.endsWith(suffix) && word.length() > suffix.length()
-        ? word.substring(0, word.length() - suffix.length()) + replacement : null;
+        ? word.substring(0, word.length() - suffix.length()) + replacement
+        : null;
   }
 
   /**

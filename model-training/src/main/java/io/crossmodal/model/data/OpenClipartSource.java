@@ -13,19 +13,23 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Debian's {@code openclipart-png} images paired with the RDF metadata of the matching
- * {@code openclipart-svg} file: title, keywords ({@code dc:subject}) and description.
+ * Debian's {@code openclipart-png} images paired with the RDF metadata of the matching {@code
+ * openclipart-svg} file: title, keywords ({@code dc:subject}) and description.
  *
  * <p>The SVG is scanned with regular expressions, not an XML parser, because many files declare
  * external DTDs that a parser would try to fetch.
  */
 public final class OpenClipartSource {
-  public static final String LICENCE = "Public domain (Open Clip Art Library; Debian openclipart-png/-svg)";
+  public static final String LICENCE =
+      "Public domain (Open Clip Art Library; Debian openclipart-png/-svg)";
   private static final Pattern TITLE = Pattern.compile("<dc:title>([^<]*)</dc:title>");
-  private static final Pattern DESCRIPTION = Pattern.compile("<dc:description>([^<]*)</dc:description>");
-  private static final Pattern SUBJECT = Pattern.compile("<dc:subject>(.*?)</dc:subject>", Pattern.DOTALL);
+  private static final Pattern DESCRIPTION =
+      Pattern.compile("<dc:description>([^<]*)</dc:description>");
+  private static final Pattern SUBJECT =
+      Pattern.compile("<dc:subject>(.*?)</dc:subject>", Pattern.DOTALL);
   private static final Pattern KEYWORD = Pattern.compile("<rdf:li>([^<]*)</rdf:li>");
-  private static final Set<String> NOISE = Set.of("unsorted", "clip art", "clipart", "image", "media", "public domain", "png", "svg");
+  private static final Set<String> NOISE =
+      Set.of("unsorted", "clip art", "clipart", "image", "media", "public domain", "png", "svg");
   private static final int MAX_KEYWORDS = 8;
 
   private OpenClipartSource() {}
@@ -40,9 +44,10 @@ public final class OpenClipartSource {
         Path rel = png.relativize(image);
         Path meta = svg.resolve(rel.toString().replaceFirst("\\.png$", ".svg"));
         String category = rel.getNameCount() > 1 ? rel.getName(0).toString() : "";
-        List<String> captions = Files.exists(meta)
-            ? captions(Files.readString(meta, StandardCharsets.UTF_8), image)
-            : List.of(fromFileName(image));
+        List<String> captions =
+            Files.exists(meta)
+                ? captions(Files.readString(meta, StandardCharsets.UTF_8), image)
+                : List.of(fromFileName(image));
         items.add(new Item("", image.toString(), captions, "openclipart", LICENCE, "", category));
       }
     }
@@ -61,7 +66,9 @@ public final class OpenClipartSource {
       Matcher k = KEYWORD.matcher(subject.group(1));
       while (k.find() && keywords.size() < MAX_KEYWORDS) {
         String word = clean(k.group(1)).toLowerCase(java.util.Locale.ROOT);
-        if (!word.isEmpty() && !NOISE.contains(word) && !title.toLowerCase(java.util.Locale.ROOT).equals(word)) {
+        if (!word.isEmpty()
+            && !NOISE.contains(word)
+            && !title.toLowerCase(java.util.Locale.ROOT).equals(word)) {
           keywords.add(word);
         }
       }
@@ -89,7 +96,13 @@ public final class OpenClipartSource {
   }
 
   static String clean(String s) {
-    return s.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
-        .replace("&apos;", "'").replace("&#39;", "'").replaceAll("\\s+", " ").trim();
+    return s.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&#39;", "'")
+        .replaceAll("\\s+", " ")
+        .trim();
   }
 }

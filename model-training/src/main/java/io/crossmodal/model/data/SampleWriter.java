@@ -23,10 +23,14 @@ public final class SampleWriter {
   private SampleWriter() {}
 
   public static List<Item> write(List<Item> all, int count, Path outDir) throws IOException {
-    List<Item> candidates = all.stream()
-        .filter(i -> i.split().equals("test") && (i.source().equals("openclipart") || i.source().equals("emoji")))
-        .sorted(Comparator.comparing(i -> Splits.bucketKey(i.id())))
-        .toList();
+    List<Item> candidates =
+        all.stream()
+            .filter(
+                i ->
+                    i.split().equals("test")
+                        && (i.source().equals("openclipart") || i.source().equals("emoji")))
+            .sorted(Comparator.comparing(i -> Splits.bucketKey(i.id())))
+            .toList();
     Path images = Files.createDirectories(outDir.resolve("images"));
     List<Item> written = new ArrayList<>();
     for (Item item : candidates) {
@@ -45,7 +49,15 @@ public final class SampleWriter {
       }
       String file = item.id() + ".png";
       ImageIO.write(downscale(image), "png", images.resolve(file).toFile());
-      written.add(new Item(item.id(), "images/" + file, item.captions(), item.source(), item.licence(), item.split(), item.category()));
+      written.add(
+          new Item(
+              item.id(),
+              "images/" + file,
+              item.captions(),
+              item.source(),
+              item.licence(),
+              item.split(),
+              item.category()));
     }
     Manifest.write(outDir.resolve("manifest.jsonl"), written);
     return written;
@@ -57,7 +69,8 @@ public final class SampleWriter {
     int h = Math.max(1, (int) Math.round(image.getHeight() * scale));
     BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
     Graphics2D g = out.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
     g.drawImage(image.getScaledInstance(w, h, java.awt.Image.SCALE_AREA_AVERAGING), 0, 0, null);
     g.dispose();
     return out;

@@ -9,13 +9,14 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Debian's {@code tuxpaint-stamps-default}: stamp PNGs, each with a one-sentence English caption
- * in the first line of the {@code .txt} beside it ("A mercury thermometer."). Held out entirely as
- * a second, harder evaluation set of real sentences. SVG-only stamps are skipped (no SVG renderer
- * in the JDK).
+ * Debian's {@code tuxpaint-stamps-default}: stamp PNGs, each with a one-sentence English caption in
+ * the first line of the {@code .txt} beside it ("A mercury thermometer."). Held out entirely as a
+ * second, harder evaluation set of real sentences. SVG-only stamps are skipped (no SVG renderer in
+ * the JDK).
  */
 public final class TuxPaintSource {
-  public static final String LICENCE = "GPL-2.0 (Tux Paint stamps; Debian tuxpaint-stamps-default); not redistributed";
+  public static final String LICENCE =
+      "GPL-2.0 (Tux Paint stamps; Debian tuxpaint-stamps-default); not redistributed";
   public static final String SPLIT = "tuxpaint";
 
   private TuxPaintSource() {}
@@ -25,7 +26,8 @@ public final class TuxPaintSource {
     List<Item> items = new ArrayList<>();
     try (Stream<Path> files = Files.walk(stamps)) {
       for (Path image : files.filter(p -> p.toString().endsWith(".png")).sorted().toList()) {
-        Path text = image.resolveSibling(image.getFileName().toString().replaceFirst("\\.png$", ".txt"));
+        Path text =
+            image.resolveSibling(image.getFileName().toString().replaceFirst("\\.png$", ".txt"));
         if (!Files.exists(text)) {
           continue;
         }
@@ -34,8 +36,15 @@ public final class TuxPaintSource {
           continue;
         }
         Path rel = stamps.relativize(image);
-        items.add(new Item("", image.toString(), List.of(caption), "tuxpaint", LICENCE, SPLIT,
-            rel.getNameCount() > 1 ? rel.getName(0).toString() : ""));
+        items.add(
+            new Item(
+                "",
+                image.toString(),
+                List.of(caption),
+                "tuxpaint",
+                LICENCE,
+                SPLIT,
+                rel.getNameCount() > 1 ? rel.getName(0).toString() : ""));
       }
     }
     return items;

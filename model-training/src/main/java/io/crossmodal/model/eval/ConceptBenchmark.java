@@ -11,22 +11,20 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The queries people type, judged over a split's images: the split's most frequent concept words
- * (one word, as "dog" or "car") and word pairs that occur together ("red apple"), each a
- * text→image query whose relevant images are those with the words among their captions' words.
- * Reported per scorer: top-5 hit rate (a relevant image among the first five) and precision@5.
+ * (one word, as "dog" or "car") and word pairs that occur together ("red apple"), each a text→image
+ * query whose relevant images are those with the words among their captions' words. Reported per
+ * scorer: top-5 hit rate (a relevant image among the first five) and precision@5.
  *
- * <p>Queries come from what names an item, its title and keyword phrases, not from its
- * descriptions (sentences, whose frequent words are "often", "where", "based"); a one-word query is
- * a {@link Nouns noun}, so that authors' names and mail domains in titles ("rollandin", "gmail") are
- * not taken for concepts, and a pair is two adjacent words of one title or phrase ending in a noun.
+ * <p>Queries come from what names an item, its title and keyword phrases, not from its descriptions
+ * (sentences, whose frequent words are "often", "where", "based"); a one-word query is a {@link
+ * Nouns noun}, so that authors' names and mail domains in titles ("rollandin", "gmail") are not
+ * taken for concepts, and a pair is two adjacent words of one title or phrase ending in a noun.
  * Words are lower-cased, letters only, at least three letters, without English function words; a
  * query must have at least {@link #MIN_IMAGES} images so that a hit is not one lucky image.
  * Relevance counts every caption, descriptions included. Deterministic: ties in frequency are
@@ -79,19 +77,27 @@ public final class ConceptBenchmark {
   }
 
   private static List<String> frequent(Map<String, Integer> counts, int max) {
-    return counts.entrySet().stream().filter(e -> e.getValue() >= MIN_IMAGES)
-        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-        .limit(max).map(Map.Entry::getKey).toList();
+    return counts.entrySet().stream()
+        .filter(e -> e.getValue() >= MIN_IMAGES)
+        .sorted(
+            Map.Entry.<String, Integer>comparingByValue()
+                .reversed()
+                .thenComparing(Map.Entry.comparingByKey()))
+        .limit(max)
+        .map(Map.Entry::getKey)
+        .toList();
   }
 
-  /** Whether {@code item} is relevant to {@code query}: every query word among its captions' words. */
+  /**
+   * Whether {@code item} is relevant to {@code query}: every query word among its captions' words.
+   */
   public static boolean relevant(Item item, Query query) {
     return wordsOf(item).containsAll(Arrays.asList(query.text().split(" ")));
   }
 
   /**
-   * The five best images of every query of {@code set} (built by {@link RetrievalSet#ofQueries}) under {@code scorer}:
-   * scored once, then read by both {@link #run} and {@link #misses}.
+   * The five best images of every query of {@code set} (built by {@link RetrievalSet#ofQueries})
+   * under {@code scorer}: scored once, then read by both {@link #run} and {@link #misses}.
    */
   public static List<List<Integer>> topFive(PairScorer scorer, RetrievalSet set) {
     float[][] scores = Evaluation.transpose(scorer.score(set)); // [query][image]
@@ -105,10 +111,11 @@ public final class ConceptBenchmark {
   /**
    * Relevance by meaning: the images of {@code images} (in order) relevant to each query when an
    * image also counts for the kinds its caption nouns name ({@link NounKinds}: a "seagull" answers
-   * "bird", a "bus" answers "vehicle"), a query word also matching as its lemma ("flags").
-   * Strict relevance ({@link #relevant}) is a subset: every image it counts, this counts.
+   * "bird", a "bus" answers "vehicle"), a query word also matching as its lemma ("flags"). Strict
+   * relevance ({@link #relevant}) is a subset: every image it counts, this counts.
    */
-  public static List<Set<Integer>> relevantByMeaning(List<Item> images, List<Query> queries, NounKinds kinds) {
+  public static List<Set<Integer>> relevantByMeaning(
+      List<Item> images, List<Query> queries, NounKinds kinds) {
     List<Set<Integer>> out = new ArrayList<>();
     queries.forEach(q -> out.add(new HashSet<>()));
     for (int i = 0; i < images.size(); i++) {
@@ -135,7 +142,8 @@ public final class ConceptBenchmark {
    * queries, each query's relevant images in {@code relevant} (the set's {@code imagesOfCaption()},
    * or {@link #relevantByMeaning}).
    */
-  public static ObjectNode run(List<List<Integer>> top, List<Set<Integer>> relevantImages, List<Query> queries) {
+  public static ObjectNode run(
+      List<List<Integer>> top, List<Set<Integer>> relevantImages, List<Query> queries) {
     ObjectNode n = JsonNodeFactory.instance.objectNode();
     for (boolean oneWord : new boolean[] {true, false}) {
       int count = 0;
@@ -162,33 +170,48 @@ public final class ConceptBenchmark {
     return n;
   }
 
-  /** A one-word query the scorer missed: how many images it had, and the first caption of each of its top five. */
+  /**
+   * A one-word query the scorer missed: how many images it had, and the first caption of each of
+   * its top five.
+   */
   public record Miss(String query, int relevant, List<String> found) {}
 
   /**
    * The one-word queries with no relevant image ({@code relevantImages}, as for {@link #run}) in
    * their five best {@code top} of {@code set}, in query order: what a user would see fail.
    */
-  public static List<Miss> misses(List<List<Integer>> top, List<Set<Integer>> relevantImages, RetrievalSet set,
+  public static List<Miss> misses(
+      List<List<Integer>> top,
+      List<Set<Integer>> relevantImages,
+      RetrievalSet set,
       List<Query> queries) {
     List<Miss> out = new ArrayList<>();
     for (int q = 0; q < queries.size(); q++) {
       Set<Integer> relevant = relevantImages.get(q);
       List<Integer> found = top.get(q);
       if (queries.get(q).oneWord() && found.stream().noneMatch(relevant::contains)) {
-        out.add(new Miss(queries.get(q).text(), relevant.size(), found.stream().map(i -> set.images().get(i).captions().get(0)).toList()));
+        out.add(
+            new Miss(
+                queries.get(q).text(),
+                relevant.size(),
+                found.stream().map(i -> set.images().get(i).captions().get(0)).toList()));
       }
     }
     return out;
   }
 
-  /** Indices of the {@code k} highest scores, ties against the query (the lower index wins nothing). */
+  /**
+   * Indices of the {@code k} highest scores, ties against the query (the lower index wins nothing).
+   */
   private static List<Integer> top(float[] scores, int k) {
     Integer[] idx = new Integer[scores.length];
     for (int i = 0; i < idx.length; i++) {
       idx[i] = i;
     }
-    Arrays.sort(idx, Comparator.<Integer>comparingDouble(i -> -scores[i]).thenComparing(Comparator.reverseOrder()));
+    Arrays.sort(
+        idx,
+        Comparator.<Integer>comparingDouble(i -> -scores[i])
+            .thenComparing(Comparator.reverseOrder()));
     return Arrays.asList(idx).subList(0, Math.min(k, idx.length));
   }
 }

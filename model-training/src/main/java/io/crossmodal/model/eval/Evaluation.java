@@ -9,7 +9,9 @@ public record Evaluation(String scorer, Recall imageToText, Recall textToImage) 
   public static Evaluation run(PairScorer scorer, RetrievalSet set) {
     float[][] i2t = scorer.score(set);
     float[][] t2i = transpose(i2t);
-    return new Evaluation(scorer.name(), RetrievalMetrics.of(i2t, set.captionsOfImage()),
+    return new Evaluation(
+        scorer.name(),
+        RetrievalMetrics.of(i2t, set.captionsOfImage()),
         RetrievalMetrics.of(t2i, set.imagesOfCaption()));
   }
 

@@ -19,6 +19,9 @@ public final class JointModelScorer implements PairScorer {
 
   @Override
   public float[][] score(RetrievalSet set) {
-    return heads.projectImages(set.imageFeatures()).mmul(heads.projectTexts(set.textFeatures()).transpose()).toFloatMatrix();
+    return heads
+        .projectImages(set.imageFeatures())
+        .mmul(heads.projectTexts(set.textFeatures()).transpose())
+        .toFloatMatrix();
   }
 }

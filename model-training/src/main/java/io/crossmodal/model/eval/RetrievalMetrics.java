@@ -6,16 +6,17 @@ import java.util.Set;
 
 /**
  * Recall@K and median rank for cross-modal retrieval, the protocol of Flickr30k/COCO papers: one
- * query per image (gallery: all distinct captions) and one query per distinct caption (gallery:
- * all images). A query is correct at K if any relevant item ranks within the first K; relevance
- * comes from {@code relevant[q]}, so a caption shared verbatim by several images makes each of
- * them correct for it.
+ * query per image (gallery: all distinct captions) and one query per distinct caption (gallery: all
+ * images). A query is correct at K if any relevant item ranks within the first K; relevance comes
+ * from {@code relevant[q]}, so a caption shared verbatim by several images makes each of them
+ * correct for it.
  */
 public final class RetrievalMetrics {
   private RetrievalMetrics() {}
 
   /** Ranking quality of one direction. */
-  public record Recall(double r1, double r5, double r10, double medianRank, int queries, int gallery) {}
+  public record Recall(
+      double r1, double r5, double r10, double medianRank, int queries, int gallery) {}
 
   /**
    * @param scores [queries][gallery] similarity, higher is better
@@ -49,8 +50,10 @@ public final class RetrievalMetrics {
     int n = ranks.length;
     int[] sorted = ranks.clone();
     Arrays.sort(sorted);
-    double median = n == 0 ? 0 : (n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0);
-    return new Recall(fraction(ranks, 1), fraction(ranks, 5), fraction(ranks, 10), median, n, gallery);
+    double median =
+        n == 0 ? 0 : (n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0);
+    return new Recall(
+        fraction(ranks, 1), fraction(ranks, 5), fraction(ranks, 10), median, n, gallery);
   }
 
   private static double fraction(int[] ranks, int k) {

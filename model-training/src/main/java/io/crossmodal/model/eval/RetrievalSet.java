@@ -25,8 +25,13 @@ public final class RetrievalSet {
   private final List<Set<Integer>> captionsOfImage;
   private final List<Set<Integer>> imagesOfCaption;
 
-  private RetrievalSet(List<Item> images, List<String> captions, INDArray imageFeatures, INDArray textFeatures,
-      List<Set<Integer>> captionsOfImage, List<Set<Integer>> imagesOfCaption) {
+  private RetrievalSet(
+      List<Item> images,
+      List<String> captions,
+      INDArray imageFeatures,
+      INDArray textFeatures,
+      List<Set<Integer>> captionsOfImage,
+      List<Set<Integer>> imagesOfCaption) {
     this.images = images;
     this.captions = captions;
     this.imageFeatures = imageFeatures;
@@ -67,15 +72,26 @@ public final class RetrievalSet {
     for (int i = 0; i < img.length; i++) {
       img[i] = imageStore.get(images.get(i).id());
     }
-    return new RetrievalSet(images, captions, Nd4j.create(img), textFeatures(captions, textStore), captionsOfImage, imagesOfCaption);
+    return new RetrievalSet(
+        images,
+        captions,
+        Nd4j.create(img),
+        textFeatures(captions, textStore),
+        captionsOfImage,
+        imagesOfCaption);
   }
 
   /**
    * A set whose "captions" are free queries (e.g. {@link ConceptBenchmark}'s words), each relevant
-   * to the images {@code relevant} accepts; the queries' text features must be in {@code textStore}.
+   * to the images {@code relevant} accepts; the queries' text features must be in {@code
+   * textStore}.
    */
-  public static RetrievalSet ofQueries(List<Item> items, List<String> queries, java.util.function.BiPredicate<Item, Integer> relevant,
-      FeatureStore imageStore, FeatureStore textStore) {
+  public static RetrievalSet ofQueries(
+      List<Item> items,
+      List<String> queries,
+      java.util.function.BiPredicate<Item, Integer> relevant,
+      FeatureStore imageStore,
+      FeatureStore textStore) {
     List<Item> images = items.stream().filter(i -> imageStore.contains(i.id())).toList();
     List<Set<Integer>> captionsOfImage = new ArrayList<>();
     List<Set<Integer>> imagesOfCaption = new ArrayList<>();
@@ -92,7 +108,12 @@ public final class RetrievalSet {
       captionsOfImage.add(mine);
       img[i] = imageStore.get(images.get(i).id());
     }
-    return new RetrievalSet(images, List.copyOf(queries), Nd4j.create(img), textFeatures(queries, textStore), captionsOfImage,
+    return new RetrievalSet(
+        images,
+        List.copyOf(queries),
+        Nd4j.create(img),
+        textFeatures(queries, textStore),
+        captionsOfImage,
         imagesOfCaption);
   }
 
@@ -110,9 +131,11 @@ public final class RetrievalSet {
   /** The same images and captions with other image features (one row per image, in order). */
   public RetrievalSet withImageFeatures(INDArray features) {
     if (features.size(0) != images.size()) {
-      throw new IllegalArgumentException(features.size(0) + " feature rows for " + images.size() + " images");
+      throw new IllegalArgumentException(
+          features.size(0) + " feature rows for " + images.size() + " images");
     }
-    return new RetrievalSet(images, captions, features, textFeatures, captionsOfImage, imagesOfCaption);
+    return new RetrievalSet(
+        images, captions, features, textFeatures, captionsOfImage, imagesOfCaption);
   }
 
   public List<Item> images() {

@@ -11,14 +11,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The symmetric InfoNCE loss of CLIP shared by every recipe trained here: an in-batch
- * image × caption similarity matrix scaled by a learnable temperature, softmax cross-entropy along
- * rows and along columns, averaged. Pairs whose captions are the same text are all targets, so
- * duplicate clip art is not pushed apart.
+ * The symmetric InfoNCE loss of CLIP shared by every recipe trained here: an in-batch image ×
+ * caption similarity matrix scaled by a learnable temperature, softmax cross-entropy along rows and
+ * along columns, averaged. Pairs whose captions are the same text are all targets, so duplicate
+ * clip art is not pushed apart.
  */
 public final class ContrastiveLoss {
   /** Name of the learnable log inverse temperature variable. */
   public static final String LOG_SCALE = "logScale";
+
   /** Name of the loss variable. */
   public static final String LOSS = "loss";
 
@@ -29,10 +30,14 @@ public final class ContrastiveLoss {
     return x.div(sd.norm2(x, true, 1).add(1e-8));
   }
 
-  /** Adds the loss over unit embeddings {@code zi}, {@code zt} and soft {@code targets}; sets it as the graph's loss. */
+  /**
+   * Adds the loss over unit embeddings {@code zi}, {@code zt} and soft {@code targets}; sets it as
+   * the graph's loss.
+   */
   public static void attach(SameDiff sd, SDVariable zi, SDVariable zt, SDVariable targets) {
     // CLIP's initial temperature 0.07, learned in log space.
-    SDVariable logScale = sd.var(LOG_SCALE, Nd4j.scalar(DataType.FLOAT, (float) Math.log(1 / 0.07)).reshape(1, 1));
+    SDVariable logScale =
+        sd.var(LOG_SCALE, Nd4j.scalar(DataType.FLOAT, (float) Math.log(1 / 0.07)).reshape(1, 1));
     SDVariable logits = zi.mmul(sd.transpose(zt)).mul(sd.math.exp(logScale));
     // Normalised here in both directions: targets need not be symmetric (an image may have several
     // captions in the batch, a caption several images).
@@ -46,9 +51,9 @@ public final class ContrastiveLoss {
   }
 
   /**
-   * Targets when every caption of an item is its positive: pair (image i, caption j) is a match when
-   * caption j is the same text as one of image i's captions (a keyword phrase such as "animal" is
-   * then a positive of every image in the batch that has it, not a negative of all but one).
+   * Targets when every caption of an item is its positive: pair (image i, caption j) is a match
+   * when caption j is the same text as one of image i's captions (a keyword phrase such as "animal"
+   * is then a positive of every image in the batch that has it, not a negative of all but one).
    */
   public static INDArray targets(String[] chosen, List<String[]> captionsOfRow) {
     int n = chosen.length;

@@ -37,11 +37,27 @@ public final class ContrastiveTrainer {
   /**
    * Hyper-parameters; defaults are what the shipped model used.
    *
-   * @param multiPositive every caption of an image in the batch is its positive, not only the one drawn for it
-   *     ({@link ContrastiveLoss#targets(String[], List)}; measured on validation, not shipped: docs/model-card.md)
+   * @param multiPositive every caption of an image in the batch is its positive, not only the one
+   *     drawn for it ({@link ContrastiveLoss#targets(String[], List)}; measured on validation, not
+   *     shipped: docs/model-card.md)
    */
-  public record Settings(int dim, int epochs, int batchSize, double learningRate, double l2, int patience, long seed, boolean multiPositive) {
-    public Settings(int dim, int epochs, int batchSize, double learningRate, double l2, int patience, long seed) {
+  public record Settings(
+      int dim,
+      int epochs,
+      int batchSize,
+      double learningRate,
+      double l2,
+      int patience,
+      long seed,
+      boolean multiPositive) {
+    public Settings(
+        int dim,
+        int epochs,
+        int batchSize,
+        double learningRate,
+        double l2,
+        int patience,
+        long seed) {
       this(dim, epochs, batchSize, learningRate, l2, patience, seed, false);
     }
 
@@ -51,7 +67,8 @@ public final class ContrastiveTrainer {
   }
 
   /** One epoch of history: mean training loss and validation recall. */
-  public record EpochLog(int epoch, double loss, double temperature, Evaluation validation, double seconds) {
+  public record EpochLog(
+      int epoch, double loss, double temperature, Evaluation validation, double seconds) {
     public double meanR10() {
       return (validation.imageToText().r10() + validation.textToImage().r10()) / 2;
     }
@@ -63,8 +80,15 @@ public final class ContrastiveTrainer {
     }
   }
 
-  /** The best heads found (with the tower layer trained with them, or null), and the full history. */
-  public record Result(ProjectionHeads heads, double temperature, int bestEpoch, List<EpochLog> history, TunedLayer tuned) {}
+  /**
+   * The best heads found (with the tower layer trained with them, or null), and the full history.
+   */
+  public record Result(
+      ProjectionHeads heads,
+      double temperature,
+      int bestEpoch,
+      List<EpochLog> history,
+      TunedLayer tuned) {}
 
   private final Settings settings;
 
@@ -76,18 +100,25 @@ public final class ContrastiveTrainer {
    * @param pairs frozen image features and, per image, its captions' frozen features and texts
    * @param checkpointDir where the per-epoch checkpoint goes; resumed from when {@code resume}
    */
-  public Result train(TrainingPairs pairs, RetrievalSet validation, Path checkpointDir, boolean resume) throws IOException {
+  public Result train(
+      TrainingPairs pairs, RetrievalSet validation, Path checkpointDir, boolean resume)
+      throws IOException {
     return train(pairs, validation, checkpointDir, resume, null);
   }
 
   /**
    * @param tune null: {@code pairs.images()} are pooled features and the tower stays as pretrained.
    *     Else the pretrained weights of the feature layer (a 1×1 convolution, ReLU6, then the mean
-   *     pool) to start from: {@code pairs.images()} and the validation set's image features are then
-   *     that layer's spatial input ([n, in · positions], channel-first), and the layer is trained
-   *     with the heads. Its image standardisation stays the pretrained layer's.
+   *     pool) to start from: {@code pairs.images()} and the validation set's image features are
+   *     then that layer's spatial input ([n, in · positions], channel-first), and the layer is
+   *     trained with the heads. Its image standardisation stays the pretrained layer's.
    */
-  public Result train(TrainingPairs pairs, RetrievalSet validation, Path checkpointDir, boolean resume, TunedLayer tune)
+  public Result train(
+      TrainingPairs pairs,
+      RetrievalSet validation,
+      Path checkpointDir,
+      boolean resume,
+      TunedLayer tune)
       throws IOException {
     INDArray trainImages = pairs.images();
     List<float[][]> trainCaptions = pairs.captionFeatures();
@@ -102,22 +133,34 @@ public final class ContrastiveTrainer {
     List<EpochLog> history = new ArrayList<>();
     if (resume && Files.exists(checkpoint)) {
       sd = SameDiff.load(checkpoint.toFile(), true);
-      firstEpoch = Files.exists(historyFile) ? (int) Files.readAllLines(historyFile).stream().filter(l -> !l.isBlank()).count() + 1 : 1;
+      firstEpoch =
+          Files.exists(historyFile)
+              ? (int) Files.readAllLines(historyFile).stream().filter(l -> !l.isBlank()).count() + 1
+              : 1;
       System.err.println("resuming from " + checkpoint + " at epoch " + firstEpoch);
     } else {
-      sd = tune == null ? graph((int) trainImages.size(1), trainCaptions.get(0)[0].length)
-          : tunedGraph(tune, (int) trainImages.size(1) / tune.in(), mean, std, trainCaptions.get(0)[0].length);
+      sd =
+          tune == null
+              ? graph((int) trainImages.size(1), trainCaptions.get(0)[0].length)
+              : tunedGraph(
+                  tune,
+                  (int) trainImages.size(1) / tune.in(),
+                  mean,
+                  std,
+                  trainCaptions.get(0)[0].length);
       Files.deleteIfExists(historyFile);
     }
-    sd.setTrainingConfig(TrainingConfig.builder()
-        .updater(new Adam(settings.learningRate()))
-        .l2(settings.l2())
-        .dataSetFeatureMapping("img", "txt")
-        .dataSetLabelMapping("labels")
-        .build());
+    sd.setTrainingConfig(
+        TrainingConfig.builder()
+            .updater(new Adam(settings.learningRate()))
+            .l2(settings.l2())
+            .dataSetFeatureMapping("img", "txt")
+            .dataSetLabelMapping("labels")
+            .build());
 
     // The tuned graph standardises inside, after the layer it trains.
-    INDArray standardised = tune == null ? trainImages.subRowVector(mean).diviRowVector(std) : trainImages;
+    INDArray standardised =
+        tune == null ? trainImages.subRowVector(mean).diviRowVector(std) : trainImages;
     SplittableRandom random = new SplittableRandom(settings.seed() + firstEpoch);
     int n = (int) trainImages.size(0);
     ProjectionHeads best = null;
@@ -135,28 +178,68 @@ public final class ContrastiveTrainer {
       for (int b = 0; b + settings.batchSize() / 2 <= n; b += settings.batchSize()) {
         int size = Math.min(settings.batchSize(), n - b);
         int[] rows = java.util.Arrays.copyOfRange(order, b, b + size);
-        MultiDataSet batch = batch(standardised, trainCaptions, trainCaptionText, rows, random, settings.multiPositive());
+        MultiDataSet batch =
+            batch(
+                standardised,
+                trainCaptions,
+                trainCaptionText,
+                rows,
+                random,
+                settings.multiPositive());
         sd.fit(batch);
-        lossSum += sd.output(Map.of("img", batch.getFeatures(0), "txt", batch.getFeatures(1), "labels", batch.getLabels(0)), "loss")
-            .get("loss").getDouble(0);
+        lossSum +=
+            sd.output(
+                    Map.of(
+                        "img",
+                        batch.getFeatures(0),
+                        "txt",
+                        batch.getFeatures(1),
+                        "labels",
+                        batch.getLabels(0)),
+                    "loss")
+                .get("loss")
+                .getDouble(0);
         batches++;
         progress.step(size);
       }
       progress.done();
       ProjectionHeads heads = heads(sd, mean, std);
-      double temperature = 1.0 / Math.exp(sd.getVariable(ContrastiveLoss.LOG_SCALE).getArr().getDouble(0));
+      double temperature =
+          1.0 / Math.exp(sd.getVariable(ContrastiveLoss.LOG_SCALE).getArr().getDouble(0));
       TunedLayer tuned = tune == null ? null : tuned(sd, tune);
-      RetrievalSet valSet = tune == null ? validation
-          : validation.withImageFeatures(sd.output(Map.of("img", validation.imageFeatures()), "pooled").get("pooled"));
+      RetrievalSet valSet =
+          tune == null
+              ? validation
+              : validation.withImageFeatures(
+                  sd.output(Map.of("img", validation.imageFeatures()), "pooled").get("pooled"));
       Evaluation val = Evaluation.run(new JointModelScorer("val", heads), valSet);
-      EpochLog log = new EpochLog(epoch, lossSum / Math.max(1, batches), temperature, val, (System.nanoTime() - start) / 1e9);
+      EpochLog log =
+          new EpochLog(
+              epoch,
+              lossSum / Math.max(1, batches),
+              temperature,
+              val,
+              (System.nanoTime() - start) / 1e9);
       history.add(log);
-      System.err.printf("epoch %d: loss %.4f, temperature %.4f, val R@1/5/10 i2t %.3f/%.3f/%.3f t2i %.3f/%.3f/%.3f (%.1fs)%n",
-          epoch, log.loss(), temperature, val.imageToText().r1(), val.imageToText().r5(), val.imageToText().r10(),
-          val.textToImage().r1(), val.textToImage().r5(), val.textToImage().r10(), log.seconds());
+      System.err.printf(
+          "epoch %d: loss %.4f, temperature %.4f, val R@1/5/10 i2t %.3f/%.3f/%.3f t2i %.3f/%.3f/%.3f (%.1fs)%n",
+          epoch,
+          log.loss(),
+          temperature,
+          val.imageToText().r1(),
+          val.imageToText().r5(),
+          val.imageToText().r10(),
+          val.textToImage().r1(),
+          val.textToImage().r5(),
+          val.textToImage().r10(),
+          log.seconds());
       Files.createDirectories(checkpointDir);
       sd.save(checkpoint.toFile(), true);
-      Files.writeString(historyFile, epoch + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      Files.writeString(
+          historyFile,
+          epoch + "\n",
+          java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
       if (log.recallSum() > bestScore) {
         bestScore = log.recallSum();
         best = heads;
@@ -165,7 +248,11 @@ public final class ContrastiveTrainer {
         bestEpoch = epoch;
         sinceBest = 0;
       } else if (++sinceBest >= settings.patience()) {
-        System.err.println("early stop: no validation gain for " + settings.patience() + " epochs; best epoch " + bestEpoch);
+        System.err.println(
+            "early stop: no validation gain for "
+                + settings.patience()
+                + " epochs; best epoch "
+                + bestEpoch);
         break;
       }
     }
@@ -176,7 +263,10 @@ public final class ContrastiveTrainer {
     return new Result(best, bestTemperature, bestEpoch, history, bestTuned);
   }
 
-  /** Mean-pooled ReLU6(x · W + b) of spatial inputs [n, in · positions] with a layer's weights, in chunks. */
+  /**
+   * Mean-pooled ReLU6(x · W + b) of spatial inputs [n, in · positions] with a layer's weights, in
+   * chunks.
+   */
   static INDArray pool(INDArray spatial, TunedLayer layer) {
     int n = (int) spatial.size(0);
     int positions = (int) spatial.size(1) / layer.in();
@@ -186,16 +276,25 @@ public final class ContrastiveTrainer {
     for (int start = 0; start < n; start += 256) {
       int end = Math.min(n, start + 256);
       INDArrayIndex[] rows = {NDArrayIndex.interval(start, end), NDArrayIndex.all()};
-      INDArray x = spatial.get(rows).reshape('c', end - start, layer.in(), positions).permute(0, 2, 1).dup('c')
-          .reshape('c', (long) (end - start) * positions, layer.in());
+      INDArray x =
+          spatial
+              .get(rows)
+              .reshape('c', end - start, layer.in(), positions)
+              .permute(0, 2, 1)
+              .dup('c')
+              .reshape('c', (long) (end - start) * positions, layer.in());
       INDArray act = Transforms.min(Transforms.max(x.mmul(w).addiRowVector(b), 0, false), 6, false);
       out.put(rows, act.reshape('c', end - start, positions, layer.out()).mean(1));
     }
     return out;
   }
 
-  /** The graph with the feature layer trainable: spatial input → 1×1 conv → ReLU6 → mean pool → standardise → heads. */
-  private SameDiff tunedGraph(TunedLayer tune, int positions, INDArray mean, INDArray std, int textDim) {
+  /**
+   * The graph with the feature layer trainable: spatial input → 1×1 conv → ReLU6 → mean pool →
+   * standardise → heads.
+   */
+  private SameDiff tunedGraph(
+      TunedLayer tune, int positions, INDArray mean, INDArray std, int textDim) {
     Nd4j.getRandom().setSeed(settings.seed());
     SameDiff sd = SameDiff.create();
     int in = tune.in();
@@ -208,13 +307,20 @@ public final class ContrastiveTrainer {
     SDVariable x = sd.reshape(sd.reshape(img, -1, in, positions).permute(0, 2, 1), -1, in);
     SDVariable act = sd.math.clipByValue(x.mmul(w).add(b), 0, 6);
     SDVariable pooled = sd.mean("pooled", sd.reshape(act, -1, positions, out), 1);
-    SDVariable z = pooled.sub(sd.constant("mean", mean.reshape(1, out))).div(sd.constant("std", std.reshape(1, out)));
+    SDVariable z =
+        pooled
+            .sub(sd.constant("mean", mean.reshape(1, out)))
+            .div(sd.constant("std", std.reshape(1, out)));
     attachHeads(sd, z, out, txt, textDim, labels);
     return sd;
   }
 
   private static TunedLayer tuned(SameDiff sd, TunedLayer start) {
-    return new TunedLayer(start.layer(), start.in(), start.out(), sd.getVariable("tw").getArr().dup('c').data().asFloat(),
+    return new TunedLayer(
+        start.layer(),
+        start.in(),
+        start.out(),
+        sd.getVariable("tw").getArr().dup('c').data().asFloat(),
         sd.getVariable("tb").getArr().dup('c').data().asFloat());
   }
 
@@ -228,11 +334,27 @@ public final class ContrastiveTrainer {
     return sd;
   }
 
-  /** The two linear heads (Xavier-initialised, in this order, so a seed gives the same start) and the loss. */
-  private void attachHeads(SameDiff sd, SDVariable image, int imageDim, SDVariable txt, int textDim, SDVariable labels) {
-    SDVariable wi = sd.var("wi", new XavierInitScheme('c', imageDim, settings.dim()), DataType.FLOAT, imageDim, settings.dim());
+  /**
+   * The two linear heads (Xavier-initialised, in this order, so a seed gives the same start) and
+   * the loss.
+   */
+  private void attachHeads(
+      SameDiff sd, SDVariable image, int imageDim, SDVariable txt, int textDim, SDVariable labels) {
+    SDVariable wi =
+        sd.var(
+            "wi",
+            new XavierInitScheme('c', imageDim, settings.dim()),
+            DataType.FLOAT,
+            imageDim,
+            settings.dim());
     SDVariable bi = sd.var("bi", Nd4j.zeros(DataType.FLOAT, 1, settings.dim()));
-    SDVariable wt = sd.var("wt", new XavierInitScheme('c', textDim, settings.dim()), DataType.FLOAT, textDim, settings.dim());
+    SDVariable wt =
+        sd.var(
+            "wt",
+            new XavierInitScheme('c', textDim, settings.dim()),
+            DataType.FLOAT,
+            textDim,
+            settings.dim());
     SDVariable bt = sd.var("bt", Nd4j.zeros(DataType.FLOAT, 1, settings.dim()));
     SDVariable zi = ContrastiveLoss.unit(sd, image.mmul(wi).add(bi));
     SDVariable zt = ContrastiveLoss.unit(sd, ContrastiveLoss.unit(sd, txt).mmul(wt).add(bt));
@@ -240,12 +362,22 @@ public final class ContrastiveTrainer {
   }
 
   private static ProjectionHeads heads(SameDiff sd, INDArray mean, INDArray std) {
-    return new ProjectionHeads(mean, std, sd.getVariable("wi").getArr().dup(), sd.getVariable("bi").getArr().dup(),
-        sd.getVariable("wt").getArr().dup(), sd.getVariable("bt").getArr().dup());
+    return new ProjectionHeads(
+        mean,
+        std,
+        sd.getVariable("wi").getArr().dup(),
+        sd.getVariable("bi").getArr().dup(),
+        sd.getVariable("wt").getArr().dup(),
+        sd.getVariable("bt").getArr().dup());
   }
 
-  private static MultiDataSet batch(INDArray images, List<float[][]> captions, List<String[]> texts, int[] rows,
-      SplittableRandom random, boolean multiPositive) {
+  private static MultiDataSet batch(
+      INDArray images,
+      List<float[][]> captions,
+      List<String[]> texts,
+      int[] rows,
+      SplittableRandom random,
+      boolean multiPositive) {
     int size = rows.length;
     float[][] txt = new float[size][];
     String[] chosen = new String[size];
@@ -255,8 +387,11 @@ public final class ContrastiveTrainer {
       chosen[i] = texts.get(rows[i])[c];
     }
     INDArray img = images.getRows(java.util.Arrays.stream(rows).toArray());
-    INDArray targets = multiPositive ? ContrastiveLoss.targets(chosen, java.util.Arrays.stream(rows).mapToObj(texts::get).toList())
-        : ContrastiveLoss.targets(chosen);
+    INDArray targets =
+        multiPositive
+            ? ContrastiveLoss.targets(
+                chosen, java.util.Arrays.stream(rows).mapToObj(texts::get).toList())
+            : ContrastiveLoss.targets(chosen);
     return new MultiDataSet(new INDArray[] {img, Nd4j.create(txt)}, new INDArray[] {targets});
   }
 

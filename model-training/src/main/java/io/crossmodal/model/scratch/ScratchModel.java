@@ -1,13 +1,13 @@
 package io.crossmodal.model.scratch;
 
-import io.crossmodal.model.joint.ContrastiveLoss;
+import io.crossmodal.common.media.ImageDecoder;
+import io.crossmodal.common.media.InvalidImageException;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.eval.Evaluation;
 import io.crossmodal.model.eval.PairScorer;
 import io.crossmodal.model.eval.RetrievalSet;
-import io.crossmodal.common.media.ImageDecoder;
 import io.crossmodal.model.image.ImagePreprocessor;
-import io.crossmodal.common.media.InvalidImageException;
+import io.crossmodal.model.joint.ContrastiveLoss;
 import io.crossmodal.model.text.WordPieceTokenizer;
 import io.crossmodal.model.train.Progress;
 import java.io.IOException;
@@ -68,12 +68,24 @@ public final class ScratchModel implements PairScorer {
   }
 
   /** Trains on {@code train}, keeping the epoch with the best validation recall. */
-  public static ScratchModel train(List<Item> train, RetrievalSet validation, WordPieceTokenizer tokenizer, int dim, int epochs,
-      int batchSize, long seed) throws IOException {
+  public static ScratchModel train(
+      List<Item> train,
+      RetrievalSet validation,
+      WordPieceTokenizer tokenizer,
+      int dim,
+      int epochs,
+      int batchSize,
+      long seed)
+      throws IOException {
     Nd4j.getRandom().setSeed(seed);
     ScratchModel model = new ScratchModel(graph(tokenizer.vocabularySize(), dim), tokenizer);
-    model.sd.setTrainingConfig(TrainingConfig.builder().updater(new Adam(1e-3)).l2(1e-4)
-        .dataSetFeatureMapping("img", "txt").dataSetLabelMapping("labels").build());
+    model.sd.setTrainingConfig(
+        TrainingConfig.builder()
+            .updater(new Adam(1e-3))
+            .l2(1e-4)
+            .dataSetFeatureMapping("img", "txt")
+            .dataSetLabelMapping("labels")
+            .build());
     List<Item> usable = train.stream().filter(i -> model.pixels(i) != null).toList();
     float[][] pixels = usable.stream().map(model::pixels).toArray(float[][]::new);
     SplittableRandom random = new SplittableRandom(seed);
@@ -91,18 +103,26 @@ public final class ScratchModel implements PairScorer {
           img[i] = pixels[order[b + i]];
           captions[i] = item.captions().get(random.nextInt(item.captions().size()));
         }
-        model.sd.fit(new MultiDataSet(new INDArray[] {model.imageBatch(img), model.bagOfWords(List.of(captions))},
-            new INDArray[] {ContrastiveLoss.targets(captions)}));
+        model.sd.fit(
+            new MultiDataSet(
+                new INDArray[] {model.imageBatch(img), model.bagOfWords(List.of(captions))},
+                new INDArray[] {ContrastiveLoss.targets(captions)}));
         progress.step(n);
       }
       progress.done();
       Evaluation val = Evaluation.run(model, validation);
       double score = val.imageToText().r10() + val.textToImage().r10();
-      System.err.printf("scratch epoch %d: val R@10 i2t %.3f t2i %.3f%n", epoch, val.imageToText().r10(), val.textToImage().r10());
+      System.err.printf(
+          "scratch epoch %d: val R@10 i2t %.3f t2i %.3f%n",
+          epoch, val.imageToText().r10(), val.textToImage().r10());
       if (score > bestScore) {
         bestScore = score;
-        best = model.sd.variables().stream().filter(v -> v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE)
-            .collect(java.util.stream.Collectors.toMap(SDVariable::name, v -> v.getArr().dup()));
+        best =
+            model.sd.variables().stream()
+                .filter(
+                    v -> v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE)
+                .collect(
+                    java.util.stream.Collectors.toMap(SDVariable::name, v -> v.getArr().dup()));
       }
     }
     best.forEach((name, arr) -> model.sd.getVariable(name).setArray(arr));
@@ -116,19 +136,57 @@ public final class ScratchModel implements PairScorer {
     SDVariable labels = sd.placeHolder("labels", DataType.FLOAT, -1, -1);
     int in = 3;
     for (int i = 0; i < CHANNELS.length; i++) {
-      SDVariable w = sd.var("conv" + i + "W", new XavierInitScheme('c', 9 * in, 9 * CHANNELS[i]), DataType.FLOAT, 3, 3, in, CHANNELS[i]);
+      SDVariable w =
+          sd.var(
+              "conv" + i + "W",
+              new XavierInitScheme('c', 9 * in, 9 * CHANNELS[i]),
+              DataType.FLOAT,
+              3,
+              3,
+              in,
+              CHANNELS[i]);
       SDVariable b = sd.var("conv" + i + "b", Nd4j.zeros(DataType.FLOAT, CHANNELS[i]));
-      x = sd.nn.relu(sd.cnn.conv2d(x, w, b, Conv2DConfig.builder().kH(3).kW(3).sH(1).sW(1).paddingMode(PaddingMode.SAME)
-          .dataFormat("NCHW").weightsFormat(WeightsFormat.YXIO).build()), 0);
+      x =
+          sd.nn.relu(
+              sd.cnn.conv2d(
+                  x,
+                  w,
+                  b,
+                  Conv2DConfig.builder()
+                      .kH(3)
+                      .kW(3)
+                      .sH(1)
+                      .sW(1)
+                      .paddingMode(PaddingMode.SAME)
+                      .dataFormat("NCHW")
+                      .weightsFormat(WeightsFormat.YXIO)
+                      .build()),
+              0);
       if (i < CHANNELS.length - 1) {
-        x = sd.cnn.maxPooling2d(x, Pooling2DConfig.builder().kH(2).kW(2).sH(2).sW(2).type(Pooling2D.Pooling2DType.MAX)
-            .paddingMode(PaddingMode.VALID).isNHWC(false).build());
+        x =
+            sd.cnn.maxPooling2d(
+                x,
+                Pooling2DConfig.builder()
+                    .kH(2)
+                    .kW(2)
+                    .sH(2)
+                    .sW(2)
+                    .type(Pooling2D.Pooling2DType.MAX)
+                    .paddingMode(PaddingMode.VALID)
+                    .isNHWC(false)
+                    .build());
       }
       in = CHANNELS[i];
     }
     SDVariable pooled = sd.mean(x, 2, 3);
     SDVariable wi = sd.var("wi", new XavierInitScheme('c', in, dim), DataType.FLOAT, in, dim);
-    SDVariable embedding = sd.var("embedding", new XavierInitScheme('c', vocabulary, EMBED), DataType.FLOAT, vocabulary, EMBED);
+    SDVariable embedding =
+        sd.var(
+            "embedding",
+            new XavierInitScheme('c', vocabulary, EMBED),
+            DataType.FLOAT,
+            vocabulary,
+            EMBED);
     SDVariable wt = sd.var("wt", new XavierInitScheme('c', EMBED, dim), DataType.FLOAT, EMBED, dim);
     SDVariable zi = ContrastiveLoss.unit(sd, pooled.mmul(wi)).rename("zi");
     SDVariable zt = ContrastiveLoss.unit(sd, words.mmul(embedding).mmul(wt)).rename("zt");
@@ -174,12 +232,27 @@ public final class ScratchModel implements PairScorer {
     INDArray out = Nd4j.create(DataType.FLOAT, items.size(), sd.getVariable("wi").getShape()[1]);
     for (int start = 0; start < items.size(); start += 128) {
       List<Item> chunk = items.subList(start, Math.min(items.size(), start + 128));
-      float[][] px = chunk.stream().map(i -> {
-        float[] p = pixels(i);
-        return p == null ? new float[preprocessor.length()] : p;
-      }).toArray(float[][]::new);
-      INDArray z = sd.output(Map.of("img", imageBatch(px), "txt", Nd4j.zeros(DataType.FLOAT, 1, tokenizer.vocabularySize())), "zi").get("zi");
-      out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, start + chunk.size()), org.nd4j.linalg.indexing.NDArrayIndex.all()).assign(z);
+      float[][] px =
+          chunk.stream()
+              .map(
+                  i -> {
+                    float[] p = pixels(i);
+                    return p == null ? new float[preprocessor.length()] : p;
+                  })
+              .toArray(float[][]::new);
+      INDArray z =
+          sd.output(
+                  Map.of(
+                      "img",
+                      imageBatch(px),
+                      "txt",
+                      Nd4j.zeros(DataType.FLOAT, 1, tokenizer.vocabularySize())),
+                  "zi")
+              .get("zi");
+      out.get(
+              org.nd4j.linalg.indexing.NDArrayIndex.interval(start, start + chunk.size()),
+              org.nd4j.linalg.indexing.NDArrayIndex.all())
+          .assign(z);
     }
     return out;
   }
@@ -188,8 +261,19 @@ public final class ScratchModel implements PairScorer {
     INDArray out = Nd4j.create(DataType.FLOAT, captions.size(), sd.getVariable("wt").getShape()[1]);
     for (int start = 0; start < captions.size(); start += 256) {
       List<String> chunk = captions.subList(start, Math.min(captions.size(), start + 256));
-      INDArray z = sd.output(Map.of("img", Nd4j.zeros(DataType.FLOAT, 1, 3, SIZE, SIZE), "txt", bagOfWords(chunk)), "zt").get("zt");
-      out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(start, start + chunk.size()), org.nd4j.linalg.indexing.NDArrayIndex.all()).assign(z);
+      INDArray z =
+          sd.output(
+                  Map.of(
+                      "img",
+                      Nd4j.zeros(DataType.FLOAT, 1, 3, SIZE, SIZE),
+                      "txt",
+                      bagOfWords(chunk)),
+                  "zt")
+              .get("zt");
+      out.get(
+              org.nd4j.linalg.indexing.NDArrayIndex.interval(start, start + chunk.size()),
+              org.nd4j.linalg.indexing.NDArrayIndex.all())
+          .assign(z);
     }
     return out;
   }

@@ -30,9 +30,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * The seed notebook's recipe as a baseline, trained on the same data: pretrained CNN image features
  * (here the same frozen MobileNetV2 features the joint model gets, in place of VGG16) and an
- * Embedding + LSTM text encoder trained from scratch, concatenated → dense → a 2-way
- * match/mismatch softmax, trained on matched and randomly mismatched pairs. Candidates are ranked
- * by the match logit margin (monotonic in the match probability).
+ * Embedding + LSTM text encoder trained from scratch, concatenated → dense → a 2-way match/mismatch
+ * softmax, trained on matched and randomly mismatched pairs. Candidates are ranked by the match
+ * logit margin (monotonic in the match probability).
  */
 public final class SeedRecipe implements PairScorer {
   private static final int MAX_TOKENS = 32;
@@ -44,7 +44,8 @@ public final class SeedRecipe implements PairScorer {
   private final INDArray mean;
   private final INDArray std;
 
-  private SeedRecipe(ComputationGraph graph, WordPieceTokenizer tokenizer, INDArray mean, INDArray std) {
+  private SeedRecipe(
+      ComputationGraph graph, WordPieceTokenizer tokenizer, INDArray mean, INDArray std) {
     this.graph = graph;
     this.tokenizer = tokenizer;
     this.mean = mean;
@@ -56,22 +57,56 @@ public final class SeedRecipe implements PairScorer {
     return "seed";
   }
 
-  public static SeedRecipe train(TrainingPairs pairs, WordPieceTokenizer tokenizer, int epochs, long seed) {
+  public static SeedRecipe train(
+      TrainingPairs pairs, WordPieceTokenizer tokenizer, int epochs, long seed) {
     int imageDim = (int) pairs.images().size(1);
-    ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(seed).dataType(DataType.FLOAT).updater(new Adam(1e-3)).weightInit(WeightInit.XAVIER)
-        .graphBuilder()
-        .addInputs("img", "tokens")
-        .addLayer("imgDense", new DenseLayer.Builder().nIn(imageDim).nOut(HIDDEN).activation(Activation.RELU).build(), "img")
-        .addLayer("embed", new EmbeddingSequenceLayer.Builder().nIn(tokenizer.vocabularySize()).nOut(EMBED).build(), "tokens")
-        .addLayer("lstm", new LSTM.Builder().nIn(EMBED).nOut(HIDDEN).activation(Activation.TANH).build(), "embed")
-        .addVertex("lstmLast", new LastTimeStepVertex("tokens"), "lstm")
-        .addVertex("merge", new MergeVertex(), "imgDense", "lstmLast")
-        .addLayer("match", new DenseLayer.Builder().nIn(2 * HIDDEN).nOut(HIDDEN).activation(Activation.RELU).build(), "merge")
-        .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(HIDDEN).nOut(2)
-            .activation(Activation.SOFTMAX).build(), "match")
-        .setOutputs("out")
-        .build();
+    ComputationGraphConfiguration conf =
+        new NeuralNetConfiguration.Builder()
+            .seed(seed)
+            .dataType(DataType.FLOAT)
+            .updater(new Adam(1e-3))
+            .weightInit(WeightInit.XAVIER)
+            .graphBuilder()
+            .addInputs("img", "tokens")
+            .addLayer(
+                "imgDense",
+                new DenseLayer.Builder()
+                    .nIn(imageDim)
+                    .nOut(HIDDEN)
+                    .activation(Activation.RELU)
+                    .build(),
+                "img")
+            .addLayer(
+                "embed",
+                new EmbeddingSequenceLayer.Builder()
+                    .nIn(tokenizer.vocabularySize())
+                    .nOut(EMBED)
+                    .build(),
+                "tokens")
+            .addLayer(
+                "lstm",
+                new LSTM.Builder().nIn(EMBED).nOut(HIDDEN).activation(Activation.TANH).build(),
+                "embed")
+            .addVertex("lstmLast", new LastTimeStepVertex("tokens"), "lstm")
+            .addVertex("merge", new MergeVertex(), "imgDense", "lstmLast")
+            .addLayer(
+                "match",
+                new DenseLayer.Builder()
+                    .nIn(2 * HIDDEN)
+                    .nOut(HIDDEN)
+                    .activation(Activation.RELU)
+                    .build(),
+                "merge")
+            .addLayer(
+                "out",
+                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                    .nIn(HIDDEN)
+                    .nOut(2)
+                    .activation(Activation.SOFTMAX)
+                    .build(),
+                "match")
+            .setOutputs("out")
+            .build();
     ComputationGraph graph = new ComputationGraph(conf);
     graph.init();
     INDArray mean = pairs.images().mean(0);
@@ -108,8 +143,12 @@ public final class SeedRecipe implements PairScorer {
           labels[2 * i + 1][0] = 1;
         }
         INDArray[] tokens = tokens(List.of(texts));
-        graph.fit(new MultiDataSet(new INDArray[] {images.getRows(rows), tokens[0]}, new INDArray[] {Nd4j.create(labels)},
-            new INDArray[] {null, tokens[1]}, null));
+        graph.fit(
+            new MultiDataSet(
+                new INDArray[] {images.getRows(rows), tokens[0]},
+                new INDArray[] {Nd4j.create(labels)},
+                new INDArray[] {null, tokens[1]},
+                null));
         progress.step(size);
       }
       progress.done();
@@ -147,7 +186,10 @@ public final class SeedRecipe implements PairScorer {
     INDArray w = graph.getLayer("match").getParam("W");
     INDArray bias = graph.getLayer("match").getParam("b");
     INDArray a = imageCodes.mmul(w.get(NDArrayIndex.interval(0, HIDDEN), NDArrayIndex.all()));
-    INDArray t = textCodes.mmul(w.get(NDArrayIndex.interval(HIDDEN, 2 * HIDDEN), NDArrayIndex.all())).addiRowVector(bias);
+    INDArray t =
+        textCodes
+            .mmul(w.get(NDArrayIndex.interval(HIDDEN, 2 * HIDDEN), NDArrayIndex.all()))
+            .addiRowVector(bias);
     INDArray wo = graph.getLayer("out").getParam("W");
     INDArray bo = graph.getLayer("out").getParam("b");
     // Margin of the match logit over the mismatch logit ranks exactly as the match probability.
@@ -171,8 +213,14 @@ public final class SeedRecipe implements PairScorer {
       List<String> batch = captions.subList(start, Math.min(captions.size(), start + 256));
       INDArray[] tokens = tokens(batch);
       graph.setLayerMaskArrays(new INDArray[] {null, tokens[1]}, null);
-      INDArray codes = graph.feedForward(new INDArray[] {Nd4j.zeros(DataType.FLOAT, batch.size(), mean.length()), tokens[0]}, false)
-          .get("lstmLast");
+      INDArray codes =
+          graph
+              .feedForward(
+                  new INDArray[] {
+                    Nd4j.zeros(DataType.FLOAT, batch.size(), mean.length()), tokens[0]
+                  },
+                  false)
+              .get("lstmLast");
       graph.clearLayerMaskArrays();
       out.get(NDArrayIndex.interval(start, start + batch.size()), NDArrayIndex.all()).assign(codes);
     }

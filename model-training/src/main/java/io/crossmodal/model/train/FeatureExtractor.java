@@ -1,10 +1,10 @@
 package io.crossmodal.model.train;
 
-import io.crossmodal.model.data.Item;
 import io.crossmodal.common.media.ImageDecoder;
-import io.crossmodal.model.image.ImagePreprocessor;
 import io.crossmodal.common.media.InvalidImageException;
+import io.crossmodal.model.data.Item;
 import io.crossmodal.model.image.ConcatenatedImageTower;
+import io.crossmodal.model.image.ImagePreprocessor;
 import io.crossmodal.model.image.ImageRuntime;
 import io.crossmodal.model.image.ImageTower;
 import io.crossmodal.model.image.InceptionV3Tower;
@@ -37,10 +37,19 @@ public final class FeatureExtractor {
 
   public static Path imageFeatureFile(Path cacheDir, int imageSize, String layer) {
     if (ConcatenatedImageTower.names(layer) || InceptionV3Tower.names(layer)) {
-      return cacheDir.resolve("image-" + layer.replace(':', '-').replace('+', '_').replace(',', '~').replace("/", "-px") + "-" + imageSize + ".bin");
+      return cacheDir.resolve(
+          "image-"
+              + layer.replace(':', '-').replace('+', '_').replace(',', '~').replace("/", "-px")
+              + "-"
+              + imageSize
+              + ".bin");
     }
     // The top's file keeps its old name, so caches made before layers could be chosen stay valid.
-    return cacheDir.resolve("image-mobilenetv2-" + imageSize + (layer.equals(MobileNetV2Tower.TOP) ? "" : "-" + layer.replace("/", "-px")) + ".bin");
+    return cacheDir.resolve(
+        "image-mobilenetv2-"
+            + imageSize
+            + (layer.equals(MobileNetV2Tower.TOP) ? "" : "-" + layer.replace("/", "-px"))
+            + ".bin");
   }
 
   public static Path textFeatureFile(Path cacheDir, TextModel textModel) {
@@ -49,10 +58,11 @@ public final class FeatureExtractor {
 
   /**
    * Images whose file cannot be decoded are reported and left out (they have no key in the store).
-   * The tower runs in the default {@link ImageRuntime}; both runtimes give the same features (within
-   * 1e-4), so a cache filled by either serves both.
+   * The tower runs in the default {@link ImageRuntime}; both runtimes give the same features
+   * (within 1e-4), so a cache filled by either serves both.
    */
-  public static FeatureStore images(List<Item> items, int imageSize, String layer, Path cacheDir) throws IOException {
+  public static FeatureStore images(List<Item> items, int imageSize, String layer, Path cacheDir)
+      throws IOException {
     if (ConcatenatedImageTower.names(layer)) {
       return concatenated(items, imageSize, layer, cacheDir);
     }
@@ -64,17 +74,28 @@ public final class FeatureExtractor {
     }
   }
 
-  /** The same features of every image mirrored left to right: a second view for training ({@code train --augment-flip}). */
-  public static FeatureStore imagesMirrored(List<Item> items, int imageSize, String layer, Path cacheDir) throws IOException {
+  /**
+   * The same features of every image mirrored left to right: a second view for training ({@code
+   * train --augment-flip}).
+   */
+  public static FeatureStore imagesMirrored(
+      List<Item> items, int imageSize, String layer, Path cacheDir) throws IOException {
     try (ImageTower tower = ImageRuntime.DEFAULT.load(imageSize, layer, cores())) {
-      return images(items, tower, Path.of(imageFeatureFile(cacheDir, imageSize, layer).toString().replaceFirst("\\.bin$", "-mirrored.bin")),
+      return images(
+          items,
+          tower,
+          Path.of(
+              imageFeatureFile(cacheDir, imageSize, layer)
+                  .toString()
+                  .replaceFirst("\\.bin$", "-mirrored.bin")),
           true);
     }
   }
 
   static java.awt.image.BufferedImage mirrored(java.awt.image.BufferedImage image) {
-    java.awt.image.BufferedImage out = new java.awt.image.BufferedImage(image.getWidth(), image.getHeight(),
-        java.awt.image.BufferedImage.TYPE_INT_ARGB);
+    java.awt.image.BufferedImage out =
+        new java.awt.image.BufferedImage(
+            image.getWidth(), image.getHeight(), java.awt.image.BufferedImage.TYPE_INT_ARGB);
     java.awt.Graphics2D g = out.createGraphics();
     g.drawImage(image, image.getWidth(), 0, -image.getWidth(), image.getHeight(), null);
     g.dispose();
@@ -85,12 +106,15 @@ public final class FeatureExtractor {
    * The features of a model with a tuned layer ({@link ModelFile.LoadedModel#tuned()}): its tower
    * with those weights, cached under the model's id (a model without one uses {@link #images}).
    */
-  public static FeatureStore imagesOfTuned(List<Item> items, ModelFile.LoadedModel model, Path cacheDir) throws IOException {
+  public static FeatureStore imagesOfTuned(
+      List<Item> items, ModelFile.LoadedModel model, Path cacheDir) throws IOException {
     ModelSpec spec = model.spec();
     if (model.tuned() == null) {
-      throw new IllegalArgumentException(spec.modelId() + " has no tuned layer: its features are the frozen tower's");
+      throw new IllegalArgumentException(
+          spec.modelId() + " has no tuned layer: its features are the frozen tower's");
     }
-    try (ImageTower tower = ImageRuntime.DEFAULT.load(spec.imageSize(), spec.imageLayer(), cores(), model.tuned())) {
+    try (ImageTower tower =
+        ImageRuntime.DEFAULT.load(spec.imageSize(), spec.imageLayer(), cores(), model.tuned())) {
       return images(items, tower, cacheDir.resolve("image-" + spec.modelId() + ".bin"), false);
     }
   }
@@ -99,20 +123,26 @@ public final class FeatureExtractor {
    * The spatial input of a 1×1 feature layer ({@link MobileNetV2Graph#inputOf}), flattened
    * channel-first: what training that layer ({@code train --tune-layer}) reads.
    */
-  public static FeatureStore layerInputs(List<Item> items, int imageSize, String layer, Path cacheDir) throws IOException {
+  public static FeatureStore layerInputs(
+      List<Item> items, int imageSize, String layer, Path cacheDir) throws IOException {
     String tap = MobileNetV2Graph.inputOf(MobileNetV2Tower.archive(), layer);
     try (ImageTower tower = OnnxImageTower.tap(imageSize, layer, tap, cores())) {
-      return images(items, tower, cacheDir.resolve("image-mobilenetv2-" + imageSize + "-" + tap + "-spatial.bin"), false);
+      return images(
+          items,
+          tower,
+          cacheDir.resolve("image-mobilenetv2-" + imageSize + "-" + tap + "-spatial.bin"),
+          false);
     }
   }
 
   /**
    * Several towers' features side by side, from each part's own cache: the same pixels go through
    * every part, so this equals what {@link ConcatenatedImageTower} computes (tested) without
-   * running a tower whose features are cached already. Held in memory: a file of its own would
-   * only repeat the parts' files.
+   * running a tower whose features are cached already. Held in memory: a file of its own would only
+   * repeat the parts' files.
    */
-  private static FeatureStore concatenated(List<Item> items, int imageSize, String layer, Path cacheDir) throws IOException {
+  private static FeatureStore concatenated(
+      List<Item> items, int imageSize, String layer, Path cacheDir) throws IOException {
     List<FeatureStore> parts = new ArrayList<>();
     for (String part : ConcatenatedImageTower.parts(layer)) {
       parts.add(images(items, imageSize, part, cacheDir));
@@ -135,12 +165,15 @@ public final class FeatureExtractor {
   }
 
   /** A pooling study's features ({@link SpatialPooling}), from the feature layer's cached input. */
-  private static FeatureStore pooled(List<Item> items, int imageSize, String featureLayer, Path cacheDir) throws IOException {
+  private static FeatureStore pooled(
+      List<Item> items, int imageSize, String featureLayer, Path cacheDir) throws IOException {
     String layer = SpatialPooling.layer(featureLayer);
     SpatialPooling pooling = SpatialPooling.of(featureLayer);
     TunedLayer weights = MobileNetV2Graph.pretrained(MobileNetV2Tower.archive(), layer);
     FeatureStore inputs = layerInputs(items, imageSize, layer, cacheDir);
-    FeatureStore store = FeatureStore.open(imageFeatureFile(cacheDir, imageSize, featureLayer), pooling.dim(weights.out()));
+    FeatureStore store =
+        FeatureStore.open(
+            imageFeatureFile(cacheDir, imageSize, featureLayer), pooling.dim(weights.out()));
     for (Item item : items) {
       if (!store.contains(item.id()) && inputs.contains(item.id())) {
         store.put(item.id(), pooling.pool(weights, inputs.get(item.id())));
@@ -154,7 +187,8 @@ public final class FeatureExtractor {
     return Runtime.getRuntime().availableProcessors();
   }
 
-  private static FeatureStore images(List<Item> items, ImageTower tower, Path file, boolean mirror) throws IOException {
+  private static FeatureStore images(List<Item> items, ImageTower tower, Path file, boolean mirror)
+      throws IOException {
     int imageSize = tower.inputSize();
     String layer = tower.layer();
     FeatureStore store = FeatureStore.open(file, tower.featureDim());
@@ -164,7 +198,8 @@ public final class FeatureExtractor {
     }
     ImagePreprocessor pre = new ImagePreprocessor(imageSize);
     ImageDecoder decoder = new ImageDecoder(64 << 20, 100_000_000L);
-    Progress progress = new Progress("image features " + layer + " @" + imageSize + "px", missing.size());
+    Progress progress =
+        new Progress("image features " + layer + " @" + imageSize + "px", missing.size());
     float[] buffer = new float[BATCH * pre.length()];
     List<String> keys = new ArrayList<>();
     int sinceSave = 0;
@@ -192,7 +227,8 @@ public final class FeatureExtractor {
     return store;
   }
 
-  private static void flush(ImageTower tower, float[] buffer, List<String> keys, FeatureStore store) {
+  private static void flush(
+      ImageTower tower, float[] buffer, List<String> keys, FeatureStore store) {
     if (keys.isEmpty()) {
       return;
     }
@@ -203,15 +239,18 @@ public final class FeatureExtractor {
     keys.clear();
   }
 
-  public static FeatureStore texts(List<Item> items, TextModel textModel, Path cacheDir) throws IOException {
+  public static FeatureStore texts(List<Item> items, TextModel textModel, Path cacheDir)
+      throws IOException {
     List<String> captions = new ArrayList<>();
     items.forEach(i -> captions.addAll(i.captions()));
     return texts(captions, textModel, cacheDir);
   }
 
   /** Features of any texts (captions, benchmark queries), cached like the captions'. */
-  public static FeatureStore texts(java.util.Collection<String> texts, TextModel textModel, Path cacheDir) throws IOException {
-    FeatureStore store = FeatureStore.open(textFeatureFile(cacheDir, textModel), TextTower.FEATURE_DIM);
+  public static FeatureStore texts(
+      java.util.Collection<String> texts, TextModel textModel, Path cacheDir) throws IOException {
+    FeatureStore store =
+        FeatureStore.open(textFeatureFile(cacheDir, textModel), TextTower.FEATURE_DIM);
     Set<String> missing = new LinkedHashSet<>();
     for (String c : texts) {
       if (!store.contains(c)) {

@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * Frozen-tower features cached on disk by key (item id for images, caption text for texts), so
- * training epochs and evaluations never rerun the towers. Written atomically (temp file + move)
- * so an interrupted extraction keeps what it had saved. A store {@link #inMemory} has no file: it
+ * training epochs and evaluations never rerun the towers. Written atomically (temp file + move) so
+ * an interrupted extraction keeps what it had saved. A store {@link #inMemory} has no file: it
  * holds features derived from cached ones (the parts of a concatenated layer), cheap to rebuild.
  *
  * <p>Not thread safe.
@@ -33,7 +33,8 @@ public final class FeatureStore {
   public static FeatureStore open(Path file, int dim) throws IOException {
     FeatureStore store = new FeatureStore(file, dim);
     if (Files.exists(file)) {
-      try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+      try (DataInputStream in =
+          new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
         if (in.readInt() != MAGIC || in.readInt() != dim) {
           throw new IOException(file + " is not a feature file of dimension " + dim);
         }
@@ -85,7 +86,8 @@ public final class FeatureStore {
     }
     Files.createDirectories(file.toAbsolutePath().getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+    try (DataOutputStream out =
+        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
       out.writeInt(MAGIC);
       out.writeInt(dim);
       out.writeInt(features.size());

@@ -24,6 +24,7 @@ import java.util.Set;
 public final class NounCaptions {
   /** A kind must name at least this many training items by its own word. */
   static final int MIN_ITEMS = 3;
+
   /** …and be the kind of at most this share of the training items. */
   static final double MAX_SHARE = 0.10;
 
@@ -41,7 +42,8 @@ public final class NounCaptions {
    * @param withKinds whether the kinds of a noun are captions
    * @param definitions whether its first sense's definition is one
    */
-  public static NounCaptions of(NounKinds kinds, List<Item> train, boolean withKinds, boolean definitions) {
+  public static NounCaptions of(
+      NounKinds kinds, List<Item> train, boolean withKinds, boolean definitions) {
     Set<String> usable = new HashSet<>();
     if (withKinds) {
       Map<String, Integer> naming = new HashMap<>();
@@ -62,16 +64,20 @@ public final class NounCaptions {
         itemKinds.forEach(k -> covering.merge(k, 1, Integer::sum));
       }
       int maxCovered = (int) (MAX_SHARE * train.size());
-      naming.forEach((word, n) -> {
-        if (n >= MIN_ITEMS && covering.getOrDefault(word, 0) <= maxCovered) {
-          usable.add(word);
-        }
-      });
+      naming.forEach(
+          (word, n) -> {
+            if (n >= MIN_ITEMS && covering.getOrDefault(word, 0) <= maxCovered) {
+              usable.add(word);
+            }
+          });
     }
     return new NounCaptions(kinds, usable, definitions);
   }
 
-  /** The captions {@code noun} adds: its usable kinds other than itself, then its definition; empty for a non-noun. */
+  /**
+   * The captions {@code noun} adds: its usable kinds other than itself, then its definition; empty
+   * for a non-noun.
+   */
   public List<String> of(String noun) {
     List<String> out = new ArrayList<>();
     String lemma = kinds.lemma(noun);

@@ -33,7 +33,16 @@ public final class Progress {
     long eta = rate > 0 ? Math.round((total - done) / rate) : 0;
     int width = 30;
     int filled = (int) (width * Math.min(1.0, (double) done / total));
-    System.err.printf("\r%s [%s%s] %d/%d %.1f/s ETA %dm%02ds %s", label, "#".repeat(filled), " ".repeat(width - filled),
-        done, total, rate, eta / 60, eta % 60, text);
+    System.err.printf(
+        "\r%s [%s%s] %d/%d %.1f/s ETA %dm%02ds %s",
+        label,
+        "#".repeat(filled),
+        " ".repeat(width - filled),
+        done,
+        total,
+        rate,
+        eta / 60,
+        eta % 60,
+        text);
   }
 }

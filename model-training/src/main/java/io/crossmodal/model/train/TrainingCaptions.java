@@ -12,16 +12,19 @@ import java.util.Map;
 /**
  * Which captions a training item is drawn with: its own, and, because people query with a word or
  * two while the data's captions are titles and keyword lists, optionally each keyword phrase of a
- * {@code "title: keyword, keyword …"} caption on its own ("dog", "red apple"), each of its
- * {@link EmojiKeywords}, and each noun among the words that name it (its title and keyword
- * phrases: "frogs" of "2 dead frogs"), with what WordNet says of each such noun ({@link
- * NounCaptions}). Only training uses them: evaluation splits keep their captions as the manifest
- * has them.
+ * {@code "title: keyword, keyword …"} caption on its own ("dog", "red apple"), each of its {@link
+ * EmojiKeywords}, and each noun among the words that name it (its title and keyword phrases:
+ * "frogs" of "2 dead frogs"), with what WordNet says of each such noun ({@link NounCaptions}). Only
+ * training uses them: evaluation splits keep their captions as the manifest has them.
  *
  * @param nameNouns the nouns to take from an item's names, or null for none
  * @param nounCaptions what each of those nouns adds, or null for nothing
  */
-public record TrainingCaptions(boolean keywordPhrases, EmojiKeywords emojiKeywords, Nouns nameNouns, NounCaptions nounCaptions) {
+public record TrainingCaptions(
+    boolean keywordPhrases,
+    EmojiKeywords emojiKeywords,
+    Nouns nameNouns,
+    NounCaptions nounCaptions) {
   public TrainingCaptions(boolean keywordPhrases, EmojiKeywords emojiKeywords, Nouns nameNouns) {
     this(keywordPhrases, emojiKeywords, nameNouns, null);
   }
@@ -50,7 +53,9 @@ public record TrainingCaptions(boolean keywordPhrases, EmojiKeywords emojiKeywor
     }
     if (nameNouns != null) {
       for (String name : CaptionText.names(item.captions())) {
-        CaptionText.words(name).stream().filter(nameNouns::contains).forEach(w -> captions.putIfAbsent(w, w));
+        CaptionText.words(name).stream()
+            .filter(nameNouns::contains)
+            .forEach(w -> captions.putIfAbsent(w, w));
       }
       if (nounCaptions != null) {
         for (String name : CaptionText.names(item.captions())) {

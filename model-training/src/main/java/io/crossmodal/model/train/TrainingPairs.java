@@ -7,9 +7,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Training items as arrays: image features and, per image, each caption's text and features. */
-public record TrainingPairs(INDArray images, List<float[][]> captionFeatures, List<String[]> captionTexts) {
+public record TrainingPairs(
+    INDArray images, List<float[][]> captionFeatures, List<String[]> captionTexts) {
   /** Items without cached image features (undecodable files) are left out. */
-  public static TrainingPairs of(List<Item> items, FeatureStore imageStore, FeatureStore textStore, TrainingCaptions captions) {
+  public static TrainingPairs of(
+      List<Item> items,
+      FeatureStore imageStore,
+      FeatureStore textStore,
+      TrainingCaptions captions) {
     List<float[]> img = new ArrayList<>();
     List<float[][]> caps = new ArrayList<>();
     List<String[]> texts = new ArrayList<>();

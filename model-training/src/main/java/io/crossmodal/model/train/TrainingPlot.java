@@ -31,9 +31,22 @@ public final class TrainingPlot {
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
     g.drawString(title, 20, 22);
     panel(g, history, 40, "training loss", e -> e.loss(), new Color(200, 60, 40), false);
-    panel(g, history, 40 + W / 2, "validation Recall@10 (blue i2t, green t2i)", e -> e.validation().imageToText().r10(),
-        new Color(40, 90, 200), true);
-    panelLine(g, history, 40 + W / 2, e -> e.validation().textToImage().r10(), new Color(40, 160, 60), true, maxOf(history, true));
+    panel(
+        g,
+        history,
+        40 + W / 2,
+        "validation Recall@10 (blue i2t, green t2i)",
+        e -> e.validation().imageToText().r10(),
+        new Color(40, 90, 200),
+        true);
+    panelLine(
+        g,
+        history,
+        40 + W / 2,
+        e -> e.validation().textToImage().r10(),
+        new Color(40, 160, 60),
+        true,
+        maxOf(history, true));
     g.dispose();
     Files.createDirectories(png.toAbsolutePath().getParent());
     ImageIO.write(img, "png", png.toFile());
@@ -43,7 +56,13 @@ public final class TrainingPlot {
     return recall ? 1.0 : h.stream().mapToDouble(EpochLog::loss).max().orElse(1);
   }
 
-  private static void panel(Graphics2D g, List<EpochLog> h, int x0, String label, ToDoubleFunction<EpochLog> f, Color c,
+  private static void panel(
+      Graphics2D g,
+      List<EpochLog> h,
+      int x0,
+      String label,
+      ToDoubleFunction<EpochLog> f,
+      Color c,
       boolean recall) {
     int w = W / 2 - 70;
     int top = 50;
@@ -61,8 +80,14 @@ public final class TrainingPlot {
     panelLine(g, h, x0, f, c, recall, max);
   }
 
-  private static void panelLine(Graphics2D g, List<EpochLog> h, int x0, ToDoubleFunction<EpochLog> f, Color c,
-      boolean recall, double max) {
+  private static void panelLine(
+      Graphics2D g,
+      List<EpochLog> h,
+      int x0,
+      ToDoubleFunction<EpochLog> f,
+      Color c,
+      boolean recall,
+      double max) {
     int w = W / 2 - 70;
     int top = 50;
     int bottom = H - 40;

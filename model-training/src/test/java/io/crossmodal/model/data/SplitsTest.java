@@ -12,12 +12,15 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class SplitsTest {
-  /** 2,000 concepts with two images each; the second image's title differs only in case and spaces. */
+  /**
+   * 2,000 concepts with two images each; the second image's title differs only in case and spaces.
+   */
   private static List<Item> items() {
     List<Item> out = new ArrayList<>();
     for (int c = 0; c < 2000; c++) {
       out.add(new Item("a" + c, "a.png", List.of("Concept " + c), "test", "x", "train", "c"));
-      out.add(new Item("b" + c, "b.png", List.of(" concept " + c + " "), "test", "x", "train", "c"));
+      out.add(
+          new Item("b" + c, "b.png", List.of(" concept " + c + " "), "test", "x", "train", "c"));
     }
     return out;
   }
@@ -31,7 +34,9 @@ class SplitsTest {
     assertTrue(Math.abs(quarter.size() - 1000) < 120, "about a quarter: " + quarter.size());
     assertTrue(Math.abs(half.size() - 2000) < 160, "about a half: " + half.size());
     Set<String> halfIds = half.stream().map(Item::id).collect(Collectors.toSet());
-    assertTrue(quarter.stream().allMatch(i -> halfIds.contains(i.id())), "the quarter lies inside the half");
+    assertTrue(
+        quarter.stream().allMatch(i -> halfIds.contains(i.id())),
+        "the quarter lies inside the half");
     Set<String> concepts = new HashSet<>();
     for (Item i : quarter) {
       concepts.add(i.id().substring(1));

@@ -14,46 +14,81 @@ class ConceptBenchmarkTest {
     return new Item(id, id + ".png", List.of(captions), "test", "PD", "test", "c");
   }
 
-  private final List<Item> images = List.of(item("a", "Red apple: fruit, food"), item("b", "Green apple: fruit"),
-      item("c", "Red car: vehicle"), item("d", "Red apple tree: fruit, plant"), item("e", "Dog: animal, pet"));
+  private final List<Item> images =
+      List.of(
+          item("a", "Red apple: fruit, food"),
+          item("b", "Green apple: fruit"),
+          item("c", "Red car: vehicle"),
+          item("d", "Red apple tree: fruit, plant"),
+          item("e", "Dog: animal, pet"));
 
-  private static final Nouns NOUNS = Nouns.of(List.of("apple", "fruit", "red", "car", "vehicle", "tree", "plant", "dog", "animal", "pet",
-      "flag", "country"));
+  private static final Nouns NOUNS =
+      Nouns.of(
+          List.of(
+              "apple", "fruit", "red", "car", "vehicle", "tree", "plant", "dog", "animal", "pet",
+              "flag", "country"));
 
   @Test
   void shouldTakeTheMostFrequentWordsAndPairsWithEnoughImagesWhenBuildingQueries() {
     List<ConceptBenchmark.Query> q = ConceptBenchmark.queries(images, 10, 10, NOUNS);
-    // "red" and "fruit" and "apple" occur in 3 images each; "dog" in one (too few); "red apple" in 2 (too few).
-    assertEquals(List.of(new ConceptBenchmark.Query("apple", true), new ConceptBenchmark.Query("fruit", true),
-        new ConceptBenchmark.Query("red", true)), q);
-    assertTrue(ConceptBenchmark.relevant(images.get(3), new ConceptBenchmark.Query("red apple", false)));
-    assertFalse(ConceptBenchmark.relevant(images.get(2), new ConceptBenchmark.Query("red apple", false)), "both words needed");
-    assertEquals(List.of("red", "apple", "tree", "fruit", "plant"), io.crossmodal.model.data.CaptionText.words("Red apple tree: fruit, plant"));
+    // "red" and "fruit" and "apple" occur in 3 images each; "dog" in one (too few); "red apple" in
+    // 2 (too few).
+    assertEquals(
+        List.of(
+            new ConceptBenchmark.Query("apple", true),
+            new ConceptBenchmark.Query("fruit", true),
+            new ConceptBenchmark.Query("red", true)),
+        q);
+    assertTrue(
+        ConceptBenchmark.relevant(images.get(3), new ConceptBenchmark.Query("red apple", false)));
+    assertFalse(
+        ConceptBenchmark.relevant(images.get(2), new ConceptBenchmark.Query("red apple", false)),
+        "both words needed");
+    assertEquals(
+        List.of("red", "apple", "tree", "fruit", "plant"),
+        io.crossmodal.model.data.CaptionText.words("Red apple tree: fruit, plant"));
   }
 
   @Test
   void shouldTakeQueriesFromTitlesAndKeywordsOnlyAndOnlyNounsAsWords() {
-    List<Item> flags = List.of(item("f1", "Flag of Kenya by Rollandin: flag, country", "A flag often flown at sea"),
-        item("f2", "Flag of Peru by Rollandin: flag, country", "Flown where the wind is often strong"),
-        item("f3", "Flag of Chad by Rollandin: flag, country", "Often seen at events"));
+    List<Item> flags =
+        List.of(
+            item("f1", "Flag of Kenya by Rollandin: flag, country", "A flag often flown at sea"),
+            item(
+                "f2",
+                "Flag of Peru by Rollandin: flag, country",
+                "Flown where the wind is often strong"),
+            item("f3", "Flag of Chad by Rollandin: flag, country", "Often seen at events"));
     List<ConceptBenchmark.Query> q = ConceptBenchmark.queries(flags, 10, 10, NOUNS);
-    // "often" (descriptions only) and "rollandin" (a name, not a noun) are in all three images, yet no query.
-    assertEquals(List.of(new ConceptBenchmark.Query("country", true), new ConceptBenchmark.Query("flag", true)), q);
-    assertTrue(ConceptBenchmark.relevant(flags.get(0), new ConceptBenchmark.Query("often", true)), "relevance still reads descriptions");
+    // "often" (descriptions only) and "rollandin" (a name, not a noun) are in all three images, yet
+    // no query.
+    assertEquals(
+        List.of(
+            new ConceptBenchmark.Query("country", true), new ConceptBenchmark.Query("flag", true)),
+        q);
+    assertTrue(
+        ConceptBenchmark.relevant(flags.get(0), new ConceptBenchmark.Query("often", true)),
+        "relevance still reads descriptions");
   }
 
   @Test
   void shouldCountRegularPluralsAsNouns() {
     Nouns nouns = Nouns.of(List.of("flag", "box", "berry"));
-    assertTrue(nouns.contains("flags") && nouns.contains("boxes") && nouns.contains("berries") && nouns.contains("flag"));
+    assertTrue(
+        nouns.contains("flags")
+            && nouns.contains("boxes")
+            && nouns.contains("berries")
+            && nouns.contains("flag"));
     assertFalse(nouns.contains("often"));
   }
 
   @Test
   void shouldReadTheLemmasOfWordNetsIndexAndSkipItsLicenceHeader() throws java.io.IOException {
     var index = java.nio.file.Files.createTempFile("index", ".noun");
-    java.nio.file.Files.writeString(index, "  1 This software and database is being provided\n  2 by Princeton\n"
-        + "dog n 7 5 @ ~ #m #p %p + 7 3 02084071 10114209\nhot_dog n 2 2 @ ~ 2 0 07697537 10187990\n");
+    java.nio.file.Files.writeString(
+        index,
+        "  1 This software and database is being provided\n  2 by Princeton\n"
+            + "dog n 7 5 @ ~ #m #p %p + 7 3 02084071 10114209\nhot_dog n 2 2 @ ~ 2 0 07697537 10187990\n");
     Nouns nouns = Nouns.read(index);
     assertTrue(nouns.contains("dog") && nouns.contains("dogs"));
     assertFalse(nouns.contains("this") || nouns.contains("1") || nouns.contains("by"));
@@ -61,46 +96,63 @@ class ConceptBenchmarkTest {
 
   @Test
   void shouldCountAHitOnlyWhenARelevantImageIsInTheTopFive() {
-    List<ConceptBenchmark.Query> queries = List.of(new ConceptBenchmark.Query("apple", true), new ConceptBenchmark.Query("dog", true));
+    List<ConceptBenchmark.Query> queries =
+        List.of(new ConceptBenchmark.Query("apple", true), new ConceptBenchmark.Query("dog", true));
     List<Item> many = new java.util.ArrayList<>(images);
     for (int i = 0; i < 6; i++) {
       many.add(item("x" + i, "Blank " + i));
     }
-    RetrievalSet set = RetrievalSet.ofQueries(many, List.of("apple", "dog"), (it, q) -> ConceptBenchmark.relevant(it, queries.get(q)),
-        store(many.stream().map(Item::id).toList()), store(List.of("apple", "dog")));
-    // A scorer that ranks the blanks first for "apple" (no hit in the top 5) and the dog first for "dog".
-    PairScorer scorer = new PairScorer() {
-      @Override
-      public String name() {
-        return "fake";
-      }
+    RetrievalSet set =
+        RetrievalSet.ofQueries(
+            many,
+            List.of("apple", "dog"),
+            (it, q) -> ConceptBenchmark.relevant(it, queries.get(q)),
+            store(many.stream().map(Item::id).toList()),
+            store(List.of("apple", "dog")));
+    // A scorer that ranks the blanks first for "apple" (no hit in the top 5) and the dog first for
+    // "dog".
+    PairScorer scorer =
+        new PairScorer() {
+          @Override
+          public String name() {
+            return "fake";
+          }
 
-      @Override
-      public float[][] score(RetrievalSet s) {
-        float[][] m = new float[s.images().size()][2];
-        for (int i = 0; i < m.length; i++) {
-          String id = s.images().get(i).id();
-          m[i][0] = id.startsWith("x") ? 1 : 0;
-          m[i][1] = id.equals("e") ? 1 : 0;
-        }
-        return m;
-      }
-    };
+          @Override
+          public float[][] score(RetrievalSet s) {
+            float[][] m = new float[s.images().size()][2];
+            for (int i = 0; i < m.length; i++) {
+              String id = s.images().get(i).id();
+              m[i][0] = id.startsWith("x") ? 1 : 0;
+              m[i][1] = id.equals("e") ? 1 : 0;
+            }
+            return m;
+          }
+        };
     List<List<Integer>> top = ConceptBenchmark.topFive(scorer, set);
     var r = ConceptBenchmark.run(top, set.imagesOfCaption(), queries);
     assertEquals(2, r.get("one_word_queries").asInt());
     assertEquals(0.5, r.get("one_word_hit5").asDouble(), 1e-9);
-    assertEquals(0.1, r.get("one_word_precision5").asDouble(), 1e-9, "the dog query: 1 of 5 relevant; apple: 0");
-    List<ConceptBenchmark.Miss> misses = ConceptBenchmark.misses(top, set.imagesOfCaption(), set, queries);
+    assertEquals(
+        0.1,
+        r.get("one_word_precision5").asDouble(),
+        1e-9,
+        "the dog query: 1 of 5 relevant; apple: 0");
+    List<ConceptBenchmark.Miss> misses =
+        ConceptBenchmark.misses(top, set.imagesOfCaption(), set, queries);
     assertEquals(1, misses.size(), "only apple misses");
     assertEquals("apple", misses.get(0).query());
     assertEquals(3, misses.get(0).relevant());
-    assertTrue(misses.get(0).found().stream().allMatch(c -> c.startsWith("Blank")), misses.get(0).found().toString());
+    assertTrue(
+        misses.get(0).found().stream().allMatch(c -> c.startsWith("Blank")),
+        misses.get(0).found().toString());
   }
 
   private static io.crossmodal.model.train.FeatureStore store(List<String> keys) {
     try {
-      var s = io.crossmodal.model.train.FeatureStore.open(java.nio.file.Files.createTempDirectory("features").resolve("f.bin"), 2);
+      var s =
+          io.crossmodal.model.train.FeatureStore.open(
+              java.nio.file.Files.createTempDirectory("features").resolve("f.bin"), 2);
       keys.forEach(k -> s.put(k, new float[] {1, 0}));
       return s;
     } catch (java.io.IOException e) {
@@ -109,30 +161,54 @@ class ConceptBenchmarkTest {
   }
 
   @Test
-  void shouldNameTheKindsOfANounsFirstSenseUpToTheTop(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-    io.crossmodal.model.data.NounKinds kinds = io.crossmodal.model.data.NounKinds.read(io.crossmodal.model.data.MiniWordNet.write(dir));
-    assertEquals(java.util.Set.of("dog", "domestic_dog", "animal", "entity"), kinds.kindsOf("dogs"));
+  void shouldNameTheKindsOfANounsFirstSenseUpToTheTop(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    io.crossmodal.model.data.NounKinds kinds =
+        io.crossmodal.model.data.NounKinds.read(io.crossmodal.model.data.MiniWordNet.write(dir));
+    assertEquals(
+        java.util.Set.of("dog", "domestic_dog", "animal", "entity"), kinds.kindsOf("dogs"));
     assertTrue(kinds.kindsOf("mouse").contains("animal"));
-    assertFalse(kinds.kindsOf("mouse").contains("device"), "only the first sense: a mouse is a rodent here, not a device");
-    assertEquals(java.util.Set.of("france", "country"), kinds.kindsOf("france"), "an instance's kind counts");
+    assertFalse(
+        kinds.kindsOf("mouse").contains("device"),
+        "only the first sense: a mouse is a rodent here, not a device");
+    assertEquals(
+        java.util.Set.of("france", "country"),
+        kinds.kindsOf("france"),
+        "an instance's kind counts");
     assertEquals(java.util.Set.of(), kinds.kindsOf("often"));
     assertEquals("dog", kinds.lemma("dogs"));
   }
 
   @Test
-  void shouldCountAnImageForTheKindsItsNounsNameWhenJudgingByMeaning(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-      throws Exception {
-    io.crossmodal.model.data.NounKinds kinds = io.crossmodal.model.data.NounKinds.read(io.crossmodal.model.data.MiniWordNet.write(dir));
-    List<Item> pictures = List.of(item("d", "Dog: pet"), item("f", "Flag of France"), item("m", "Mouse"), item("a", "Animal"));
-    List<ConceptBenchmark.Query> queries = List.of(new ConceptBenchmark.Query("animal", true),
-        new ConceptBenchmark.Query("dogs", true), new ConceptBenchmark.Query("country", true),
-        new ConceptBenchmark.Query("device", true), new ConceptBenchmark.Query("france flag", false));
-    List<java.util.Set<Integer>> relevant = ConceptBenchmark.relevantByMeaning(pictures, queries, kinds);
-    assertEquals(java.util.Set.of(0, 2, 3), relevant.get(0), "a dog and a mouse are animals, as is the image that says so");
+  void shouldCountAnImageForTheKindsItsNounsNameWhenJudgingByMeaning(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    io.crossmodal.model.data.NounKinds kinds =
+        io.crossmodal.model.data.NounKinds.read(io.crossmodal.model.data.MiniWordNet.write(dir));
+    List<Item> pictures =
+        List.of(
+            item("d", "Dog: pet"),
+            item("f", "Flag of France"),
+            item("m", "Mouse"),
+            item("a", "Animal"));
+    List<ConceptBenchmark.Query> queries =
+        List.of(
+            new ConceptBenchmark.Query("animal", true),
+            new ConceptBenchmark.Query("dogs", true),
+            new ConceptBenchmark.Query("country", true),
+            new ConceptBenchmark.Query("device", true),
+            new ConceptBenchmark.Query("france flag", false));
+    List<java.util.Set<Integer>> relevant =
+        ConceptBenchmark.relevantByMeaning(pictures, queries, kinds);
+    assertEquals(
+        java.util.Set.of(0, 2, 3),
+        relevant.get(0),
+        "a dog and a mouse are animals, as is the image that says so");
     assertEquals(java.util.Set.of(0), relevant.get(1), "a plural query matches its lemma");
     assertEquals(java.util.Set.of(1), relevant.get(2), "France is a country");
     assertEquals(java.util.Set.of(), relevant.get(3), "the mouse's second sense does not count");
     assertEquals(java.util.Set.of(1), relevant.get(4), "every word of a pair must match");
-    assertFalse(ConceptBenchmark.relevant(pictures.get(0), queries.get(0)), "strict relevance needs the word itself");
+    assertFalse(
+        ConceptBenchmark.relevant(pictures.get(0), queries.get(0)),
+        "strict relevance needs the word itself");
   }
 }

@@ -14,7 +14,8 @@ class RetrievalMetricsTest {
       {0.9f, 0.1f, 0.2f}, // relevant 2 ranks 2
       {0.9f, 0.1f, 0.2f}, // relevant 1 ranks 3
     };
-    RetrievalMetrics.Recall r = RetrievalMetrics.of(scores, List.of(Set.of(0), Set.of(2), Set.of(1)));
+    RetrievalMetrics.Recall r =
+        RetrievalMetrics.of(scores, List.of(Set.of(0), Set.of(2), Set.of(1)));
     assertEquals(1 / 3.0, r.r1(), 1e-9);
     assertEquals(1.0, r.r5(), 1e-9);
     assertEquals(2.0, r.medianRank(), 1e-9);

@@ -17,10 +17,19 @@ class ContrastiveLossTest {
   /** Image i's row marks every drawn caption that is one of image i's captions; not symmetric. */
   @Test
   void shouldMarkEveryCaptionOfAnImageWhenAllAreItsPositives() {
-    INDArray t = ContrastiveLoss.targets(new String[] {"a dog", "animal", "a red car"},
-        List.of(new String[] {"a dog", "animal", "pet"}, new String[] {"a cat", "animal"}, new String[] {"a red car"}));
-    assertArrayEquals(new float[] {1, 1, 0}, t.getRow(0).toFloatVector(), "the dog image: its own caption and 'animal'");
-    assertArrayEquals(new float[] {0, 1, 0}, t.getRow(1).toFloatVector(), "the cat image: 'animal' only");
+    INDArray t =
+        ContrastiveLoss.targets(
+            new String[] {"a dog", "animal", "a red car"},
+            List.of(
+                new String[] {"a dog", "animal", "pet"},
+                new String[] {"a cat", "animal"},
+                new String[] {"a red car"}));
+    assertArrayEquals(
+        new float[] {1, 1, 0},
+        t.getRow(0).toFloatVector(),
+        "the dog image: its own caption and 'animal'");
+    assertArrayEquals(
+        new float[] {0, 1, 0}, t.getRow(1).toFloatVector(), "the cat image: 'animal' only");
     assertArrayEquals(new float[] {0, 0, 1}, t.getRow(2).toFloatVector());
   }
 }

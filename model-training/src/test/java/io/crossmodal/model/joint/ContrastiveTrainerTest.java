@@ -77,7 +77,10 @@ class ContrastiveTrainerTest {
           pre.writeChw(draw(s, c, random), buffer, 0);
           INDArray f = tower.features(Nd4j.create(buffer, new long[] {1, 3, SIZE, SIZE}, 'c'));
           images.put(id, f.toFloatVector());
-          (k < 6 ? train : val).add(new Item(id, "", List.of(caption), "generated", "test", k < 6 ? "train" : "val", ""));
+          (k < 6 ? train : val)
+              .add(
+                  new Item(
+                      id, "", List.of(caption), "generated", "test", k < 6 ? "train" : "val", ""));
         }
       }
     }
@@ -85,21 +88,24 @@ class ContrastiveTrainerTest {
     TrainingPairs pairs = TrainingPairs.of(train, images, texts, TrainingCaptions.own());
     RetrievalSet validation = RetrievalSet.of(val, images, texts);
 
-    ContrastiveTrainer.Result result = new ContrastiveTrainer(new ContrastiveTrainer.Settings(32, 30, 24, 3e-3, 1e-4, 30, 5))
-        .train(pairs, validation, dir.resolve("ckpt"), false);
+    ContrastiveTrainer.Result result =
+        new ContrastiveTrainer(new ContrastiveTrainer.Settings(32, 30, 24, 3e-3, 1e-4, 30, 5))
+            .train(pairs, validation, dir.resolve("ckpt"), false);
 
     Evaluation trained = Evaluation.run(new JointModelScorer("model", result.heads()), validation);
     Evaluation chance = Evaluation.run(new RandomScorer(3), validation);
     // 12 captions in the gallery: chance R@1 is about 1/12 for text→image and image→text.
     assertTrue(trained.textToImage().r1() >= 0.5, "t2i R@1 " + trained.textToImage().r1());
-    assertTrue(trained.imageToText().r1() > chance.imageToText().r1() + 0.25,
+    assertTrue(
+        trained.imageToText().r1() > chance.imageToText().r1() + 0.25,
         "i2t R@1 " + trained.imageToText().r1() + " vs chance " + chance.imageToText().r1());
   }
 
   /**
    * {@code train --tune-layer}: the feature layer trains with the heads from its spatial input, and
    * the tower built with the trained weights (what the encoder runs) gives the features training
-   * saw: retrieval through that tower works, and the pretrained weights pool to the tower's own features.
+   * saw: retrieval through that tower works, and the pretrained weights pool to the tower's own
+   * features.
    */
   @Test
   void shouldEncodeAsTrainedWhenTheFeatureLayerIsTuned() throws Exception {
@@ -114,7 +120,8 @@ class ContrastiveTrainerTest {
     List<float[]> valPixels = new ArrayList<>();
     FeatureStore spatial;
     FeatureStore texts = FeatureStore.open(dir.resolve("txt.bin"), TextTower.FEATURE_DIM);
-    try (OnnxImageTower inputs = OnnxImageTower.tap(SIZE, layer, tap, 2); ImageTower frozen = ImageRuntime.ONNX.load(SIZE, layer, 2)) {
+    try (OnnxImageTower inputs = OnnxImageTower.tap(SIZE, layer, tap, 2);
+        ImageTower frozen = ImageRuntime.ONNX.load(SIZE, layer, 2)) {
       spatial = FeatureStore.open(dir.resolve("spatial.bin"), inputs.featureDim());
       float[] buffer = new float[pre.length()];
       for (int s = 0; s < SHAPES.length; s++) {
@@ -125,7 +132,16 @@ class ContrastiveTrainerTest {
             String id = s + "-" + c + "-" + k;
             pre.writeChw(draw(s, c, random), buffer, 0);
             spatial.put(id, inputs.features(buffer, 1)[0]);
-            (k < 6 ? train : val).add(new Item(id, "", List.of(caption), "generated", "test", k < 6 ? "train" : "val", ""));
+            (k < 6 ? train : val)
+                .add(
+                    new Item(
+                        id,
+                        "",
+                        List.of(caption),
+                        "generated",
+                        "test",
+                        k < 6 ? "train" : "val",
+                        ""));
             if (k >= 6) {
               valPixels.add(buffer.clone());
             }
@@ -134,25 +150,45 @@ class ContrastiveTrainerTest {
       }
       // The graph's pooling with the pretrained weights is the tower's own feature computation.
       float[] reference = frozen.features(valPixels.get(0), 1)[0];
-      float[] first = ContrastiveTrainer.pool(Nd4j.create(new float[][] {spatial.get(val.get(0).id())}), pretrained).toFloatVector();
+      float[] first =
+          ContrastiveTrainer.pool(
+                  Nd4j.create(new float[][] {spatial.get(val.get(0).id())}), pretrained)
+              .toFloatVector();
       assertArrayEquals(reference, first, 1e-4f);
     }
     putTextFeatures(texts, captions);
-    ContrastiveTrainer.Result result = new ContrastiveTrainer(new ContrastiveTrainer.Settings(32, 30, 24, 3e-3, 1e-4, 30, 5))
-        .train(TrainingPairs.of(train, spatial, texts, TrainingCaptions.own()), RetrievalSet.of(val, spatial, texts),
-            dir.resolve("ckpt"), false, pretrained);
+    ContrastiveTrainer.Result result =
+        new ContrastiveTrainer(new ContrastiveTrainer.Settings(32, 30, 24, 3e-3, 1e-4, 30, 5))
+            .train(
+                TrainingPairs.of(train, spatial, texts, TrainingCaptions.own()),
+                RetrievalSet.of(val, spatial, texts),
+                dir.resolve("ckpt"),
+                false,
+                pretrained);
 
-    assertTrue(result.tuned() != null && !java.util.Arrays.equals(pretrained.kernel(), result.tuned().kernel()), "the layer trained");
-    // Features of the validation images through the tower with the trained weights, as the encoder computes them.
+    assertTrue(
+        result.tuned() != null
+            && !java.util.Arrays.equals(pretrained.kernel(), result.tuned().kernel()),
+        "the layer trained");
+    // Features of the validation images through the tower with the trained weights, as the encoder
+    // computes them.
     FeatureStore tunedFeatures = FeatureStore.open(dir.resolve("tuned.bin"), pretrained.out());
     try (ImageTower tuned = ImageRuntime.ONNX.load(SIZE, layer, 2, result.tuned())) {
       for (int i = 0; i < val.size(); i++) {
         tunedFeatures.put(val.get(i).id(), tuned.features(valPixels.get(i), 1)[0]);
       }
     }
-    Evaluation trained = Evaluation.run(new JointModelScorer("model", result.heads()), RetrievalSet.of(val, tunedFeatures, texts));
-    assertTrue(trained.textToImage().r1() >= 0.5, "t2i R@1 through the tuned tower " + trained.textToImage().r1());
-    assertEquals(trained.textToImage().r1(), result.history().get(result.bestEpoch() - 1).validation().textToImage().r1(), 1e-9,
+    Evaluation trained =
+        Evaluation.run(
+            new JointModelScorer("model", result.heads()),
+            RetrievalSet.of(val, tunedFeatures, texts));
+    assertTrue(
+        trained.textToImage().r1() >= 0.5,
+        "t2i R@1 through the tuned tower " + trained.textToImage().r1());
+    assertEquals(
+        trained.textToImage().r1(),
+        result.history().get(result.bestEpoch() - 1).validation().textToImage().r1(),
+        1e-9,
         "the tower gives what training validated");
   }
 

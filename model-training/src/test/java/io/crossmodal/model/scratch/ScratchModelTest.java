@@ -38,8 +38,18 @@ class ScratchModelTest {
         Path file = dir.resolve(c + "-" + k + ".png");
         ImageIO.write(img, "png", file.toFile());
         String id = c + "-" + k;
-        items.add(new Item(id, file.toString(), List.of("a " + names[c] + " disc"), "generated", "test", "train", ""));
-        images.put(id, new float[] {0}); // RetrievalSet needs an entry; the scratch model reads pixels itself
+        items.add(
+            new Item(
+                id,
+                file.toString(),
+                List.of("a " + names[c] + " disc"),
+                "generated",
+                "test",
+                "train",
+                ""));
+        images.put(
+            id,
+            new float[] {0}); // RetrievalSet needs an entry; the scratch model reads pixels itself
       }
       texts.put("a " + names[c] + " disc", new float[] {0});
     }

@@ -33,8 +33,16 @@ class AugmentationTest {
 
   @Test
   void shouldAppendASecondViewWithTheSameCaptions() {
-    TrainingPairs a = new TrainingPairs(Nd4j.create(new float[][] {{1, 2}}), List.<float[][]>of(new float[][] {{9}}), List.<String[]>of(new String[] {"dog"}));
-    TrainingPairs b = new TrainingPairs(Nd4j.create(new float[][] {{2, 1}}), List.<float[][]>of(new float[][] {{9}}), List.<String[]>of(new String[] {"dog"}));
+    TrainingPairs a =
+        new TrainingPairs(
+            Nd4j.create(new float[][] {{1, 2}}),
+            List.<float[][]>of(new float[][] {{9}}),
+            List.<String[]>of(new String[] {"dog"}));
+    TrainingPairs b =
+        new TrainingPairs(
+            Nd4j.create(new float[][] {{2, 1}}),
+            List.<float[][]>of(new float[][] {{9}}),
+            List.<String[]>of(new String[] {"dog"}));
     TrainingPairs both = a.plus(b);
     assertEquals(2, both.size());
     assertArrayEquals(new float[] {2, 1}, both.images().getRow(1).toFloatVector());
@@ -42,7 +50,8 @@ class AugmentationTest {
   }
 
   @Test
-  void shouldCacheSeveralTowersFeaturesAsTheConcatenatedTowerComputesThem(@TempDir Path dir) throws Exception {
+  void shouldCacheSeveralTowersFeaturesAsTheConcatenatedTowerComputesThem(@TempDir Path dir)
+      throws Exception {
     BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_INT_ARGB);
     for (int y = 0; y < 30; y++) {
       for (int x = 0; x < 40; x++) {
@@ -61,10 +70,12 @@ class AugmentationTest {
       assertArrayEquals(tower.features(pixels, 1)[0], store.get("a"), 1e-4f);
     }
     for (String part : List.of("inception_v3:mixed5", "block_13_expand")) {
-      assertTrue(Files.isRegularFile(FeatureExtractor.imageFeatureFile(dir.resolve("cache"), 96, part)),
+      assertTrue(
+          Files.isRegularFile(FeatureExtractor.imageFeatureFile(dir.resolve("cache"), 96, part)),
           part + " is cached in its own file");
     }
-    assertFalse(Files.exists(FeatureExtractor.imageFeatureFile(dir.resolve("cache"), 96, layer)),
+    assertFalse(
+        Files.exists(FeatureExtractor.imageFeatureFile(dir.resolve("cache"), 96, layer)),
         "the concatenation is not cached again: it would repeat its parts' files");
   }
 }

@@ -6,12 +6,12 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.crossmodal.model.onnx.OnnxSessions;
 import ai.onnxruntime.TensorInfo;
 import io.crossmodal.model.image.ImagePreprocessor;
 import io.crossmodal.model.image.PixelBatch;
 import io.crossmodal.model.joint.Towers;
 import io.crossmodal.model.joint.UnitVectors;
+import io.crossmodal.model.onnx.OnnxSessions;
 import io.crossmodal.model.text.BpeTokenizer;
 import io.crossmodal.model.text.Tokenizer;
 import io.crossmodal.model.text.WordPieceTokenizer;
@@ -32,8 +32,8 @@ import java.util.Map;
  * batch-mates) and batched through {@code text.onnx}; both outputs pooled if asked and
  * L2-normalised. No trained head: the folder's own space is the shared space.
  *
- * <p>The sessions are shared with {@link #withOwnImageTower()} siblings (ONNX Runtime sessions
- * may run concurrently); each instance owns its input buffers ({@link PixelBatch}) and encodes one
+ * <p>The sessions are shared with {@link #withOwnImageTower()} siblings (ONNX Runtime sessions may
+ * run concurrently); each instance owns its input buffers ({@link PixelBatch}) and encodes one
  * image batch at a time, while its siblings never wait for it.
  */
 public final class ClipTowers implements Towers {
@@ -49,7 +49,12 @@ public final class ClipTowers implements Towers {
   private final boolean owner;
   private final PixelBatch batch = new PixelBatch();
 
-  private ClipTowers(TowersFolder folder, OrtEnvironment env, OrtSession image, OrtSession text, Tokenizer tokenizer)
+  private ClipTowers(
+      TowersFolder folder,
+      OrtEnvironment env,
+      OrtSession image,
+      OrtSession text,
+      Tokenizer tokenizer)
       throws OrtException {
     this.folder = folder;
     this.env = env;
@@ -60,20 +65,37 @@ public final class ClipTowers implements Towers {
     this.owner = true;
     Map<String, NodeInfo> inputs = text.getInputInfo();
     if (!inputs.containsKey(folder.textInput())) {
-      throw new IllegalArgumentException(TowersFolder.TEXT + " has no input " + folder.textInput() + " (it has " + inputs.keySet()
-          + "); set text_input in " + TowersFolder.PREPROCESSOR);
+      throw new IllegalArgumentException(
+          TowersFolder.TEXT
+              + " has no input "
+              + folder.textInput()
+              + " (it has "
+              + inputs.keySet()
+              + "); set text_input in "
+              + TowersFolder.PREPROCESSOR);
     }
     if (!image.getInputInfo().containsKey(folder.imageInput())) {
-      throw new IllegalArgumentException(TowersFolder.IMAGE + " has no input " + folder.imageInput() + " (it has "
-          + image.getInputInfo().keySet() + "); set image_input in " + TowersFolder.PREPROCESSOR);
+      throw new IllegalArgumentException(
+          TowersFolder.IMAGE
+              + " has no input "
+              + folder.imageInput()
+              + " (it has "
+              + image.getInputInfo().keySet()
+              + "); set image_input in "
+              + TowersFolder.PREPROCESSOR);
     }
     this.textTakesMask = inputs.containsKey(folder.textMask());
     this.idType = ((TensorInfo) inputs.get(folder.textInput()).getInfo()).type;
-    int imageDim = encodeImages(List.of(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB)))[0].length;
+    int imageDim =
+        encodeImages(List.of(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB)))[0].length;
     int textDim = encodeTexts(List.of("a"))[0].length;
     if (imageDim != textDim || (folder.embeddingDim() > 0 && folder.embeddingDim() != imageDim)) {
-      throw new IllegalArgumentException("towers disagree on the dimension: image " + imageDim + ", text " + textDim
-          + (folder.embeddingDim() > 0 ? ", embedding_dim " + folder.embeddingDim() : ""));
+      throw new IllegalArgumentException(
+          "towers disagree on the dimension: image "
+              + imageDim
+              + ", text "
+              + textDim
+              + (folder.embeddingDim() > 0 ? ", embedding_dim " + folder.embeddingDim() : ""));
     }
     this.dim = imageDim;
   }
@@ -92,7 +114,9 @@ public final class ClipTowers implements Towers {
     this.owner = false;
   }
 
-  /** @param threads ONNX Runtime intra-op threads per session run */
+  /**
+   * @param threads ONNX Runtime intra-op threads per session run
+   */
   public static ClipTowers load(Path dir, int threads) throws IOException {
     TowersFolder folder = TowersFolder.read(dir);
     try {
@@ -102,7 +126,8 @@ public final class ClipTowers implements Towers {
       OrtSession text = env.createSession(dir.resolve(TowersFolder.TEXT).toString(), options);
       return new ClipTowers(folder, env, image, text, tokenizer(folder));
     } catch (OrtException e) {
-      throw new IOException("ONNX Runtime cannot load the towers in " + dir + ": " + e.getMessage(), e);
+      throw new IOException(
+          "ONNX Runtime cannot load the towers in " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -110,9 +135,14 @@ public final class ClipTowers implements Towers {
     String type = folder.tokenizer().path("model").path("type").asText("");
     return switch (type) {
       case "BPE" -> BpeTokenizer.fromHuggingFaceJson(folder.tokenizer(), folder.contextLength());
-      case "WordPiece" -> WordPieceTokenizer.fromHuggingFaceJson(folder.tokenizer(), folder.contextLength());
-      default -> throw new IllegalArgumentException(TowersFolder.TOKENIZER + ": model type '" + type
-          + "' is not supported (BPE and WordPiece are)");
+      case "WordPiece" ->
+          WordPieceTokenizer.fromHuggingFaceJson(folder.tokenizer(), folder.contextLength());
+      default ->
+          throw new IllegalArgumentException(
+              TowersFolder.TOKENIZER
+                  + ": model type '"
+                  + type
+                  + "' is not supported (BPE and WordPiece are)");
     };
   }
 
@@ -128,7 +158,12 @@ public final class ClipTowers implements Towers {
 
   @Override
   public String description() {
-    return "CLIP-format towers from " + folder.dir() + ", image " + preprocessor.size() + " px, context " + tokenizer.maxLength();
+    return "CLIP-format towers from "
+        + folder.dir()
+        + ", image "
+        + preprocessor.size()
+        + " px, context "
+        + tokenizer.maxLength();
   }
 
   @Override
@@ -202,17 +237,24 @@ public final class ClipTowers implements Towers {
     if (result.size() == 1) {
       return result.get(0).getValue();
     }
-    throw new IllegalArgumentException("the towers have no output '" + name + "'; set image_output / text_output in "
-        + TowersFolder.PREPROCESSOR);
+    throw new IllegalArgumentException(
+        "the towers have no output '"
+            + name
+            + "'; set image_output / text_output in "
+            + TowersFolder.PREPROCESSOR);
   }
 
-  /** [n, dim] as is, or [n, tokens, dim] pooled: at the last real token (eot), the first (cls), or the mean of the real ones. */
+  /**
+   * [n, dim] as is, or [n, tokens, dim] pooled: at the last real token (eot), the first (cls), or
+   * the mean of the real ones.
+   */
   static float[][] pooled(Object value, int[][] tokens, String pooling) {
     if (value instanceof float[][] rows) {
       return rows;
     }
     if (!(value instanceof float[][][] hidden) || tokens == null) {
-      throw new IllegalArgumentException("a tower output is neither [batch, dim] nor [batch, tokens, dim] with text_pooling set");
+      throw new IllegalArgumentException(
+          "a tower output is neither [batch, dim] nor [batch, tokens, dim] with text_pooling set");
     }
     float[][] out = new float[hidden.length][];
     for (int i = 0; i < hidden.length; i++) {
@@ -228,8 +270,10 @@ public final class ClipTowers implements Towers {
             }
           }
         }
-        default -> throw new IllegalArgumentException("the text output is [batch, tokens, dim]: set text_pooling (eot, mean or cls) in "
-            + TowersFolder.PREPROCESSOR);
+        default ->
+            throw new IllegalArgumentException(
+                "the text output is [batch, tokens, dim]: set text_pooling (eot, mean or cls) in "
+                    + TowersFolder.PREPROCESSOR);
       }
     }
     return out;

@@ -15,16 +15,16 @@ import java.util.List;
 
 /**
  * A CLIP-format towers folder, as OpenCLIP, MobileCLIP and Hugging Face exports publish them:
- * {@value #IMAGE}, {@value #TEXT}, a Hugging Face {@value #TOKENIZER} and a Hugging Face
- * {@value #PREPROCESSOR} ({@code size}, {@code crop_size}, {@code do_center_crop},
- * {@code image_mean}, {@code image_std}), which may also name what differs from the usual export
- * (README: "Any CLIP-format towers"): {@code image_input} ({@code pixel_values}),
- * {@code image_output} ({@code image_embeds}), {@code text_input} ({@code input_ids}),
- * {@code text_mask} ({@code attention_mask}, fed when the graph has it), {@code text_output}
- * ({@code text_embeds}), {@code text_pooling} ({@code none} for [batch, dim] outputs, else
- * {@code eot}, {@code mean} or {@code cls} over [batch, tokens, dim]), {@code context_length}
- * (the tokenizer's {@code truncation.max_length}, else 77), {@code pad_token_id} (the tokenizer's
- * {@code padding.pad_id}, else 0) and {@code embedding_dim}.
+ * {@value #IMAGE}, {@value #TEXT}, a Hugging Face {@value #TOKENIZER} and a Hugging Face {@value
+ * #PREPROCESSOR} ({@code size}, {@code crop_size}, {@code do_center_crop}, {@code image_mean},
+ * {@code image_std}), which may also name what differs from the usual export (README: "Any
+ * CLIP-format towers"): {@code image_input} ({@code pixel_values}), {@code image_output} ({@code
+ * image_embeds}), {@code text_input} ({@code input_ids}), {@code text_mask} ({@code
+ * attention_mask}, fed when the graph has it), {@code text_output} ({@code text_embeds}), {@code
+ * text_pooling} ({@code none} for [batch, dim] outputs, else {@code eot}, {@code mean} or {@code
+ * cls} over [batch, tokens, dim]), {@code context_length} (the tokenizer's {@code
+ * truncation.max_length}, else 77), {@code pad_token_id} (the tokenizer's {@code padding.pad_id},
+ * else 0) and {@code embedding_dim}.
  *
  * <p>The model id is {@code clip-} plus 16 hex digits of the SHA-256 over the four files, so the
  * same files always give the same id and any change gives another.
@@ -41,7 +41,8 @@ public record TowersFolder(Path dir, String modelId, JsonNode preprocessor, Json
   public static TowersFolder read(Path dir) throws IOException {
     for (String f : FILES) {
       if (!Files.isRegularFile(dir.resolve(f))) {
-        throw new IOException("towers folder " + dir + " lacks " + f + " (needs " + String.join(", ", FILES) + ")");
+        throw new IOException(
+            "towers folder " + dir + " lacks " + f + " (needs " + String.join(", ", FILES) + ")");
       }
     }
     MessageDigest sha = sha256();
@@ -52,7 +53,11 @@ public record TowersFolder(Path dir, String modelId, JsonNode preprocessor, Json
       }
     }
     String id = "clip-" + HexFormat.of().formatHex(sha.digest()).substring(0, 16);
-    return new TowersFolder(dir, id, JSON.readTree(dir.resolve(PREPROCESSOR).toFile()), JSON.readTree(dir.resolve(TOKENIZER).toFile()));
+    return new TowersFolder(
+        dir,
+        id,
+        JSON.readTree(dir.resolve(PREPROCESSOR).toFile()),
+        JSON.readTree(dir.resolve(TOKENIZER).toFile()));
   }
 
   public String imageInput() {
@@ -78,17 +83,22 @@ public record TowersFolder(Path dir, String modelId, JsonNode preprocessor, Json
   public String textPooling() {
     String pooling = preprocessor.path("text_pooling").asText("none");
     if (!List.of("none", "eot", "mean", "cls").contains(pooling)) {
-      throw new IllegalArgumentException(PREPROCESSOR + ": text_pooling must be none, eot, mean or cls, not " + pooling);
+      throw new IllegalArgumentException(
+          PREPROCESSOR + ": text_pooling must be none, eot, mean or cls, not " + pooling);
     }
     return pooling;
   }
 
   public int contextLength() {
-    return preprocessor.path("context_length").asInt(tokenizer.path("truncation").path("max_length").asInt(77));
+    return preprocessor
+        .path("context_length")
+        .asInt(tokenizer.path("truncation").path("max_length").asInt(77));
   }
 
   public int padTokenId() {
-    return preprocessor.path("pad_token_id").asInt(tokenizer.path("padding").path("pad_id").asInt(0));
+    return preprocessor
+        .path("pad_token_id")
+        .asInt(tokenizer.path("padding").path("pad_id").asInt(0));
   }
 
   /** 0 when the file does not say (the towers then tell by running). */
@@ -104,12 +114,15 @@ public record TowersFolder(Path dir, String modelId, JsonNode preprocessor, Json
 
   public ImagePreprocessor imagePreprocessor() {
     boolean crop = preprocessor.path("do_center_crop").asBoolean(preprocessor.has("crop_size"));
-    boolean shortestEdge = preprocessor.path("size").has("shortest_edge") || preprocessor.path("size").isNumber();
-    ImagePreprocessor.Fit fit = crop || shortestEdge ? ImagePreprocessor.Fit.CENTER_CROP : ImagePreprocessor.Fit.STRETCH;
+    boolean shortestEdge =
+        preprocessor.path("size").has("shortest_edge") || preprocessor.path("size").isNumber();
+    ImagePreprocessor.Fit fit =
+        crop || shortestEdge ? ImagePreprocessor.Fit.CENTER_CROP : ImagePreprocessor.Fit.STRETCH;
     boolean normalise = preprocessor.path("do_normalize").asBoolean(true);
     float[] mean = normalise ? triple(preprocessor.path("image_mean"), 0) : new float[] {0, 0, 0};
     float[] std = normalise ? triple(preprocessor.path("image_std"), 1) : new float[] {1, 1, 1};
-    int resize = crop && shortestEdge ? Math.max(imageSize(), side(preprocessor.path("size"))) : imageSize();
+    int resize =
+        crop && shortestEdge ? Math.max(imageSize(), side(preprocessor.path("size"))) : imageSize();
     return new ImagePreprocessor(imageSize(), fit, resize, mean, std);
   }
 
@@ -123,7 +136,8 @@ public record TowersFolder(Path dir, String modelId, JsonNode preprocessor, Json
     int h = size.path("height").asInt(0);
     int w = size.path("width").asInt(0);
     if (h <= 0 || h != w) {
-      throw new IllegalArgumentException(PREPROCESSOR + ": a square size or crop_size is needed, got " + size);
+      throw new IllegalArgumentException(
+          PREPROCESSOR + ": a square size or crop_size is needed, got " + size);
     }
     return h;
   }
@@ -133,9 +147,14 @@ public record TowersFolder(Path dir, String modelId, JsonNode preprocessor, Json
       return new float[] {fallback, fallback, fallback};
     }
     if (values.size() != 3) {
-      throw new IllegalArgumentException(PREPROCESSOR + ": image_mean and image_std need 3 values, got " + values);
+      throw new IllegalArgumentException(
+          PREPROCESSOR + ": image_mean and image_std need 3 values, got " + values);
     }
-    return new float[] {(float) values.get(0).asDouble(), (float) values.get(1).asDouble(), (float) values.get(2).asDouble()};
+    return new float[] {
+      (float) values.get(0).asDouble(),
+      (float) values.get(1).asDouble(),
+      (float) values.get(2).asDouble()
+    };
   }
 
   private static MessageDigest sha256() {

@@ -8,9 +8,9 @@ import java.util.List;
  * Several image towers run on the same pixels, their features side by side: a feature layer such as
  * {@code inception_v3:mixed5,block_13_expand/96} (parts separated by {@value #SEPARATOR}). Two
  * networks see a drawing differently, and their features together retrieved better on the
- * validation split than either alone (docs/model-card.md). Every part takes the same [0, 1]
- * pixels, so one preprocessed batch feeds them all; a part that names a smaller size of its own
- * ({@link ResampledImageTower}) shrinks them first.
+ * validation split than either alone (docs/model-card.md). Every part takes the same [0, 1] pixels,
+ * so one preprocessed batch feeds them all; a part that names a smaller size of its own ({@link
+ * ResampledImageTower}) shrinks them first.
  *
  * <p>Not thread safe, as its parts are not; {@link #close()} closes every part.
  */
@@ -41,8 +41,12 @@ public final class ConcatenatedImageTower implements ImageTower {
     return parts;
   }
 
-  /** Loads every part in {@code runtime} at the same input size; closes what it loaded if one part fails. */
-  static ConcatenatedImageTower load(ImageRuntime runtime, int inputSize, String layer, int threads) {
+  /**
+   * Loads every part in {@code runtime} at the same input size; closes what it loaded if one part
+   * fails.
+   */
+  static ConcatenatedImageTower load(
+      ImageRuntime runtime, int inputSize, String layer, int threads) {
     List<ImageTower> loaded = new ArrayList<>();
     try {
       for (String part : parts(layer)) {
@@ -60,29 +64,40 @@ public final class ConcatenatedImageTower implements ImageTower {
     List<String> sources = new ArrayList<>();
     for (String part : parts(layer)) {
       Part p = Part.of(part, 0);
-      String source = InceptionV3Tower.names(p.network()) ? InceptionV3Tower.provenance(p.network())
-          : MobileNetV2Tower.provenance(p.network());
+      String source =
+          InceptionV3Tower.names(p.network())
+              ? InceptionV3Tower.provenance(p.network())
+              : MobileNetV2Tower.provenance(p.network());
       sources.add(source + (p.resampled() ? ", at " + p.size() + " px (area-shrunk)" : ""));
     }
     return String.join(" ; ", sources);
   }
 
-  /** Multiply-adds of one image through every part, each at its own input size ({@code inputSize} unless it names one). */
+  /**
+   * Multiply-adds of one image through every part, each at its own input size ({@code inputSize}
+   * unless it names one).
+   */
   public static long multiplyAdds(int inputSize, String layer) {
     long total = 0;
     for (String part : parts(layer)) {
       Part p = Part.of(part, inputSize);
-      total += InceptionV3Tower.names(p.network()) ? InceptionV3Tower.multiplyAdds(p.size(), p.network())
-          : MobileNetV2Graph.multiplyAdds(MobileNetV2Tower.archive(), p.size(), p.network());
+      total +=
+          InceptionV3Tower.names(p.network())
+              ? InceptionV3Tower.multiplyAdds(p.size(), p.network())
+              : MobileNetV2Graph.multiplyAdds(MobileNetV2Tower.archive(), p.size(), p.network());
     }
     return total;
   }
 
-  /** One part of a feature layer: its network's layer and the size it runs at (its own if it names one). */
+  /**
+   * One part of a feature layer: its network's layer and the size it runs at (its own if it names
+   * one).
+   */
   private record Part(String network, int size, boolean resampled) {
     static Part of(String part, int inputSize) {
       return ResampledImageTower.names(part)
-          ? new Part(ResampledImageTower.innerLayer(part), ResampledImageTower.innerSize(part), true)
+          ? new Part(
+              ResampledImageTower.innerLayer(part), ResampledImageTower.innerSize(part), true)
           : new Part(part, inputSize, false);
     }
   }

@@ -6,12 +6,12 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 
 /**
- * Turns a decoded image into a tower's input: composited on white (clip art and emoji are
- * mostly transparent, and black "transparent" pixels would dominate the features), brought to a
- * {@code size × size} square as the tower expects ({@link Fit}), and written as planar RGB floats
- * {@code (v / 255 − mean) / std} per channel. The bundled tower letterboxes with mean 0 and std 1
- * (values in [0, 1], what nsfwjs' MobileNetV2 was trained with); CLIP-family towers resize the
- * shortest side and crop the centre, with their own mean and std.
+ * Turns a decoded image into a tower's input: composited on white (clip art and emoji are mostly
+ * transparent, and black "transparent" pixels would dominate the features), brought to a {@code
+ * size × size} square as the tower expects ({@link Fit}), and written as planar RGB floats {@code
+ * (v / 255 − mean) / std} per channel. The bundled tower letterboxes with mean 0 and std 1 (values
+ * in [0, 1], what nsfwjs' MobileNetV2 was trained with); CLIP-family towers resize the shortest
+ * side and crop the centre, with their own mean and std.
  *
  * <p>Immutable and thread safe; {@link #writeChw} writes into a caller-owned buffer so batch
  * assembly allocates nothing per image beyond the scaled canvas.
@@ -21,7 +21,10 @@ public final class ImagePreprocessor {
   public enum Fit {
     /** Scaled to fit inside, aspect kept, centred on white (bilinear). */
     LETTERBOX,
-    /** Shortest side scaled to {@code resize} (≥ the square's), the centre cropped (bicubic), as CLIP's processors do. */
+    /**
+     * Shortest side scaled to {@code resize} (≥ the square's), the centre cropped (bicubic), as
+     * CLIP's processors do.
+     */
     CENTER_CROP,
     /** Scaled to the square, aspect not kept (bicubic). */
     STRETCH
@@ -38,7 +41,8 @@ public final class ImagePreprocessor {
   }
 
   /**
-   * @param resize for {@link Fit#CENTER_CROP}: the side the shortest edge is scaled to before the crop
+   * @param resize for {@link Fit#CENTER_CROP}: the side the shortest edge is scaled to before the
+   *     crop
    * @param mean per-channel (R, G, B) mean of values in [0, 1]; @param std per-channel spread
    */
   public ImagePreprocessor(int size, Fit fit, int resize, float[] mean, float[] std) {
@@ -90,19 +94,25 @@ public final class ImagePreprocessor {
     try {
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, size, size);
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, fit == Fit.LETTERBOX
-          ? RenderingHints.VALUE_INTERPOLATION_BILINEAR : RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION,
+          fit == Fit.LETTERBOX
+              ? RenderingHints.VALUE_INTERPOLATION_BILINEAR
+              : RenderingHints.VALUE_INTERPOLATION_BICUBIC);
       g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
       if (fit == Fit.STRETCH) {
         g.drawImage(image, 0, 0, size, size, null);
         return canvas;
       }
-      double fitScale = Math.min((double) size / image.getWidth(), (double) size / image.getHeight());
-      double cropScale = Math.max((double) resize / image.getWidth(), (double) resize / image.getHeight());
+      double fitScale =
+          Math.min((double) size / image.getWidth(), (double) size / image.getHeight());
+      double cropScale =
+          Math.max((double) resize / image.getWidth(), (double) resize / image.getHeight());
       double scale = fit == Fit.LETTERBOX ? fitScale : cropScale;
       int w = Math.max(1, (int) Math.round(image.getWidth() * scale));
       int h = Math.max(1, (int) Math.round(image.getHeight() * scale));
-      // Centred: a letterboxed image leaves white bands, a cropped one overhangs both edges equally.
+      // Centred: a letterboxed image leaves white bands, a cropped one overhangs both edges
+      // equally.
       g.drawImage(image, (size - w) / 2, (size - h) / 2, w, h, null);
     } finally {
       g.dispose();

@@ -8,7 +8,10 @@ public interface ImageTower extends AutoCloseable {
   /** Square input side, pixels. */
   int inputSize();
 
-  /** The feature layer ({@link MobileNetV2Tower#TOP} or a convolution such as {@code block_13_expand}). */
+  /**
+   * The feature layer ({@link MobileNetV2Tower#TOP} or a convolution such as {@code
+   * block_13_expand}).
+   */
   String layer();
 
   int featureDim();

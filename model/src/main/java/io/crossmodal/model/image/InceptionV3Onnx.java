@@ -21,8 +21,8 @@ import onnx.Onnx.TensorProto;
  * Writes the Keras InceptionV3 of {@code nsfwjs} (TF.js layers) as an ONNX graph that ends in the
  * mean-pooled activations of chosen layers, concatenated: every {@code Conv2D → BatchNormalization
  * → relu} chain becomes one convolution with the BatchNorm folded in and a {@code Relu}; max and
- * average pools and the channel concatenations of the {@code mixed} blocks map one to one. Only
- * the layers the chosen ones depend on are written, so the blocks after them never run.
+ * average pools and the channel concatenations of the {@code mixed} blocks map one to one. Only the
+ * layers the chosen ones depend on are written, so the blocks after them never run.
  *
  * <p>Input {@code input}: NCHW floats in [0, 1] (what nsfwjs feeds it), free batch dimension;
  * output {@value MobileNetV2Graph#FEATURES}: [batch, sum of the chosen layers' channels].
@@ -33,7 +33,10 @@ public final class InceptionV3Onnx {
 
   private InceptionV3Onnx() {}
 
-  /** @param pooled layer names (e.g. {@code mixed5}) whose mean-pooled activations are the features, in order */
+  /**
+   * @param pooled layer names (e.g. {@code mixed5}) whose mean-pooled activations are the features,
+   *     in order
+   */
   public static byte[] export(TfjsLayersArchive archive, int inputSize, List<String> pooled) {
     Map<String, JsonNode> layers = new HashMap<>();
     List<JsonNode> order = new ArrayList<>();
@@ -62,7 +65,8 @@ public final class InceptionV3Onnx {
         }
         case "Conv2D" -> {
           if (cfg.get("use_bias").asBoolean() || !"linear".equals(cfg.get("activation").asText())) {
-            throw new IllegalArgumentException(name + ": only bias-free linear convolutions followed by BatchNorm are supported");
+            throw new IllegalArgumentException(
+                name + ": only bias-free linear convolutions followed by BatchNorm are supported");
           }
           pendingConv.put(name, layer);
         }
@@ -77,28 +81,53 @@ public final class InceptionV3Onnx {
         }
         case "Activation" -> {
           if (!"relu".equals(cfg.get("activation").asText())) {
-            throw new IllegalArgumentException(name + ": unsupported activation " + cfg.get("activation"));
+            throw new IllegalArgumentException(
+                name + ": unsupported activation " + cfg.get("activation"));
           }
-          g.addNode(NodeProto.newBuilder().setOpType("Relu").setName(name).addInput(output.get(inputs.get(0))).addOutput(name));
+          g.addNode(
+              NodeProto.newBuilder()
+                  .setOpType("Relu")
+                  .setName(name)
+                  .addInput(output.get(inputs.get(0)))
+                  .addOutput(name));
           width.put(name, width.get(inputs.get(0)));
           output.put(name, name);
         }
         case "MaxPooling2D", "AveragePooling2D" -> {
           boolean max = layer.get("class_name").asText().startsWith("Max");
-          NodeProto.Builder node = NodeProto.newBuilder().setOpType(max ? "MaxPool" : "AveragePool").setName(name)
-              .addInput(output.get(inputs.get(0))).addOutput(name)
-              .addAttribute(OnnxProtos.intsAttr("kernel_shape", cfg.get("pool_size").get(0).asLong(), cfg.get("pool_size").get(1).asLong()))
-              .addAttribute(OnnxProtos.intsAttr("strides", cfg.get("strides").get(0).asLong(), cfg.get("strides").get(1).asLong()));
-          // Keras' 'same' average pool divides by the pixels inside the image: ONNX's count_include_pad = 0 (its default).
-          node.addAttribute("same".equals(cfg.get("padding").asText())
-              ? OnnxProtos.stringAttr("auto_pad", "SAME_UPPER") : OnnxProtos.intsAttr("pads", 0, 0, 0, 0));
+          NodeProto.Builder node =
+              NodeProto.newBuilder()
+                  .setOpType(max ? "MaxPool" : "AveragePool")
+                  .setName(name)
+                  .addInput(output.get(inputs.get(0)))
+                  .addOutput(name)
+                  .addAttribute(
+                      OnnxProtos.intsAttr(
+                          "kernel_shape",
+                          cfg.get("pool_size").get(0).asLong(),
+                          cfg.get("pool_size").get(1).asLong()))
+                  .addAttribute(
+                      OnnxProtos.intsAttr(
+                          "strides",
+                          cfg.get("strides").get(0).asLong(),
+                          cfg.get("strides").get(1).asLong()));
+          // Keras' 'same' average pool divides by the pixels inside the image: ONNX's
+          // count_include_pad = 0 (its default).
+          node.addAttribute(
+              "same".equals(cfg.get("padding").asText())
+                  ? OnnxProtos.stringAttr("auto_pad", "SAME_UPPER")
+                  : OnnxProtos.intsAttr("pads", 0, 0, 0, 0));
           g.addNode(node);
           width.put(name, width.get(inputs.get(0)));
           output.put(name, name);
         }
         case "Concatenate" -> {
-          NodeProto.Builder node = NodeProto.newBuilder().setOpType("Concat").setName(name).addOutput(name)
-              .addAttribute(OnnxProtos.intAttr("axis", 1));
+          NodeProto.Builder node =
+              NodeProto.newBuilder()
+                  .setOpType("Concat")
+                  .setName(name)
+                  .addOutput(name)
+                  .addAttribute(OnnxProtos.intAttr("axis", 1));
           long sum = 0;
           for (String in : inputs) {
             node.addInput(output.get(in));
@@ -108,29 +137,53 @@ public final class InceptionV3Onnx {
           width.put(name, sum);
           output.put(name, name);
         }
-        default -> throw new IllegalArgumentException(name + ": unsupported layer " + layer.get("class_name"));
+        default ->
+            throw new IllegalArgumentException(
+                name + ": unsupported layer " + layer.get("class_name"));
       }
     }
-    NodeProto.Builder concat = NodeProto.newBuilder().setOpType("Concat").setName("pooled").addOutput("pooled")
-        .addAttribute(OnnxProtos.intAttr("axis", 1));
+    NodeProto.Builder concat =
+        NodeProto.newBuilder()
+            .setOpType("Concat")
+            .setName("pooled")
+            .addOutput("pooled")
+            .addAttribute(OnnxProtos.intAttr("axis", 1));
     for (String layer : pooled) {
       String out = output.get(layer);
       if (out == null) {
         throw new IllegalArgumentException("no layer " + layer + " in InceptionV3");
       }
-      g.addNode(NodeProto.newBuilder().setOpType("GlobalAveragePool").setName(layer + "_pool").addInput(out).addOutput(layer + "_pool"));
+      g.addNode(
+          NodeProto.newBuilder()
+              .setOpType("GlobalAveragePool")
+              .setName(layer + "_pool")
+              .addInput(out)
+              .addOutput(layer + "_pool"));
       concat.addInput(layer + "_pool");
       channels += width.get(layer);
     }
     g.addNode(concat);
-    g.addNode(NodeProto.newBuilder().setOpType("Flatten").setName(MobileNetV2Graph.FEATURES)
-        .addInput("pooled").addOutput(MobileNetV2Graph.FEATURES).addAttribute(OnnxProtos.intAttr("axis", 1)));
-    g.addOutput(OnnxProtos.value(MobileNetV2Graph.FEATURES, TensorProto.DataType.FLOAT, -1, channels));
-    return ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("crossmodal")
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET)).setGraph(g).build().toByteArray();
+    g.addNode(
+        NodeProto.newBuilder()
+            .setOpType("Flatten")
+            .setName(MobileNetV2Graph.FEATURES)
+            .addInput("pooled")
+            .addOutput(MobileNetV2Graph.FEATURES)
+            .addAttribute(OnnxProtos.intAttr("axis", 1)));
+    g.addOutput(
+        OnnxProtos.value(MobileNetV2Graph.FEATURES, TensorProto.DataType.FLOAT, -1, channels));
+    return ModelProto.newBuilder()
+        .setIrVersion(IR_VERSION)
+        .setProducerName("crossmodal")
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+        .setGraph(g)
+        .build()
+        .toByteArray();
   }
 
-  /** The layers the chosen ones depend on, themselves included: what must be kept to compute them. */
+  /**
+   * The layers the chosen ones depend on, themselves included: what must be kept to compute them.
+   */
   public static Set<String> needed(TfjsLayersArchive archive, List<String> pooled) {
     Map<String, JsonNode> layers = new HashMap<>();
     for (JsonNode layer : archive.modelConfig().get("layers")) {
@@ -139,9 +192,13 @@ public final class InceptionV3Onnx {
     return ancestors(layers, pooled);
   }
 
-  /** Multiply-adds of the convolutions the chosen layers need, at {@code inputSize}: the tower's cost. */
+  /**
+   * Multiply-adds of the convolutions the chosen layers need, at {@code inputSize}: the tower's
+   * cost.
+   */
   public static long multiplyAdds(TfjsLayersArchive archive, int inputSize, List<String> pooled) {
-    // Shapes follow from the strides and paddings; only convolutions count (pools and ReLUs are noise).
+    // Shapes follow from the strides and paddings; only convolutions count (pools and ReLUs are
+    // noise).
     Map<String, JsonNode> layers = new HashMap<>();
     for (JsonNode layer : archive.modelConfig().get("layers")) {
       layers.put(layer.get("name").asText(), layer);
@@ -162,7 +219,10 @@ public final class InceptionV3Onnx {
       if (cls.equals("Conv2D") || cls.endsWith("Pooling2D")) {
         JsonNode k = cfg.has("kernel_size") ? cfg.get("kernel_size") : cfg.get("pool_size");
         int stride = cfg.get("strides").get(0).asInt();
-        s = "same".equals(cfg.get("padding").asText()) ? (in + stride - 1) / stride : (in - k.get(0).asInt()) / stride + 1;
+        s =
+            "same".equals(cfg.get("padding").asText())
+                ? (in + stride - 1) / stride
+                : (in - k.get(0).asInt()) / stride + 1;
         if (cls.equals("Conv2D")) {
           int[] shape = archive.weight(name + "/kernel").shape();
           total += (long) s * s * shape[0] * shape[1] * shape[2] * shape[3];
@@ -173,7 +233,13 @@ public final class InceptionV3Onnx {
     return total;
   }
 
-  private static long foldedConv(GraphProto.Builder g, String name, JsonNode conv, JsonNode bnConfig, TfjsLayersArchive archive, String input) {
+  private static long foldedConv(
+      GraphProto.Builder g,
+      String name,
+      JsonNode conv,
+      JsonNode bnConfig,
+      TfjsLayersArchive archive,
+      String input) {
     String convName = conv.get("name").asText();
     JsonNode cfg = conv.get("config");
     Weight kernel = archive.weight(convName + "/kernel");
@@ -184,7 +250,10 @@ public final class InceptionV3Onnx {
     float[] beta = archive.weight(name + "/beta").values();
     float[] mean = archive.weight(name + "/moving_mean").values();
     float[] variance = archive.weight(name + "/moving_variance").values();
-    float[] gamma = archive.weights().containsKey(name + "/gamma") ? archive.weight(name + "/gamma").values() : null;
+    float[] gamma =
+        archive.weights().containsKey(name + "/gamma")
+            ? archive.weight(name + "/gamma").values()
+            : null;
     double epsilon = bnConfig.get("epsilon").asDouble();
     float[] w = new float[out * in * kh * kw];
     float[] b = new float[out];
@@ -195,20 +264,33 @@ public final class InceptionV3Onnx {
         for (int y = 0; y < kh; y++) {
           for (int x = 0; x < kw; x++) {
             // Keras [kh, kw, in, out] → ONNX [out, in, kh, kw]
-            w[((o * in + i) * kh + y) * kw + x] = (float) (kernel.values()[((y * kw + x) * in + i) * out + o] * scale);
+            w[((o * in + i) * kh + y) * kw + x] =
+                (float) (kernel.values()[((y * kw + x) * in + i) * out + o] * scale);
           }
         }
       }
     }
     g.addInitializer(OnnxProtos.floats(name + "_W", w, out, in, kh, kw));
     g.addInitializer(OnnxProtos.floats(name + "_b", b, out));
-    NodeProto.Builder node = NodeProto.newBuilder().setOpType("Conv").setName(name)
-        .addInput(input).addInput(name + "_W").addInput(name + "_b").addOutput(name)
-        .addAttribute(OnnxProtos.intsAttr("kernel_shape", kh, kw))
-        .addAttribute(OnnxProtos.intsAttr("strides", cfg.get("strides").get(0).asLong(), cfg.get("strides").get(1).asLong()));
+    NodeProto.Builder node =
+        NodeProto.newBuilder()
+            .setOpType("Conv")
+            .setName(name)
+            .addInput(input)
+            .addInput(name + "_W")
+            .addInput(name + "_b")
+            .addOutput(name)
+            .addAttribute(OnnxProtos.intsAttr("kernel_shape", kh, kw))
+            .addAttribute(
+                OnnxProtos.intsAttr(
+                    "strides",
+                    cfg.get("strides").get(0).asLong(),
+                    cfg.get("strides").get(1).asLong()));
     // TensorFlow's 'same' puts the odd extra pixel at the end, as ONNX's SAME_UPPER does.
-    node.addAttribute("same".equals(cfg.get("padding").asText())
-        ? OnnxProtos.stringAttr("auto_pad", "SAME_UPPER") : OnnxProtos.intsAttr("pads", 0, 0, 0, 0));
+    node.addAttribute(
+        "same".equals(cfg.get("padding").asText())
+            ? OnnxProtos.stringAttr("auto_pad", "SAME_UPPER")
+            : OnnxProtos.intsAttr("pads", 0, 0, 0, 0));
     g.addNode(node);
     return out;
   }

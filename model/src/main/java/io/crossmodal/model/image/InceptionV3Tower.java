@@ -19,13 +19,16 @@ import java.util.Set;
  *
  * <p>The layers up to {@value #BUNDLED_UP_TO} are bundled (the package's weights for them, written
  * by {@code ./crossmodal dataset bundle-inception}); a study of later layers reads the whole
- * network from the unpacked npm package, which {@code dataset build} fetches into the dataset cache.
+ * network from the unpacked npm package, which {@code dataset build} fetches into the dataset
+ * cache.
  */
 public final class InceptionV3Tower {
   public static final String PACKAGE = "nsfwjs";
   public static final String VERSION = "4.4.0";
+
   /** The last layer whose weights are bundled: the default model's feature layer. */
   public static final String BUNDLED_UP_TO = "mixed5";
+
   public static final String BUNDLED_RESOURCES = "io/crossmodal/model/towers/inception-v3/";
   private static final String PREFIX = "inception_v3:";
   private static final String MODEL_DIR = "dist/models/inception_v3";
@@ -45,12 +48,24 @@ public final class InceptionV3Tower {
     return Arrays.asList(layer.substring(PREFIX.length()).split("\\+"));
   }
 
-  /** Where {@code dataset build} unpacks the package: {@code .cache/dataset/npm} under the project home. */
+  /**
+   * Where {@code dataset build} unpacks the package: {@code .cache/dataset/npm} under the project
+   * home.
+   */
   public static Path packageRoot() {
-    return Path.of(System.getProperty("crossmodal.home", "."), ".cache", "dataset", "npm", PACKAGE + "-" + VERSION, "package");
+    return Path.of(
+        System.getProperty("crossmodal.home", "."),
+        ".cache",
+        "dataset",
+        "npm",
+        PACKAGE + "-" + VERSION,
+        "package");
   }
 
-  /** The bundled layers when they suffice for {@code layer}, else the whole network from the npm package. */
+  /**
+   * The bundled layers when they suffice for {@code layer}, else the whole network from the npm
+   * package.
+   */
   public static ImageTower load(int inputSize, String layer, int threads) {
     TfjsLayersArchive bundled = bundled();
     Set<String> names = new HashSet<>();
@@ -66,7 +81,8 @@ public final class InceptionV3Tower {
 
   /** The layers up to {@value #BUNDLED_UP_TO}, from the classpath. */
   public static TfjsLayersArchive bundled() {
-    try (InputStream topology = resource(TfjsLayersWriter.TOPOLOGY); InputStream weights = resource(TfjsLayersWriter.WEIGHTS)) {
+    try (InputStream topology = resource(TfjsLayersWriter.TOPOLOGY);
+        InputStream weights = resource(TfjsLayersWriter.WEIGHTS)) {
       return TfjsLayersArchive.read(topology, weights);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the bundled InceptionV3 layers", e);
@@ -74,7 +90,8 @@ public final class InceptionV3Tower {
   }
 
   private static InputStream resource(String name) throws IOException {
-    InputStream in = InceptionV3Tower.class.getClassLoader().getResourceAsStream(BUNDLED_RESOURCES + name);
+    InputStream in =
+        InceptionV3Tower.class.getClassLoader().getResourceAsStream(BUNDLED_RESOURCES + name);
     if (in == null) {
       throw new IOException("missing classpath resource " + BUNDLED_RESOURCES + name);
     }
@@ -84,7 +101,8 @@ public final class InceptionV3Tower {
   /** Writes the bundled layers from the unpacked npm package; returns the weight bytes written. */
   public static long bundle(Path packageRoot, Path resourceDir) throws IOException {
     TfjsLayersArchive full = archive(packageRoot);
-    return TfjsLayersWriter.write(full, InceptionV3Onnx.needed(full, List.of(BUNDLED_UP_TO)), resourceDir);
+    return TfjsLayersWriter.write(
+        full, InceptionV3Onnx.needed(full, List.of(BUNDLED_UP_TO)), resourceDir);
   }
 
   /** The whole network from the unpacked npm package ({@code package/} of its tarball). */
@@ -97,7 +115,8 @@ public final class InceptionV3Tower {
       }
       return TfjsLayersArchive.read(topology, shards);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read InceptionV3 from " + dir + " (./crossmodal dataset build fetches it)", e);
+      throw new UncheckedIOException(
+          "cannot read InceptionV3 from " + dir + " (./crossmodal dataset build fetches it)", e);
     } finally {
       for (InputStream shard : shards) {
         try {
@@ -110,6 +129,14 @@ public final class InceptionV3Tower {
   }
 
   public static String provenance(String layer) {
-    return "npm:" + PACKAGE + "@" + VERSION + "/" + MODEL_DIR + " (MIT), " + String.join(" + ", pooled(layer)) + " activations, mean-pooled";
+    return "npm:"
+        + PACKAGE
+        + "@"
+        + VERSION
+        + "/"
+        + MODEL_DIR
+        + " (MIT), "
+        + String.join(" + ", pooled(layer))
+        + " activations, mean-pooled";
   }
 }

@@ -17,8 +17,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * safe: DL4J graphs keep per-call workspaces; give each encoding thread its own tower.
  */
 public final class MobileNetV2Tower implements ImageTower {
-  /** The network's top (global-average-pooled {@code Conv_1}, what {@code flatten_1} reads), 1280-d. */
+  /**
+   * The network's top (global-average-pooled {@code Conv_1}, what {@code flatten_1} reads), 1280-d.
+   */
   public static final String TOP = "flatten_1";
+
   /**
    * Where the shipped model takes its features: {@code block_13_expand} (576-d). The network was
    * fine-tuned upstream for a 5-class NSFW task, which flattened its top layers; earlier blocks
@@ -26,6 +29,7 @@ public final class MobileNetV2Tower implements ImageTower {
    * blocks after 13 need not run.
    */
   public static final String DEFAULT_LAYER = "block_13_expand";
+
   private static final String RESOURCE_DIR = "/io/crossmodal/model/towers/mobilenet-v2/";
 
   private final ComputationGraph graph;
@@ -37,7 +41,11 @@ public final class MobileNetV2Tower implements ImageTower {
     this.graph = graph;
     this.inputSize = inputSize;
     this.layer = layer;
-    this.featureDim = (int) graph.outputSingle(false, Nd4j.zeros(DataType.FLOAT, 1, 3, inputSize, inputSize)).size(1);
+    this.featureDim =
+        (int)
+            graph
+                .outputSingle(false, Nd4j.zeros(DataType.FLOAT, 1, 3, inputSize, inputSize))
+                .size(1);
   }
 
   /** The network's top, as models before {@link #DEFAULT_LAYER} used. */
@@ -45,14 +53,19 @@ public final class MobileNetV2Tower implements ImageTower {
     return load(inputSize, TOP);
   }
 
-  /** @param layer {@link #TOP} or a convolution of the topology, e.g. {@code block_13_expand} */
+  /**
+   * @param layer {@link #TOP} or a convolution of the topology, e.g. {@code block_13_expand}
+   */
   public static MobileNetV2Tower load(int inputSize, String layer) {
     return load(inputSize, layer, null);
   }
 
-  /** @param tuned trained weights replacing one 1×1 convolution's, or null */
+  /**
+   * @param tuned trained weights replacing one 1×1 convolution's, or null
+   */
   public static MobileNetV2Tower load(int inputSize, String layer, TunedLayer tuned) {
-    return new MobileNetV2Tower(MobileNetV2Graph.build(archive(), inputSize, layer, tuned), inputSize, layer);
+    return new MobileNetV2Tower(
+        MobileNetV2Graph.build(archive(), inputSize, layer, tuned), inputSize, layer);
   }
 
   /** The bundled TF.js topology and weights (nsfwjs' MobileNetV2), from the classpath. */
@@ -67,7 +80,9 @@ public final class MobileNetV2Tower implements ImageTower {
 
   /** What a model file records as the image tower's provenance. */
   public static String provenance(String layer) {
-    return "npm:nsfwjs@4.4.0/dist/models/mobilenet_v2 (MIT), " + layer + (layer.equals(TOP) ? " features" : " activation, mean-pooled");
+    return "npm:nsfwjs@4.4.0/dist/models/mobilenet_v2 (MIT), "
+        + layer
+        + (layer.equals(TOP) ? " features" : " activation, mean-pooled");
   }
 
   @Override
@@ -101,9 +116,11 @@ public final class MobileNetV2Tower implements ImageTower {
   @Override
   public float[][] features(float[] pixels, int n) {
     int length = n * 3 * inputSize * inputSize;
-    // Nd4j.create wraps the whole array; a reused buffer longer than this batch needs an exact copy.
+    // Nd4j.create wraps the whole array; a reused buffer longer than this batch needs an exact
+    // copy.
     float[] exact = pixels.length == length ? pixels : java.util.Arrays.copyOf(pixels, length);
-    return features(Nd4j.create(exact, new long[] {n, 3, inputSize, inputSize}, 'c')).toFloatMatrix();
+    return features(Nd4j.create(exact, new long[] {n, 3, inputSize, inputSize}, 'c'))
+        .toFloatMatrix();
   }
 
   /** Nothing native to free: ND4J's workspaces belong to the graph and go with it. */

@@ -9,8 +9,8 @@ import java.util.stream.IntStream;
 
 /**
  * The reusable buffers of one encoding thread's image batches: the preprocessed pixels as a float
- * array, and a direct copy for ONNX Runtime. Both grow to the largest batch seen and are reused,
- * so a batch allocates nothing here. Not thread safe: one per tower instance.
+ * array, and a direct copy for ONNX Runtime. Both grow to the largest batch seen and are reused, so
+ * a batch allocates nothing here. Not thread safe: one per tower instance.
  */
 public final class PixelBatch {
   private float[] pixels = new float[0];
@@ -27,14 +27,21 @@ public final class PixelBatch {
       pixels = new float[images.size() * length];
     }
     float[] out = pixels;
-    IntStream.range(0, images.size()).parallel().forEach(i -> pre.writeChw(images.get(i), out, i * length));
+    IntStream.range(0, images.size())
+        .parallel()
+        .forEach(i -> pre.writeChw(images.get(i), out, i * length));
     return pixels;
   }
 
-  /** The first {@code length} floats of {@code values} in the reused direct buffer, ready to read. */
+  /**
+   * The first {@code length} floats of {@code values} in the reused direct buffer, ready to read.
+   */
   public FloatBuffer direct(float[] values, int length) {
     if (direct.capacity() < length) {
-      direct = ByteBuffer.allocateDirect(length * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+      direct =
+          ByteBuffer.allocateDirect(length * Float.BYTES)
+              .order(ByteOrder.nativeOrder())
+              .asFloatBuffer();
     }
     direct.clear();
     direct.put(values, 0, length).flip();

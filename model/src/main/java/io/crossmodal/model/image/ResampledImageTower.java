@@ -1,12 +1,12 @@
 package io.crossmodal.model.image;
 
 /**
- * A tower that takes larger pixels than its network: each channel plane is shrunk by area
- * averaging (every output pixel the mean of the input area it covers) before the network runs. A
- * feature layer asks for it with a size suffix, {@code block_13_expand/96}: so a cheap tower can
- * share one batch of 160 px pixels with a dearer one in a {@link ConcatenatedImageTower} at the
- * arithmetic of its own, smaller input (MobileNetV2's depthwise convolutions cost 2.8× as much at
- * 160 px as at 96).
+ * A tower that takes larger pixels than its network: each channel plane is shrunk by area averaging
+ * (every output pixel the mean of the input area it covers) before the network runs. A feature
+ * layer asks for it with a size suffix, {@code block_13_expand/96}: so a cheap tower can share one
+ * batch of 160 px pixels with a dearer one in a {@link ConcatenatedImageTower} at the arithmetic of
+ * its own, smaller input (MobileNetV2's depthwise convolutions cost 2.8× as much at 160 px as at
+ * 96).
  *
  * <p>Not thread safe: the shrunk pixels and the row pass live in buffers reused across batches.
  */
@@ -44,16 +44,24 @@ final class ResampledImageTower implements ImageTower {
     try {
       return Integer.parseInt(size);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + layer + "': the part after " + SIZE_SEPARATOR + " is an input size in pixels", e);
+      throw new IllegalArgumentException(
+          "'" + layer + "': the part after " + SIZE_SEPARATOR + " is an input size in pixels", e);
     }
   }
 
-  /** @param inner the network at its own input size, which must not exceed {@code inputSize} */
+  /**
+   * @param inner the network at its own input size, which must not exceed {@code inputSize}
+   */
   static ResampledImageTower of(ImageTower inner, int inputSize, String layer) {
     if (inner.inputSize() > inputSize) {
       inner.close();
-      throw new IllegalArgumentException(layer + ": a tower's own size " + inner.inputSize() + " px exceeds the input's " + inputSize
-          + " px (area averaging only shrinks)");
+      throw new IllegalArgumentException(
+          layer
+              + ": a tower's own size "
+              + inner.inputSize()
+              + " px exceeds the input's "
+              + inputSize
+              + " px (area averaging only shrinks)");
     }
     return new ResampledImageTower(inner, inputSize, layer);
   }
@@ -124,8 +132,12 @@ final class ResampledImageTower implements ImageTower {
       }
     }
 
-    /** Shrinks one line: {@code src[srcOffset + i · srcStride]} into {@code dst[dstOffset + o · dstStride]}. */
-    void shrink(float[] src, int srcOffset, int srcStride, float[] dst, int dstOffset, int dstStride) {
+    /**
+     * Shrinks one line: {@code src[srcOffset + i · srcStride]} into {@code dst[dstOffset + o ·
+     * dstStride]}.
+     */
+    void shrink(
+        float[] src, int srcOffset, int srcStride, float[] dst, int dstOffset, int dstStride) {
       for (int o = 0; o < first.length; o++) {
         float[] w = weights[o];
         int base = srcOffset + first[o] * srcStride;

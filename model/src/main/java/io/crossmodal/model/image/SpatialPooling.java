@@ -5,9 +5,9 @@ import java.util.Locale;
 /**
  * Ways to pool a 1×1 feature layer's activation map into one vector, computed from the cached
  * spatial input of that layer and its pretrained weights ({@link MobileNetV2Graph#pretrained}): a
- * study of the model issue (which pooling carries most meaning), named in a feature layer as
- * {@code block_13_expand@max}. {@link #MEAN} is what both runtimes compute; the others are not
- * served (an {@link ImageRuntime} refuses them), so a model trained on one is for evaluation only.
+ * study of the model issue (which pooling carries most meaning), named in a feature layer as {@code
+ * block_13_expand@max}. {@link #MEAN} is what both runtimes compute; the others are not served (an
+ * {@link ImageRuntime} refuses them), so a model trained on one is for evaluation only.
  */
 public enum SpatialPooling {
   /** The mean over all positions: the towers' own pooling. */
@@ -18,7 +18,9 @@ public enum SpatialPooling {
   GEM,
   /** The mean and the maximum, concatenated (twice the channels). */
   MEAN_MAX,
-  /** Means over a 2 × 2 grid of regions, concatenated (four times the channels): where things are. */
+  /**
+   * Means over a 2 × 2 grid of regions, concatenated (four times the channels): where things are.
+   */
   GRID2;
 
   private static final char SEPARATOR = '@';
@@ -39,7 +41,12 @@ public enum SpatialPooling {
         return p;
       }
     }
-    throw new IllegalArgumentException("unknown pooling '" + key + "' in " + featureLayer + "; one of mean, max, gem, mean-max, grid2");
+    throw new IllegalArgumentException(
+        "unknown pooling '"
+            + key
+            + "' in "
+            + featureLayer
+            + "; one of mean, max, gem, mean-max, grid2");
   }
 
   /** The tower layer a feature layer name pools. */
@@ -66,7 +73,8 @@ public enum SpatialPooling {
     int positions = input.length / in;
     int side = (int) Math.round(Math.sqrt(positions));
     if (side * side * in != input.length) {
-      throw new IllegalArgumentException("input of " + input.length + " values is not " + in + " square channels");
+      throw new IllegalArgumentException(
+          "input of " + input.length + " values is not " + in + " square channels");
     }
     float[] activation = new float[positions * out];
     for (int p = 0; p < positions; p++) {
@@ -108,7 +116,8 @@ public enum SpatialPooling {
         }
         case GRID2 -> {
           for (int c = 0; c < 4; c++) {
-            // An odd side gives the upper and left cells one row or column more; the mean is per cell.
+            // An odd side gives the upper and left cells one row or column more; the mean is per
+            // cell.
             int rows = (c / 2 == 0) ? (side + 1) / 2 : side / 2;
             int cols = (c % 2 == 0) ? (side + 1) / 2 : side / 2;
             pooled[c * out + o] = (float) (cells[c] / (rows * cols));

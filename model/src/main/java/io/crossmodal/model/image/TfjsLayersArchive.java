@@ -15,10 +15,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A TensorFlow.js layers model as the npm package {@code nsfwjs} ships it: the Keras topology and the
- * weights manifest as a minified JavaScript object literal, and the uint8-quantised weights as one
- * base64 string in a second script. Reads both without a JavaScript engine and dequantises every
- * weight ({@code q * scale + min}) into a float array in Keras layout (row-major, channels last).
+ * A TensorFlow.js layers model as the npm package {@code nsfwjs} ships it: the Keras topology and
+ * the weights manifest as a minified JavaScript object literal, and the uint8-quantised weights as
+ * one base64 string in a second script. Reads both without a JavaScript engine and dequantises
+ * every weight ({@code q * scale + min}) into a float array in Keras layout (row-major, channels
+ * last).
  *
  * <p>Immutable after {@link #read}; safe to share between threads.
  */
@@ -69,11 +70,14 @@ public final class TfjsLayersArchive {
     return read(topologyScript, List.of(weightsScript));
   }
 
-  /** @param weightShards the weight scripts in the manifest's order; their data is one byte sequence */
+  /**
+   * @param weightShards the weight scripts in the manifest's order; their data is one byte sequence
+   */
   public static TfjsLayersArchive read(InputStream topologyScript, List<InputStream> weightShards)
       throws IOException {
     String topologyJs = new String(topologyScript.readAllBytes(), StandardCharsets.UTF_8);
-    JsonNode root = LENIENT_JSON.readTree(toJson(objectLiteralContaining(topologyJs, "modelTopology:")));
+    JsonNode root =
+        LENIENT_JSON.readTree(toJson(objectLiteralContaining(topologyJs, "modelTopology:")));
     ByteArrayOutputStream joined = new ByteArrayOutputStream();
     for (InputStream shard : weightShards) {
       joined.write(Base64.getDecoder().decode(longestBase64Literal(shard)));
@@ -89,7 +93,8 @@ public final class TfjsLayersArchive {
       }
       JsonNode quantization = spec.path("quantization");
       if (!"uint8".equals(quantization.path("dtype").asText())) {
-        throw new IOException("unsupported weight encoding for " + spec.get("name") + ": " + quantization);
+        throw new IOException(
+            "unsupported weight encoding for " + spec.get("name") + ": " + quantization);
       }
       double scale = quantization.get("scale").asDouble();
       double min = quantization.get("min").asDouble();
@@ -101,9 +106,11 @@ public final class TfjsLayersArchive {
       weights.put(spec.get("name").asText(), new Weight(shape, values));
     }
     if (offset != data.length) {
-      throw new IOException("weights manifest covers " + offset + " bytes, shard has " + data.length);
+      throw new IOException(
+          "weights manifest covers " + offset + " bytes, shard has " + data.length);
     }
-    return new TfjsLayersArchive(root.path("modelTopology").path("model_config").path("config"), weights);
+    return new TfjsLayersArchive(
+        root.path("modelTopology").path("model_config").path("config"), weights);
   }
 
   private static String longestBase64Literal(InputStream weightsScript) throws IOException {
@@ -165,7 +172,9 @@ public final class TfjsLayersArchive {
       } else if (c == '"') {
         inString = true;
         out.append(c);
-      } else if (c == '!' && i + 1 < literal.length() && (literal.charAt(i + 1) == '0' || literal.charAt(i + 1) == '1')) {
+      } else if (c == '!'
+          && i + 1 < literal.length()
+          && (literal.charAt(i + 1) == '0' || literal.charAt(i + 1) == '1')) {
         out.append(literal.charAt(++i) == '0' ? "true" : "false");
       } else if (c == '.' && (i == 0 || !Character.isDigit(literal.charAt(i - 1)))) {
         out.append("0.");

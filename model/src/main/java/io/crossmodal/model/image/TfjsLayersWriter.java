@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes part of a TF.js layers model — the layers some chosen layers depend on and their
- * weights, uint8-quantised per tensor as TF.js does — as the two scripts {@link TfjsLayersArchive}
- * reads: how the InceptionV3 tower is bundled with only what its features need.
+ * Writes part of a TF.js layers model — the layers some chosen layers depend on and their weights,
+ * uint8-quantised per tensor as TF.js does — as the two scripts {@link TfjsLayersArchive} reads:
+ * how the InceptionV3 tower is bundled with only what its features need.
  */
 public final class TfjsLayersWriter {
   public static final String TOPOLOGY = "model.min.js";
@@ -27,8 +27,11 @@ public final class TfjsLayersWriter {
 
   private TfjsLayersWriter() {}
 
-  /** @return the bytes of weight data written */
-  public static long write(TfjsLayersArchive archive, Set<String> layers, Path dir) throws IOException {
+  /**
+   * @return the bytes of weight data written
+   */
+  public static long write(TfjsLayersArchive archive, Set<String> layers, Path dir)
+      throws IOException {
     ArrayNode kept = JSON.createArrayNode();
     for (JsonNode layer : archive.modelConfig().get("layers")) {
       if (layers.contains(layer.get("name").asText())) {
@@ -66,20 +69,34 @@ public final class TfjsLayersWriter {
       spec.putObject("quantization").put("dtype", "uint8").put("min", min).put("scale", scale);
     }
     ObjectNode topology = JSON.createObjectNode();
-    topology.putObject("model_config").put("class_name", "Model").putObject("config").set("layers", kept);
+    topology
+        .putObject("model_config")
+        .put("class_name", "Model")
+        .putObject("config")
+        .set("layers", kept);
     ArrayNode manifest = JSON.createArrayNode();
     manifest.addObject().set("weights", specs);
     Files.createDirectories(dir);
-    // Unquoted top-level keys, as the TF.js scripts have them: the reader looks for "modelTopology:".
-    Files.writeString(dir.resolve(TOPOLOGY), "var model={modelTopology:" + JSON.writeValueAsString(topology)
-        + ",weightsManifest:" + JSON.writeValueAsString(manifest) + "};\n", StandardCharsets.UTF_8);
+    // Unquoted top-level keys, as the TF.js scripts have them: the reader looks for
+    // "modelTopology:".
+    Files.writeString(
+        dir.resolve(TOPOLOGY),
+        "var model={modelTopology:"
+            + JSON.writeValueAsString(topology)
+            + ",weightsManifest:"
+            + JSON.writeValueAsString(manifest)
+            + "};\n",
+        StandardCharsets.UTF_8);
     byte[] all = new byte[(int) bytes];
     int at = 0;
     for (byte[] q : data) {
       System.arraycopy(q, 0, all, at, q.length);
       at += q.length;
     }
-    Files.writeString(dir.resolve(WEIGHTS), "var weights=\"" + Base64.getEncoder().encodeToString(all) + "\";\n", StandardCharsets.US_ASCII);
+    Files.writeString(
+        dir.resolve(WEIGHTS),
+        "var weights=\"" + Base64.getEncoder().encodeToString(all) + "\";\n",
+        StandardCharsets.US_ASCII);
     return bytes;
   }
 }

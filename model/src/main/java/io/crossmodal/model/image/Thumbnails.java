@@ -18,7 +18,8 @@ public final class Thumbnails {
     int h = Math.max(1, (int) Math.round(image.getHeight() * scale));
     BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
     Graphics2D g = out.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     g.drawImage(image, 0, 0, w, h, null);
     g.dispose();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

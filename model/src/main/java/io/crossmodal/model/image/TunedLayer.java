@@ -11,7 +11,16 @@ package io.crossmodal.model.image;
 public record TunedLayer(String layer, int in, int out, float[] kernel, float[] bias) {
   public TunedLayer {
     if (kernel.length != in * out || bias.length != out) {
-      throw new IllegalArgumentException(layer + ": kernel of " + kernel.length + " and bias of " + bias.length + " for " + in + " → " + out);
+      throw new IllegalArgumentException(
+          layer
+              + ": kernel of "
+              + kernel.length
+              + " and bias of "
+              + bias.length
+              + " for "
+              + in
+              + " → "
+              + out);
     }
   }
 }

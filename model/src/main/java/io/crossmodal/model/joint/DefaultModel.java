@@ -9,8 +9,13 @@ import java.nio.file.Path;
 /** Where the shipped model lives: a classpath resource, or a file the user names. */
 public final class DefaultModel {
   public static final String RESOURCE = "/io/crossmodal/model/default-model.cmm";
-  /** The shipped model's recipe (docs/model-card.md): what {@code train} and {@code features} use unless told otherwise. */
+
+  /**
+   * The shipped model's recipe (docs/model-card.md): what {@code train} and {@code features} use
+   * unless told otherwise.
+   */
   public static final String IMAGE_LAYER = "inception_v3:mixed4+mixed5,block_13_expand";
+
   public static final int IMAGE_SIZE = 160;
   public static final TextModel TEXT_TOWER = TextModel.E5_SMALL_V2;
 
@@ -20,7 +25,8 @@ public final class DefaultModel {
   public static byte[] bundledBytes() throws IOException {
     try (InputStream in = DefaultModel.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
-        throw new IOException("no bundled model at " + RESOURCE + "; train one with ./crossmodal train");
+        throw new IOException(
+            "no bundled model at " + RESOURCE + "; train one with ./crossmodal train");
       }
       return in.readAllBytes();
     }
@@ -34,7 +40,8 @@ public final class DefaultModel {
       }
       try (InputStream in = DefaultModel.class.getResourceAsStream(RESOURCE)) {
         if (in == null) {
-          throw new IOException("no bundled model at " + RESOURCE + "; train one with ./crossmodal train");
+          throw new IOException(
+              "no bundled model at " + RESOURCE + "; train one with ./crossmodal train");
         }
         return ModelFile.read(in, RESOURCE);
       }

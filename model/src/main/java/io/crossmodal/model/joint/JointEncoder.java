@@ -10,8 +10,8 @@ import java.awt.image.BufferedImage;
 import java.util.List;
 
 /**
- * The whole model at inference: frozen towers plus trained heads, turning batches of decoded
- * images or texts into unit-length vectors of the shared space, tagged with the model id.
+ * The whole model at inference: frozen towers plus trained heads, turning batches of decoded images
+ * or texts into unit-length vectors of the shared space, tagged with the model id.
  *
  * <p>Not thread safe (the image tower and the reusable pixel buffer are per instance); give each
  * encoding thread its own encoder. {@link #close()} frees the towers' native memory.
@@ -26,7 +26,11 @@ public final class JointEncoder implements Towers {
   private final TextTower textTower;
   private final ImagePreprocessor preprocessor;
   private final PixelBatch batch = new PixelBatch();
-  /** Whether {@link #close()} frees the text tower (false for a {@link #withOwnImageTower()} sibling). */
+
+  /**
+   * Whether {@link #close()} frees the text tower (false for a {@link #withOwnImageTower()}
+   * sibling).
+   */
   private final boolean ownsTextTower;
 
   /** The default image runtime with one intra-op thread per core. */
@@ -34,19 +38,32 @@ public final class JointEncoder implements Towers {
     this(model, textThreads, ImageRuntime.DEFAULT, Runtime.getRuntime().availableProcessors());
   }
 
-  /** @param imageThreads threads one image batch may use (ONNX Runtime's intra-op threads) */
-  public JointEncoder(ModelFile.LoadedModel model, int textThreads, ImageRuntime runtime, int imageThreads) {
-    this(model, TextTower.load(TextModel.ofProvenance(model.spec().textTower()), textThreads), true, runtime, imageThreads);
+  /**
+   * @param imageThreads threads one image batch may use (ONNX Runtime's intra-op threads)
+   */
+  public JointEncoder(
+      ModelFile.LoadedModel model, int textThreads, ImageRuntime runtime, int imageThreads) {
+    this(
+        model,
+        TextTower.load(TextModel.ofProvenance(model.spec().textTower()), textThreads),
+        true,
+        runtime,
+        imageThreads);
   }
 
-  private JointEncoder(ModelFile.LoadedModel model, TextTower textTower, boolean ownsTextTower, ImageRuntime runtime,
+  private JointEncoder(
+      ModelFile.LoadedModel model,
+      TextTower textTower,
+      boolean ownsTextTower,
+      ImageRuntime runtime,
       int imageThreads) {
     this.model = model;
     this.spec = model.spec();
     this.heads = model.heads();
     this.runtime = runtime;
     this.imageThreads = imageThreads;
-    this.imageTower = runtime.load(spec.imageSize(), spec.imageLayer(), imageThreads, model.tuned());
+    this.imageTower =
+        runtime.load(spec.imageSize(), spec.imageLayer(), imageThreads, model.tuned());
     this.textTower = textTower;
     this.ownsTextTower = ownsTextTower;
     this.preprocessor = new ImagePreprocessor(spec.imageSize());
@@ -68,7 +85,12 @@ public final class JointEncoder implements Towers {
 
   @Override
   public String description() {
-    return "image tower " + spec.imageLayer() + (model.tuned() != null ? " (tuned)" : "") + " @" + spec.imageSize() + " px in "
+    return "image tower "
+        + spec.imageLayer()
+        + (model.tuned() != null ? " (tuned)" : "")
+        + " @"
+        + spec.imageSize()
+        + " px in "
         + runtime.key();
   }
 

@@ -2,6 +2,7 @@ package io.crossmodal.model.joint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossmodal.model.image.TunedLayer;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import io.crossmodal.model.image.TunedLayer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -41,11 +41,18 @@ public final class ModelFile {
     return save(file, spec, heads, null);
   }
 
-  /** @param tuned the trained tower layer that {@code spec.tunedLayer()} names, or null when it names none */
-  public static String save(Path file, ModelSpec spec, ProjectionHeads heads, TunedLayer tuned) throws IOException {
+  /**
+   * @param tuned the trained tower layer that {@code spec.tunedLayer()} names, or null when it
+   *     names none
+   */
+  public static String save(Path file, ModelSpec spec, ProjectionHeads heads, TunedLayer tuned)
+      throws IOException {
     if (!java.util.Objects.equals(spec.tunedLayer(), tuned == null ? null : tuned.layer())) {
-      throw new IllegalArgumentException("spec names tuned layer " + spec.tunedLayer() + ", weights are for "
-          + (tuned == null ? "none" : tuned.layer()));
+      throw new IllegalArgumentException(
+          "spec names tuned layer "
+              + spec.tunedLayer()
+              + ", weights are for "
+              + (tuned == null ? "none" : tuned.layer()));
     }
     byte[] unsigned = encode(spec.withModelId(""), heads, tuned);
     String id = "cm-" + HexFormat.of().formatHex(sha256(unsigned)).substring(0, 16);
@@ -67,7 +74,8 @@ public final class ModelFile {
     }
     int format = in.readInt();
     if (format != FORMAT) {
-      throw new IOException(name + ": unsupported model format " + format + " (expected " + FORMAT + ")");
+      throw new IOException(
+          name + ": unsupported model format " + format + " (expected " + FORMAT + ")");
     }
     byte[] header = new byte[in.readInt()];
     in.readFully(header);
@@ -76,35 +84,55 @@ public final class ModelFile {
     for (int i = 0; i < arrays.length; i++) {
       arrays[i] = readArray(in);
     }
-    ProjectionHeads heads = new ProjectionHeads(arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], arrays[5]);
+    ProjectionHeads heads =
+        new ProjectionHeads(arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], arrays[5]);
     TunedLayer tuned = null;
     if (spec.tunedLayer() != null) {
       INDArray kernel = readArray(in);
       INDArray bias = readArray(in);
-      tuned = new TunedLayer(spec.tunedLayer(), (int) kernel.size(0), (int) kernel.size(1), kernel.dup('c').data().asFloat(),
-          bias.dup('c').data().asFloat());
+      tuned =
+          new TunedLayer(
+              spec.tunedLayer(),
+              (int) kernel.size(0),
+              (int) kernel.size(1),
+              kernel.dup('c').data().asFloat(),
+              bias.dup('c').data().asFloat());
     }
     return new LoadedModel(spec, heads, tuned);
   }
 
-  /** A model as read: its spec (with id), heads, and its tuned tower layer (null when the tower is as pretrained). */
+  /**
+   * A model as read: its spec (with id), heads, and its tuned tower layer (null when the tower is
+   * as pretrained).
+   */
   public record LoadedModel(ModelSpec spec, ProjectionHeads heads, TunedLayer tuned) {
     public LoadedModel(ModelSpec spec, ProjectionHeads heads) {
       this(spec, heads, null);
     }
   }
 
-  private static byte[] encode(ModelSpec spec, ProjectionHeads heads, TunedLayer tuned) throws IOException {
+  private static byte[] encode(ModelSpec spec, ProjectionHeads heads, TunedLayer tuned)
+      throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
     out.writeInt(MAGIC);
     out.writeInt(FORMAT);
     ObjectNode node = JSON.valueToTree(spec);
-    byte[] header = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node).getBytes(StandardCharsets.UTF_8);
+    byte[] header =
+        JSON.writerWithDefaultPrettyPrinter()
+            .writeValueAsString(node)
+            .getBytes(StandardCharsets.UTF_8);
     out.writeInt(header.length);
     out.write(header);
-    for (INDArray a : new INDArray[] {heads.imageMean(), heads.imageStd(), heads.imageWeights(), heads.imageBias(),
-        heads.textWeights(), heads.textBias()}) {
+    for (INDArray a :
+        new INDArray[] {
+          heads.imageMean(),
+          heads.imageStd(),
+          heads.imageWeights(),
+          heads.imageBias(),
+          heads.textWeights(),
+          heads.textBias()
+        }) {
       writeArray(out, a);
     }
     if (tuned != null) {

@@ -19,16 +19,26 @@ public final class ProjectionHeads {
   private final INDArray imageBias; // [1, dim]
   private final INDArray textWeights; // [textDim, dim]
   private final INDArray textBias; // [1, dim]
-  /** The heads as plain arrays (weights row-major [inDim][dim]), for one item at a time without ND4J. */
+
+  /**
+   * The heads as plain arrays (weights row-major [inDim][dim]), for one item at a time without
+   * ND4J.
+   */
   private final float[] textWeightsRows;
+
   private final float[] textBiasRow;
   private final float[] imageWeightsRows;
   private final float[] imageBiasRow;
   private final float[] imageMeanRow;
   private final float[] imageInvStdRow;
 
-  public ProjectionHeads(INDArray imageMean, INDArray imageStd, INDArray imageWeights, INDArray imageBias,
-      INDArray textWeights, INDArray textBias) {
+  public ProjectionHeads(
+      INDArray imageMean,
+      INDArray imageStd,
+      INDArray imageWeights,
+      INDArray imageBias,
+      INDArray textWeights,
+      INDArray textBias) {
     this.imageMean = imageMean.reshape(1, imageMean.length()).castTo(DataType.FLOAT);
     this.imageStd = imageStd.reshape(1, imageStd.length()).castTo(DataType.FLOAT);
     this.imageWeights = imageWeights.castTo(DataType.FLOAT);
@@ -42,7 +52,8 @@ public final class ProjectionHeads {
     this.imageMeanRow = this.imageMean.data().asFloat();
     this.imageInvStdRow = this.imageStd.rdiv(1f).data().asFloat();
     if (imageWeights.size(1) != textWeights.size(1)) {
-      throw new IllegalArgumentException("image head dim " + imageWeights.size(1) + " != text head dim " + textWeights.size(1));
+      throw new IllegalArgumentException(
+          "image head dim " + imageWeights.size(1) + " != text head dim " + textWeights.size(1));
     }
   }
 
@@ -61,8 +72,8 @@ public final class ProjectionHeads {
   }
 
   /**
-   * {@link #projectTexts} for one feature vector in plain Java: for one query an ND4J call costs
-   * ≈ 1.8 ms of op dispatch (measured in the encoder service), this loop ≈ 0.05 ms. Same function;
+   * {@link #projectTexts} for one feature vector in plain Java: for one query an ND4J call costs ≈
+   * 1.8 ms of op dispatch (measured in the encoder service), this loop ≈ 0.05 ms. Same function;
    * results agree with the ND4J path to float rounding. Thread safe.
    */
   public float[] projectText(float[] feature) {
@@ -88,14 +99,19 @@ public final class ProjectionHeads {
     checkLength(feature, imageWeightsRows, imageBiasRow);
     float[] out = imageBiasRow.clone();
     for (int i = 0; i < feature.length; i++) {
-      accumulate(out, (feature[i] - imageMeanRow[i]) * imageInvStdRow[i], imageWeightsRows, i * out.length);
+      accumulate(
+          out,
+          (feature[i] - imageMeanRow[i]) * imageInvStdRow[i],
+          imageWeightsRows,
+          i * out.length);
     }
     return UnitVectors.normalise(out);
   }
 
   private static void checkLength(float[] feature, float[] weights, float[] bias) {
     if (feature.length * bias.length != weights.length) {
-      throw new IllegalArgumentException("feature of length " + feature.length + ", head expects " + weights.length / bias.length);
+      throw new IllegalArgumentException(
+          "feature of length " + feature.length + ", head expects " + weights.length / bias.length);
     }
   }
 
@@ -142,21 +158,36 @@ public final class ProjectionHeads {
   /**
    * These heads with each bias shifted so that {@code images} and {@code texts} (features, [n,
    * dim]) project to a zero mean before the L2 normalisation. Centring a space moves every vector
-   * away from the common direction that all share, which makes "hubs" (items near every query)
-   * less near; the same linear heads, only the biases change.
+   * away from the common direction that all share, which makes "hubs" (items near every query) less
+   * near; the same linear heads, only the biases change.
    */
   public ProjectionHeads centred(INDArray images, INDArray texts) {
-    INDArray imageCentre = standardise(images).mmul(imageWeights).addiRowVector(imageBias).mean(0).reshape(1, dim());
-    INDArray textCentre = unit(texts.castTo(DataType.FLOAT)).mmul(textWeights).addiRowVector(textBias).mean(0).reshape(1, dim());
-    return new ProjectionHeads(imageMean, imageStd, imageWeights, imageBias.sub(imageCentre), textWeights,
+    INDArray imageCentre =
+        standardise(images).mmul(imageWeights).addiRowVector(imageBias).mean(0).reshape(1, dim());
+    INDArray textCentre =
+        unit(texts.castTo(DataType.FLOAT))
+            .mmul(textWeights)
+            .addiRowVector(textBias)
+            .mean(0)
+            .reshape(1, dim());
+    return new ProjectionHeads(
+        imageMean,
+        imageStd,
+        imageWeights,
+        imageBias.sub(imageCentre),
+        textWeights,
         textBias.sub(textCentre));
   }
 
   /** Heads of the given shape with zero means, unit std and small random weights (for tests). */
   public static ProjectionHeads random(int imageDim, int textDim, int dim, long seed) {
     Nd4j.getRandom().setSeed(seed);
-    return new ProjectionHeads(Nd4j.zeros(DataType.FLOAT, imageDim), Nd4j.ones(DataType.FLOAT, imageDim),
-        Nd4j.randn(DataType.FLOAT, imageDim, dim).muli(0.05), Nd4j.zeros(DataType.FLOAT, dim),
-        Nd4j.randn(DataType.FLOAT, textDim, dim).muli(0.05), Nd4j.zeros(DataType.FLOAT, dim));
+    return new ProjectionHeads(
+        Nd4j.zeros(DataType.FLOAT, imageDim),
+        Nd4j.ones(DataType.FLOAT, imageDim),
+        Nd4j.randn(DataType.FLOAT, imageDim, dim).muli(0.05),
+        Nd4j.zeros(DataType.FLOAT, dim),
+        Nd4j.randn(DataType.FLOAT, textDim, dim).muli(0.05),
+        Nd4j.zeros(DataType.FLOAT, dim));
   }
 }

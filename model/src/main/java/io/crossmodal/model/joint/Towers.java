@@ -4,9 +4,9 @@ import java.awt.image.BufferedImage;
 import java.util.List;
 
 /**
- * What the encoder's loops need of a model: one shared space, batched image and text encoding.
- * The bundled model ({@link JointEncoder}) and any CLIP-format towers folder
- * ({@link io.crossmodal.model.clip.ClipTowers}) implement it.
+ * What the encoder's loops need of a model: one shared space, batched image and text encoding. The
+ * bundled model ({@link JointEncoder}) and any CLIP-format towers folder ({@link
+ * io.crossmodal.model.clip.ClipTowers}) implement it.
  */
 public interface Towers extends AutoCloseable {
   /** Id of the model whose space the vectors are in. */
@@ -23,8 +23,8 @@ public interface Towers extends AutoCloseable {
 
   /**
    * The same model (same vectors) whose image encoding never waits behind this one's: what the
-   * encoder's query path uses, so that a query is not queued behind a batch of media. Towers
-   * whose image encoding never blocks another call may return themselves.
+   * encoder's query path uses, so that a query is not queued behind a batch of media. Towers whose
+   * image encoding never blocks another call may return themselves.
    */
   default Towers withOwnImageTower() {
     return this;

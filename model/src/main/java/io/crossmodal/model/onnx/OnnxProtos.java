@@ -18,10 +18,14 @@ public final class OnnxProtos {
   private OnnxProtos() {}
 
   public static TensorProto floats(String name, float[] values, long... dims) {
-    ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer bytes =
+        ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     bytes.asFloatBuffer().put(values);
-    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber())
-        .setRawData(ByteString.copyFrom(bytes.array()));
+    TensorProto.Builder t =
+        TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(TensorProto.DataType.FLOAT.getNumber())
+            .setRawData(ByteString.copyFrom(bytes.array()));
     for (long d : dims) {
       t.addDims(d);
     }
@@ -29,10 +33,14 @@ public final class OnnxProtos {
   }
 
   public static TensorProto longs(String name, long[] values, long... dims) {
-    ByteBuffer bytes = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer bytes =
+        ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     bytes.asLongBuffer().put(values);
-    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64.getNumber())
-        .setRawData(ByteString.copyFrom(bytes.array()));
+    TensorProto.Builder t =
+        TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(TensorProto.DataType.INT64.getNumber())
+            .setRawData(ByteString.copyFrom(bytes.array()));
     for (long d : dims) {
       t.addDims(d);
     }
@@ -55,15 +63,23 @@ public final class OnnxProtos {
       }
       tensor.setShape(shape);
     }
-    return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(tensor)).build();
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(TypeProto.newBuilder().setTensorType(tensor))
+        .build();
   }
 
   public static AttributeProto intAttr(String name, long value) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.INT)
+        .setI(value)
+        .build();
   }
 
   public static AttributeProto intsAttr(String name, long... values) {
-    AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+    AttributeProto.Builder a =
+        AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
     for (long v : values) {
       a.addInts(v);
     }
@@ -71,7 +87,10 @@ public final class OnnxProtos {
   }
 
   public static AttributeProto stringAttr(String name, String value) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
-        .setS(ByteString.copyFromUtf8(value)).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.STRING)
+        .setS(ByteString.copyFromUtf8(value))
+        .build();
   }
 }

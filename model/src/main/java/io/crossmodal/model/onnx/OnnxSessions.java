@@ -3,11 +3,16 @@ package io.crossmodal.model.onnx;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 
-/** How the towers run their ONNX Runtime sessions: one batch at a time, on a given number of threads. */
+/**
+ * How the towers run their ONNX Runtime sessions: one batch at a time, on a given number of
+ * threads.
+ */
 public final class OnnxSessions {
   private OnnxSessions() {}
 
-  /** @param threads intra-op threads for one run (at least 1); operators run one after another */
+  /**
+   * @param threads intra-op threads for one run (at least 1); operators run one after another
+   */
   public static OrtSession.SessionOptions options(int threads) throws OrtException {
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     options.setIntraOpNumThreads(Math.max(1, threads));

@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
 public final class BpeTokenizer implements Tokenizer {
   /** GPT-2's pre-tokenizer, used by ByteLevel when {@code use_regex} is true. */
   private static final Pattern GPT2 =
-      Pattern.compile("'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
+      Pattern.compile(
+          "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
+
   private static final char[] BYTE_CHARS = byteChars();
 
   private final UnaryOperator<String> normalizer;
@@ -46,7 +48,10 @@ public final class BpeTokenizer implements Tokenizer {
   private BpeTokenizer(JsonNode json, int maxLength) {
     JsonNode model = json.path("model");
     this.vocabulary = new HashMap<>();
-    model.path("vocab").fields().forEachRemaining(e -> vocabulary.put(e.getKey(), e.getValue().asInt()));
+    model
+        .path("vocab")
+        .fields()
+        .forEachRemaining(e -> vocabulary.put(e.getKey(), e.getValue().asInt()));
     for (JsonNode added : json.path("added_tokens")) {
       vocabulary.putIfAbsent(added.path("content").asText(), added.path("id").asInt());
     }
@@ -56,7 +61,8 @@ public final class BpeTokenizer implements Tokenizer {
     this.mergeRanks = new HashMap<>();
     for (JsonNode merge : model.path("merges")) {
       // "a b" in older files, ["a", "b"] in newer ones.
-      String pair = merge.isArray() ? merge.get(0).asText() + " " + merge.get(1).asText() : merge.asText();
+      String pair =
+          merge.isArray() ? merge.get(0).asText() + " " + merge.get(1).asText() : merge.asText();
       mergeRanks.putIfAbsent(pair, mergeRanks.size());
     }
     this.endOfWordSuffix = model.path("end_of_word_suffix").asText("");
@@ -71,11 +77,14 @@ public final class BpeTokenizer implements Tokenizer {
     this.suffix = specials[1];
     this.maxLength = maxLength;
     if (maxLength <= prefix.length + suffix.length) {
-      throw new IllegalArgumentException("max length " + maxLength + " leaves no room between the special tokens");
+      throw new IllegalArgumentException(
+          "max length " + maxLength + " leaves no room between the special tokens");
     }
   }
 
-  /** @param maxLength longest id sequence {@link #encode} returns, special tokens included */
+  /**
+   * @param maxLength longest id sequence {@link #encode} returns, special tokens included
+   */
   public static BpeTokenizer fromHuggingFaceJson(JsonNode json, int maxLength) {
     String type = json.path("model").path("type").asText("");
     if (!type.equals("BPE")) {
@@ -147,7 +156,11 @@ public final class BpeTokenizer implements Tokenizer {
         break;
       }
       String right = symbols.remove(best + 1);
-      symbols.set(best, symbols.get(best) + right.substring(right.startsWith(continuingPrefix) ? continuingPrefix.length() : 0));
+      symbols.set(
+          best,
+          symbols.get(best)
+              + right.substring(
+                  right.startsWith(continuingPrefix) ? continuingPrefix.length() : 0));
     }
     return symbols;
   }
@@ -168,7 +181,8 @@ public final class BpeTokenizer implements Tokenizer {
           return s;
         };
       }
-      case "NFC", "NFD", "NFKC", "NFKD" -> s -> Normalizer.normalize(s, Normalizer.Form.valueOf(type));
+      case "NFC", "NFD", "NFKC", "NFKD" ->
+          s -> Normalizer.normalize(s, Normalizer.Form.valueOf(type));
       case "Lowercase" -> s -> s.toLowerCase(Locale.ROOT);
       case "Strip" -> {
         boolean left = n.path("strip_left").asBoolean(true);
@@ -180,7 +194,9 @@ public final class BpeTokenizer implements Tokenizer {
         String content = Matcher.quoteReplacement(n.path("content").asText());
         yield s -> p.matcher(s).replaceAll(content);
       }
-      default -> throw new IllegalArgumentException("tokenizer.json normalizer " + type + " is not supported");
+      default ->
+          throw new IllegalArgumentException(
+              "tokenizer.json normalizer " + type + " is not supported");
     };
   }
 
@@ -191,8 +207,14 @@ public final class BpeTokenizer implements Tokenizer {
     String type = n.path("type").asText();
     switch (type) {
       case "Sequence" -> n.path("pretokenizers").forEach(p -> preTokenizers(p, out));
-      case "Split" -> out.add(split(pattern(n.path("pattern")), n.path("behavior").asText(), n.path("invert").asBoolean(false)));
-      case "Whitespace" -> out.add(matches(Pattern.compile("\\w+|[^\\w\\s]+", Pattern.UNICODE_CHARACTER_CLASS)));
+      case "Split" ->
+          out.add(
+              split(
+                  pattern(n.path("pattern")),
+                  n.path("behavior").asText(),
+                  n.path("invert").asBoolean(false)));
+      case "Whitespace" ->
+          out.add(matches(Pattern.compile("\\w+|[^\\w\\s]+", Pattern.UNICODE_CHARACTER_CLASS)));
       case "WhitespaceSplit" -> out.add(matches(Pattern.compile("\\S+")));
       case "ByteLevel" -> {
         boolean prefixSpace = n.path("add_prefix_space").asBoolean(false);
@@ -204,7 +226,9 @@ public final class BpeTokenizer implements Tokenizer {
         }
         out.add(s -> List.of(byteLevel(s)));
       }
-      default -> throw new IllegalArgumentException("tokenizer.json pre_tokenizer " + type + " is not supported");
+      default ->
+          throw new IllegalArgumentException(
+              "tokenizer.json pre_tokenizer " + type + " is not supported");
     }
   }
 
@@ -214,20 +238,25 @@ public final class BpeTokenizer implements Tokenizer {
     }
     return switch (behavior) {
       case "Removed" -> s -> List.of(p.split(s, -1));
-      case "Isolated" -> s -> {
-        List<String> parts = new ArrayList<>();
-        Matcher m = p.matcher(s);
-        int at = 0;
-        while (m.find()) {
-          parts.add(s.substring(at, m.start()));
-          parts.add(m.group());
-          at = m.end();
-        }
-        parts.add(s.substring(at));
-        return parts;
-      };
-      default -> throw new IllegalArgumentException("tokenizer.json Split behaviour " + behavior + (invert ? " (inverted)" : "")
-          + " is not supported");
+      case "Isolated" ->
+          s -> {
+            List<String> parts = new ArrayList<>();
+            Matcher m = p.matcher(s);
+            int at = 0;
+            while (m.find()) {
+              parts.add(s.substring(at, m.start()));
+              parts.add(m.group());
+              at = m.end();
+            }
+            parts.add(s.substring(at));
+            return parts;
+          };
+      default ->
+          throw new IllegalArgumentException(
+              "tokenizer.json Split behaviour "
+                  + behavior
+                  + (invert ? " (inverted)" : "")
+                  + " is not supported");
     };
   }
 
@@ -256,7 +285,8 @@ public final class BpeTokenizer implements Tokenizer {
     }
     String type = n.path("type").asText();
     return switch (type) {
-      case "RobertaProcessing", "BertProcessing" -> new int[][] {{n.path("cls").get(1).asInt()}, {n.path("sep").get(1).asInt()}};
+      case "RobertaProcessing", "BertProcessing" ->
+          new int[][] {{n.path("cls").get(1).asInt()}, {n.path("sep").get(1).asInt()}};
       case "ByteLevel" -> new int[][] {{}, {}};
       case "TemplateProcessing" -> {
         List<Integer> before = new ArrayList<>();
@@ -267,11 +297,17 @@ public final class BpeTokenizer implements Tokenizer {
             seen = true;
             continue;
           }
-          for (JsonNode id : n.path("special_tokens").path(piece.path("SpecialToken").path("id").asText()).path("ids")) {
+          for (JsonNode id :
+              n.path("special_tokens")
+                  .path(piece.path("SpecialToken").path("id").asText())
+                  .path("ids")) {
             (seen ? after : before).add(id.asInt());
           }
         }
-        yield new int[][] {before.stream().mapToInt(Integer::intValue).toArray(), after.stream().mapToInt(Integer::intValue).toArray()};
+        yield new int[][] {
+          before.stream().mapToInt(Integer::intValue).toArray(),
+          after.stream().mapToInt(Integer::intValue).toArray()
+        };
       }
       case "Sequence" -> {
         int[][] result = {{}, {}};
@@ -283,7 +319,9 @@ public final class BpeTokenizer implements Tokenizer {
         }
         yield result;
       }
-      default -> throw new IllegalArgumentException("tokenizer.json post_processor " + type + " is not supported");
+      default ->
+          throw new IllegalArgumentException(
+              "tokenizer.json post_processor " + type + " is not supported");
     };
   }
 
@@ -301,7 +339,8 @@ public final class BpeTokenizer implements Tokenizer {
     char[] map = new char[256];
     int next = 256;
     for (int i = 0; i < 256; i++) {
-      boolean printable = (i >= '!' && i <= '~') || (i >= 0xA1 && i <= 0xAC) || (i >= 0xAE && i <= 0xFF);
+      boolean printable =
+          (i >= '!' && i <= '~') || (i >= 0xA1 && i <= 0xAC) || (i >= 0xAE && i <= 0xFF);
       map[i] = (char) (printable ? i : next++);
     }
     return map;

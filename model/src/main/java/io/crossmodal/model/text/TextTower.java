@@ -14,11 +14,12 @@ import java.util.Map;
 /**
  * The frozen text tower: one {@link TextModel} (384-d sentence embeddings, mean pooled over real
  * tokens), int8-quantised, run by ONNX Runtime from the ONNX file inside its jar on the classpath.
- * MiniLM's quantised graph measured ≈ 3× the float one's throughput here (1,430 vs 500 texts/s, batch 32).
+ * MiniLM's quantised graph measured ≈ 3× the float one's throughput here (1,430 vs 500 texts/s,
+ * batch 32).
  *
- * <p>Why ONNX Runtime: SameDiff's ONNX import (M2.1) fails on this graph's Gather; ONNX Runtime runs
- * it offline from the jar. Output vectors are <em>not</em> normalised; the trained text head is.
- * Thread safe (an {@link OrtSession} may be shared); {@link #close()} releases native memory.
+ * <p>Why ONNX Runtime: SameDiff's ONNX import (M2.1) fails on this graph's Gather; ONNX Runtime
+ * runs it offline from the jar. Output vectors are <em>not</em> normalised; the trained text head
+ * is. Thread safe (an {@link OrtSession} may be shared); {@link #close()} releases native memory.
  */
 public final class TextTower implements AutoCloseable {
   public static final int FEATURE_DIM = 384;
@@ -32,45 +33,64 @@ public final class TextTower implements AutoCloseable {
   private final int threads;
   private final java.util.concurrent.ExecutorService workers;
 
-  private TextTower(OrtEnvironment env, OrtSession session, WordPieceTokenizer tokenizer, String prefix, int threads) {
+  private TextTower(
+      OrtEnvironment env,
+      OrtSession session,
+      WordPieceTokenizer tokenizer,
+      String prefix,
+      int threads) {
     this.env = env;
     this.session = session;
     this.tokenizer = tokenizer;
     this.prefix = prefix;
     this.threads = threads;
-    this.workers = threads > 1 ? java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "text-worker");
-      t.setDaemon(true);
-      return t;
-    }) : null;
+    this.workers =
+        threads > 1
+            ? java.util.concurrent.Executors.newFixedThreadPool(
+                threads,
+                r -> {
+                  Thread t = new Thread(r, "text-worker");
+                  t.setDaemon(true);
+                  return t;
+                })
+            : null;
   }
 
   public static TextTower load(TextModel textModel, int threads) {
-    try (InputStream model = resource(textModel.onnxResource()); InputStream vocab = resource(textModel.tokenizerResource())) {
+    try (InputStream model = resource(textModel.onnxResource());
+        InputStream vocab = resource(textModel.tokenizerResource())) {
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       OrtSession.SessionOptions options = new OrtSession.SessionOptions();
       // Parallelism comes from running texts on several workers; each run stays single-threaded.
       options.setIntraOpNumThreads(1);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       OrtSession session = env.createSession(model.readAllBytes(), options);
-      return new TextTower(env, session, WordPieceTokenizer.fromHuggingFaceJson(vocab, MAX_TOKENS), textModel.prefix(),
+      return new TextTower(
+          env,
+          session,
+          WordPieceTokenizer.fromHuggingFaceJson(vocab, MAX_TOKENS),
+          textModel.prefix(),
           Math.max(1, threads));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the text tower " + textModel.key(), e);
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime cannot load the text tower " + textModel.key(), e);
+      throw new IllegalStateException(
+          "ONNX Runtime cannot load the text tower " + textModel.key(), e);
     }
   }
 
   private static InputStream resource(String name) throws IOException {
     InputStream in = TextTower.class.getResourceAsStream(name);
     if (in == null) {
-      throw new IOException("missing classpath resource " + name + " (a langchain4j-embeddings jar)");
+      throw new IOException(
+          "missing classpath resource " + name + " (a langchain4j-embeddings jar)");
     }
     return in;
   }
 
-  /** MiniLM's WordPiece tokenizer alone, without loading the ONNX graph (the baselines' vocabulary). */
+  /**
+   * MiniLM's WordPiece tokenizer alone, without loading the ONNX graph (the baselines' vocabulary).
+   */
   public static WordPieceTokenizer loadTokenizer() {
     try (InputStream vocab = resource(TextModel.MINILM.tokenizerResource())) {
       return WordPieceTokenizer.fromHuggingFaceJson(vocab, MAX_TOKENS);
@@ -97,13 +117,16 @@ public final class TextTower implements AutoCloseable {
       return out;
     }
     List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
-    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger next =
+        new java.util.concurrent.atomic.AtomicInteger();
     for (int w = 0; w < threads; w++) {
-      done.add(workers.submit(() -> {
-        for (int i = next.getAndIncrement(); i < out.length; i = next.getAndIncrement()) {
-          out[i] = run(new int[][] {tokenizer.encode(prefix + texts.get(i))})[0];
-        }
-      }));
+      done.add(
+          workers.submit(
+              () -> {
+                for (int i = next.getAndIncrement(); i < out.length; i = next.getAndIncrement()) {
+                  out[i] = run(new int[][] {tokenizer.encode(prefix + texts.get(i))})[0];
+                }
+              }));
     }
     for (var f : done) {
       try {
@@ -135,8 +158,17 @@ public final class TextTower implements AutoCloseable {
     long[] shape = {n, length};
     try (OnnxTensor idTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
         OnnxTensor maskTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
-        OnnxTensor typeTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[n * length]), shape);
-        OrtSession.Result result = session.run(Map.of("input_ids", idTensor, "attention_mask", maskTensor, "token_type_ids", typeTensor))) {
+        OnnxTensor typeTensor =
+            OnnxTensor.createTensor(env, LongBuffer.wrap(new long[n * length]), shape);
+        OrtSession.Result result =
+            session.run(
+                Map.of(
+                    "input_ids",
+                    idTensor,
+                    "attention_mask",
+                    maskTensor,
+                    "token_type_ids",
+                    typeTensor))) {
       float[][][] hidden = (float[][][]) result.get(0).getValue();
       return meanPool(hidden, tokens);
     } catch (OrtException e) {

@@ -1,6 +1,9 @@
 package io.crossmodal.model.text;
 
-/** Text → token ids of one vocabulary, special tokens included, never longer than {@link #maxLength()}. */
+/**
+ * Text → token ids of one vocabulary, special tokens included, never longer than {@link
+ * #maxLength()}.
+ */
 public interface Tokenizer {
   int[] encode(String text);
 

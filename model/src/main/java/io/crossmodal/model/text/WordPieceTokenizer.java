@@ -13,8 +13,8 @@ import java.util.Map;
 /**
  * BERT uncased tokenization as the Hugging Face {@code tokenizer.json} of all-MiniLM-L6-v2 defines
  * it: clean text, split CJK characters, lowercase and strip accents, split on whitespace and
- * punctuation, greedy longest-match WordPiece with the {@code ##} prefix, then
- * {@code [CLS] … [SEP]} truncated to {@link #maxLength()} tokens.
+ * punctuation, greedy longest-match WordPiece with the {@code ##} prefix, then {@code [CLS] …
+ * [SEP]} truncated to {@link #maxLength()} tokens.
  *
  * <p>Immutable and thread safe.
  */
@@ -35,12 +35,14 @@ public final class WordPieceTokenizer implements Tokenizer {
   }
 
   /** Reads the WordPiece vocabulary of a Hugging Face {@code tokenizer.json}. */
-  public static WordPieceTokenizer fromHuggingFaceJson(InputStream json, int maxLength) throws IOException {
+  public static WordPieceTokenizer fromHuggingFaceJson(InputStream json, int maxLength)
+      throws IOException {
     return fromHuggingFaceJson(new ObjectMapper().readTree(json), maxLength);
   }
 
   /** The same, from a {@code tokenizer.json} already parsed. */
-  public static WordPieceTokenizer fromHuggingFaceJson(JsonNode json, int maxLength) throws IOException {
+  public static WordPieceTokenizer fromHuggingFaceJson(JsonNode json, int maxLength)
+      throws IOException {
     JsonNode vocab = json.path("model").path("vocab");
     Map<String, Integer> ids = new HashMap<>();
     vocab.fields().forEachRemaining(e -> ids.put(e.getKey(), e.getValue().asInt()));
@@ -68,7 +70,9 @@ public final class WordPieceTokenizer implements Tokenizer {
     return maxLength;
   }
 
-  /** Token ids including {@code [CLS]} and {@code [SEP]}; never longer than {@link #maxLength()}. */
+  /**
+   * Token ids including {@code [CLS]} and {@code [SEP]}; never longer than {@link #maxLength()}.
+   */
   @Override
   public int[] encode(String text) {
     List<Integer> ids = new ArrayList<>();
@@ -88,14 +92,18 @@ public final class WordPieceTokenizer implements Tokenizer {
 
   /** Lowercased, accent-free words and single punctuation marks, in order. */
   static List<String> basicTokens(String text) {
-    String lowered = Normalizer.normalize(text.toLowerCase(java.util.Locale.ROOT), Normalizer.Form.NFD);
+    String lowered =
+        Normalizer.normalize(text.toLowerCase(java.util.Locale.ROOT), Normalizer.Form.NFD);
     List<String> tokens = new ArrayList<>();
     StringBuilder word = new StringBuilder();
     for (int i = 0; i < lowered.length(); ) {
       int cp = lowered.codePointAt(i);
       i += Character.charCount(cp);
       int type = Character.getType(cp);
-      if (cp == 0 || cp == 0xFFFD || type == Character.NON_SPACING_MARK || (Character.isISOControl(cp) && !Character.isWhitespace(cp))) {
+      if (cp == 0
+          || cp == 0xFFFD
+          || type == Character.NON_SPACING_MARK
+          || (Character.isISOControl(cp) && !Character.isWhitespace(cp))) {
         continue;
       }
       if (Character.isWhitespace(cp) || Character.isSpaceChar(cp)) {
@@ -147,17 +155,27 @@ public final class WordPieceTokenizer implements Tokenizer {
   }
 
   private static boolean isPunctuation(int cp) {
-    if ((cp >= 33 && cp <= 47) || (cp >= 58 && cp <= 64) || (cp >= 91 && cp <= 96) || (cp >= 123 && cp <= 126)) {
+    if ((cp >= 33 && cp <= 47)
+        || (cp >= 58 && cp <= 64)
+        || (cp >= 91 && cp <= 96)
+        || (cp >= 123 && cp <= 126)) {
       return true;
     }
     int t = Character.getType(cp);
-    return t == Character.CONNECTOR_PUNCTUATION || t == Character.DASH_PUNCTUATION || t == Character.START_PUNCTUATION
-        || t == Character.END_PUNCTUATION || t == Character.INITIAL_QUOTE_PUNCTUATION || t == Character.FINAL_QUOTE_PUNCTUATION
+    return t == Character.CONNECTOR_PUNCTUATION
+        || t == Character.DASH_PUNCTUATION
+        || t == Character.START_PUNCTUATION
+        || t == Character.END_PUNCTUATION
+        || t == Character.INITIAL_QUOTE_PUNCTUATION
+        || t == Character.FINAL_QUOTE_PUNCTUATION
         || t == Character.OTHER_PUNCTUATION;
   }
 
   private static boolean isCjk(int cp) {
-    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x20000 && cp <= 0x2A6DF)
-        || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x2F800 && cp <= 0x2FA1F);
+    return (cp >= 0x4E00 && cp <= 0x9FFF)
+        || (cp >= 0x3400 && cp <= 0x4DBF)
+        || (cp >= 0x20000 && cp <= 0x2A6DF)
+        || (cp >= 0xF900 && cp <= 0xFAFF)
+        || (cp >= 0x2F800 && cp <= 0x2FA1F);
   }
 }

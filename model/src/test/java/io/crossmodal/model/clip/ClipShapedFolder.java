@@ -17,9 +17,9 @@ import onnx.Onnx.TensorProto;
 /**
  * Writes a small CLIP-shaped towers folder for tests: random weights in the real graph shapes
  * (image: patch convolution, ReLU, global average pool, projection to {@code image_embeds}; text:
- * token embedding, masked sum, projection to {@code text_embeds}), a CLIP-style BPE
- * {@code tokenizer.json} and a Hugging Face {@code preprocessor_config.json}. The weights stay
- * here so a test can compute the expected vectors by hand.
+ * token embedding, masked sum, projection to {@code text_embeds}), a CLIP-style BPE {@code
+ * tokenizer.json} and a Hugging Face {@code preprocessor_config.json}. The weights stay here so a
+ * test can compute the expected vectors by hand.
  */
 public final class ClipShapedFolder {
   static final int SIZE = 32;
@@ -62,24 +62,37 @@ public final class ClipShapedFolder {
     textProjection = gaussian(random, WIDTH * DIM, 1);
   }
 
-  /** Merges in rank order: "r e" before "re d</w>", so "red" becomes one token and "dot" stops at "do" + "t</w>". */
-  static final List<String> MERGES = List.of("r e", "re d</w>", "c a", "ca r</w>", "d o", "do g</w>");
+  /**
+   * Merges in rank order: "r e" before "re d</w>", so "red" becomes one token and "dot" stops at
+   * "do" + "t</w>".
+   */
+  static final List<String> MERGES =
+      List.of("r e", "re d</w>", "c a", "ca r</w>", "d o", "do g</w>");
 
   public Path write(Path dir) throws IOException {
     Files.createDirectories(dir);
     Files.write(dir.resolve(TowersFolder.IMAGE), imageModel().toByteArray());
     Files.write(dir.resolve(TowersFolder.TEXT), textModel().toByteArray());
     Files.writeString(dir.resolve(TowersFolder.TOKENIZER), tokenizerJson());
-    Files.writeString(dir.resolve(TowersFolder.PREPROCESSOR), """
+    Files.writeString(
+        dir.resolve(TowersFolder.PREPROCESSOR),
+        """
         {"crop_size": {"height": %d, "width": %d}, "do_center_crop": true, "do_normalize": true, "do_resize": true,
          "image_mean": [%s, %s, %s], "image_std": [%s, %s, %s], "resample": 3, "size": {"shortest_edge": %d}}
-        """.formatted(SIZE, SIZE, MEAN[0], MEAN[1], MEAN[2], STD[0], STD[1], STD[2], SIZE));
+        """
+            .formatted(SIZE, SIZE, MEAN[0], MEAN[1], MEAN[2], STD[0], STD[1], STD[2], SIZE));
     return dir;
   }
 
   String tokenizerJson() {
     StringBuilder v = new StringBuilder();
-    vocab.forEach((k, id) -> v.append(v.length() == 0 ? "" : ",").append('"').append(k.replace("\"", "\\\"")).append("\":").append(id));
+    vocab.forEach(
+        (k, id) ->
+            v.append(v.length() == 0 ? "" : ",")
+                .append('"')
+                .append(k.replace("\"", "\\\""))
+                .append("\":")
+                .append(id));
     StringBuilder m = new StringBuilder();
     MERGES.forEach(x -> m.append(m.length() == 0 ? "" : ",").append('"').append(x).append('"'));
     return """
@@ -93,55 +106,119 @@ public final class ClipShapedFolder {
          "post_processor": {"type": "RobertaProcessing", "sep": ["<|endoftext|>", %d], "cls": ["<|startoftext|>", %d]},
          "model": {"type": "BPE", "unk_token": "<|endoftext|>", "continuing_subword_prefix": "", "end_of_word_suffix": "</w>",
            "vocab": {%s}, "merges": [%s]}}
-        """.formatted(CONTEXT, bos, eos, eos, bos, v, m);
+        """
+        .formatted(CONTEXT, bos, eos, eos, bos, v, m);
   }
 
   private ModelProto imageModel() {
-    GraphProto.Builder g = GraphProto.newBuilder().setName("clip_image")
-        .addInput(OnnxProtos.value("pixel_values", TensorProto.DataType.FLOAT, -1, 3, SIZE, SIZE))
-        .addInitializer(OnnxProtos.floats("W", conv, CHANNELS, 3, PATCH, PATCH))
-        .addInitializer(OnnxProtos.floats("B", convBias, CHANNELS))
-        .addInitializer(OnnxProtos.floats("P", imageProjection, CHANNELS, DIM))
-        .addNode(NodeProto.newBuilder().setOpType("Conv").addInput("pixel_values").addInput("W").addInput("B").addOutput("patches")
-            .addAttribute(OnnxProtos.intsAttr("kernel_shape", PATCH, PATCH)).addAttribute(OnnxProtos.intsAttr("strides", PATCH, PATCH)))
-        .addNode(NodeProto.newBuilder().setOpType("Relu").addInput("patches").addOutput("relu"))
-        .addNode(NodeProto.newBuilder().setOpType("GlobalAveragePool").addInput("relu").addOutput("pooled"))
-        .addNode(NodeProto.newBuilder().setOpType("Flatten").addInput("pooled").addOutput("flat").addAttribute(OnnxProtos.intAttr("axis", 1)))
-        .addNode(NodeProto.newBuilder().setOpType("MatMul").addInput("flat").addInput("P").addOutput("image_embeds"))
-        .addOutput(OnnxProtos.value("image_embeds", TensorProto.DataType.FLOAT, -1, DIM));
+    GraphProto.Builder g =
+        GraphProto.newBuilder()
+            .setName("clip_image")
+            .addInput(
+                OnnxProtos.value("pixel_values", TensorProto.DataType.FLOAT, -1, 3, SIZE, SIZE))
+            .addInitializer(OnnxProtos.floats("W", conv, CHANNELS, 3, PATCH, PATCH))
+            .addInitializer(OnnxProtos.floats("B", convBias, CHANNELS))
+            .addInitializer(OnnxProtos.floats("P", imageProjection, CHANNELS, DIM))
+            .addNode(
+                NodeProto.newBuilder()
+                    .setOpType("Conv")
+                    .addInput("pixel_values")
+                    .addInput("W")
+                    .addInput("B")
+                    .addOutput("patches")
+                    .addAttribute(OnnxProtos.intsAttr("kernel_shape", PATCH, PATCH))
+                    .addAttribute(OnnxProtos.intsAttr("strides", PATCH, PATCH)))
+            .addNode(NodeProto.newBuilder().setOpType("Relu").addInput("patches").addOutput("relu"))
+            .addNode(
+                NodeProto.newBuilder()
+                    .setOpType("GlobalAveragePool")
+                    .addInput("relu")
+                    .addOutput("pooled"))
+            .addNode(
+                NodeProto.newBuilder()
+                    .setOpType("Flatten")
+                    .addInput("pooled")
+                    .addOutput("flat")
+                    .addAttribute(OnnxProtos.intAttr("axis", 1)))
+            .addNode(
+                NodeProto.newBuilder()
+                    .setOpType("MatMul")
+                    .addInput("flat")
+                    .addInput("P")
+                    .addOutput("image_embeds"))
+            .addOutput(OnnxProtos.value("image_embeds", TensorProto.DataType.FLOAT, -1, DIM));
     return model(g);
   }
 
   private ModelProto textModel() {
-    GraphProto.Builder g = GraphProto.newBuilder().setName("clip_text")
-        .addInput(OnnxProtos.value("input_ids", TensorProto.DataType.INT64, -1, -1))
-        .addInput(OnnxProtos.value("attention_mask", TensorProto.DataType.INT64, -1, -1))
-        .addInitializer(OnnxProtos.floats("E", embedding, vocab.size(), WIDTH))
-        .addInitializer(OnnxProtos.floats("Q", textProjection, WIDTH, DIM))
-        .addInitializer(OnnxProtos.longs("axis2", new long[] {2}, 1))
-        .addInitializer(OnnxProtos.longs("axis1", new long[] {1}, 1))
-        .addNode(NodeProto.newBuilder().setOpType("Gather").addInput("E").addInput("input_ids").addOutput("tokens"))
-        .addNode(NodeProto.newBuilder().setOpType("Cast").addInput("attention_mask").addOutput("maskf")
-            .addAttribute(OnnxProtos.intAttr("to", TensorProto.DataType.FLOAT.getNumber())))
-        .addNode(NodeProto.newBuilder().setOpType("Unsqueeze").addInput("maskf").addInput("axis2").addOutput("mask3"))
-        .addNode(NodeProto.newBuilder().setOpType("Mul").addInput("tokens").addInput("mask3").addOutput("masked"))
-        .addNode(NodeProto.newBuilder().setOpType("ReduceSum").addInput("masked").addInput("axis1").addOutput("summed")
-            .addAttribute(OnnxProtos.intAttr("keepdims", 0)))
-        .addNode(NodeProto.newBuilder().setOpType("MatMul").addInput("summed").addInput("Q").addOutput("text_embeds"))
-        .addOutput(OnnxProtos.value("text_embeds", TensorProto.DataType.FLOAT, -1, DIM));
+    GraphProto.Builder g =
+        GraphProto.newBuilder()
+            .setName("clip_text")
+            .addInput(OnnxProtos.value("input_ids", TensorProto.DataType.INT64, -1, -1))
+            .addInput(OnnxProtos.value("attention_mask", TensorProto.DataType.INT64, -1, -1))
+            .addInitializer(OnnxProtos.floats("E", embedding, vocab.size(), WIDTH))
+            .addInitializer(OnnxProtos.floats("Q", textProjection, WIDTH, DIM))
+            .addInitializer(OnnxProtos.longs("axis2", new long[] {2}, 1))
+            .addInitializer(OnnxProtos.longs("axis1", new long[] {1}, 1))
+            .addNode(
+                NodeProto.newBuilder()
+                    .setOpType("Gather")
+                    .addInput("E")
+                    .addInput("input_ids")
+                    .addOutput("tokens"))
+            .addNode(
+                NodeProto.newBuilder()
+                    .setOpType("Cast")
+                    .addInput("attention_mask")
+                    .addOutput("maskf")
+                    .addAttribute(OnnxProtos.intAttr("to", TensorProto.DataType.FLOAT.getNumber())))
+            .addNode(
+                NodeProto.newBuilder()
+                    .setOpType("Unsqueeze")
+                    .addInput("maskf")
+                    .addInput("axis2")
+                    .addOutput("mask3"))
+            .addNode(
+                NodeProto.newBuilder()
+                    .setOpType("Mul")
+                    .addInput("tokens")
+                    .addInput("mask3")
+                    .addOutput("masked"))
+            .addNode(
+                NodeProto.newBuilder()
+                    .setOpType("ReduceSum")
+                    .addInput("masked")
+                    .addInput("axis1")
+                    .addOutput("summed")
+                    .addAttribute(OnnxProtos.intAttr("keepdims", 0)))
+            .addNode(
+                NodeProto.newBuilder()
+                    .setOpType("MatMul")
+                    .addInput("summed")
+                    .addInput("Q")
+                    .addOutput("text_embeds"))
+            .addOutput(OnnxProtos.value("text_embeds", TensorProto.DataType.FLOAT, -1, DIM));
     return model(g);
   }
 
   private static ModelProto model(GraphProto.Builder g) {
-    return ModelProto.newBuilder().setIrVersion(7).setProducerName("crossmodal-test")
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13)).setGraph(g).build();
+    return ModelProto.newBuilder()
+        .setIrVersion(7)
+        .setProducerName("crossmodal-test")
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+        .setGraph(g)
+        .build();
   }
 
   private static float[] gaussian(SplittableRandom random, int n, double scale) {
     float[] v = new float[n];
     for (int i = 0; i < n; i++) {
       // Box–Muller: a normal sample from two uniform ones.
-      v[i] = (float) (scale * Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble()));
+      v[i] =
+          (float)
+              (scale
+                  * Math.sqrt(-2 * Math.log(1 - random.nextDouble()))
+                  * Math.cos(2 * Math.PI * random.nextDouble()));
     }
     return v;
   }

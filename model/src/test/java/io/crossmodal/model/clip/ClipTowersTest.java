@@ -14,10 +14,12 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A CLIP-format towers folder (random weights, real graph shapes) gives the vectors computed by hand. */
+/**
+ * A CLIP-format towers folder (random weights, real graph shapes) gives the vectors computed by
+ * hand.
+ */
 class ClipTowersTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private final ClipShapedFolder model = new ClipShapedFolder(7);
 
@@ -25,10 +27,12 @@ class ClipTowersTest {
   void shouldTokeniseLikeClipWhenGivenAHuggingFaceBpeFile() throws Exception {
     var tokenizer = ClipTowers.tokenizer(TowersFolder.read(model.write(tmp.resolve("m"))));
 
-    assertArrayEquals(new int[] {model.bos, id("a</w>"), id("red</w>"), id("car</w>"), id("!</w>"), model.eos},
+    assertArrayEquals(
+        new int[] {model.bos, id("a</w>"), id("red</w>"), id("car</w>"), id("!</w>"), model.eos},
         tokenizer.encode("A   Red car!"));
     // "d o" merges but "do t</w>" is no merge: two tokens.
-    assertArrayEquals(new int[] {model.bos, id("do"), id("t</w>"), model.eos}, tokenizer.encode("dot"));
+    assertArrayEquals(
+        new int[] {model.bos, id("do"), id("t</w>"), model.eos}, tokenizer.encode("dot"));
     int[] long_ = tokenizer.encode("a b c d e f g h i j");
     assertEquals(ClipShapedFolder.CONTEXT, long_.length);
     assertEquals(model.eos, long_[long_.length - 1]);
@@ -46,11 +50,15 @@ class ClipTowersTest {
       assertArrayEquals(expectedImage(second), images[1], 1e-4f);
 
       float[][] texts = towers.encodeTexts(List.of("a red dog", "car"));
-      assertArrayEquals(expectedText(model.bos, id("a</w>"), id("red</w>"), id("dog</w>"), model.eos), texts[0], 1e-4f);
+      assertArrayEquals(
+          expectedText(model.bos, id("a</w>"), id("red</w>"), id("dog</w>"), model.eos),
+          texts[0],
+          1e-4f);
       assertArrayEquals(expectedText(model.bos, id("car</w>"), model.eos), texts[1], 1e-4f);
       // Padded to the context length: a text's vector does not depend on its batch-mates.
       assertArrayEquals(texts[1], towers.encodeTexts(List.of("car"))[0], 1e-6f);
-      assertArrayEquals(images[1], towers.withOwnImageTower().encodeImages(List.of(second))[0], 1e-5f);
+      assertArrayEquals(
+          images[1], towers.withOwnImageTower().encodeImages(List.of(second))[0], 1e-5f);
     }
   }
 
@@ -72,8 +80,12 @@ class ClipTowersTest {
     assertTrue(missing.getMessage().contains("text.onnx"), missing.getMessage());
 
     Path unigram = model.write(tmp.resolve("u"));
-    Files.writeString(unigram.resolve(TowersFolder.TOKENIZER), "{\"model\": {\"type\": \"Unigram\", \"vocab\": []}}");
-    var unsupported = assertThrows(IllegalArgumentException.class, () -> ClipTowers.tokenizer(TowersFolder.read(unigram)));
+    Files.writeString(
+        unigram.resolve(TowersFolder.TOKENIZER),
+        "{\"model\": {\"type\": \"Unigram\", \"vocab\": []}}");
+    var unsupported =
+        assertThrows(
+            IllegalArgumentException.class, () -> ClipTowers.tokenizer(TowersFolder.read(unigram)));
     assertTrue(unsupported.getMessage().contains("Unigram"), unsupported.getMessage());
   }
 
@@ -82,7 +94,8 @@ class ClipTowersTest {
   }
 
   private static BufferedImage randomImage(long seed) {
-    BufferedImage image = new BufferedImage(ClipShapedFolder.SIZE, ClipShapedFolder.SIZE, BufferedImage.TYPE_INT_RGB);
+    BufferedImage image =
+        new BufferedImage(ClipShapedFolder.SIZE, ClipShapedFolder.SIZE, BufferedImage.TYPE_INT_RGB);
     SplittableRandom random = new SplittableRandom(seed);
     for (int y = 0; y < image.getHeight(); y++) {
       for (int x = 0; x < image.getWidth(); x++) {

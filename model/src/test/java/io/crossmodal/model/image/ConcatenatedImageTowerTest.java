@@ -46,17 +46,25 @@ class ConcatenatedImageTowerTest {
     assertTrue(ImageRuntime.ONNX.runs(BOTH));
     assertFalse(ImageRuntime.DL4J.runs(BOTH), "DL4J has no InceptionV3");
     assertThrows(IllegalArgumentException.class, () -> ImageRuntime.DL4J.load(SIZE, BOTH, 1));
-    assertThrows(IllegalArgumentException.class, () -> ConcatenatedImageTower.parts(INCEPTION + ","));
-    assertEquals(List.of(INCEPTION, MOBILENET), ConcatenatedImageTower.parts(INCEPTION + ", " + MOBILENET));
+    assertThrows(
+        IllegalArgumentException.class, () -> ConcatenatedImageTower.parts(INCEPTION + ","));
+    assertEquals(
+        List.of(INCEPTION, MOBILENET), ConcatenatedImageTower.parts(INCEPTION + ", " + MOBILENET));
     assertEquals(List.of(MOBILENET), ConcatenatedImageTower.parts(MOBILENET));
   }
 
   @Test
   void shouldNameEveryPartsSourceAndCountEveryPartsWork() {
     String provenance = ConcatenatedImageTower.provenance(BOTH);
-    assertTrue(provenance.contains("inception_v3") && provenance.contains("mixed5") && provenance.contains("mobilenet_v2")
-        && provenance.contains(MOBILENET), provenance);
-    assertEquals(InceptionV3Tower.multiplyAdds(SIZE, INCEPTION)
-        + MobileNetV2Graph.multiplyAdds(MobileNetV2Tower.archive(), SIZE, MOBILENET), ConcatenatedImageTower.multiplyAdds(SIZE, BOTH));
+    assertTrue(
+        provenance.contains("inception_v3")
+            && provenance.contains("mixed5")
+            && provenance.contains("mobilenet_v2")
+            && provenance.contains(MOBILENET),
+        provenance);
+    assertEquals(
+        InceptionV3Tower.multiplyAdds(SIZE, INCEPTION)
+            + MobileNetV2Graph.multiplyAdds(MobileNetV2Tower.archive(), SIZE, MOBILENET),
+        ConcatenatedImageTower.multiplyAdds(SIZE, BOTH));
   }
 }

@@ -1,13 +1,12 @@
 package io.crossmodal.model.image;
 
-import io.crossmodal.common.media.ImageDecoder;
-import io.crossmodal.common.media.InvalidImageException;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crossmodal.common.media.ImageDecoder;
+import io.crossmodal.common.media.InvalidImageException;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.PixelInterleavedSampleModel;
@@ -38,7 +37,8 @@ class ImagePipelineTest {
 
   @Test
   void shouldCompositeTransparentPixelsOnWhiteWhenImageHasAlpha() throws Exception {
-    BufferedImage transparent = new BufferedImage(10, 10, BufferedImage.TYPE_INT_ARGB); // all (0,0,0,0)
+    BufferedImage transparent =
+        new BufferedImage(10, 10, BufferedImage.TYPE_INT_ARGB); // all (0,0,0,0)
 
     float[] chw = preprocess(encode(transparent, "png"));
 
@@ -79,18 +79,25 @@ class ImagePipelineTest {
 
   @Test
   void shouldDecodeCmykJpegWhenTheJdkRefusesItAsAnImage() throws Exception {
-    byte[] jpeg = cmykJpeg(16, 16, new int[] {255, 0, 0, 255}); // Adobe-style inverted CMYK samples of pure red
+    byte[] jpeg =
+        cmykJpeg(
+            16, 16, new int[] {255, 0, 0, 255}); // Adobe-style inverted CMYK samples of pure red
 
     BufferedImage rgb = decoder.decode(jpeg);
 
     int p = rgb.getRGB(8, 8);
-    assertTrue(((p >> 16) & 0xff) > 200 && (p & 0xff) < 60, "expected a red-dominant pixel, got " + Integer.toHexString(p));
+    assertTrue(
+        ((p >> 16) & 0xff) > 200 && (p & 0xff) < 60,
+        "expected a red-dominant pixel, got " + Integer.toHexString(p));
     assertEquals(16, rgb.getWidth());
   }
 
   private static byte[] cmykJpeg(int w, int h, int[] sample) throws Exception {
-    WritableRaster raster = Raster.createWritableRaster(
-        new PixelInterleavedSampleModel(DataBuffer.TYPE_BYTE, w, h, 4, 4 * w, new int[] {0, 1, 2, 3}), null);
+    WritableRaster raster =
+        Raster.createWritableRaster(
+            new PixelInterleavedSampleModel(
+                DataBuffer.TYPE_BYTE, w, h, 4, 4 * w, new int[] {0, 1, 2, 3}),
+            null);
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
         raster.setPixel(x, y, sample);
@@ -109,7 +116,8 @@ class ImagePipelineTest {
 
   @Test
   void shouldRejectWithReasonWhenBytesAreNotAnImage() {
-    InvalidImageException e = assertThrows(InvalidImageException.class, () -> decoder.decode("hello".getBytes()));
+    InvalidImageException e =
+        assertThrows(InvalidImageException.class, () -> decoder.decode("hello".getBytes()));
     assertTrue(e.getMessage().contains("not a supported image format"), e.getMessage());
   }
 
@@ -117,7 +125,9 @@ class ImagePipelineTest {
   void shouldRejectWithReasonWhenPngIsTruncated() throws Exception {
     byte[] png = encode(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB), "png");
 
-    InvalidImageException e = assertThrows(InvalidImageException.class, () -> decoder.decode(Arrays.copyOf(png, png.length / 2)));
+    InvalidImageException e =
+        assertThrows(
+            InvalidImageException.class, () -> decoder.decode(Arrays.copyOf(png, png.length / 2)));
 
     assertTrue(e.getMessage().startsWith("cannot decode image"), e.getMessage());
   }
@@ -134,7 +144,8 @@ class ImagePipelineTest {
   @Test
   void shouldRejectWhenPayloadIsEmptyOrOverTheByteLimit() {
     assertThrows(InvalidImageException.class, () -> decoder.decode(new byte[0]));
-    InvalidImageException e = assertThrows(InvalidImageException.class, () -> decoder.decode(new byte[(1 << 20) + 1]));
+    InvalidImageException e =
+        assertThrows(InvalidImageException.class, () -> decoder.decode(new byte[(1 << 20) + 1]));
     assertTrue(e.getMessage().contains("exceeds the limit of 1048576"), e.getMessage());
   }
 

@@ -41,7 +41,8 @@ class InceptionV3OnnxTest {
     weights.put("bn/moving_variance", new Weight(new int[] {OUT}, variance));
     ArrayNode layers = J.arrayNode();
     layers.add(layer("InputLayer", "input_1", J.objectNode()));
-    ObjectNode conv = J.objectNode().put("use_bias", false).put("activation", "linear").put("padding", "valid");
+    ObjectNode conv =
+        J.objectNode().put("use_bias", false).put("activation", "linear").put("padding", "valid");
     conv.set("strides", J.arrayNode().add(1).add(1));
     layers.add(layer("Conv2D", "conv", conv, "input_1"));
     layers.add(layer("BatchNormalization", "bn", J.objectNode().put("epsilon", 0.001), "conv"));
@@ -54,7 +55,8 @@ class InceptionV3OnnxTest {
     float[] pixels = randoms(random, IN * SIZE * SIZE, 1); // NCHW, one image
     byte[] model = InceptionV3Onnx.export(archive, SIZE, List.of("mixed0", "avg"));
     float[] got;
-    try (ImageTower tower = OnnxImageTower.of(model, SIZE, "inception_v3:mixed0+avg", 1, MobileNetV2Graph.FEATURES)) {
+    try (ImageTower tower =
+        OnnxImageTower.of(model, SIZE, "inception_v3:mixed0+avg", 1, MobileNetV2Graph.FEATURES)) {
       got = tower.features(pixels, 1)[0];
     }
 
@@ -68,7 +70,8 @@ class InceptionV3OnnxTest {
           for (int i = 0; i < IN; i++) {
             for (int ky = 0; ky < 3; ky++) {
               for (int kx = 0; kx < 3; kx++) {
-                sumIn += kernel[((ky * 3 + kx) * IN + i) * OUT + o] * pixel(pixels, i, y + ky, x + kx);
+                sumIn +=
+                    kernel[((ky * 3 + kx) * IN + i) * OUT + o] * pixel(pixels, i, y + ky, x + kx);
               }
             }
           }
@@ -111,7 +114,8 @@ class InceptionV3OnnxTest {
 
   @Test
   void shouldCountTheConvolutionsMultiplyAdds() {
-    Map<String, Weight> weights = Map.of("conv/kernel", new Weight(new int[] {3, 3, IN, OUT}, new float[3 * 3 * IN * OUT]));
+    Map<String, Weight> weights =
+        Map.of("conv/kernel", new Weight(new int[] {3, 3, IN, OUT}, new float[3 * 3 * IN * OUT]));
     ArrayNode layers = J.arrayNode();
     layers.add(layer("InputLayer", "input_1", J.objectNode()));
     ObjectNode conv = J.objectNode().put("padding", "valid");
@@ -119,7 +123,8 @@ class InceptionV3OnnxTest {
     conv.set("strides", J.arrayNode().add(1).add(1));
     layers.add(layer("Conv2D", "conv", conv, "input_1"));
     TfjsLayersArchive archive = TfjsLayersArchive.of(J.objectNode().set("layers", layers), weights);
-    assertEquals(3L * 3 * 3 * 3 * IN * OUT, InceptionV3Onnx.multiplyAdds(archive, SIZE, List.of("conv")));
+    assertEquals(
+        3L * 3 * 3 * 3 * IN * OUT, InceptionV3Onnx.multiplyAdds(archive, SIZE, List.of("conv")));
   }
 
   private static double pixel(float[] chw, int c, int y, int x) {
@@ -141,7 +146,8 @@ class InceptionV3OnnxTest {
     return cfg;
   }
 
-  private static ObjectNode layer(String className, String name, ObjectNode config, String... inputs) {
+  private static ObjectNode layer(
+      String className, String name, ObjectNode config, String... inputs) {
     ObjectNode layer = J.objectNode().put("class_name", className).put("name", name);
     layer.set("config", config);
     ArrayNode node = J.arrayNode();

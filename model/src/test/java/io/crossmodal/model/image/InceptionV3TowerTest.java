@@ -10,16 +10,23 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The bundled InceptionV3 layers: enough for the default model's features, and nothing after them. */
+/**
+ * The bundled InceptionV3 layers: enough for the default model's features, and nothing after them.
+ */
 class InceptionV3TowerTest {
   private static final String LAYER = "inception_v3:" + InceptionV3Tower.BUNDLED_UP_TO;
 
   @Test
   void shouldBundleTheLayersUpToMixed5Only() {
     Set<String> names = new HashSet<>();
-    InceptionV3Tower.bundled().modelConfig().get("layers").forEach(l -> names.add(l.get("name").asText()));
+    InceptionV3Tower.bundled()
+        .modelConfig()
+        .get("layers")
+        .forEach(l -> names.add(l.get("name").asText()));
     assertTrue(names.contains("mixed5") && names.contains("mixed4") && names.contains("conv2d_1"));
-    assertTrue(!names.contains("mixed6") && !names.contains("dense_1"), "the layers after mixed5 are left out");
+    assertTrue(
+        !names.contains("mixed6") && !names.contains("dense_1"),
+        "the layers after mixed5 are left out");
   }
 
   @Test
@@ -51,6 +58,9 @@ class InceptionV3TowerTest {
   @Test
   void shouldRefuseTheDl4jRuntimeWhichHasNoInceptionV3() {
     assertThrows(IllegalArgumentException.class, () -> ImageRuntime.DL4J.load(160, LAYER, 1));
-    assertTrue(ImageRuntime.ONNX.runs(LAYER) && !ImageRuntime.DL4J.runs(LAYER) && ImageRuntime.DL4J.runs("block_13_expand"));
+    assertTrue(
+        ImageRuntime.ONNX.runs(LAYER)
+            && !ImageRuntime.DL4J.runs(LAYER)
+            && ImageRuntime.DL4J.runs("block_13_expand"));
   }
 }

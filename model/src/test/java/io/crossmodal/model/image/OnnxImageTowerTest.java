@@ -11,7 +11,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The ONNX export runs the same network as the DL4J reference: same features, any layer, any size. */
+/**
+ * The ONNX export runs the same network as the DL4J reference: same features, any layer, any size.
+ */
 class OnnxImageTowerTest {
   @ParameterizedTest
   @CsvSource({"96, block_13_expand", "96, flatten_1", "128, block_12_expand", "224, flatten_1"})
@@ -21,7 +23,8 @@ class OnnxImageTowerTest {
     for (int i = 0; i < pixels.length; i++) {
       pixels[i] = (float) random.nextDouble();
     }
-    try (ImageTower reference = ImageRuntime.DL4J.load(size, layer, 2); ImageTower onnx = ImageRuntime.ONNX.load(size, layer, 2)) {
+    try (ImageTower reference = ImageRuntime.DL4J.load(size, layer, 2);
+        ImageTower onnx = ImageRuntime.ONNX.load(size, layer, 2)) {
       INDArray expected = Nd4j.create(reference.features(pixels, 3));
       INDArray actual = Nd4j.create(onnx.features(pixels, 3));
 
@@ -41,19 +44,28 @@ class OnnxImageTowerTest {
     for (int i = 0; i < kernel.length; i += 7) {
       kernel[i] *= -1.5f;
     }
-    TunedLayer changed = new TunedLayer(layer, pretrained.in(), pretrained.out(), kernel, pretrained.bias());
+    TunedLayer changed =
+        new TunedLayer(layer, pretrained.in(), pretrained.out(), kernel, pretrained.bias());
     float[] pixels = new float[2 * 3 * 96 * 96];
     SplittableRandom random = new SplittableRandom(5);
     for (int i = 0; i < pixels.length; i++) {
       pixels[i] = (float) random.nextDouble();
     }
-    try (ImageTower plain = ImageRuntime.ONNX.load(96, layer, 2); ImageTower same = ImageRuntime.ONNX.load(96, layer, 2, pretrained);
-        ImageTower onnx = ImageRuntime.ONNX.load(96, layer, 2, changed); ImageTower dl4j = ImageRuntime.DL4J.load(96, layer, 2, changed)) {
+    try (ImageTower plain = ImageRuntime.ONNX.load(96, layer, 2);
+        ImageTower same = ImageRuntime.ONNX.load(96, layer, 2, pretrained);
+        ImageTower onnx = ImageRuntime.ONNX.load(96, layer, 2, changed);
+        ImageTower dl4j = ImageRuntime.DL4J.load(96, layer, 2, changed)) {
       INDArray base = Nd4j.create(plain.features(pixels, 2));
-      assertEquals(0, base.sub(Nd4j.create(same.features(pixels, 2))).amaxNumber().doubleValue(), 1e-6, "pretrained weights change nothing");
+      assertEquals(
+          0,
+          base.sub(Nd4j.create(same.features(pixels, 2))).amaxNumber().doubleValue(),
+          1e-6,
+          "pretrained weights change nothing");
       INDArray tuned = Nd4j.create(onnx.features(pixels, 2));
       assertTrue(base.sub(tuned).amaxNumber().doubleValue() > 0.01, "the tuned weights are used");
-      assertTrue(tuned.sub(Nd4j.create(dl4j.features(pixels, 2))).amaxNumber().doubleValue() <= 1e-4, "both runtimes apply them alike");
+      assertTrue(
+          tuned.sub(Nd4j.create(dl4j.features(pixels, 2))).amaxNumber().doubleValue() <= 1e-4,
+          "both runtimes apply them alike");
     }
   }
 }

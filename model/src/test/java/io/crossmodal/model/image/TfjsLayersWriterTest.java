@@ -35,7 +35,9 @@ class TfjsLayersWriterTest {
     assertEquals(new ArrayList<>(kept), names, "the chosen layers, in the network's order");
     assertTrue(part.weights().size() > 0 && part.weights().size() < full.weights().size());
     for (var e : part.weights().entrySet()) {
-      assertTrue(kept.contains(e.getKey().substring(0, e.getKey().indexOf('/'))), e.getKey() + " belongs to a kept layer");
+      assertTrue(
+          kept.contains(e.getKey().substring(0, e.getKey().indexOf('/'))),
+          e.getKey() + " belongs to a kept layer");
       float[] original = full.weight(e.getKey()).values();
       float min = Float.MAX_VALUE;
       float max = -Float.MAX_VALUE;

@@ -21,8 +21,16 @@ class ModelFileTest {
   @TempDir Path dir;
 
   private static ModelSpec spec() {
-    return new ModelSpec("", 16, 96, "image tower", "text tower", 0.05, JsonNodeFactory.instance.objectNode().put("note", "test"),
-        "block_13_expand", null);
+    return new ModelSpec(
+        "",
+        16,
+        96,
+        "image tower",
+        "text tower",
+        0.05,
+        JsonNodeFactory.instance.objectNode().put("note", "test"),
+        "block_13_expand",
+        null);
   }
 
   @Test
@@ -36,8 +44,12 @@ class ModelFileTest {
 
     assertEquals(id, loaded.spec().modelId());
     assertEquals(96, loaded.spec().imageSize());
-    assertArrayEquals(heads.projectImages(images).toFloatMatrix(), loaded.heads().projectImages(images).toFloatMatrix());
-    assertArrayEquals(heads.projectTexts(texts).toFloatMatrix(), loaded.heads().projectTexts(texts).toFloatMatrix());
+    assertArrayEquals(
+        heads.projectImages(images).toFloatMatrix(),
+        loaded.heads().projectImages(images).toFloatMatrix());
+    assertArrayEquals(
+        heads.projectTexts(texts).toFloatMatrix(),
+        loaded.heads().projectTexts(texts).toFloatMatrix());
   }
 
   @Test
@@ -87,8 +99,14 @@ class ModelFileTest {
   void shouldProjectOneImageInJavaLikeTheNd4jHead() {
     Nd4j.getRandom().setSeed(9);
     // A non-trivial mean and spread, so that the standardisation is exercised too.
-    ProjectionHeads heads = new ProjectionHeads(Nd4j.rand(DataType.FLOAT, 40).muli(2), Nd4j.rand(DataType.FLOAT, 40).addi(0.5),
-        Nd4j.randn(DataType.FLOAT, 40, 16), Nd4j.randn(DataType.FLOAT, 16), Nd4j.randn(DataType.FLOAT, 24, 16), Nd4j.zeros(DataType.FLOAT, 16));
+    ProjectionHeads heads =
+        new ProjectionHeads(
+            Nd4j.rand(DataType.FLOAT, 40).muli(2),
+            Nd4j.rand(DataType.FLOAT, 40).addi(0.5),
+            Nd4j.randn(DataType.FLOAT, 40, 16),
+            Nd4j.randn(DataType.FLOAT, 16),
+            Nd4j.randn(DataType.FLOAT, 24, 16),
+            Nd4j.zeros(DataType.FLOAT, 16));
     INDArray images = Nd4j.rand(DataType.FLOAT, 4, 40).muli(3);
     float[][] batch = heads.projectImages(images).toFloatMatrix();
     for (int i = 0; i < 4; i++) {
@@ -107,8 +125,17 @@ class ModelFileTest {
       kernel[i] = i * 0.5f - 3;
     }
     TunedLayer tuned = new TunedLayer("block_13_expand", 3, 5, kernel, new float[] {1, 2, 3, 4, 5});
-    ModelSpec spec = new ModelSpec("", 16, 96, "image tower", "text tower", 0.05, JsonNodeFactory.instance.objectNode(), "block_13_expand",
-        "block_13_expand");
+    ModelSpec spec =
+        new ModelSpec(
+            "",
+            16,
+            96,
+            "image tower",
+            "text tower",
+            0.05,
+            JsonNodeFactory.instance.objectNode(),
+            "block_13_expand",
+            "block_13_expand");
     Path file = dir.resolve("tuned.cmm");
 
     String id = ModelFile.save(file, spec, heads, tuned);
@@ -118,7 +145,13 @@ class ModelFileTest {
     assertArrayEquals(kernel, loaded.tuned().kernel());
     assertArrayEquals(new float[] {1, 2, 3, 4, 5}, loaded.tuned().bias());
     assertEquals(id, loaded.spec().modelId());
-    assertNotEquals(ModelFile.save(dir.resolve("untuned.cmm"), spec(), heads), id, "the tuned weights are part of the id");
-    assertThrows(IllegalArgumentException.class, () -> ModelFile.save(dir.resolve("x.cmm"), spec, heads), "weights the spec promises");
+    assertNotEquals(
+        ModelFile.save(dir.resolve("untuned.cmm"), spec(), heads),
+        id,
+        "the tuned weights are part of the id");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ModelFile.save(dir.resolve("x.cmm"), spec, heads),
+        "weights the spec promises");
   }
 }

@@ -22,10 +22,15 @@ class TextTowerTest {
   @EnumSource(TextModel.class)
   void shouldPlaceParaphrasesCloserThanUnrelatedTextWhenEncoding(TextModel model) {
     try (TextTower tower = TextTower.load(model, 2)) {
-      float[][] f = tower.features(List.of("a red sports car", "a fast red automobile", "a bowl of fruit soup"));
+      float[][] f =
+          tower.features(
+              List.of("a red sports car", "a fast red automobile", "a bowl of fruit soup"));
       assertEquals(TextTower.FEATURE_DIM, f[0].length);
-      // e5's space is more compressed (unrelated texts sit at cosine ≈ 0.7), so the margin is relative to the gap.
-      assertTrue(cosine(f[0], f[1]) > cosine(f[0], f[2]) + 0.05, model + ": paraphrase should be much closer than an unrelated text");
+      // e5's space is more compressed (unrelated texts sit at cosine ≈ 0.7), so the margin is
+      // relative to the gap.
+      assertTrue(
+          cosine(f[0], f[1]) > cosine(f[0], f[2]) + 0.05,
+          model + ": paraphrase should be much closer than an unrelated text");
     }
   }
 
@@ -34,8 +39,14 @@ class TextTowerTest {
   void shouldGiveTheSameVectorWhenBatchedWithLongerTexts(TextModel model) {
     try (TextTower tower = TextTower.load(model, 2)) {
       float[] alone = tower.features(List.of("a star"))[0];
-      float[] padded = tower.features(List.of("a star", "a much longer sentence about many different things entirely"))[0];
-      assertTrue(cosine(alone, padded) > 0.99999, "grouping must not change a text's vector, cosine " + cosine(alone, padded));
+      float[] padded =
+          tower
+              .features(
+                  List.of("a star", "a much longer sentence about many different things entirely"))[
+              0];
+      assertTrue(
+          cosine(alone, padded) > 0.99999,
+          "grouping must not change a text's vector, cosine " + cosine(alone, padded));
     }
   }
 

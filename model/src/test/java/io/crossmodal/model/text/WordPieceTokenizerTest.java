@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 class WordPieceTokenizerTest {
   private static WordPieceTokenizer small(int maxLength) {
     Map<String, Integer> vocab = new HashMap<>();
-    String[] tokens = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "a", "red", "star", "un", "##aff", "##able", ",", "!", "cafe"};
+    String[] tokens = {
+      "[PAD]", "[UNK]", "[CLS]", "[SEP]", "a", "red", "star", "un", "##aff", "##able", ",", "!",
+      "cafe"
+    };
     for (int i = 0; i < tokens.length; i++) {
       vocab.put(tokens[i], i);
     }
@@ -20,7 +23,9 @@ class WordPieceTokenizerTest {
 
   @Test
   void shouldLowercaseStripAccentsAndSplitPunctuationWhenTokenizingWords() {
-    assertEquals(List.of("a", "red", "star", ",", "cafe", "!"), WordPieceTokenizer.basicTokens("  A RED\tstar, Café!"));
+    assertEquals(
+        List.of("a", "red", "star", ",", "cafe", "!"),
+        WordPieceTokenizer.basicTokens("  A RED\tstar, Café!"));
   }
 
   @Test

@@ -36,15 +36,16 @@ import org.slf4j.LoggerFactory;
  * The search service: one HTTP API in front of one search index per deployed model ({@link
  * SearchSpace}), as the model control topic lists them. Queries run in the active model's space
  * only (each result names its model); a model being deployed fills its own index meanwhile, and a
- * switch is one control record every instance applies as it reads it. Peers ask each other by
- * model ({@link InternalApi}), so an instance that switched a moment earlier never mixes spaces.
+ * switch is one control record every instance applies as it reads it. Peers ask each other by model
+ * ({@link InternalApi}), so an instance that switched a moment earlier never mixes spaces.
  */
 public final class SearchService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SearchService.class);
 
   private final Config config;
   private final QueryEncoder queryEncoder;
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, SearchSpace> spaces = new ConcurrentHashMap<>();
   private final Set<String> failed = ConcurrentHashMap.newKeySet();
   private volatile String activeId;
@@ -53,12 +54,16 @@ public final class SearchService implements AutoCloseable {
   private HttpService http;
   private ExecutorService scanPool;
 
-  /** A search service that asks the encoder service at {@code search.encoder.url} to encode queries. */
+  /**
+   * A search service that asks the encoder service at {@code search.encoder.url} to encode queries.
+   */
   public SearchService(Config config) {
     this(config, null);
   }
 
-  /** @param queryEncoder encodes the direct route's queries; null = the encoder service over HTTP */
+  /**
+   * @param queryEncoder encodes the direct route's queries; null = the encoder service over HTTP
+   */
   public SearchService(Config config, QueryEncoder queryEncoder) {
     this.config = config;
     this.queryEncoder = queryEncoder;
@@ -67,45 +72,79 @@ public final class SearchService implements AutoCloseable {
   public SearchService start() throws Exception {
     StandardMeters.bindTo(registry);
     // Bound first: the port is part of the address this instance advertises to its peers.
-    http = HttpService.of("search-service", config.getInt("search.port"), config, this::healthy, registry);
+    http =
+        HttpService.of(
+            "search-service", config.getInt("search.port"), config, this::healthy, registry);
     HostInfo self = new HostInfo(advertisedHost(config.get("search.advertised.host")), http.port());
     int configured = config.getInt("search.scan.threads");
     int threads = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
-    scanPool = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "search-scan");
-      t.setDaemon(true);
-      return t;
-    });
+    scanPool =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "search-scan");
+              t.setDaemon(true);
+              return t;
+            });
     Duration peerTimeout = Duration.ofMillis(config.getLong("search.peer.timeout.ms"));
     Authenticator auth = Authenticator.of(config);
     TlsSettings tls = TlsSettings.of(config);
-    HttpClient.Builder clientBuilder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(peerTimeout);
+    HttpClient.Builder clientBuilder =
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(peerTimeout);
     if (tls.enabled()) {
-      clientBuilder.sslContext(tls.context()); // peers and the encoder speak TLS with the same material
+      clientBuilder.sslContext(
+          tls.context()); // peers and the encoder speak TLS with the same material
     }
     HttpClient client = clientBuilder.build();
     PeerClient peers = new PeerClient(client, tls.scheme(), peerTimeout, auth.internalToken());
-    QueryEncoder encoder = queryEncoder != null ? queryEncoder
-        : new EncoderClient(client, config.get("search.encoder.url"), Duration.ofMillis(config.getLong("search.request.timeout.ms")),
-            auth.internalToken());
-    shared = new SearchSpace.Shared(config, registry, self, peers, encoder, scanPool, threads, id -> id.equals(activeId));
-    new SearchApi((body, query) -> active().route().answer(body, query), QueryParser.of(config), id -> active().storedMedia(id),
-        (id, path) -> active().forwarder().forward(id, path), auth, this::activeMetrics).register(http);
-    new InternalApi(config.getInt("search.k.max"), id -> {
-      SearchSpace s = spaces.get(id);
-      return s == null ? null : s.internal();
-    }, auth).register(http);
-    Gauge.builder("crossmodal.model.control.invalid", () -> control == null ? 0 : control.invalidRecords())
-        .description("records of the model control topic skipped as invalid").register(registry);
+    QueryEncoder encoder =
+        queryEncoder != null
+            ? queryEncoder
+            : new EncoderClient(
+                client,
+                config.get("search.encoder.url"),
+                Duration.ofMillis(config.getLong("search.request.timeout.ms")),
+                auth.internalToken());
+    shared =
+        new SearchSpace.Shared(
+            config, registry, self, peers, encoder, scanPool, threads, id -> id.equals(activeId));
+    new SearchApi(
+            (body, query) -> active().route().answer(body, query),
+            QueryParser.of(config),
+            id -> active().storedMedia(id),
+            (id, path) -> active().forwarder().forward(id, path),
+            auth,
+            this::activeMetrics)
+        .register(http);
+    new InternalApi(
+            config.getInt("search.k.max"),
+            id -> {
+              SearchSpace s = spaces.get(id);
+              return s == null ? null : s.internal();
+            },
+            auth)
+        .register(http);
+    Gauge.builder(
+            "crossmodal.model.control.invalid",
+            () -> control == null ? 0 : control.invalidRecords())
+        .description("records of the model control topic skipped as invalid")
+        .register(registry);
     control = ModelRegistry.follow(config);
     control.onChange(this::apply);
     http.start();
-    LOG.info("search-service started: http port {}, HTTP queries by the {} route, advertised as {}:{}; following models on {}",
-        http.port(), config.get("search.http.route"), self.host(), self.port(), config.topicNames().models());
+    LOG.info(
+        "search-service started: http port {}, HTTP queries by the {} route, advertised as {}:{}; following models on {}",
+        http.port(),
+        config.get("search.http.route"),
+        self.host(),
+        self.port(),
+        config.topicNames().models());
     return this;
   }
 
-  /** Opens an index for every newly deployed model, closes (and cleans up) those dropped, follows the active one. */
+  /**
+   * Opens an index for every newly deployed model, closes (and cleans up) those dropped, follows
+   * the active one.
+   */
   private synchronized void apply(ModelRegistry.State state) {
     for (ModelEntry entry : state.models().values()) {
       if (!spaces.containsKey(entry.id()) && !failed.contains(entry.id())) {
@@ -113,7 +152,10 @@ public final class SearchService implements AutoCloseable {
           spaces.put(entry.id(), new SearchSpace(entry, shared));
         } catch (Exception e) {
           failed.add(entry.id());
-          LOG.error("cannot open the search index of model {}; this instance leaves it out", entry.id(), e);
+          LOG.error(
+              "cannot open the search index of model {}; this instance leaves it out",
+              entry.id(),
+              e);
         }
       }
     }
@@ -125,7 +167,8 @@ public final class SearchService implements AutoCloseable {
     }
     failed.retainAll(state.models().keySet());
     if (state.activeId() != null && !state.activeId().equals(activeId)) {
-      LOG.info("queries run in the space of model {} from now on (was {})", state.activeId(), activeId);
+      LOG.info(
+          "queries run in the space of model {} from now on (was {})", state.activeId(), activeId);
     }
     activeId = state.activeId();
   }
@@ -135,8 +178,11 @@ public final class SearchService implements AutoCloseable {
     String id = activeId;
     SearchSpace s = id == null ? null : spaces.get(id);
     if (s == null) {
-      throw new HttpError(503, id == null ? "no model is active yet (see ./crossmodal model status)"
-          : "the index of the active model " + id + " is not open on this instance");
+      throw new HttpError(
+          503,
+          id == null
+              ? "no model is active yet (see ./crossmodal model status)"
+              : "the index of the active model " + id + " is not open on this instance");
     }
     return s;
   }
@@ -147,7 +193,10 @@ public final class SearchService implements AutoCloseable {
     return s == null ? null : s.metrics();
   }
 
-  /** {@code auto}: this machine's address (a container's own IP), for deployments without stable names. */
+  /**
+   * {@code auto}: this machine's address (a container's own IP), for deployments without stable
+   * names.
+   */
   private static String advertisedHost(String configured) throws UnknownHostException {
     return configured.equals("auto") ? InetAddress.getLocalHost().getHostAddress() : configured;
   }

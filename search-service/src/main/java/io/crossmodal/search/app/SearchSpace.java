@@ -55,15 +55,22 @@ import org.slf4j.LoggerFactory;
  * One model's search index on this instance: its own Kafka Streams application ({@code
  * search.application.id}.{@code <model-id>}) over the model's embeddings and internal topics, its
  * shards, and the routes that answer a query in its space. The {@link SearchService} runs one per
- * deployed model and sends queries to the active one, so two models' vectors never meet. Its
- * meters carry the tag {@code model}.
+ * deployed model and sends queries to the active one, so two models' vectors never meet. Its meters
+ * carry the tag {@code model}.
  */
 final class SearchSpace implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SearchSpace.class);
 
   /** What every space of the instance shares. */
-  record Shared(Config config, MeterRegistry registry, HostInfo self, PeerClient peers, QueryEncoder encoder, ExecutorService scanPool,
-      int scanThreads, Predicate<String> active) {}
+  record Shared(
+      Config config,
+      MeterRegistry registry,
+      HostInfo self,
+      PeerClient peers,
+      QueryEncoder encoder,
+      ExecutorService scanPool,
+      int scanThreads,
+      Predicate<String> active) {}
 
   private final ModelEntry model;
   private final Config config;
@@ -89,39 +96,84 @@ final class SearchSpace implements AutoCloseable {
     meters.add(parent);
     meters.config().commonTags("model", model.id());
     Topics topics = new Topics(ModelSpace.topics(config.topicNames(), model.id()));
-    String applicationId = ModelSpace.searchApplicationId(config.get("search.application.id"), model.id());
-    Gauge.builder("crossmodal.model.info", () -> 1).description("models whose space this service searches")
-        .tag("service", "search").tag("dim", String.valueOf(model.dim())).register(meters);
+    String applicationId =
+        ModelSpace.searchApplicationId(config.get("search.application.id"), model.id());
+    Gauge.builder("crossmodal.model.info", () -> 1)
+        .description("models whose space this service searches")
+        .tag("service", "search")
+        .tag("dim", String.valueOf(model.dim()))
+        .register(meters);
     Gauge.builder("crossmodal.model.active", () -> shared.active().test(model.id()) ? 1 : 0)
-        .description("1 for the model that answers queries").tag("service", "search").register(meters);
+        .description("1 for the model that answers queries")
+        .tag("service", "search")
+        .register(meters);
     metrics = new SearchMetrics(meters);
     int qualityEvery = config.getInt("search.quality.sample.every");
-    DeadLetters deadLetters = new DeadLetters("search", topics.searchDlq.name(), config.getInt("topic.max.message.bytes"), meters);
+    DeadLetters deadLetters =
+        new DeadLetters(
+            "search", topics.searchDlq.name(), config.getInt("topic.max.message.bytes"), meters);
     CorpusStats corpus = new CorpusStats();
     metrics.corpus(corpus);
-    // The global store's dead letters (Kafka Streams sends only its tasks'), exactly once across instances.
-    globalDeadLetters = new GlobalDeadLetters(KafkaClients.producer(config), config.kafkaClientProperties(), applicationId);
-    SearchTopology.Settings settings = new SearchTopology.Settings(model.id(), model.dim(), config.getInt("search.k.max"),
-        config.getLong("search.merge.timeout.ms"), qualityEvery, config.getBoolean("search.index.int8"), config.getLong("search.after.timeout.ms"));
-    streams = new KafkaStreams(SearchTopology.build(topics, settings, metrics, shards, corpus, deadLetters, globalDeadLetters),
-        streamsProperties(applicationId, shared.self(), deadLetters));
+    // The global store's dead letters (Kafka Streams sends only its tasks'), exactly once across
+    // instances.
+    globalDeadLetters =
+        new GlobalDeadLetters(
+            KafkaClients.producer(config), config.kafkaClientProperties(), applicationId);
+    SearchTopology.Settings settings =
+        new SearchTopology.Settings(
+            model.id(),
+            model.dim(),
+            config.getInt("search.k.max"),
+            config.getLong("search.merge.timeout.ms"),
+            qualityEvery,
+            config.getBoolean("search.index.int8"),
+            config.getLong("search.after.timeout.ms"));
+    streams =
+        new KafkaStreams(
+            SearchTopology.build(
+                topics, settings, metrics, shards, corpus, deadLetters, globalDeadLetters),
+            streamsProperties(applicationId, shared.self(), deadLetters));
     new KafkaStreamsMetrics(streams).bindTo(meters);
-    streams.setUncaughtExceptionHandler(e -> {
-      LOG.error("model {}: stream thread failed; replacing it", model.id(), e);
-      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("model {}: stream thread failed; replacing it", model.id(), e);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
     streams.start();
-    instance = new InstanceSearch(shards, shared.scanPool(), shared.scanThreads(), this::storedEmbedding, metrics, qualityEvery);
-    watermarkLag = new WatermarkLag(config.kafkaClientProperties(), List.of(topics.mediaImages.name(), topics.mediaTexts.name()), shards,
-        metrics).start();
-    directory = new ShardDirectory(streams, topics.embeddings.name(), ShardProcessor.STORE, shared.self());
+    instance =
+        new InstanceSearch(
+            shards,
+            shared.scanPool(),
+            shared.scanThreads(),
+            this::storedEmbedding,
+            metrics,
+            qualityEvery);
+    watermarkLag =
+        new WatermarkLag(
+                config.kafkaClientProperties(),
+                List.of(topics.mediaImages.name(), topics.mediaTexts.name()),
+                shards,
+                metrics)
+            .start();
+    directory =
+        new ShardDirectory(streams, topics.embeddings.name(), ShardProcessor.STORE, shared.self());
     forwarder = new MediaForwarder(directory, shared.peers());
     internal = new InternalApi.Space(model.id(), model.dim(), instance, shards);
     if (config.get("search.http.route").equals("topics")) {
       route = topicRoute(topics);
     } else {
-      DirectSearch direct = new DirectSearch(model.id(), model.dim(), KafkaClients.partitionCount(config, topics.embeddings.name()), shared.encoder(),
-          shared.peers(), directory, shards, instance, metrics, config.getLong("search.after.timeout.ms"));
+      DirectSearch direct =
+          new DirectSearch(
+              model.id(),
+              model.dim(),
+              KafkaClients.partitionCount(config, topics.embeddings.name()),
+              shared.encoder(),
+              shared.peers(),
+              directory,
+              shards,
+              instance,
+              metrics,
+              config.getLong("search.after.timeout.ms"));
       route = (body, query) -> Json.write(direct.search(body, query));
     }
     LOG.info("model {} (dim {}): search index {} started", model.id(), model.dim(), applicationId);
@@ -132,35 +184,52 @@ final class SearchSpace implements AutoCloseable {
     Map<String, Object> producerProps = KafkaClients.producer(config);
     producerProps.put("linger.ms", 0); // one query at a time from HTTP: send it now
     producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
-    results = new ResultWaiter(KafkaClients.consumer(config, "unused"), topics.results.name(), topics.shardAnswers.name(),
-        config.getInt("search.k.max"));
-    return new TopicRoute(producer, topics.queries.name(), results, config.getLong("search.request.timeout.ms"));
+    results =
+        new ResultWaiter(
+            KafkaClients.consumer(config, "unused"),
+            topics.results.name(),
+            topics.shardAnswers.name(),
+            config.getInt("search.k.max"));
+    return new TopicRoute(
+        producer, topics.queries.name(), results, config.getLong("search.request.timeout.ms"));
   }
 
-  private Properties streamsProperties(String applicationId, HostInfo self, DeadLetters deadLetters) throws java.io.IOException {
+  private Properties streamsProperties(String applicationId, HostInfo self, DeadLetters deadLetters)
+      throws java.io.IOException {
     Properties p = new Properties();
     p.putAll(config.kafkaClientProperties());
     p.putAll(SearchTopology.errorHandling(deadLetters));
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-    // One state folder holds every model's index: Kafka Streams keeps each application under <state.dir>/<application.id>.
+    // One state folder holds every model's index: Kafka Streams keeps each application under
+    // <state.dir>/<application.id>.
     String stateDir = config.get("search.state.dir");
-    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.isEmpty() ? Files.createTempDirectory("crossmodal-search").toString() : stateDir);
+    p.put(
+        StreamsConfig.STATE_DIR_CONFIG,
+        stateDir.isEmpty() ? Files.createTempDirectory("crossmodal-search").toString() : stateDir);
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.get("search.processing.guarantee"));
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.getInt("search.standby.replicas"));
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt("search.stream.threads"));
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong("search.commit.interval.ms"));
     // A dead instance's shards stay unanswered until the group notices: 45 s by default, 10 s here.
-    p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), config.getInt("search.session.timeout.ms"));
-    p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), Math.max(500, config.getInt("search.session.timeout.ms") / 4));
+    p.put(
+        StreamsConfig.consumerPrefix("session.timeout.ms"),
+        config.getInt("search.session.timeout.ms"));
+    p.put(
+        StreamsConfig.consumerPrefix("heartbeat.interval.ms"),
+        Math.max(500, config.getInt("search.session.timeout.ms") / 4));
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.getInt("topic.replication.factor"));
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-    p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), config.getInt("topic.max.message.bytes"));
-    p.put(StreamsConfig.producerPrefix("max.request.size"), config.getInt("topic.max.message.bytes"));
+    p.put(
+        StreamsConfig.consumerPrefix("max.partition.fetch.bytes"),
+        config.getInt("topic.max.message.bytes"));
+    p.put(
+        StreamsConfig.producerPrefix("max.request.size"), config.getInt("topic.max.message.bytes"));
     // Streams lingers 100 ms by default; a shard answer should leave at once (see ResultWaiter).
     // 1 ms, not 0: at 0 the first batches of a new transaction race each other to the broker
     // (retriable OutOfOrderSequence errors, logged by the broker at ERROR, under transactions v2).
     p.put(StreamsConfig.producerPrefix("linger.ms"), 1);
-    // Vectors and queries need no timestamp alignment across the shard's two input partitions: never
+    // Vectors and queries need no timestamp alignment across the shard's two input partitions:
+    // never
     // hold a query back waiting for the embeddings partition to be fetched.
     p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
@@ -188,9 +257,10 @@ final class SearchSpace implements AutoCloseable {
   }
 
   /**
-   * The stored embedding of {@code id} if the shard holding it runs on this instance, else null (the
-   * caller forwards to the owner); a 503 while that shard is here but its store is not queryable
-   * (restoring, or moving in a rebalance), so a client retries instead of reading "not found".
+   * The stored embedding of {@code id} if the shard holding it runs on this instance, else null
+   * (the caller forwards to the owner); a 503 while that shard is here but its store is not
+   * queryable (restoring, or moving in a rebalance), so a client retries instead of reading "not
+   * found".
    */
   byte[] storedMedia(String id) throws HttpError {
     ShardOwners.Owner owner = directory.ownerOf(id);
@@ -201,13 +271,22 @@ final class SearchSpace implements AutoCloseable {
       return store(owner.partition()).get(id);
     } catch (InvalidStateStoreException e) {
       if (owner.local()) {
-        throw new HttpError(503, "shard " + owner.partition() + " is restoring or moving; retry shortly (" + e.getMessage() + ")");
+        throw new HttpError(
+            503,
+            "shard "
+                + owner.partition()
+                + " is restoring or moving; retry shortly ("
+                + e.getMessage()
+                + ")");
       }
       return null;
     }
   }
 
-  /** For hits' metadata: the stored embedding of {@code id} in {@code partition}, null when unreadable (the hit stands without it). */
+  /**
+   * For hits' metadata: the stored embedding of {@code id} in {@code partition}, null when
+   * unreadable (the hit stands without it).
+   */
   private byte[] storedEmbedding(int partition, String id) {
     try {
       return store(partition).get(id);
@@ -217,8 +296,10 @@ final class SearchSpace implements AutoCloseable {
   }
 
   private ReadOnlyKeyValueStore<String, byte[]> store(int partition) {
-    return streams.store(StoreQueryParameters.fromNameAndType(ShardProcessor.STORE, QueryableStoreTypes.<String, byte[]>keyValueStore())
-        .withPartition(partition));
+    return streams.store(
+        StoreQueryParameters.fromNameAndType(
+                ShardProcessor.STORE, QueryableStoreTypes.<String, byte[]>keyValueStore())
+            .withPartition(partition));
   }
 
   boolean running() {
@@ -229,7 +310,10 @@ final class SearchSpace implements AutoCloseable {
     return streams.state();
   }
 
-  /** Stops the index; {@code cleanUp} also deletes its local state (a dropped model: nothing will restore it). */
+  /**
+   * Stops the index; {@code cleanUp} also deletes its local state (a dropped model: nothing will
+   * restore it).
+   */
   void close(boolean cleanUp) {
     if (results != null) {
       results.close();
@@ -239,15 +323,20 @@ final class SearchSpace implements AutoCloseable {
       producer.close(Duration.ofSeconds(5));
     }
     // Leave the group: the shards move to the other instances now, not after the session timeout.
-    streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-        .withTimeout(Duration.ofSeconds(30)));
+    streams.close(
+        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(30)));
     if (cleanUp) {
       streams.cleanUp();
     }
     globalDeadLetters.close(); // after the streams: the global thread may still write one
     meters.getMeters().forEach(meters::remove);
-    // What the composite registered in the shared registry carries the model tag: none may outlive the space.
-    parent.getMeters().stream().filter(m -> model.id().equals(m.getId().getTag("model"))).toList().forEach(parent::remove);
+    // What the composite registered in the shared registry carries the model tag: none may outlive
+    // the space.
+    parent.getMeters().stream()
+        .filter(m -> model.id().equals(m.getId().getTag("model")))
+        .toList()
+        .forEach(parent::remove);
     LOG.info("model {}: search index stopped", model.id());
   }
 

@@ -37,8 +37,14 @@ public final class GlobalDeadLetters implements CorpusStatsProcessor.Refusals, A
   private final Admin admin;
   private final String group;
 
-  /** @param applicationId the search service's application id: the group and transactional id derive from it */
-  public GlobalDeadLetters(Map<String, Object> producerProperties, Map<String, Object> adminProperties, String applicationId) {
+  /**
+   * @param applicationId the search service's application id: the group and transactional id derive
+   *     from it
+   */
+  public GlobalDeadLetters(
+      Map<String, Object> producerProperties,
+      Map<String, Object> adminProperties,
+      String applicationId) {
     this.group = applicationId + "-lexical-stats-dead-letters";
     this.producerProperties = new HashMap<>(producerProperties);
     this.producerProperties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, group);
@@ -46,13 +52,21 @@ public final class GlobalDeadLetters implements CorpusStatsProcessor.Refusals, A
   }
 
   @Override
-  public synchronized void refuse(String topic, int partition, long offset, ProducerRecord<byte[], byte[]> deadLetter,
+  public synchronized void refuse(
+      String topic,
+      int partition,
+      long offset,
+      ProducerRecord<byte[], byte[]> deadLetter,
       ProducerRecord<byte[], byte[]> tombstone) {
     TopicPartition tp = new TopicPartition(topic, partition);
     RuntimeException last = null;
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties, new ByteArraySerializer(), new ByteArraySerializer())) {
-        producer.initTransactions(); // fences any other instance's producer of this id, aborting its transaction
+      try (KafkaProducer<byte[], byte[]> producer =
+          new KafkaProducer<>(
+              producerProperties, new ByteArraySerializer(), new ByteArraySerializer())) {
+        producer
+            .initTransactions(); // fences any other instance's producer of this id, aborting its
+        // transaction
         if (committed(tp) > offset) {
           return; // dead-lettered before: by another instance, or by this one before a restart
         }
@@ -61,24 +75,44 @@ public final class GlobalDeadLetters implements CorpusStatsProcessor.Refusals, A
         if (tombstone != null) {
           producer.send(tombstone);
         }
-        producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(offset + 1)), new ConsumerGroupMetadata(group));
+        producer.sendOffsetsToTransaction(
+            Map.of(tp, new OffsetAndMetadata(offset + 1)), new ConsumerGroupMetadata(group));
         producer.commitTransaction();
         return;
       } catch (ProducerFencedException | InvalidProducerEpochException e) {
         last = e; // another instance took over meanwhile: look again whether it wrote this one
       }
     }
-    throw new IllegalStateException("could not dead-letter " + topic + "-" + partition + "@" + offset + " after " + ATTEMPTS + " attempts", last);
+    throw new IllegalStateException(
+        "could not dead-letter "
+            + topic
+            + "-"
+            + partition
+            + "@"
+            + offset
+            + " after "
+            + ATTEMPTS
+            + " attempts",
+        last);
   }
 
   /** The group's committed offset of {@code tp} once no transaction is pending, or 0. */
   private long committed(TopicPartition tp) {
     try {
-      OffsetAndMetadata m = admin.listConsumerGroupOffsets(Map.of(group, new ListConsumerGroupOffsetsSpec().topicPartitions(java.util.List.of(tp))),
-          new ListConsumerGroupOffsetsOptions().requireStable(true)).partitionsToOffsetAndMetadata(group).get(30, TimeUnit.SECONDS).get(tp);
+      OffsetAndMetadata m =
+          admin
+              .listConsumerGroupOffsets(
+                  Map.of(
+                      group,
+                      new ListConsumerGroupOffsetsSpec().topicPartitions(java.util.List.of(tp))),
+                  new ListConsumerGroupOffsetsOptions().requireStable(true))
+              .partitionsToOffsetAndMetadata(group)
+              .get(30, TimeUnit.SECONDS)
+              .get(tp);
       return m == null ? 0 : m.offset();
     } catch (Exception e) {
-      throw new IllegalStateException("cannot read the dead-letter progress of group " + group + ": " + e, e);
+      throw new IllegalStateException(
+          "cannot read the dead-letter progress of group " + group + ": " + e, e);
     }
   }
 

@@ -28,13 +28,16 @@ import org.slf4j.LoggerFactory;
  * large, unserializable); any other send error fails as Kafka Streams does by default, because
  * resuming would drop output that a retry after restart still writes.
  *
- * <p>Kafka Streams instantiates handlers by class: the service passes its {@link DeadLetters} in the
- * streams properties under {@link #DEAD_LETTERS}.
+ * <p>Kafka Streams instantiates handlers by class: the service passes its {@link DeadLetters} in
+ * the streams properties under {@link #DEAD_LETTERS}.
  */
-public final class StreamsDeadLetterHandler implements ProcessingExceptionHandler, DeserializationExceptionHandler,
-    ProductionExceptionHandler {
+public final class StreamsDeadLetterHandler
+    implements ProcessingExceptionHandler,
+        DeserializationExceptionHandler,
+        ProductionExceptionHandler {
   /** Streams property holding this service's {@link DeadLetters} instance. */
   public static final String DEAD_LETTERS = "crossmodal.dead.letters";
+
   private static final Logger LOG = LoggerFactory.getLogger(StreamsDeadLetterHandler.class);
 
   private DeadLetters deadLetters;
@@ -43,25 +46,30 @@ public final class StreamsDeadLetterHandler implements ProcessingExceptionHandle
   public void configure(Map<String, ?> configs) {
     Object given = configs.get(DEAD_LETTERS);
     if (!(given instanceof DeadLetters d)) {
-      throw new IllegalStateException("streams property " + DEAD_LETTERS + " must hold the service's DeadLetters, got " + given);
+      throw new IllegalStateException(
+          "streams property "
+              + DEAD_LETTERS
+              + " must hold the service's DeadLetters, got "
+              + given);
     }
     this.deadLetters = d;
   }
 
   @Override
-  public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+  public ProcessingExceptionHandler.Response handleError(
+      ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
     return ProcessingExceptionHandler.Response.resume(deadLetter(context, exception));
   }
 
   @Override
-  public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
-      Exception exception) {
+  public DeserializationExceptionHandler.Response handleError(
+      ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
     return DeserializationExceptionHandler.Response.resume(deadLetter(context, exception));
   }
 
   @Override
-  public ProductionExceptionHandler.Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
-      Exception exception) {
+  public ProductionExceptionHandler.Response handleError(
+      ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
     if (exception instanceof RecordTooLargeException) {
       return ProductionExceptionHandler.Response.resume(deadLetter(context, exception));
     }
@@ -69,22 +77,44 @@ public final class StreamsDeadLetterHandler implements ProcessingExceptionHandle
   }
 
   @Override
-  public ProductionExceptionHandler.Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record,
-      Exception exception, SerializationExceptionOrigin origin) {
-    return ProductionExceptionHandler.Response.resume(deadLetter(context, new SerializationException(origin + ": " + exception, exception)));
+  public ProductionExceptionHandler.Response handleSerializationError(
+      ErrorHandlerContext context,
+      ProducerRecord record,
+      Exception exception,
+      SerializationExceptionOrigin origin) {
+    return ProductionExceptionHandler.Response.resume(
+        deadLetter(context, new SerializationException(origin + ": " + exception, exception)));
   }
 
-  private List<ProducerRecord<byte[], byte[]>> deadLetter(ErrorHandlerContext context, Exception exception) {
+  private List<ProducerRecord<byte[], byte[]>> deadLetter(
+      ErrorHandlerContext context, Exception exception) {
     if (context.topic() == null) {
-      // A punctuation, not a record: nothing to dead-letter; the punctuator runs again on its schedule.
-      LOG.error("punctuation of {} failed in task {}; skipped this time", context.processorNodeId(), context.taskId(), exception);
+      // A punctuation, not a record: nothing to dead-letter; the punctuator runs again on its
+      // schedule.
+      LOG.error(
+          "punctuation of {} failed in task {}; skipped this time",
+          context.processorNodeId(),
+          context.taskId(),
+          exception);
       return List.of();
     }
     if (!(exception instanceof RejectedRecordException)) {
-      LOG.error("unexpected error on {}-{}@{} in {}: dead-lettered, processing goes on", context.topic(), context.partition(),
-          context.offset(), context.processorNodeId(), exception);
+      LOG.error(
+          "unexpected error on {}-{}@{} in {}: dead-lettered, processing goes on",
+          context.topic(),
+          context.partition(),
+          context.offset(),
+          context.processorNodeId(),
+          exception);
     }
-    return List.of(deadLetters.letter(context.topic(), context.partition(), context.offset(), context.timestamp(), context.sourceRawKey(),
-        context.sourceRawValue(), exception));
+    return List.of(
+        deadLetters.letter(
+            context.topic(),
+            context.partition(),
+            context.offset(),
+            context.timestamp(),
+            context.sourceRawKey(),
+            context.sourceRawValue(),
+            exception));
   }
 }

@@ -10,7 +10,6 @@ import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.search.query.InstanceSearch;
 import io.crossmodal.search.query.NotYetSearchable;
-import io.crossmodal.search.query.PeerClient;
 import io.crossmodal.search.query.ShardSearchRequest;
 import io.crossmodal.search.store.LocalShards;
 import io.crossmodal.search.store.SearchFilter;
@@ -20,13 +19,13 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * What search instances ask each other for a direct search: {@code POST
- * /internal/v1/shard-search} (the exact top-k of this instance's shards among those asked) and
- * {@code GET /internal/v1/vectors/{id}?model=<id>} (a stored vector, for query by example). Each
- * request names a model and is answered from that model's space on this instance; a model this
- * instance does not hold, or a vector of another dimension, is refused (422), so spaces never mix
- * across instances either. With
- * the services' internal token configured ({@code auth.internal.token}), a request without it is refused (401/403).
+ * What search instances ask each other for a direct search: {@code POST /internal/v1/shard-search}
+ * (the exact top-k of this instance's shards among those asked) and {@code GET
+ * /internal/v1/vectors/{id}?model=<id>} (a stored vector, for query by example). Each request names
+ * a model and is answered from that model's space on this instance; a model this instance does not
+ * hold, or a vector of another dimension, is refused (422), so spaces never mix across instances
+ * either. With the services' internal token configured ({@code auth.internal.token}), a request
+ * without it is refused (401/403).
  */
 public final class InternalApi {
   private static final int MAX_BODY = 1 << 20;
@@ -48,14 +47,18 @@ public final class InternalApi {
   }
 
   public void register(HttpService http) {
-    http.route("/internal/v1/shard-search", ex -> {
-      requirePeer(ex);
-      shardSearch(ex);
-    });
-    http.route("/internal/v1/vectors/", ex -> {
-      requirePeer(ex);
-      vector(ex);
-    });
+    http.route(
+        "/internal/v1/shard-search",
+        ex -> {
+          requirePeer(ex);
+          shardSearch(ex);
+        });
+    http.route(
+        "/internal/v1/vectors/",
+        ex -> {
+          requirePeer(ex);
+          vector(ex);
+        });
   }
 
   private void requirePeer(HttpExchange ex) throws HttpError {
@@ -66,7 +69,10 @@ public final class InternalApi {
     HttpService.requireMethod(ex, "POST");
     ShardSearchRequest r;
     try {
-      r = Json.read(new String(HttpService.body(ex, MAX_BODY), StandardCharsets.UTF_8), ShardSearchRequest.class);
+      r =
+          Json.read(
+              new String(HttpService.body(ex, MAX_BODY), StandardCharsets.UTF_8),
+              ShardSearchRequest.class);
     } catch (IllegalArgumentException e) {
       throw new HttpError(400, e.getMessage());
     }
@@ -80,14 +86,24 @@ public final class InternalApi {
     }
     Space space = r.model() == null ? null : spaces.apply(r.model());
     if (space == null) {
-      throw new HttpError(422, "request of model " + r.model() + ", which this instance does not hold");
+      throw new HttpError(
+          422, "request of model " + r.model() + ", which this instance does not hold");
     }
     int dim = space.dim();
     // A words-only request carries no vector; every other one a vector of the model's space.
-    boolean vectorOk = mode.usesVectors() ? r.vector() != null && r.vector().length == dim : r.vector() == null || r.vector().length == dim;
+    boolean vectorOk =
+        mode.usesVectors()
+            ? r.vector() != null && r.vector().length == dim
+            : r.vector() == null || r.vector().length == dim;
     if (!vectorOk) {
-      throw new HttpError(422, "request of model " + r.model() + " with a vector of dim " + (r.vector() == null ? 0 : r.vector().length)
-          + ", the model's dim is " + dim);
+      throw new HttpError(
+          422,
+          "request of model "
+              + r.model()
+              + " with a vector of dim "
+              + (r.vector() == null ? 0 : r.vector().length)
+              + ", the model's dim is "
+              + dim);
     }
     if (r.k() < 1 || r.k() > kMax || r.partitions() == null) {
       throw new HttpError(400, "'k' must be between 1 and " + kMax + " and 'partitions' given");
@@ -97,12 +113,28 @@ public final class InternalApi {
     }
     List<Position> after = r.after() == null ? List.of() : r.after();
     if (after.size() > Position.MAX_PER_QUERY || r.afterMillis() < 0 || r.afterMillis() > 600_000) {
-      throw new HttpError(400, "'after' holds at most " + Position.MAX_PER_QUERY
-          + " positions and 'afterMillis' is 0 to 600000");
+      throw new HttpError(
+          400,
+          "'after' holds at most "
+              + Position.MAX_PER_QUERY
+              + " positions and 'afterMillis' is 0 to 600000");
     }
     try {
-      HttpService.sendJson(ex, 200, Json.write(space.search().search(r.vector(), r.text(), mode, r.k(), new SearchFilter(target, r.source(), r.tags()),
-          r.partitions(), after, System.nanoTime() + r.afterMillis() * 1_000_000)));
+      HttpService.sendJson(
+          ex,
+          200,
+          Json.write(
+              space
+                  .search()
+                  .search(
+                      r.vector(),
+                      r.text(),
+                      mode,
+                      r.k(),
+                      new SearchFilter(target, r.source(), r.tags()),
+                      r.partitions(),
+                      after,
+                      System.nanoTime() + r.afterMillis() * 1_000_000)));
     } catch (NotYetSearchable e) {
       throw new HttpError(504, e.getMessage());
     }
@@ -110,7 +142,10 @@ public final class InternalApi {
 
   private void vector(HttpExchange ex) throws Exception {
     HttpService.requireMethod(ex, "GET");
-    String id = URLDecoder.decode(ex.getRequestURI().getRawPath().substring("/internal/v1/vectors/".length()), StandardCharsets.UTF_8);
+    String id =
+        URLDecoder.decode(
+            ex.getRequestURI().getRawPath().substring("/internal/v1/vectors/".length()),
+            StandardCharsets.UTF_8);
     String model = HttpService.queryParam(ex, "model");
     Space space = model == null ? null : spaces.apply(model);
     if (space == null) {

@@ -31,9 +31,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * <p>Why not only the result topic: under exactly-once, a record becomes visible to read-committed
  * readers only at its transaction's commit, and the query path crosses two Streams commits (shard,
  * merge), each up to {@code search.commit.interval.ms} away: ≈ 300 ms measured. This reader is
- * read-uncommitted instead, which is sound for answers: they are read-only results computed from the
- * shard's index, and a shard answer from a transaction that later aborts was still a correct answer
- * to the query. Kafka clients of {@code search.results} keep the committed, merged record.
+ * read-uncommitted instead, which is sound for answers: they are read-only results computed from
+ * the shard's index, and a shard answer from a transaction that later aborts was still a correct
+ * answer to the query. Kafka clients of {@code search.results} keep the committed, merged record.
  * Thread safe.
  */
 public final class ResultWaiter implements TopicRoute.Results, AutoCloseable {
@@ -49,16 +49,27 @@ public final class ResultWaiter implements TopicRoute.Results, AutoCloseable {
     final Map<Integer, ShardAnswer> byShard = new HashMap<>();
   }
 
-  /** @param kMax largest {@code k} of a valid shard answer */
-  public ResultWaiter(Map<String, Object> consumerProperties, String resultsTopic, String shardAnswersTopic, int kMax) {
+  /**
+   * @param kMax largest {@code k} of a valid shard answer
+   */
+  public ResultWaiter(
+      Map<String, Object> consumerProperties,
+      String resultsTopic,
+      String shardAnswersTopic,
+      int kMax) {
     this.kMax = kMax;
     Map<String, Object> props = new HashMap<>(consumerProperties);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     this.resultsTopic = resultsTopic;
     consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
-    List<TopicPartition> partitions = Stream.of(resultsTopic, shardAnswersTopic)
-        .flatMap(t -> consumer.partitionsFor(t).stream().map(p -> new TopicPartition(t, p.partition()))).toList();
+    List<TopicPartition> partitions =
+        Stream.of(resultsTopic, shardAnswersTopic)
+            .flatMap(
+                t ->
+                    consumer.partitionsFor(t).stream()
+                        .map(p -> new TopicPartition(t, p.partition())))
+            .toList();
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
     partitions.forEach(consumer::position); // resolve the end offsets now, before any query is sent
@@ -88,7 +99,9 @@ public final class ResultWaiter implements TopicRoute.Results, AutoCloseable {
             complete(r.key(), r.value());
           } else {
             try {
-              gather(r.key(), ShardAnswer.read(r.key(), r.value().getBytes(StandardCharsets.UTF_8), kMax));
+              gather(
+                  r.key(),
+                  ShardAnswer.read(r.key(), r.value().getBytes(StandardCharsets.UTF_8), kMax));
             } catch (RejectedRecordException e) {
               // The merge step dead-letters it (once); this reader only skips it.
             }
@@ -107,10 +120,17 @@ public final class ResultWaiter implements TopicRoute.Results, AutoCloseable {
     if (w == null) {
       return;
     }
-    w.byShard.putIfAbsent(answer.partition(), answer); // a replayed answer of the same shard counts once
+    w.byShard.putIfAbsent(
+        answer.partition(), answer); // a replayed answer of the same shard counts once
     if (w.byShard.size() >= answer.partitions()) {
-      complete(queryId, Json.write(ResultMerge.merge(queryId, new ArrayList<>(w.byShard.values()), answer.partitions(),
-          System.currentTimeMillis())));
+      complete(
+          queryId,
+          Json.write(
+              ResultMerge.merge(
+                  queryId,
+                  new ArrayList<>(w.byShard.values()),
+                  answer.partitions(),
+                  System.currentTimeMillis())));
     }
   }
 

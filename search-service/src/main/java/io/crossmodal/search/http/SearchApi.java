@@ -6,14 +6,14 @@ import com.sun.net.httpserver.HttpExchange;
 import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.InvalidQueryException;
 import io.crossmodal.common.event.QueryParser;
+import io.crossmodal.common.event.SearchQuery;
 import io.crossmodal.common.http.Authenticator;
 import io.crossmodal.common.http.HttpError;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.serde.EmbeddingSerde;
 import io.crossmodal.common.serde.Json;
-import io.crossmodal.search.processor.ShardProcessor;
-import io.crossmodal.common.event.SearchQuery;
 import io.crossmodal.search.metrics.SearchMetrics;
+import io.crossmodal.search.processor.ShardProcessor;
 import io.crossmodal.search.query.PeerClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -36,13 +36,19 @@ public final class SearchApi {
     String answer(String body, SearchQuery query) throws Exception;
   }
 
-  /** The stored embedding record of an item if its shard runs here, else null; a 503 while that shard cannot be read. */
+  /**
+   * The stored embedding record of an item if its shard runs here, else null; a 503 while that
+   * shard cannot be read.
+   */
   @FunctionalInterface
   public interface StoredMedia {
     byte[] get(String id) throws HttpError;
   }
 
-  /** GET of a media path on the instance serving the item's shard; empty when that is this instance or none. */
+  /**
+   * GET of a media path on the instance serving the item's shard; empty when that is this instance
+   * or none.
+   */
   @FunctionalInterface
   public interface MediaOwner {
     Optional<HttpResponse<byte[]>> forward(String id, String path) throws Exception;
@@ -57,10 +63,17 @@ public final class SearchApi {
   private final EmbeddingSerde serde = new EmbeddingSerde();
 
   /**
-   * @param auth searches and media lookups need the read right when auth is on; the page itself is open
-   * @param metrics the active model's (refusals are counted where the query would have run); null while no model is active: 503
+   * @param auth searches and media lookups need the read right when auth is on; the page itself is
+   *     open
+   * @param metrics the active model's (refusals are counted where the query would have run); null
+   *     while no model is active: 503
    */
-  public SearchApi(QueryRoute route, QueryParser parser, StoredMedia storedEmbedding, MediaOwner owner, Authenticator auth,
+  public SearchApi(
+      QueryRoute route,
+      QueryParser parser,
+      StoredMedia storedEmbedding,
+      MediaOwner owner,
+      Authenticator auth,
       Supplier<SearchMetrics> metrics) {
     this.auth = auth;
     this.route = route;
@@ -114,14 +127,21 @@ public final class SearchApi {
     String rawPath = ex.getRequestURI().getRawPath();
     String path = rawPath.substring("/v1/media/".length());
     boolean wantsImage = path.endsWith("/image");
-    String id = java.net.URLDecoder.decode(wantsImage ? path.substring(0, path.length() - "/image".length()) : path, StandardCharsets.UTF_8);
+    String id =
+        java.net.URLDecoder.decode(
+            wantsImage ? path.substring(0, path.length() - "/image".length()) : path,
+            StandardCharsets.UTF_8);
     byte[] stored = id.isEmpty() ? null : storedEmbedding.get(id);
     if (stored == null) {
       if (!id.isEmpty() && ex.getRequestHeaders().getFirst(PeerClient.FORWARDED) == null) {
         Optional<HttpResponse<byte[]>> forwarded = owner.forward(id, rawPath);
         if (forwarded.isPresent()) {
           HttpResponse<byte[]> r = forwarded.get();
-          HttpService.send(ex, r.statusCode(), r.headers().firstValue("Content-Type").orElse("application/json"), r.body());
+          HttpService.send(
+              ex,
+              r.statusCode(),
+              r.headers().firstValue("Content-Type").orElse("application/json"),
+              r.body());
           return;
         }
       }
@@ -134,11 +154,19 @@ public final class SearchApi {
       if (thumbnail == null || !thumbnail.isTextual()) {
         throw new HttpError(404, "media '" + id + "' has no image");
       }
-      HttpService.send(ex, 200, "image/png", java.util.Base64.getDecoder().decode(thumbnail.asText()));
+      HttpService.send(
+          ex, 200, "image/png", java.util.Base64.getDecoder().decode(thumbnail.asText()));
       return;
     }
-    ObjectNode out = Json.MAPPER.createObjectNode().put("id", id).put("modality", r.modality().wireName()).put("model", r.modelId())
-        .put("source", r.source()).put("dimension", r.dimension()).put("createdAt", r.createdAtMillis());
+    ObjectNode out =
+        Json.MAPPER
+            .createObjectNode()
+            .put("id", id)
+            .put("modality", r.modality().wireName())
+            .put("model", r.modelId())
+            .put("source", r.source())
+            .put("dimension", r.dimension())
+            .put("createdAt", r.createdAtMillis());
     out.set("metadata", metadata);
     if (thumbnail != null) {
       out.put("image", "/v1/media/" + id + "/image");

@@ -10,10 +10,10 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * The topic route of {@code POST /v1/search} ({@code search.http.route=topics}): the query goes
- * to {@code search.queries} like any Kafka client's and the answer is gathered from the shards'
- * answers (see {@link ResultWaiter}). Every HTTP query then also lives on the topics; it costs
- * the Kafka hops (tens of milliseconds, see BENCHMARKS.md). Thread safe.
+ * The topic route of {@code POST /v1/search} ({@code search.http.route=topics}): the query goes to
+ * {@code search.queries} like any Kafka client's and the answer is gathered from the shards'
+ * answers (see {@link ResultWaiter}). Every HTTP query then also lives on the topics; it costs the
+ * Kafka hops (tens of milliseconds, see BENCHMARKS.md). Thread safe.
  */
 public final class TopicRoute implements SearchApi.QueryRoute {
   /** Where a query's result arrives ({@link ResultWaiter}). */
@@ -30,7 +30,8 @@ public final class TopicRoute implements SearchApi.QueryRoute {
   private final Results results;
   private final long timeoutMillis;
 
-  public TopicRoute(Producer<String, String> producer, String queriesTopic, Results results, long timeoutMillis) {
+  public TopicRoute(
+      Producer<String, String> producer, String queriesTopic, Results results, long timeoutMillis) {
     this.producer = producer;
     this.queriesTopic = queriesTopic;
     this.results = results;
@@ -42,16 +43,24 @@ public final class TopicRoute implements SearchApi.QueryRoute {
     String queryId = UUID.randomUUID().toString();
     var future = results.expect(queryId);
     try {
-      producer.send(new ProducerRecord<>(queriesTopic, queryId, body)).get(timeoutMillis, TimeUnit.MILLISECONDS);
+      producer
+          .send(new ProducerRecord<>(queriesTopic, queryId, body))
+          .get(timeoutMillis, TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       results.forget(queryId);
-      throw new HttpError(503, "could not write the query to " + queriesTopic + ": " + (e.getCause() != null ? e.getCause() : e));
+      throw new HttpError(
+          503,
+          "could not write the query to "
+              + queriesTopic
+              + ": "
+              + (e.getCause() != null ? e.getCause() : e));
     }
     try {
       return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       results.forget(queryId);
-      throw new HttpError(504, "no result for query " + queryId + " within " + timeoutMillis + " ms");
+      throw new HttpError(
+          504, "no result for query " + queryId + " within " + timeoutMillis + " ms");
     }
   }
 }

@@ -26,33 +26,36 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
  * possessives, lower case, English stop words, then KStem and Porter's stemmer in turn. Either
  * alone misses common plurals: KStem leaves words its dictionary knows ("dogs"), Porter's takes
  * "bus" to "bu" but "buses" to "buse"; KStem first ("buses" → "bus") then Porter conflates both
- * ("Dogs" finds "dog", "buses" finds "bus", "glasses" finds "glass").
- * The terms counted here are exactly those Lucene indexes, which is what lets the shards publish
- * their own term statistics ({@link CorpusStats}). Thread safe (Lucene analyzers reuse per-thread
- * token streams).
+ * ("Dogs" finds "dog", "buses" finds "bus", "glasses" finds "glass"). The terms counted here are
+ * exactly those Lucene indexes, which is what lets the shards publish their own term statistics
+ * ({@link CorpusStats}). Thread safe (Lucene analyzers reuse per-thread token streams).
  */
 public final class Analysis {
   /** Distinct terms of one query that are scored; the rest of a very long query is ignored. */
   public static final int MAX_QUERY_TERMS = 64;
-  public static final Analyzer ANALYZER = new Analyzer() {
-    @Override
-    protected TokenStreamComponents createComponents(String field) {
-      Tokenizer source = new StandardTokenizer();
-      TokenStream words = new EnglishPossessiveFilter(source);
-      words = new LowerCaseFilter(words);
-      words = new StopFilter(words, EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
-      return new TokenStreamComponents(source, new PorterStemFilter(new KStemFilter(words)));
-    }
 
-    @Override
-    protected TokenStream normalize(String field, TokenStream in) {
-      return new LowerCaseFilter(in);
-    }
-  };
+  public static final Analyzer ANALYZER =
+      new Analyzer() {
+        @Override
+        protected TokenStreamComponents createComponents(String field) {
+          Tokenizer source = new StandardTokenizer();
+          TokenStream words = new EnglishPossessiveFilter(source);
+          words = new LowerCaseFilter(words);
+          words = new StopFilter(words, EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
+          return new TokenStreamComponents(source, new PorterStemFilter(new KStemFilter(words)));
+        }
+
+        @Override
+        protected TokenStream normalize(String field, TokenStream in) {
+          return new LowerCaseFilter(in);
+        }
+      };
 
   private Analysis() {}
 
-  /** An item's terms: each distinct term with its count, and the number of terms (the field length). */
+  /**
+   * An item's terms: each distinct term with its count, and the number of terms (the field length).
+   */
   public record TermCounts(Map<String, Integer> counts, int length) {
     public static final TermCounts EMPTY = new TermCounts(Map.of(), 0);
   }
@@ -63,10 +66,12 @@ public final class Analysis {
     }
     Map<String, Integer> counts = new LinkedHashMap<>();
     int[] length = {0};
-    forEachTerm(text, t -> {
-      counts.merge(t, 1, Integer::sum);
-      length[0]++;
-    });
+    forEachTerm(
+        text,
+        t -> {
+          counts.merge(t, 1, Integer::sum);
+          length[0]++;
+        });
     return new TermCounts(counts, length[0]);
   }
 
@@ -74,11 +79,13 @@ public final class Analysis {
   public static List<String> queryTerms(String text) {
     Set<String> terms = new LinkedHashSet<>();
     if (text != null) {
-      forEachTerm(text, t -> {
-        if (terms.size() < MAX_QUERY_TERMS) {
-          terms.add(t);
-        }
-      });
+      forEachTerm(
+          text,
+          t -> {
+            if (terms.size() < MAX_QUERY_TERMS) {
+              terms.add(t);
+            }
+          });
     }
     return new ArrayList<>(terms);
   }

@@ -13,13 +13,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * deployment, and rankings merged from shards would not be comparable).
  *
  * <p>Each shard publishes its own counts on the compacted {@code search.lexical-stats.internal}
- * topic ({@link #termKey}: the number of its items that contain a term; {@link #collectionKey}:
- * its item count, summed distinct terms and summed lengths); every search instance follows the
- * topic as a global store and keeps the sums here. Thread safe: written by the global stream
- * thread, read by every search.
+ * topic ({@link #termKey}: the number of its items that contain a term; {@link #collectionKey}: its
+ * item count, summed distinct terms and summed lengths); every search instance follows the topic as
+ * a global store and keeps the sums here. Thread safe: written by the global stream thread, read by
+ * every search.
  */
 public final class CorpusStats {
-  /** The whole index's counts for one field: items, summed distinct terms per item, summed lengths. */
+  /**
+   * The whole index's counts for one field: items, summed distinct terms per item, summed lengths.
+   */
   public record Collection(long docs, long sumDocFreq, long sumLength) {
     public static final Collection EMPTY = new Collection(0, 0, 0);
   }
@@ -45,8 +47,8 @@ public final class CorpusStats {
   }
 
   /**
-   * Applies one shard's whole counts, as its records on the topic would: for one process that
-   * holds every shard (evaluation, tests).
+   * Applies one shard's whole counts, as its records on the topic would: for one process that holds
+   * every shard (evaluation, tests).
    */
   public CorpusStats withShard(int partition, Map<String, Long> termCounts, Collection collection) {
     termCounts.forEach((t, n) -> apply(termKey(partition, t), termValue(n)));
@@ -77,21 +79,25 @@ public final class CorpusStats {
   public void apply(String key, byte[] value) {
     int cut = key == null ? -1 : indexOfSeparator(key);
     if (cut <= 0) {
-      throw new RejectedRecordException("invalid-lexical-stat", "key must be '<shard>:<term>' or '<shard>#', got " + key);
+      throw new RejectedRecordException(
+          "invalid-lexical-stat", "key must be '<shard>:<term>' or '<shard>#', got " + key);
     }
     int partition;
     try {
       partition = Integer.parseInt(key.substring(0, cut));
     } catch (NumberFormatException e) {
-      throw new RejectedRecordException("invalid-lexical-stat", "key must start with a shard number, got " + key);
+      throw new RejectedRecordException(
+          "invalid-lexical-stat", "key must start with a shard number, got " + key);
     }
     if (partition < 0 || partition >= EncodedQuery.MAX_SHARDS) {
-      throw new RejectedRecordException("invalid-lexical-stat", "shard " + partition + " is out of range");
+      throw new RejectedRecordException(
+          "invalid-lexical-stat", "shard " + partition + " is out of range");
     }
     String text = value == null ? null : new String(value, StandardCharsets.UTF_8);
     if (key.charAt(cut) == '#') {
       if (key.length() != cut + 1) {
-        throw new RejectedRecordException("invalid-lexical-stat", "a collection key ends at '#', got " + key);
+        throw new RejectedRecordException(
+            "invalid-lexical-stat", "a collection key ends at '#', got " + key);
       }
       Collection c = value == null ? null : parseCollection(text);
       if (c == null) {
@@ -135,14 +141,17 @@ public final class CorpusStats {
     } catch (NumberFormatException e) {
       // refused below
     }
-    throw new RejectedRecordException("invalid-lexical-stat", "a term count must be a non-negative integer, got '" + text + "'");
+    throw new RejectedRecordException(
+        "invalid-lexical-stat", "a term count must be a non-negative integer, got '" + text + "'");
   }
 
   private static Collection parseCollection(String text) {
     String[] parts = text.split(",", -1);
     if (parts.length == 3) {
       try {
-        Collection c = new Collection(Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+        Collection c =
+            new Collection(
+                Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2]));
         if (c.docs() >= 0 && c.sumDocFreq() >= c.docs() && c.sumLength() >= c.sumDocFreq()) {
           return c;
         }
@@ -150,7 +159,10 @@ public final class CorpusStats {
         // refused below
       }
     }
-    throw new RejectedRecordException("invalid-lexical-stat",
-        "collection counts must be 'docs,sumDocFreq,sumLength' with docs <= sumDocFreq <= sumLength, got '" + text + "'");
+    throw new RejectedRecordException(
+        "invalid-lexical-stat",
+        "collection counts must be 'docs,sumDocFreq,sumLength' with docs <= sumDocFreq <= sumLength, got '"
+            + text
+            + "'");
   }
 }

@@ -58,11 +58,13 @@ public final class LexicalIndex implements Closeable {
   private static final String MODALITY = "modality";
   private static final String SOURCE = "source";
   private static final String TAG = "tag";
-  private static final Sort BEST_FIRST = new Sort(SortField.FIELD_SCORE, new SortField(ID_SORT, SortField.Type.STRING));
+  private static final Sort BEST_FIRST =
+      new Sort(SortField.FIELD_SCORE, new SortField(ID_SORT, SortField.Type.STRING));
 
   /**
    * This shard's statistics: term → items containing it, and the collection counts. From {@link
-   * #drainChanges} only what changed (a count of 0: the term is gone; a null collection: unchanged).
+   * #drainChanges} only what changed (a count of 0: the term is gone; a null collection:
+   * unchanged).
    */
   public record Counts(Map<String, Long> terms, CorpusStats.Collection collection) {
     public boolean isEmpty() {
@@ -87,9 +89,12 @@ public final class LexicalIndex implements Closeable {
 
   public LexicalIndex() {
     try {
-      IndexWriterConfig config = new IndexWriterConfig(Analysis.ANALYZER).setSimilarity(new BM25Similarity())
-          .setMergeScheduler(new SerialMergeScheduler()) // merges on the writing thread: no thread per shard
-          .setCommitOnClose(false);
+      IndexWriterConfig config =
+          new IndexWriterConfig(Analysis.ANALYZER)
+              .setSimilarity(new BM25Similarity())
+              .setMergeScheduler(
+                  new SerialMergeScheduler()) // merges on the writing thread: no thread per shard
+              .setCommitOnClose(false);
       writer = new IndexWriter(directory, config);
       searchers = new SearcherManager(writer, null);
     } catch (IOException e) {
@@ -106,7 +111,9 @@ public final class LexicalIndex implements Closeable {
     }
     remove(id);
     Document doc = new Document();
-    doc.add(new StringField(ID, id, Field.Store.NO)); // for updates and deletes; results read the id from ID_SORT
+    doc.add(
+        new StringField(
+            ID, id, Field.Store.NO)); // for updates and deletes; results read the id from ID_SORT
     doc.add(new SortedDocValuesField(ID_SORT, new BytesRef(id)));
     doc.add(new StringField(MODALITY, modality.wireName(), Field.Store.NO));
     doc.add(new StringField(SOURCE, source == null ? "" : source, Field.Store.NO));
@@ -143,7 +150,10 @@ public final class LexicalIndex implements Closeable {
     }
   }
 
-  /** Forgets {@code id}'s counts; true when it was indexed. The caller replaces or deletes its document. */
+  /**
+   * Forgets {@code id}'s counts; true when it was indexed. The caller replaces or deletes its
+   * document.
+   */
   private boolean remove(String id) {
     DocTerms old = docs.remove(id);
     if (old == null) {
@@ -165,7 +175,8 @@ public final class LexicalIndex implements Closeable {
    * statistics) that pass {@code filter}, best first, ties by id; an item matches when it has at
    * least one of the terms.
    */
-  public List<LiveShard.Match> search(List<String> terms, int n, SearchFilter filter, CorpusStats corpus) {
+  public List<LiveShard.Match> search(
+      List<String> terms, int n, SearchFilter filter, CorpusStats corpus) {
     if (terms.isEmpty() || docs.isEmpty() || closed) {
       return List.of(); // closed: the shard moved away while a search still held it
     }
@@ -230,11 +241,13 @@ public final class LexicalIndex implements Closeable {
       if (!field.equals(TEXT) || c.docs() == 0) {
         return super.collectionStatistics(field);
       }
-      return new CollectionStatistics(field, c.docs(), c.docs(), Math.max(c.sumLength(), c.sumDocFreq()), c.sumDocFreq());
+      return new CollectionStatistics(
+          field, c.docs(), c.docs(), Math.max(c.sumLength(), c.sumDocFreq()), c.sumDocFreq());
     }
 
     @Override
-    public TermStatistics termStatistics(Term term, int docFreq, long totalTermFreq) throws IOException {
+    public TermStatistics termStatistics(Term term, int docFreq, long totalTermFreq)
+        throws IOException {
       if (!term.field().equals(TEXT) || corpus.collection().docs() == 0) {
         return super.termStatistics(term, docFreq, totalTermFreq);
       }
@@ -243,7 +256,10 @@ public final class LexicalIndex implements Closeable {
     }
   }
 
-  /** Makes every write so far searchable now (after a rebuild: so the first query does not pay for it). */
+  /**
+   * Makes every write so far searchable now (after a rebuild: so the first query does not pay for
+   * it).
+   */
   public void refresh() {
     try {
       searchers.maybeRefreshBlocking();

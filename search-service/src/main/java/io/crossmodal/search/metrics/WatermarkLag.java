@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * How far each local shard's watermark is behind its media partitions: every {@link #EVERY_SECONDS}
  * the media topics' end offsets are read and, per shard p, {@code Σ max(0, last offset of media
- * partition p − offset applied)} is exported as {@code crossmodal_search_watermark_lag_records}.
- * 0 when every write is searchable; a dead-lettered last write counts until the next one.
+ * partition p − offset applied)} is exported as {@code crossmodal_search_watermark_lag_records}. 0
+ * when every write is searchable; a dead-lettered last write counts until the next one.
  */
 public final class WatermarkLag implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WatermarkLag.class);
@@ -27,13 +27,19 @@ public final class WatermarkLag implements AutoCloseable {
   private final List<String> mediaTopics;
   private final LocalShards shards;
   private final SearchMetrics metrics;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "watermark-lag");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "watermark-lag");
+            t.setDaemon(true);
+            return t;
+          });
 
-  public WatermarkLag(Map<String, Object> adminProperties, List<String> mediaTopics, LocalShards shards, SearchMetrics metrics) {
+  public WatermarkLag(
+      Map<String, Object> adminProperties,
+      List<String> mediaTopics,
+      LocalShards shards,
+      SearchMetrics metrics) {
     this.admin = Admin.create(adminProperties);
     this.mediaTopics = mediaTopics;
     this.shards = shards;

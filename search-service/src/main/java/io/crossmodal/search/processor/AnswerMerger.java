@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -23,11 +23,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Gathers the shards' answers for each query id and emits one merged, ranked result: as soon as
  * every shard answered, or after the merge timeout with {@code shardsAnswered < shardsTotal}.
- * Pending answers live in a changelogged store, so a crash between answers loses nothing. After
- * the result, the query id stays marked done for {@link #DONE_RETENTION_MS} (at least), so a
- * replayed query (the query path is at-least-once) or a shard answering after the timeout never
- * makes a second result: one result per query id. Answers are validated ({@link ShardAnswer#read});
- * a bad one is rejected to the dead-letter path and never reaches the store.
+ * Pending answers live in a changelogged store, so a crash between answers loses nothing. After the
+ * result, the query id stays marked done for {@link #DONE_RETENTION_MS} (at least), so a replayed
+ * query (the query path is at-least-once) or a shard answering after the timeout never makes a
+ * second result: one result per query id. Answers are validated ({@link ShardAnswer#read}); a bad
+ * one is rejected to the dead-letter path and never reaches the store.
  */
 public final class AnswerMerger implements Processor<String, byte[], String, String> {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AnswerMerger.class);
@@ -39,15 +39,20 @@ public final class AnswerMerger implements Processor<String, byte[], String, Str
   private final SearchMetrics metrics;
   private ProcessorContext<String, String> context;
   private KeyValueStore<String, String> pending;
+
   /**
    * In-memory views of the store, rebuilt in {@link #init}, so the punctuator touches only what is
-   * due instead of parsing every stored entry (thousands of done markers at high query rates,
-   * every quarter timeout, on the stream thread that also serves the shards).
+   * due instead of parsing every stored entry (thousands of done markers at high query rates, every
+   * quarter timeout, on the stream thread that also serves the shards).
    */
-  private final Map<String, Long> openSince = new HashMap<>(); // query id → when its partial answer is due
+  private final Map<String, Long> openSince =
+      new HashMap<>(); // query id → when its partial answer is due
+
   private final ArrayDeque<Map.Entry<Long, String>> doneOrder = new ArrayDeque<>();
 
-  /** @param kMax largest {@code k} of a valid answer (the public query limit) */
+  /**
+   * @param kMax largest {@code k} of a valid answer (the public query limit)
+   */
   public AnswerMerger(long timeoutMillis, int kMax, SearchMetrics metrics) {
     this.timeoutMillis = timeoutMillis;
     this.kMax = kMax;
@@ -62,18 +67,22 @@ public final class AnswerMerger implements Processor<String, byte[], String, Str
     doneOrder.clear();
     List<Map.Entry<Long, String>> done = new ArrayList<>();
     try (KeyValueIterator<String, String> all = pending.all()) {
-      all.forEachRemaining(kv -> {
-        var state = Json.object(kv.value);
-        if (state.has("doneAtMillis")) {
-          done.add(Map.entry(state.get("doneAtMillis").asLong(), kv.key));
-        } else {
-          openSince.put(kv.key, deadlineOf(state));
-        }
-      });
+      all.forEachRemaining(
+          kv -> {
+            var state = Json.object(kv.value);
+            if (state.has("doneAtMillis")) {
+              done.add(Map.entry(state.get("doneAtMillis").asLong(), kv.key));
+            } else {
+              openSince.put(kv.key, deadlineOf(state));
+            }
+          });
     }
     done.sort(Map.Entry.comparingByKey());
     doneOrder.addAll(done);
-    context.schedule(Duration.ofMillis(Math.max(50, timeoutMillis / 4)), PunctuationType.WALL_CLOCK_TIME, this::expire);
+    context.schedule(
+        Duration.ofMillis(Math.max(50, timeoutMillis / 4)),
+        PunctuationType.WALL_CLOCK_TIME,
+        this::expire);
   }
 
   @Override
@@ -85,8 +94,12 @@ public final class AnswerMerger implements Processor<String, byte[], String, Str
       return; // already answered
     }
     if (state.get("shardsTotal").asInt() != answer.partitions()) {
-      throw new RejectedRecordException("invalid-shard-answer", "answer counts " + answer.partitions() + " shards, the query's first answer "
-          + state.get("shardsTotal").asInt());
+      throw new RejectedRecordException(
+          "invalid-shard-answer",
+          "answer counts "
+              + answer.partitions()
+              + " shards, the query's first answer "
+              + state.get("shardsTotal").asInt());
     }
     ArrayNode answers = (ArrayNode) state.get("answers");
     for (var a : answers) {
@@ -106,14 +119,20 @@ public final class AnswerMerger implements Processor<String, byte[], String, Str
     }
   }
 
-  /** When a query's partial answer is due: the merge timeout after its first answer, or longer if a shard may hold it back. */
+  /**
+   * When a query's partial answer is due: the merge timeout after its first answer, or longer if a
+   * shard may hold it back.
+   */
   private long deadlineOf(com.fasterxml.jackson.databind.JsonNode state) {
-    return state.path("firstSeenMillis").asLong(context.currentSystemTimeMs()) + Math.max(timeoutMillis, state.path("waitMillis").asLong(0));
+    return state.path("firstSeenMillis").asLong(context.currentSystemTimeMs())
+        + Math.max(timeoutMillis, state.path("waitMillis").asLong(0));
   }
 
   private ObjectNode newState(ShardAnswer first) {
     ObjectNode s = Json.MAPPER.createObjectNode();
-    s.put("firstSeenMillis", context.currentSystemTimeMs()); // the clock the expiry punctuation runs on
+    s.put(
+        "firstSeenMillis",
+        context.currentSystemTimeMs()); // the clock the expiry punctuation runs on
     s.put("shardsTotal", first.partitions());
     s.putArray("answers");
     return s;
@@ -121,11 +140,12 @@ public final class AnswerMerger implements Processor<String, byte[], String, Str
 
   private void expire(long now) {
     List<String> expired = new ArrayList<>();
-    openSince.forEach((id, deadline) -> {
-      if (now >= deadline) {
-        expired.add(id);
-      }
-    });
+    openSince.forEach(
+        (id, deadline) -> {
+          if (now >= deadline) {
+            expired.add(id);
+          }
+        });
     for (String id : expired) {
       String json = pending.get(id);
       try {

@@ -15,8 +15,11 @@ import java.util.List;
 public final class ResultMerge {
   private ResultMerge() {}
 
-  /** @param answers at most one per shard, at least one */
-  public static SearchResult merge(String queryId, List<ShardAnswer> answers, int shardsTotal, long nowMillis) {
+  /**
+   * @param answers at most one per shard, at least one
+   */
+  public static SearchResult merge(
+      String queryId, List<ShardAnswer> answers, int shardsTotal, long nowMillis) {
     ShardAnswer first = answers.get(0);
     List<Hit> hits = new ArrayList<>();
     List<Hit> lexical = new ArrayList<>();
@@ -30,7 +33,14 @@ public final class ResultMerge {
       error = error == null ? a.error() : error;
       searchMax = Math.max(searchMax, a.searchMillis());
     }
-    return new SearchResult(queryId, Fusion.rank(first.searchMode(), first.k(), hits, lexical), first.modelId(), answers.size(),
-        shardsTotal, error, new SearchResult.Timings(first.encodeMillis(), searchMax, nowMillis - first.receivedAtMillis()));
+    return new SearchResult(
+        queryId,
+        Fusion.rank(first.searchMode(), first.k(), hits, lexical),
+        first.modelId(),
+        answers.size(),
+        shardsTotal,
+        error,
+        new SearchResult.Timings(
+            first.encodeMillis(), searchMax, nowMillis - first.receivedAtMillis()));
   }
 }

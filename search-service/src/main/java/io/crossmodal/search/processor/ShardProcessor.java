@@ -41,12 +41,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Serves one shard (one partition of {@code embeddings}): indexes the shard's vectors and item
  * words and answers every encoded query addressed to the shard with its exact local best lists.
  *
- * <p>The changelogged RocksDB store is the shard's durable state; the contiguous in-memory
- * {@link VectorIndex} is rebuilt from it in {@link #init}, which Kafka Streams calls after
- * restoration, so a restarted or moved task answers with exactly the restored vectors. Both input
- * topics arrive here because both need the same index. A record it cannot use is rejected with a
- * {@link RejectedRecordException}, which the service's one error path turns into a dead letter.
- * The index is also published in {@link LocalShards} for the HTTP search to scan directly.
+ * <p>The changelogged RocksDB store is the shard's durable state; the contiguous in-memory {@link
+ * VectorIndex} is rebuilt from it in {@link #init}, which Kafka Streams calls after restoration, so
+ * a restarted or moved task answers with exactly the restored vectors. Both input topics arrive
+ * here because both need the same index. A record it cannot use is rejected with a {@link
+ * RejectedRecordException}, which the service's one error path turns into a dead letter. The index
+ * is also published in {@link LocalShards} for the HTTP search to scan directly.
  *
  * <p>The shard publishes its lexical term counts ({@link CorpusStats}) to the statistics topic:
  * what changed, every {@link #STATS_EVERY}, and everything once after each start, which also
@@ -54,21 +54,41 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * absolute, so publishing one twice changes nothing).
  */
 public final class ShardProcessor implements Processor<String, byte[], Object, Object> {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShardProcessor.class);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ShardProcessor.class);
   public static final String STORE = "vectors";
-  /** Per media "topic:partition", the highest offset this shard has applied (changelogged with the vectors). */
+
+  /**
+   * Per media "topic:partition", the highest offset this shard has applied (changelogged with the
+   * vectors).
+   */
   public static final String WATERMARKS = "watermarks";
-  /** Queries one shard holds back for their positions at most; more are answered with an error at once. */
+
+  /**
+   * Queries one shard holds back for their positions at most; more are answered with an error at
+   * once.
+   */
   static final int MAX_PARKED = 10_000;
+
   /** Metadata key of an image's small PNG thumbnail (base64), added by the encoder. */
   public static final String THUMBNAIL = "thumbnail";
+
   public static final String ANSWERS = "shard-answers-sink";
-  /** Sink that writes a query to every partition of the encoded-queries topic (query by example). */
+
+  /**
+   * Sink that writes a query to every partition of the encoded-queries topic (query by example).
+   */
   public static final String FAN_OUT = "encoded-queries-fan-out-sink";
+
   /** Sink of the shard's lexical term counts. */
   public static final String STATS = "lexical-stats-sink";
-  /** How often the shard publishes the term counts that changed (its words are searchable at once; only scores wait for this). */
+
+  /**
+   * How often the shard publishes the term counts that changed (its words are searchable at once;
+   * only scores wait for this).
+   */
   static final Duration STATS_EVERY = Duration.ofMillis(100);
+
   private static final StringSerializer KEYS = new StringSerializer();
 
   private final String embeddingsTopic;
@@ -84,20 +104,38 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
   private boolean publishAll = true;
   private final long afterTimeoutMillis;
   private KeyValueStore<String, Long> watermarks;
+
   /** Queries waiting for a position of this shard's partitions to be applied ({@code after}). */
   private final List<Parked> parked = new ArrayList<>();
 
   private record Parked(Record<String, byte[]> record, List<Position> mine, long deadlineMillis) {}
-  /** Stateless, so shared (also by HTTP threads through {@link #hit(String, io.crossmodal.common.event.Modality, float, byte[])}). */
+
+  /**
+   * Stateless, so shared (also by HTTP threads through {@link #hit(String,
+   * io.crossmodal.common.event.Modality, float, byte[])}).
+   */
   private static final EmbeddingSerde SERDE = new EmbeddingSerde();
+
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, byte[]> store;
   private LiveShard index;
   private int partition = -1;
 
-  /** @param kMax largest {@code k} a query may ask for (the public limit, also applied to internal records) */
-  public ShardProcessor(String embeddingsTopic, String modelId, int dim, int kMax, int qualityEvery, boolean int8Prefilter,
-      SearchMetrics metrics, LocalShards localShards, CorpusStats corpus, long afterTimeoutMillis) {
+  /**
+   * @param kMax largest {@code k} a query may ask for (the public limit, also applied to internal
+   *     records)
+   */
+  public ShardProcessor(
+      String embeddingsTopic,
+      String modelId,
+      int dim,
+      int kMax,
+      int qualityEvery,
+      boolean int8Prefilter,
+      SearchMetrics metrics,
+      LocalShards localShards,
+      CorpusStats corpus,
+      long afterTimeoutMillis) {
     this.corpus = corpus;
     this.afterTimeoutMillis = afterTimeoutMillis;
     this.kMax = kMax;
@@ -117,31 +155,55 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     this.watermarks = context.getStateStore(WATERMARKS);
     this.partition = context.taskId().partition();
     long start = System.nanoTime();
-    VectorIndex vectors = new VectorIndex(dim, (int) Math.min(1 << 20, store.approximateNumEntries() + 16), DotProductKernel.best(),
-        int8Prefilter);
+    VectorIndex vectors =
+        new VectorIndex(
+            dim,
+            (int) Math.min(1 << 20, store.approximateNumEntries() + 16),
+            DotProductKernel.best(),
+            int8Prefilter);
     this.index = new LiveShard(partition, vectors, new LexicalIndex(), corpus);
     try (KeyValueIterator<String, byte[]> all = store.all()) {
-      all.forEachRemaining(kv -> {
-        EmbeddingRecord r = SERDE.deserialize(embeddingsTopic, kv.value);
-        var metadata = Json.object(r.metadata());
-        index.upsert(kv.key, r.modality(), r.source(), Tags.of(metadata), r.vector(), ItemText.of(metadata));
-      });
+      all.forEachRemaining(
+          kv -> {
+            EmbeddingRecord r = SERDE.deserialize(embeddingsTopic, kv.value);
+            var metadata = Json.object(r.metadata());
+            index.upsert(
+                kv.key,
+                r.modality(),
+                r.source(),
+                Tags.of(metadata),
+                r.vector(),
+                ItemText.of(metadata));
+          });
     }
     index.refreshWords();
     try (KeyValueIterator<String, Long> all = watermarks.all()) {
-      all.forEachRemaining(kv -> {
-        int cut = kv.key.lastIndexOf(':');
-        index.advance(new Position(kv.key.substring(0, cut), Integer.parseInt(kv.key.substring(cut + 1)), kv.value));
-      });
+      all.forEachRemaining(
+          kv -> {
+            int cut = kv.key.lastIndexOf(':');
+            index.advance(
+                new Position(
+                    kv.key.substring(0, cut),
+                    Integer.parseInt(kv.key.substring(cut + 1)),
+                    kv.value));
+          });
     }
     localShards.add(index);
     reportSize();
-    context.schedule(STATS_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> {
-      publishStats(now);
-      expireParked(now);
-    });
-    LOG.info("shard {} ready: {} vectors ({} MB), {} with words, loaded from its store in {} ms", partition, index.size(),
-        index.vectorBytes() >> 20, index.lexicalSize(), (System.nanoTime() - start) / 1_000_000);
+    context.schedule(
+        STATS_EVERY,
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> {
+          publishStats(now);
+          expireParked(now);
+        });
+    LOG.info(
+        "shard {} ready: {} vectors ({} MB), {} with words, loaded from its store in {} ms",
+        partition,
+        index.size(),
+        index.vectorBytes() >> 20,
+        index.lexicalSize(),
+        (System.nanoTime() - start) / 1_000_000);
   }
 
   /**
@@ -158,16 +220,32 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
       try (KeyValueIterator<String, byte[]> mine = published.prefixScan(partition + ":", KEYS)) {
         mine.forEachRemaining(kv -> stale.add(kv.key));
       }
-      counts.terms().forEach((term, n) -> {
-        stale.remove(CorpusStats.termKey(partition, term));
-        sendStat(CorpusStats.termKey(partition, term), CorpusStats.termValue(n), now);
-      });
+      counts
+          .terms()
+          .forEach(
+              (term, n) -> {
+                stale.remove(CorpusStats.termKey(partition, term));
+                sendStat(CorpusStats.termKey(partition, term), CorpusStats.termValue(n), now);
+              });
       stale.forEach(key -> sendStat(key, null, now));
-      sendStat(CorpusStats.collectionKey(partition), CorpusStats.collectionValue(counts.collection()), now);
+      sendStat(
+          CorpusStats.collectionKey(partition),
+          CorpusStats.collectionValue(counts.collection()),
+          now);
     } else if (!changes.isEmpty()) {
-      changes.terms().forEach((term, n) -> sendStat(CorpusStats.termKey(partition, term), n == 0 ? null : CorpusStats.termValue(n), now));
+      changes
+          .terms()
+          .forEach(
+              (term, n) ->
+                  sendStat(
+                      CorpusStats.termKey(partition, term),
+                      n == 0 ? null : CorpusStats.termValue(n),
+                      now));
       if (changes.collection() != null) {
-        sendStat(CorpusStats.collectionKey(partition), CorpusStats.collectionValue(changes.collection()), now);
+        sendStat(
+            CorpusStats.collectionKey(partition),
+            CorpusStats.collectionValue(changes.collection()),
+            now);
       }
     } else {
       return;
@@ -225,21 +303,48 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     parked.removeAll(expired);
     for (Parked w : expired) {
       EncodedQuery q = EncodedQuery.read(w.record().key(), w.record().value());
-      forwardAnswer(w.record(), new ShardAnswer(q.queryId(), partition, q.partitions(), q.k(), modelId, List.of(), notYetSearchable(w.mine()),
-          q.receivedAtMillis(), q.encodeMillis(), 0));
+      forwardAnswer(
+          w.record(),
+          new ShardAnswer(
+              q.queryId(),
+              partition,
+              q.partitions(),
+              q.k(),
+              modelId,
+              List.of(),
+              notYetSearchable(w.mine()),
+              q.receivedAtMillis(),
+              q.encodeMillis(),
+              0));
     }
   }
 
-  /** Why a query's positions are not searchable here yet: the first missing one and how far behind this shard is. */
+  /**
+   * Why a query's positions are not searchable here yet: the first missing one and how far behind
+   * this shard is.
+   */
   private String notYetSearchable(List<Position> mine) {
     Position missing = index.pending(mine);
-    return missing == null ? "waited too long" : lag(partition, missing, index.watermark(missing.partitionKey()), afterTimeoutMillis);
+    return missing == null
+        ? "waited too long"
+        : lag(partition, missing, index.watermark(missing.partitionKey()), afterTimeoutMillis);
   }
 
   /** The one wording of a read-your-writes timeout (topics and HTTP routes alike). */
   public static String lag(int shard, Position missing, long watermark, long waitedMillis) {
-    return "not searchable after " + waitedMillis + " ms: shard " + shard + " has applied " + missing.partitionKey() + " up to offset "
-        + watermark + ", the write is at " + missing.offset() + " (" + (missing.offset() - watermark) + " behind)";
+    return "not searchable after "
+        + waitedMillis
+        + " ms: shard "
+        + shard
+        + " has applied "
+        + missing.partitionKey()
+        + " up to offset "
+        + watermark
+        + ", the write is at "
+        + missing.offset()
+        + " ("
+        + (missing.offset() - watermark)
+        + " behind)";
   }
 
   private void apply(Record<String, byte[]> record, RecordMetadata meta) {
@@ -262,7 +367,13 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     com.fasterxml.jackson.databind.JsonNode metadata = metadataOf(embedding.metadata());
     List<String> tags = tagsOf(metadata);
     store.put(record.key(), record.value());
-    index.upsert(record.key(), embedding.modality(), embedding.source(), tags, embedding.vector(), ItemText.of(metadata));
+    index.upsert(
+        record.key(),
+        embedding.modality(),
+        embedding.source(),
+        tags,
+        embedding.vector(),
+        ItemText.of(metadata));
     metrics.freshness(System.currentTimeMillis() - embedding.createdAtMillis());
     reportSize();
   }
@@ -270,10 +381,12 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
   /** Throws {@link RejectedRecordException} when the vector must not enter this index. */
   private void validate(EmbeddingRecord e) {
     if (!e.modelId().equals(modelId)) {
-      throw new RejectedRecordException("wrong-model", "vector of model " + e.modelId() + ", index holds model " + modelId);
+      throw new RejectedRecordException(
+          "wrong-model", "vector of model " + e.modelId() + ", index holds model " + modelId);
     }
     if (e.dimension() != dim) {
-      throw new RejectedRecordException("wrong-dimension", "expected dim " + dim + ", got " + e.dimension());
+      throw new RejectedRecordException(
+          "wrong-dimension", "expected dim " + dim + ", got " + e.dimension());
     }
     for (float v : e.vector()) {
       if (!Float.isFinite(v)) {
@@ -310,21 +423,49 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     try {
       q.validate(kMax, modelId, dim);
     } catch (RejectedRecordException e) {
-      // The envelope is sound, so the client's wait can end now with the reason: as shard 0 of 1, the
+      // The envelope is sound, so the client's wait can end now with the reason: as shard 0 of 1,
+      // the
       // merge step emits it as the whole (error) result, and the other shards' copies find it done.
-      // The record itself is still dead-lettered (by the rethrow) like every record a shard cannot use.
-      forwardAnswer(record, new ShardAnswer(q.queryId(), 0, 1, 1, modelId, List.of(), e.getMessage(), q.receivedAtMillis(),
-          q.encodeMillis(), 0));
+      // The record itself is still dead-lettered (by the rethrow) like every record a shard cannot
+      // use.
+      forwardAnswer(
+          record,
+          new ShardAnswer(
+              q.queryId(),
+              0,
+              1,
+              1,
+              modelId,
+              List.of(),
+              e.getMessage(),
+              q.receivedAtMillis(),
+              q.encodeMillis(),
+              0));
       throw e;
     }
-    List<Position> mine = q.after() == null ? List.of() : q.after().stream().filter(p -> p.partition() == partition).toList();
+    List<Position> mine =
+        q.after() == null
+            ? List.of()
+            : q.after().stream().filter(p -> p.partition() == partition).toList();
     if (index.pending(mine) != null) {
       if (parked.size() >= MAX_PARKED) {
-        forwardAnswer(record, new ShardAnswer(q.queryId(), partition, q.partitions(), q.k(), modelId, List.of(),
-            "too many queries wait for their positions on shard " + partition, q.receivedAtMillis(), q.encodeMillis(), 0));
+        forwardAnswer(
+            record,
+            new ShardAnswer(
+                q.queryId(),
+                partition,
+                q.partitions(),
+                q.k(),
+                modelId,
+                List.of(),
+                "too many queries wait for their positions on shard " + partition,
+                q.receivedAtMillis(),
+                q.encodeMillis(),
+                0));
         return;
       }
-      // The clock expireParked's wall-clock punctuation runs on (the system clock, or a test driver's).
+      // The clock expireParked's wall-clock punctuation runs on (the system clock, or a test
+      // driver's).
       parked.add(new Parked(record, mine, context.currentSystemTimeMs() + afterTimeoutMillis));
       return;
     }
@@ -336,7 +477,8 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     SearchFilter filter = new SearchFilter(Target.parse(q.target()), q.source(), q.tags());
     SearchMode mode = q.searchMode();
     int window = Fusion.window(mode, q.k());
-    List<TopKCollector.Scored> found = mode.usesVectors() ? index.search(q.vector(), window, filter) : List.of();
+    List<TopKCollector.Scored> found =
+        mode.usesVectors() ? index.search(q.vector(), window, filter) : List.of();
     List<Hit> hits = new ArrayList<>(found.size());
     for (TopKCollector.Scored s : found) {
       hits.add(hit(s));
@@ -344,7 +486,8 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     List<Hit> lexicalHits = null;
     if (mode.usesWords()) {
       lexicalHits = new ArrayList<>();
-      for (LiveShard.Match m : index.lexicalMatches(Analysis.queryTerms(q.text()), window, filter)) {
+      for (LiveShard.Match m :
+          index.lexicalMatches(Analysis.queryTerms(q.text()), window, filter)) {
         lexicalHits.add(hit(m.id(), m.modality(), m.score(), store.get(m.id())));
       }
     }
@@ -352,35 +495,80 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     metrics.shardSearched(nanos);
     // A query with 'after' may be held back on another shard: the merge step waits for it as long.
     long wait = q.after() == null || q.after().isEmpty() ? 0 : afterTimeoutMillis;
-    forwardAnswer(record, new ShardAnswer(q.queryId(), partition, q.partitions(), q.k(), modelId, hits, null,
-        q.receivedAtMillis(), q.encodeMillis(), nanos / 1e6, lexicalHits, mode.wireName(), wait));
+    forwardAnswer(
+        record,
+        new ShardAnswer(
+            q.queryId(),
+            partition,
+            q.partitions(),
+            q.k(),
+            modelId,
+            hits,
+            null,
+            q.receivedAtMillis(),
+            q.encodeMillis(),
+            nanos / 1e6,
+            lexicalHits,
+            mode.wireName(),
+            wait));
     if (mode.usesVectors() && qualityEvery > 0 && ++answered % qualityEvery == 0) {
       // After the answer left: the reference scan delays neither it nor its latency metric.
-      metrics.qualityChecked(index.recallOf(found, q.vector(), window, filter)); // as the direct route: the whole list served
+      metrics.qualityChecked(
+          index.recallOf(
+              found, q.vector(), window, filter)); // as the direct route: the whole list served
     }
   }
 
   private void forwardAnswer(Record<String, byte[]> record, ShardAnswer answer) {
-    context.forward(new Record<Object, Object>(answer.queryId(), Json.write(answer), record.timestamp()), ANSWERS);
+    context.forward(
+        new Record<Object, Object>(answer.queryId(), Json.write(answer), record.timestamp()),
+        ANSWERS);
     metrics.recordOut("shard-answers");
   }
 
   /**
    * Query by example: this shard owns {@code mediaId}'s partition, so it alone can turn the id into
    * a vector; it re-emits the query with that vector to every shard. An unknown id ends the query
-   * at once with an error answer (shard 0 of 1: the merge step emits it immediately as the whole answer).
+   * at once with an error answer (shard 0 of 1: the merge step emits it immediately as the whole
+   * answer).
    */
   private void resolveExample(EncodedQuery q, Record<String, byte[]> record) {
     float[] vector = index.vector(q.mediaId());
     if (vector == null) {
-      ShardAnswer unknown = new ShardAnswer(q.queryId(), 0, 1, q.k(), modelId, List.of(),
-          "unknown mediaId '" + q.mediaId() + "'", q.receivedAtMillis(), q.encodeMillis(), 0);
+      ShardAnswer unknown =
+          new ShardAnswer(
+              q.queryId(),
+              0,
+              1,
+              q.k(),
+              modelId,
+              List.of(),
+              "unknown mediaId '" + q.mediaId() + "'",
+              q.receivedAtMillis(),
+              q.encodeMillis(),
+              0);
       forwardAnswer(record, unknown);
       return;
     }
-    EncodedQuery resolved = new EncodedQuery(q.queryId(), modelId, vector, null, q.k(), q.target(), q.source(), q.tags(), -1, q.partitions(),
-        q.receivedAtMillis(), q.encodeMillis(), null, null, q.after());
-    context.forward(new Record<Object, Object>(q.queryId(), Json.write(resolved), record.timestamp()), FAN_OUT);
+    EncodedQuery resolved =
+        new EncodedQuery(
+            q.queryId(),
+            modelId,
+            vector,
+            null,
+            q.k(),
+            q.target(),
+            q.source(),
+            q.tags(),
+            -1,
+            q.partitions(),
+            q.receivedAtMillis(),
+            q.encodeMillis(),
+            null,
+            null,
+            q.after());
+    context.forward(
+        new Record<Object, Object>(q.queryId(), Json.write(resolved), record.timestamp()), FAN_OUT);
   }
 
   private Hit hit(TopKCollector.Scored s) {
@@ -390,10 +578,14 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
   /**
    * A hit with the item's stored metadata, without the thumbnail (served by GET
    * /v1/media/{id}/image, too large for every hit); empty metadata when the record is gone (deleted
-   * since the scan: the hit stands as the scan saw it). For the topic path and the direct route alike.
+   * since the scan: the hit stands as the scan saw it). For the topic path and the direct route
+   * alike.
    */
-  public static Hit hit(String id, io.crossmodal.common.event.Modality modality, float score, byte[] stored) {
-    var metadata = (com.fasterxml.jackson.databind.node.ObjectNode) Json.object(stored == null ? "{}" : SERDE.deserialize("", stored).metadata());
+  public static Hit hit(
+      String id, io.crossmodal.common.event.Modality modality, float score, byte[] stored) {
+    var metadata =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            Json.object(stored == null ? "{}" : SERDE.deserialize("", stored).metadata());
     metadata.remove(THUMBNAIL);
     return new Hit(id, modality.wireName(), score, metadata);
   }

@@ -25,13 +25,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The direct route of {@code POST /v1/search} (Kafka Streams interactive queries): the encoder
- * encodes the text or image (over HTTP, or by a direct call in one JVM), this instance scans its own shards in parallel, asks each
- * peer instance for the top-k of its shards at the same time, and merges. No Kafka hop and no
- * commit on the way, so the answer costs one encode plus the slowest shard scan.
+ * encodes the text or image (over HTTP, or by a direct call in one JVM), this instance scans its
+ * own shards in parallel, asks each peer instance for the top-k of its shards at the same time, and
+ * merges. No Kafka hop and no commit on the way, so the answer costs one encode plus the slowest
+ * shard scan.
  *
  * <p>Exact like the topic route (same per-shard top-k, same merge order). A peer that fails or is
- * too slow leaves its shards out, and the result says so ({@code shardsAnswered < shardsTotal}),
- * as the topic route does after its merge timeout. Thread safe.
+ * too slow leaves its shards out, and the result says so ({@code shardsAnswered < shardsTotal}), as
+ * the topic route does after its merge timeout. Thread safe.
  */
 public final class DirectSearch {
   private static final Logger LOG = LoggerFactory.getLogger(DirectSearch.class);
@@ -48,9 +49,21 @@ public final class DirectSearch {
 
   private final long afterTimeoutMillis;
 
-  /** @param afterTimeoutMillis how long a query with {@code after} waits for its positions ({@code search.after.timeout.ms}) */
-  public DirectSearch(String modelId, int dim, int shardsTotal, QueryEncoder encoder, PeerClient peers, ShardOwners directory,
-      LocalShards shards, InstanceSearch local, SearchMetrics metrics, long afterTimeoutMillis) {
+  /**
+   * @param afterTimeoutMillis how long a query with {@code after} waits for its positions ({@code
+   *     search.after.timeout.ms})
+   */
+  public DirectSearch(
+      String modelId,
+      int dim,
+      int shardsTotal,
+      QueryEncoder encoder,
+      PeerClient peers,
+      ShardOwners directory,
+      LocalShards shards,
+      InstanceSearch local,
+      SearchMetrics metrics,
+      long afterTimeoutMillis) {
     this.afterTimeoutMillis = afterTimeoutMillis;
     this.modelId = modelId;
     this.dim = dim;
@@ -63,8 +76,11 @@ public final class DirectSearch {
     this.metrics = metrics;
   }
 
-  /** @param body the client's query JSON, already parsed into {@code query} */
-  public SearchResult search(String body, SearchQuery query) throws HttpError, InterruptedException {
+  /**
+   * @param body the client's query JSON, already parsed into {@code query}
+   */
+  public SearchResult search(String body, SearchQuery query)
+      throws HttpError, InterruptedException {
     long start = System.nanoTime();
     String queryId = UUID.randomUUID().toString();
     float[] vector;
@@ -72,7 +88,13 @@ public final class DirectSearch {
     if (query.mediaId() != null) {
       Optional<float[]> stored = storedVector(query.mediaId());
       if (stored.isEmpty()) {
-        return new SearchResult(queryId, List.of(), modelId, 0, shardsTotal, "unknown mediaId '" + query.mediaId() + "'",
+        return new SearchResult(
+            queryId,
+            List.of(),
+            modelId,
+            0,
+            shardsTotal,
+            "unknown mediaId '" + query.mediaId() + "'",
             new SearchResult.Timings(0, 0, (System.nanoTime() - start) / 1e6));
       }
       vector = stored.get();
@@ -80,31 +102,69 @@ public final class DirectSearch {
       vector = null; // words only: no encoder on the way, and none needed up
     } else {
       QueryVector encoded = encoder.encode(modelId, body, query);
-      if (!modelId.equals(encoded.model()) || encoded.vector() == null || encoded.vector().length != dim) {
+      if (!modelId.equals(encoded.model())
+          || encoded.vector() == null
+          || encoded.vector().length != dim) {
         metrics.rejected("wrong-model");
-        throw new HttpError(502, "the encoder serves model " + encoded.model() + " (dim " + (encoded.vector() == null ? 0 : encoded.vector().length)
-            + "), this index holds model " + modelId + " (dim " + dim + ")");
+        throw new HttpError(
+            502,
+            "the encoder serves model "
+                + encoded.model()
+                + " (dim "
+                + (encoded.vector() == null ? 0 : encoded.vector().length)
+                + "), this index holds model "
+                + modelId
+                + " (dim "
+                + dim
+                + ")");
       }
       vector = encoded.vector();
       encodeMillis = encoded.encodeMillis();
     }
     SearchFilter filter = new SearchFilter(query.target(), query.source(), query.tags());
     List<Integer> mine = shards.partitions();
-    // Read-your-writes: each shard waits for its positions, the local ones and the peers' for the same time.
+    // Read-your-writes: each shard waits for its positions, the local ones and the peers' for the
+    // same time.
     long afterDeadline = System.nanoTime() + afterTimeoutMillis * 1_000_000;
     long afterMillis = query.after().isEmpty() ? 0 : afterTimeoutMillis;
     Map<String, CompletableFuture<PartialAnswer>> asked = new LinkedHashMap<>();
-    directory.peers().forEach((peer, partitions) -> {
-      List<Integer> wanted = partitions.stream().filter(p -> !mine.contains(p)).toList();
-      if (!wanted.isEmpty()) {
-        asked.put(peer, peers.search(peer, new ShardSearchRequest(modelId, vector, query.k(), query.target().wireName(), query.source(),
-            query.tags(), wanted, query.text(), query.mode().wireName(), query.after(), afterMillis)));
-      }
-    });
+    directory
+        .peers()
+        .forEach(
+            (peer, partitions) -> {
+              List<Integer> wanted = partitions.stream().filter(p -> !mine.contains(p)).toList();
+              if (!wanted.isEmpty()) {
+                asked.put(
+                    peer,
+                    peers.search(
+                        peer,
+                        new ShardSearchRequest(
+                            modelId,
+                            vector,
+                            query.k(),
+                            query.target().wireName(),
+                            query.source(),
+                            query.tags(),
+                            wanted,
+                            query.text(),
+                            query.mode().wireName(),
+                            query.after(),
+                            afterMillis)));
+              }
+            });
     List<PartialAnswer> parts = new ArrayList<>();
     InstanceSearch.Lean lean;
     try {
-      lean = local.searchLean(vector, query.text(), query.mode(), query.k(), filter, mine, query.after(), afterDeadline);
+      lean =
+          local.searchLean(
+              vector,
+              query.text(),
+              query.mode(),
+              query.k(),
+              filter,
+              mine,
+              query.after(),
+              afterDeadline);
       parts.add(lean.answer());
     } catch (NotYetSearchable e) {
       throw notSearchableYet(e);
@@ -118,10 +178,16 @@ public final class DirectSearch {
           throw notSearchableYet(late);
         }
         metrics.peerFailed();
-        LOG.warn("peer {} did not answer; its shards are left out of this result: {}", peer, e.getMessage());
+        LOG.warn(
+            "peer {} did not answer; its shards are left out of this result: {}",
+            peer,
+            e.getMessage());
       } catch (RuntimeException e) {
         metrics.peerFailed();
-        LOG.warn("peer {} did not answer; its shards are left out of this result: {}", peer, e.getMessage());
+        LOG.warn(
+            "peer {} did not answer; its shards are left out of this result: {}",
+            peer,
+            e.getMessage());
       }
     }
     List<Hit> hits = new ArrayList<>();
@@ -140,11 +206,22 @@ public final class DirectSearch {
     if (answered.isEmpty()) {
       // Empty hits from no shard would read as "nothing matches": say that nothing could be asked.
       metrics.queryUnanswered("direct");
-      throw new HttpError(503, "no shard of " + shardsTotal + " answered (search instances starting, rebalancing or unreachable); retry shortly");
+      throw new HttpError(
+          503,
+          "no shard of "
+              + shardsTotal
+              + " answered (search instances starting, rebalancing or unreachable); retry shortly");
     }
     metrics.queryAnswered("direct", (long) totalMillis, answered.size() == shardsTotal);
-    // This instance's items got no metadata in the scan: read it for the k kept, not for every listed one.
-    return new SearchResult(queryId, local.withMetadata(Fusion.rank(query.mode(), query.k(), hits, lexical), lean), modelId, answered.size(), shardsTotal, null,
+    // This instance's items got no metadata in the scan: read it for the k kept, not for every
+    // listed one.
+    return new SearchResult(
+        queryId,
+        local.withMetadata(Fusion.rank(query.mode(), query.k(), hits, lexical), lean),
+        modelId,
+        answered.size(),
+        shardsTotal,
+        null,
         new SearchResult.Timings(encodeMillis, slowest, totalMillis));
   }
 
@@ -162,12 +239,23 @@ public final class DirectSearch {
       return Optional.ofNullable(shard.vector(id));
     }
     if (owner.hostPort() == null || owner.local()) {
-      throw new HttpError(503, "the shard holding '" + id + "' is not running right now (moving or restoring); retry shortly");
+      throw new HttpError(
+          503,
+          "the shard holding '"
+              + id
+              + "' is not running right now (moving or restoring); retry shortly");
     }
     try {
       return peers.vector(owner.hostPort(), modelId, id);
     } catch (Exception e) {
-      throw new HttpError(503, "the instance serving '" + id + "' (" + owner.hostPort() + ") did not answer: " + e.getMessage());
+      throw new HttpError(
+          503,
+          "the instance serving '"
+              + id
+              + "' ("
+              + owner.hostPort()
+              + ") did not answer: "
+              + e.getMessage());
     }
   }
 }

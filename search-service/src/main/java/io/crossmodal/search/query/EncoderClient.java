@@ -30,7 +30,10 @@ public final class EncoderClient implements QueryEncoder {
     this(http, baseUrl, timeout, "");
   }
 
-  /** @param token the services' internal token, sent as a bearer token when not empty (the encoder's auth) */
+  /**
+   * @param token the services' internal token, sent as a bearer token when not empty (the encoder's
+   *     auth)
+   */
   public EncoderClient(HttpClient http, String baseUrl, Duration timeout, String token) {
     this.http = http;
     this.encode = URI.create(baseUrl.replaceAll("/+$", "") + "/v1/encode");
@@ -38,17 +41,29 @@ public final class EncoderClient implements QueryEncoder {
     this.token = token;
   }
 
-  /** Sends the client's query as it came (its {@code text} or {@code image} is encoded; other fields are ignored). */
+  /**
+   * Sends the client's query as it came (its {@code text} or {@code image} is encoded; other fields
+   * are ignored).
+   */
   @Override
-  public QueryVector encode(String model, String queryJson, SearchQuery query) throws HttpError, InterruptedException {
+  public QueryVector encode(String model, String queryJson, SearchQuery query)
+      throws HttpError, InterruptedException {
     HttpResponse<String> response;
     try {
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(encode + "?model=" + URLEncoder.encode(model, StandardCharsets.UTF_8))).timeout(timeout).header("Content-Type", "application/json");
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(
+                  URI.create(encode + "?model=" + URLEncoder.encode(model, StandardCharsets.UTF_8)))
+              .timeout(timeout)
+              .header("Content-Type", "application/json");
       if (!token.isEmpty()) {
         request.header("Authorization", "Bearer " + token);
       }
-      response = http.send(request.POST(HttpRequest.BodyPublishers.ofString(queryJson, StandardCharsets.UTF_8)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      response =
+          http.send(
+              request
+                  .POST(HttpRequest.BodyPublishers.ofString(queryJson, StandardCharsets.UTF_8))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new HttpError(503, "encoder at " + encode + " unavailable: " + e);
     }

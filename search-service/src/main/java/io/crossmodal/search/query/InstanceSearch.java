@@ -40,11 +40,18 @@ public final class InstanceSearch {
   private final AtomicLong searches = new AtomicLong();
 
   /**
-   * @param threads threads scanning one search's shards, the caller's included; {@code pool} has at least {@code threads - 1}
+   * @param threads threads scanning one search's shards, the caller's included; {@code pool} has at
+   *     least {@code threads - 1}
    * @param stored the stored embedding record of (partition, id), or null
-   * @param qualityEvery every n-th search also checks one of its shards against the reference scan, after answering (0 = never)
+   * @param qualityEvery every n-th search also checks one of its shards against the reference scan,
+   *     after answering (0 = never)
    */
-  public InstanceSearch(LocalShards shards, ExecutorService pool, int threads, BiFunction<Integer, String, byte[]> stored, SearchMetrics metrics,
+  public InstanceSearch(
+      LocalShards shards,
+      ExecutorService pool,
+      int threads,
+      BiFunction<Integer, String, byte[]> stored,
+      SearchMetrics metrics,
       int qualityEvery) {
     this.shards = shards;
     this.pool = pool;
@@ -54,24 +61,38 @@ public final class InstanceSearch {
     this.qualityEvery = qualityEvery;
   }
 
-  private record ShardResult(LiveShard shard, List<LiveShard.Match> matches, List<LiveShard.Match> lexical, long nanos) {}
+  private record ShardResult(
+      LiveShard shard, List<LiveShard.Match> matches, List<LiveShard.Match> lexical, long nanos) {}
 
   /** A vector query that waits for nothing. */
-  public PartialAnswer search(float[] vector, int k, SearchFilter filter, Collection<Integer> partitions) {
+  public PartialAnswer search(
+      float[] vector, int k, SearchFilter filter, Collection<Integer> partitions) {
     return search(vector, null, SearchMode.VECTOR, k, filter, partitions, List.of(), 0);
   }
 
   /**
    * @param text the query's words when {@code mode} uses them
    * @param partitions the shards wanted; those not running here are left out of the answer
-   * @param after positions to wait for: each shard here answers only once it has applied those of its partition
-   * @param deadlineNanos until when to wait for them ({@link System#nanoTime}); then {@link NotYetSearchable}
+   * @param after positions to wait for: each shard here answers only once it has applied those of
+   *     its partition
+   * @param deadlineNanos until when to wait for them ({@link System#nanoTime}); then {@link
+   *     NotYetSearchable}
    */
-  public PartialAnswer search(float[] vector, String text, SearchMode mode, int k, SearchFilter filter, Collection<Integer> partitions,
-      List<Position> after, long deadlineNanos) {
+  public PartialAnswer search(
+      float[] vector,
+      String text,
+      SearchMode mode,
+      int k,
+      SearchFilter filter,
+      Collection<Integer> partitions,
+      List<Position> after,
+      long deadlineNanos) {
     Lean lean = searchLean(vector, text, mode, k, filter, partitions, after, deadlineNanos);
     PartialAnswer a = lean.answer();
-    return new PartialAnswer(withMetadata(a.hits(), lean), a.partitions(), a.searchMillis(),
+    return new PartialAnswer(
+        withMetadata(a.hits(), lean),
+        a.partitions(),
+        a.searchMillis(),
         a.lexicalHits() == null ? null : withMetadata(a.lexicalHits(), lean));
   }
 
@@ -82,9 +103,19 @@ public final class InstanceSearch {
    */
   public record Lean(PartialAnswer answer, Map<String, Integer> partitionOf) {}
 
-  /** Same as {@link #search(float[], String, SearchMode, int, SearchFilter, Collection, List, long)}, without metadata. */
-  public Lean searchLean(float[] vector, String text, SearchMode mode, int k, SearchFilter filter, Collection<Integer> partitions,
-      List<Position> after, long deadlineNanos) {
+  /**
+   * Same as {@link #search(float[], String, SearchMode, int, SearchFilter, Collection, List,
+   * long)}, without metadata.
+   */
+  public Lean searchLean(
+      float[] vector,
+      String text,
+      SearchMode mode,
+      int k,
+      SearchFilter filter,
+      Collection<Integer> partitions,
+      List<Position> after,
+      long deadlineNanos) {
     List<LiveShard> targets = new ArrayList<>();
     for (int p : partitions) {
       LiveShard shard = shards.get(p);
@@ -100,12 +131,15 @@ public final class InstanceSearch {
     List<String> terms = mode.usesWords() ? Analysis.queryTerms(text) : List.of();
     ShardResult[] results = new ShardResult[targets.size()];
     AtomicInteger next = new AtomicInteger();
-    Runnable worker = () -> {
-      for (int i = next.getAndIncrement(); i < results.length; i = next.getAndIncrement()) {
-        results[i] = scan(targets.get(i), mode.usesVectors() ? vector : null, terms, window, filter);
-      }
-    };
-    // The calling thread plus (threads - 1) pool tasks take shards from one counter: as many scanning
+    Runnable worker =
+        () -> {
+          for (int i = next.getAndIncrement(); i < results.length; i = next.getAndIncrement()) {
+            results[i] =
+                scan(targets.get(i), mode.usesVectors() ? vector : null, terms, window, filter);
+          }
+        };
+    // The calling thread plus (threads - 1) pool tasks take shards from one counter: as many
+    // scanning
     // threads as cores, never more (extra threads only time-slice the memory bus).
     List<CompletableFuture<Void>> helpers = new ArrayList<>();
     for (int h = 1; h < Math.min(threads, results.length); h++) {
@@ -114,7 +148,8 @@ public final class InstanceSearch {
     worker.run();
     helpers.forEach(CompletableFuture::join);
 
-    // Lean hits (no metadata yet) ranked by the one order of hits (Fusion.BEST_FIRST); each one's shard noted for its metadata.
+    // Lean hits (no metadata yet) ranked by the one order of hits (Fusion.BEST_FIRST); each one's
+    // shard noted for its metadata.
     List<Hit> byVector = new ArrayList<>();
     List<Hit> byWords = new ArrayList<>();
     Map<String, Integer> partitionOf = new HashMap<>();
@@ -129,8 +164,13 @@ public final class InstanceSearch {
     if (mode.usesVectors()) {
       sampleQuality(List.of(results), vector, window, filter);
     }
-    return new Lean(new PartialAnswer(Fusion.best(byVector, window), answered.stream().sorted().toList(), slowest / 1e6,
-        mode.usesWords() ? Fusion.best(byWords, window) : null), partitionOf);
+    return new Lean(
+        new PartialAnswer(
+            Fusion.best(byVector, window),
+            answered.stream().sorted().toList(),
+            slowest / 1e6,
+            mode.usesWords() ? Fusion.best(byWords, window) : null),
+        partitionOf);
   }
 
   private static Hit lean(LiveShard.Match m, int partition, Map<String, Integer> partitionOf) {
@@ -138,18 +178,29 @@ public final class InstanceSearch {
     return new Hit(m.id(), m.modality().wireName(), m.score(), null);
   }
 
-  /** {@code hits} (from {@code lean}, or from peers with their metadata) with every local item's stored metadata. */
+  /**
+   * {@code hits} (from {@code lean}, or from peers with their metadata) with every local item's
+   * stored metadata.
+   */
   public List<Hit> withMetadata(List<Hit> hits, Lean lean) {
     List<Hit> out = new ArrayList<>(hits.size());
     for (Hit h : hits) {
       Integer partition = h.metadata() == null ? lean.partitionOf().get(h.id()) : null;
-      out.add(partition == null ? h : ShardProcessor.hit(h.id(), Modality.parse(h.modality()), h.score(),
-          stored.apply(partition, h.id())).withSignals(h.score(), h.signals()));
+      out.add(
+          partition == null
+              ? h
+              : ShardProcessor.hit(
+                      h.id(),
+                      Modality.parse(h.modality()),
+                      h.score(),
+                      stored.apply(partition, h.id()))
+                  .withSignals(h.score(), h.signals()));
     }
     return out;
   }
 
-  private static void awaitPositions(List<LiveShard> targets, List<Position> after, long deadlineNanos) {
+  private static void awaitPositions(
+      List<LiveShard> targets, List<Position> after, long deadlineNanos) {
     if (after.isEmpty()) {
       return;
     }
@@ -159,8 +210,12 @@ public final class InstanceSearch {
       try {
         var missing = mine.isEmpty() ? null : shard.await(mine, deadlineNanos);
         if (missing != null) {
-          throw new NotYetSearchable(ShardProcessor.lag(shard.partition(), missing, shard.watermark(missing.partitionKey()),
-              (System.nanoTime() - started) / 1_000_000));
+          throw new NotYetSearchable(
+              ShardProcessor.lag(
+                  shard.partition(),
+                  missing,
+                  shard.watermark(missing.partitionKey()),
+                  (System.nanoTime() - started) / 1_000_000));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -169,24 +224,32 @@ public final class InstanceSearch {
     }
   }
 
-  /** @param vector null when the query is by words alone */
-  private ShardResult scan(LiveShard shard, float[] vector, List<String> terms, int n, SearchFilter filter) {
+  /**
+   * @param vector null when the query is by words alone
+   */
+  private ShardResult scan(
+      LiveShard shard, float[] vector, List<String> terms, int n, SearchFilter filter) {
     long start = System.nanoTime();
     List<LiveShard.Match> matches = vector == null ? List.of() : shard.matches(vector, n, filter);
-    List<LiveShard.Match> lexical = terms.isEmpty() ? List.of() : shard.lexicalMatches(terms, n, filter);
+    List<LiveShard.Match> lexical =
+        terms.isEmpty() ? List.of() : shard.lexicalMatches(terms, n, filter);
     long nanos = System.nanoTime() - start;
     metrics.shardSearched(nanos);
     return new ShardResult(shard, matches, lexical, nanos);
   }
 
-  /** Every n-th search checks one of its shards (in turn) against the reference scan, on the pool. */
-  private void sampleQuality(List<ShardResult> results, float[] vector, int k, SearchFilter filter) {
+  /**
+   * Every n-th search checks one of its shards (in turn) against the reference scan, on the pool.
+   */
+  private void sampleQuality(
+      List<ShardResult> results, float[] vector, int k, SearchFilter filter) {
     long n = searches.incrementAndGet();
     if (qualityEvery <= 0 || n % qualityEvery != 0) {
       return;
     }
     ShardResult r = results.get((int) (n / qualityEvery % results.size()));
-    List<TopKCollector.Scored> served = r.matches().stream().map(m -> new TopKCollector.Scored(m.id(), m.score(), -1)).toList();
+    List<TopKCollector.Scored> served =
+        r.matches().stream().map(m -> new TopKCollector.Scored(m.id(), m.score(), -1)).toList();
     pool.execute(() -> metrics.qualityChecked(r.shard().recallOf(served, vector, k, filter)));
   }
 }

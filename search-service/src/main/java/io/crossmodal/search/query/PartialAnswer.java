@@ -11,6 +11,7 @@ import java.util.List;
  * @param searchMillis the slowest of its shard scans
  * @param lexicalHits by BM25 score, likewise; null when the query's mode does not use words
  */
-public record PartialAnswer(List<Hit> hits, List<Integer> partitions, double searchMillis, List<Hit> lexicalHits) {
+public record PartialAnswer(
+    List<Hit> hits, List<Integer> partitions, double searchMillis, List<Hit> lexicalHits) {
   public static final PartialAnswer NONE = new PartialAnswer(List.of(), List.of(), 0, null);
 }

@@ -25,7 +25,8 @@ public final class PeerClient {
 
   /**
    * @param scheme {@code http} or {@code https} (the instances' own, see {@code http.tls.keystore})
-   * @param token the services' internal token ({@code auth.internal.token}), sent as a bearer token when not empty
+   * @param token the services' internal token ({@code auth.internal.token}), sent as a bearer token
+   *     when not empty
    */
   public PeerClient(HttpClient http, String scheme, Duration timeout, String token) {
     this.http = http;
@@ -35,42 +36,65 @@ public final class PeerClient {
   }
 
   private HttpRequest.Builder request(String hostPort, String path) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(scheme + "://" + hostPort + path)).timeout(timeout);
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(scheme + "://" + hostPort + path)).timeout(timeout);
     return token.isEmpty() ? b : b.header("Authorization", "Bearer " + token);
   }
 
-  /** The peer's answer for its shards among the request's; fails when the peer fails or is too slow. */
+  /**
+   * The peer's answer for its shards among the request's; fails when the peer fails or is too slow.
+   */
   public CompletableFuture<PartialAnswer> search(String hostPort, ShardSearchRequest request) {
-    // A read-your-writes request may wait on the peer for its positions: the timeout grows by that wait.
-    HttpRequest r = request(hostPort, "/internal/v1/shard-search").timeout(timeout.plusMillis(request.afterMillis()))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(request), StandardCharsets.UTF_8))
-        .build();
-    return http.sendAsync(r, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
-      if (response.statusCode() == 504) {
-        throw new NotYetSearchable(Json.object(response.body()).path("error").asText(response.body()));
-      }
-      if (response.statusCode() != 200) {
-        throw new IllegalStateException("peer " + hostPort + " answered " + response.statusCode() + ": " + response.body());
-      }
-      return Json.read(response.body(), PartialAnswer.class);
-    });
+    // A read-your-writes request may wait on the peer for its positions: the timeout grows by that
+    // wait.
+    HttpRequest r =
+        request(hostPort, "/internal/v1/shard-search")
+            .timeout(timeout.plusMillis(request.afterMillis()))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(Json.write(request), StandardCharsets.UTF_8))
+            .build();
+    return http.sendAsync(r, HttpResponse.BodyHandlers.ofString())
+        .thenApply(
+            response -> {
+              if (response.statusCode() == 504) {
+                throw new NotYetSearchable(
+                    Json.object(response.body()).path("error").asText(response.body()));
+              }
+              if (response.statusCode() != 200) {
+                throw new IllegalStateException(
+                    "peer "
+                        + hostPort
+                        + " answered "
+                        + response.statusCode()
+                        + ": "
+                        + response.body());
+              }
+              return Json.read(response.body(), PartialAnswer.class);
+            });
   }
 
-  /** The stored vector of {@code id} in {@code model}'s space on the peer that holds its shard; empty when it has none. */
+  /**
+   * The stored vector of {@code id} in {@code model}'s space on the peer that holds its shard;
+   * empty when it has none.
+   */
   public Optional<float[]> vector(String hostPort, String model, String id) throws Exception {
-    HttpResponse<byte[]> r = get(hostPort, "/internal/v1/vectors/" + encode(id) + "?model=" + encode(model));
+    HttpResponse<byte[]> r =
+        get(hostPort, "/internal/v1/vectors/" + encode(id) + "?model=" + encode(model));
     if (r.statusCode() == 404) {
       return Optional.empty();
     }
     if (r.statusCode() != 200) {
-      throw new IllegalStateException("peer " + hostPort + " answered " + r.statusCode() + " for the vector of " + id);
+      throw new IllegalStateException(
+          "peer " + hostPort + " answered " + r.statusCode() + " for the vector of " + id);
     }
     return Optional.of(Json.MAPPER.readValue(r.body(), float[].class));
   }
 
   /** GET {@code path} on the peer, marked as forwarded. */
   public HttpResponse<byte[]> get(String hostPort, String path) throws Exception {
-    return http.send(request(hostPort, path).header(FORWARDED, "1").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    return http.send(
+        request(hostPort, path).header(FORWARDED, "1").GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private static String encode(String id) {

@@ -16,8 +16,8 @@ import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * Where each shard runs, from Kafka Streams' own metadata (every instance advertises its HTTP
- * address as {@code application.server}): the peers to ask and which shards each serves actively.
- * A 503 (retry) while Kafka Streams is not running yet. Thread safe.
+ * address as {@code application.server}): the peers to ask and which shards each serves actively. A
+ * 503 (retry) while Kafka Streams is not running yet. Thread safe.
  */
 public final class ShardDirectory implements ShardOwners {
   private final KafkaStreams streams;
@@ -50,8 +50,13 @@ public final class ShardDirectory implements ShardOwners {
       if (m.hostInfo().equals(self)) {
         continue;
       }
-      List<Integer> partitions = m.topicPartitions().stream().filter(tp -> tp.topic().equals(embeddingsTopic))
-          .map(TopicPartition::partition).filter(taken::add).sorted().toList();
+      List<Integer> partitions =
+          m.topicPartitions().stream()
+              .filter(tp -> tp.topic().equals(embeddingsTopic))
+              .map(TopicPartition::partition)
+              .filter(taken::add)
+              .sorted()
+              .toList();
       if (!partitions.isEmpty()) {
         out.put(m.hostInfo().host() + ":" + m.hostInfo().port(), partitions);
       }
@@ -67,15 +72,21 @@ public final class ShardDirectory implements ShardOwners {
     } catch (RuntimeException e) {
       throw notRunning(e);
     }
-    if (meta == null || meta.partition() < 0 || meta.activeHost() == null || meta.activeHost().port() < 0) {
+    if (meta == null
+        || meta.partition() < 0
+        || meta.activeHost() == null
+        || meta.activeHost().port() < 0) {
       return new Owner(meta == null ? -1 : meta.partition(), null, false);
     }
     HostInfo host = meta.activeHost();
     return new Owner(meta.partition(), host.host() + ":" + host.port(), host.equals(self));
   }
 
-  /** Kafka Streams answers metadata questions only while it runs or rebalances: until then, retry. */
+  /**
+   * Kafka Streams answers metadata questions only while it runs or rebalances: until then, retry.
+   */
   private static HttpError notRunning(RuntimeException e) {
-    return new HttpError(503, "the search service is not running yet, retry shortly (" + e.getMessage() + ")");
+    return new HttpError(
+        503, "the search service is not running yet, retry shortly (" + e.getMessage() + ")");
   }
 }

@@ -23,16 +23,15 @@ public abstract class DotProductKernel {
 
   public abstract String name();
 
-  /**
-   * Writes {@code out[r] = dot(query, slab[(first + r) * dim … + dim))} for {@code r < rows}.
-   */
+  /** Writes {@code out[r] = dot(query, slab[(first + r) * dim … + dim))} for {@code r < rows}. */
   public abstract void dots(float[] query, float[] slab, int dim, int first, int rows, float[] out);
 
   /**
    * Dot products of several queries against the same rows, reading each row from memory once:
    * {@code out[q][r] = dot(queries[q], row first + r)}. Default: one pass per query.
    */
-  public void dotsBatch(float[][] queries, float[] slab, int dim, int first, int rows, float[][] out) {
+  public void dotsBatch(
+      float[][] queries, float[] slab, int dim, int first, int rows, float[][] out) {
     for (int q = 0; q < queries.length; q++) {
       dots(queries[q], slab, dim, first, rows, out[q]);
     }
@@ -66,12 +65,18 @@ public abstract class DotProductKernel {
     }
     try {
       Class.forName("jdk.incubator.vector.FloatVector");
-      DotProductKernel k = (DotProductKernel) Class.forName("io.crossmodal.search.store.SimdKernel").getDeclaredConstructor().newInstance();
+      DotProductKernel k =
+          (DotProductKernel)
+              Class.forName("io.crossmodal.search.store.SimdKernel")
+                  .getDeclaredConstructor()
+                  .newInstance();
       LOG.info("vector search kernel: {}", k.name());
       return k;
     } catch (ReflectiveOperationException | LinkageError e) {
-      LOG.warn("vector search kernel: scalar, because the Vector API is unavailable ({}); start the JVM with "
-          + "--add-modules jdk.incubator.vector for SIMD", e.toString());
+      LOG.warn(
+          "vector search kernel: scalar, because the Vector API is unavailable ({}); start the JVM with "
+              + "--add-modules jdk.incubator.vector for SIMD",
+          e.toString());
       return new ScalarKernel();
     }
   }

@@ -13,10 +13,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
- * One shard's {@link VectorIndex} and {@link LexicalIndex} shared between its stream thread, which writes it, and the HTTP
- * search threads, which scan it while the stream thread goes on (interactive queries). A
- * read-write lock: scans of one shard run side by side; an upsert or delete waits for the scans in
- * progress (at most one scan long) and is a few microseconds itself. Thread safe.
+ * One shard's {@link VectorIndex} and {@link LexicalIndex} shared between its stream thread, which
+ * writes it, and the HTTP search threads, which scan it while the stream thread goes on
+ * (interactive queries). A read-write lock: scans of one shard run side by side; an upsert or
+ * delete waits for the scans in progress (at most one scan long) and is a few microseconds itself.
+ * Thread safe.
  */
 public final class LiveShard {
   private final int partition;
@@ -24,11 +25,18 @@ public final class LiveShard {
   private final LexicalIndex words;
   private final CorpusStats corpus;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-  /** Per media "topic:partition": the highest offset whose record this shard has applied (read-your-writes). */
+
+  /**
+   * Per media "topic:partition": the highest offset whose record this shard has applied
+   * (read-your-writes).
+   */
   private final Map<String, Long> watermarks = new ConcurrentHashMap<>();
+
   private final Object advanced = new Object();
 
-  /** @param corpus the whole index's term statistics, which the lexical scores use */
+  /**
+   * @param corpus the whole index's term statistics, which the lexical scores use
+   */
   public LiveShard(int partition, VectorIndex index, LexicalIndex words, CorpusStats corpus) {
     this.partition = partition;
     this.index = index;
@@ -45,22 +53,29 @@ public final class LiveShard {
     return partition;
   }
 
-  /** @param text the item's words ({@code ItemText}), "" for none */
-  public void upsert(String id, Modality modality, String source, List<String> tags, float[] vector, String text) {
-    write(() -> {
-      index.upsert(id, modality, source, tags, vector);
-      words.upsert(id, modality, source, tags, text);
-    });
+  /**
+   * @param text the item's words ({@code ItemText}), "" for none
+   */
+  public void upsert(
+      String id, Modality modality, String source, List<String> tags, float[] vector, String text) {
+    write(
+        () -> {
+          index.upsert(id, modality, source, tags, vector);
+          words.upsert(id, modality, source, tags, text);
+        });
   }
 
   public void delete(String id) {
-    write(() -> {
-      index.delete(id);
-      words.delete(id);
-    });
+    write(
+        () -> {
+          index.delete(id);
+          words.delete(id);
+        });
   }
 
-  /** The best {@code n} items by BM25 for the analysed query {@code terms}, best first, ties by id. */
+  /**
+   * The best {@code n} items by BM25 for the analysed query {@code terms}, best first, ties by id.
+   */
   public List<Match> lexicalMatches(List<String> terms, int n, SearchFilter filter) {
     return read(() -> words.search(terms, n, filter, corpus));
   }
@@ -89,7 +104,10 @@ public final class LiveShard {
     return read(words::bytes);
   }
 
-  /** This shard has applied the media record at {@code p} (after indexing it): wakes the queries waiting for it. */
+  /**
+   * This shard has applied the media record at {@code p} (after indexing it): wakes the queries
+   * waiting for it.
+   */
   public void advance(Position p) {
     watermarks.merge(p.partitionKey(), p.offset(), Math::max);
     synchronized (advanced) {
@@ -116,9 +134,11 @@ public final class LiveShard {
     return null;
   }
 
-  /** Waits until this shard has applied every position, or the deadline; the first still missing, or null. */
-  public Position await(List<Position> positions, long deadlineNanos)
-      throws InterruptedException {
+  /**
+   * Waits until this shard has applied every position, or the deadline; the first still missing, or
+   * null.
+   */
+  public Position await(List<Position> positions, long deadlineNanos) throws InterruptedException {
     synchronized (advanced) {
       for (var missing = pending(positions); ; missing = pending(positions)) {
         long left = deadlineNanos - System.nanoTime();
@@ -140,19 +160,23 @@ public final class LiveShard {
     write(words::close);
   }
 
-  /** A match (by vector or by words) with its modality, read under the same lock as the scan (a slot may be reused after it). */
+  /**
+   * A match (by vector or by words) with its modality, read under the same lock as the scan (a slot
+   * may be reused after it).
+   */
   public record Match(String id, float score, Modality modality) {}
 
   /** Exact local top-k, best first, ties by id, with each match's modality. */
   public List<Match> matches(float[] query, int k, SearchFilter filter) {
-    return read(() -> {
-      List<TopKCollector.Scored> found = index.search(query, k, filter);
-      List<Match> out = new java.util.ArrayList<>(found.size());
-      for (TopKCollector.Scored s : found) {
-        out.add(new Match(s.id(), s.score(), index.modality(s.slot())));
-      }
-      return out;
-    });
+    return read(
+        () -> {
+          List<TopKCollector.Scored> found = index.search(query, k, filter);
+          List<Match> out = new java.util.ArrayList<>(found.size());
+          for (TopKCollector.Scored s : found) {
+            out.add(new Match(s.id(), s.score(), index.modality(s.slot())));
+          }
+          return out;
+        });
   }
 
   public List<TopKCollector.Scored> search(float[] query, int k, SearchFilter filter) {
@@ -200,7 +224,8 @@ public final class LiveShard {
    * approximate index or a new kernel ships. Ties at the k-th score count as hits (either id is a
    * correct answer). NaN when the reference finds nothing.
    */
-  public double recallOf(List<TopKCollector.Scored> served, float[] query, int k, SearchFilter filter) {
+  public double recallOf(
+      List<TopKCollector.Scored> served, float[] query, int k, SearchFilter filter) {
     List<TopKCollector.Scored> reference = read(() -> index.searchReference(query, k, filter));
     if (reference.isEmpty()) {
       return Double.NaN;
@@ -208,7 +233,10 @@ public final class LiveShard {
     float kth = reference.get(reference.size() - 1).score();
     Set<String> want = new HashSet<>();
     reference.forEach(s -> want.add(s.id()));
-    long hit = served.stream().filter(s -> want.contains(s.id()) || Math.abs(s.score() - kth) <= 1e-5f).count();
+    long hit =
+        served.stream()
+            .filter(s -> want.contains(s.id()) || Math.abs(s.score() - kth) <= 1e-5f)
+            .count();
     return Math.min(1.0, (double) hit / reference.size());
   }
 }

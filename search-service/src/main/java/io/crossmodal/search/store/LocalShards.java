@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The shards this instance serves right now, by partition: a shard is added once its task has
- * restored and built its index, and removed when the task closes (moved to another instance,
- * or shutdown). What the HTTP search scans directly. Thread safe.
+ * restored and built its index, and removed when the task closes (moved to another instance, or
+ * shutdown). What the HTTP search scans directly. Thread safe.
  */
 public final class LocalShards {
   private final Map<Integer, LiveShard> byPartition = new ConcurrentHashMap<>();
@@ -26,7 +26,10 @@ public final class LocalShards {
     return byPartition.get(partition);
   }
 
-  /** The vector of {@code id} from whichever shard here holds it (an id lives in one shard), or null. */
+  /**
+   * The vector of {@code id} from whichever shard here holds it (an id lives in one shard), or
+   * null.
+   */
   public float[] vectorOf(String id) {
     for (LiveShard shard : byPartition.values()) {
       float[] v = shard.vector(id);

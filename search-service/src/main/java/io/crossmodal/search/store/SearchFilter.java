@@ -23,6 +23,8 @@ public record SearchFilter(Target target, String source, TagFilter tags) {
 
   /** The reference semantics, for tests and naive checks. */
   public boolean accepts(Modality modality, String itemSource, Collection<String> itemTags) {
-    return target.accepts(modality) && (source == null || source.equals(itemSource)) && (tags == null || tags.matches(itemTags));
+    return target.accepts(modality)
+        && (source == null || source.equals(itemSource))
+        && (tags == null || tags.matches(itemTags));
   }
 }

@@ -2,22 +2,30 @@ package io.crossmodal.search.store;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector API kernel. The species is a {@code static final} constant and the loop lives in one
- * method: passing the species around or calling through lambdas was measured 10–100× slower.
- * Loaded reflectively by {@link DotProductKernel} so the class only links when the module exists.
+ * method: passing the species around or calling through lambdas was measured 10–100× slower. Loaded
+ * reflectively by {@link DotProductKernel} so the class only links when the module exists.
  */
 final class SimdKernel extends DotProductKernel {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private static final int SUB_BLOCK_FLOATS = 64 * 1024;
-  /** Bytes that widen to one float vector (a quarter of its bits); null below 256-bit floats (no 32-bit byte shape). */
+
+  /**
+   * Bytes that widen to one float vector (a quarter of its bits); null below 256-bit floats (no
+   * 32-bit byte shape).
+   */
   private static final VectorSpecies<Byte> CODES =
-      SPECIES.vectorBitSize() >= 256 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(SPECIES.vectorBitSize() / 4)) : null;
-  private static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, SPECIES.vectorShape());
+      SPECIES.vectorBitSize() >= 256
+          ? VectorSpecies.of(byte.class, VectorShape.forBitSize(SPECIES.vectorBitSize() / 4))
+          : null;
+
+  private static final VectorSpecies<Integer> INTS =
+      VectorSpecies.of(int.class, SPECIES.vectorShape());
 
   @Override
   public String name() {
@@ -29,7 +37,8 @@ final class SimdKernel extends DotProductKernel {
    * read from memory once and then scanned by every query from cache.
    */
   @Override
-  public void dotsBatch(float[][] queries, float[] slab, int dim, int first, int rows, float[][] out) {
+  public void dotsBatch(
+      float[][] queries, float[] slab, int dim, int first, int rows, float[][] out) {
     int step = Math.max(4, SUB_BLOCK_FLOATS / dim / 4 * 4);
     for (int from = 0; from < rows; from += step) {
       int n = Math.min(step, rows - from);
@@ -41,9 +50,9 @@ final class SimdKernel extends DotProductKernel {
 
   /**
    * Two sequential streams at once: the block's first and second halves, one row of each per step.
-   * One core keeps more memory reads in flight over two streams than over one (measured here:
-   * ≈ 11.5 GB/s vs ≈ 10.2 GB/s for one row at a time, and above a plain one-stream sum), so the
-   * scan runs at the memory's pace.
+   * One core keeps more memory reads in flight over two streams than over one (measured here: ≈
+   * 11.5 GB/s vs ≈ 10.2 GB/s for one row at a time, and above a plain one-stream sum), so the scan
+   * runs at the memory's pace.
    */
   @Override
   public void dots(float[] query, float[] slab, int dim, int first, int rows, float[] out) {
@@ -60,7 +69,8 @@ final class SimdKernel extends DotProductKernel {
     }
   }
 
-  private static void dots2(float[] query, float[] slab, int dim, int base0, int base1, float[] out, int at0, int at1) {
+  private static void dots2(
+      float[] query, float[] slab, int dim, int base0, int base1, float[] out, int at0, int at1) {
     int lanes = SPECIES.length();
     FloatVector a0 = FloatVector.zero(SPECIES);
     FloatVector a1 = a0;
@@ -81,8 +91,8 @@ final class SimdKernel extends DotProductKernel {
   /**
    * int8 rows widened to float in registers (byte → int → float, both conversions intrinsified on
    * x86). Four sequential streams at once (the block's quarters, one row of each per step): one
-   * stream per core reaches ≈ 5 GB/s here, four ≈ 15 GB/s (measured on 100k × 512 codes: 9 ms →
-   * 3.4 ms), like the two streams of the float scan.
+   * stream per core reaches ≈ 5 GB/s here, four ≈ 15 GB/s (measured on 100k × 512 codes: 9 ms → 3.4
+   * ms), like the two streams of the float scan.
    */
   @Override
   public void codeDots(float[] query, byte[] codes, int dim, int first, int rows, float[] out) {
@@ -124,11 +134,14 @@ final class SimdKernel extends DotProductKernel {
   }
 
   private static FloatVector widen(byte[] codes, int offset) {
-    return (FloatVector) ByteVector.fromArray(CODES, codes, offset).convertShape(VectorOperators.B2I, INTS, 0)
-        .convertShape(VectorOperators.I2F, SPECIES, 0);
+    return (FloatVector)
+        ByteVector.fromArray(CODES, codes, offset)
+            .convertShape(VectorOperators.B2I, INTS, 0)
+            .convertShape(VectorOperators.I2F, SPECIES, 0);
   }
 
-  private static void dotsInto(float[] query, float[] slab, int dim, int first, int rows, float[] out, int at) {
+  private static void dotsInto(
+      float[] query, float[] slab, int dim, int first, int rows, float[] out, int at) {
     int r = 0;
     if (dim % (2 * SPECIES.length()) == 0) {
       for (; r + 3 < rows; r += 4) {
@@ -183,8 +196,12 @@ final class SimdKernel extends DotProductKernel {
       FloatVector a0 = FloatVector.zero(SPECIES);
       FloatVector a1 = a0;
       for (int d = 0; d < dim; d += 2 * lanes) {
-        a0 = FloatVector.fromArray(SPECIES, query, d).fma(FloatVector.fromArray(SPECIES, slab, base + d), a0);
-        a1 = FloatVector.fromArray(SPECIES, query, d + lanes).fma(FloatVector.fromArray(SPECIES, slab, base + d + lanes), a1);
+        a0 =
+            FloatVector.fromArray(SPECIES, query, d)
+                .fma(FloatVector.fromArray(SPECIES, slab, base + d), a0);
+        a1 =
+            FloatVector.fromArray(SPECIES, query, d + lanes)
+                .fma(FloatVector.fromArray(SPECIES, slab, base + d + lanes), a1);
       }
       return a0.add(a1).reduceLanes(VectorOperators.ADD);
     }
@@ -200,13 +217,23 @@ final class SimdKernel extends DotProductKernel {
     FloatVector a3 = a0;
     int d = 0;
     for (; d + 4 * lanes <= upper; d += 4 * lanes) {
-      a0 = FloatVector.fromArray(SPECIES, query, d).fma(FloatVector.fromArray(SPECIES, slab, base + d), a0);
-      a1 = FloatVector.fromArray(SPECIES, query, d + lanes).fma(FloatVector.fromArray(SPECIES, slab, base + d + lanes), a1);
-      a2 = FloatVector.fromArray(SPECIES, query, d + 2 * lanes).fma(FloatVector.fromArray(SPECIES, slab, base + d + 2 * lanes), a2);
-      a3 = FloatVector.fromArray(SPECIES, query, d + 3 * lanes).fma(FloatVector.fromArray(SPECIES, slab, base + d + 3 * lanes), a3);
+      a0 =
+          FloatVector.fromArray(SPECIES, query, d)
+              .fma(FloatVector.fromArray(SPECIES, slab, base + d), a0);
+      a1 =
+          FloatVector.fromArray(SPECIES, query, d + lanes)
+              .fma(FloatVector.fromArray(SPECIES, slab, base + d + lanes), a1);
+      a2 =
+          FloatVector.fromArray(SPECIES, query, d + 2 * lanes)
+              .fma(FloatVector.fromArray(SPECIES, slab, base + d + 2 * lanes), a2);
+      a3 =
+          FloatVector.fromArray(SPECIES, query, d + 3 * lanes)
+              .fma(FloatVector.fromArray(SPECIES, slab, base + d + 3 * lanes), a3);
     }
     for (; d < upper; d += lanes) {
-      a0 = FloatVector.fromArray(SPECIES, query, d).fma(FloatVector.fromArray(SPECIES, slab, base + d), a0);
+      a0 =
+          FloatVector.fromArray(SPECIES, query, d)
+              .fma(FloatVector.fromArray(SPECIES, slab, base + d), a0);
     }
     float sum = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
     for (; d < dim; d++) {

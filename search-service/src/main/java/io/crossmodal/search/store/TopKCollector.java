@@ -20,7 +20,11 @@ public final class TopKCollector {
 
   private final int k;
   private final PriorityQueue<Scored> heap;
-  /** Score of the worst kept entry once k are kept, else -∞: a field so the hot check is one compare. */
+
+  /**
+   * Score of the worst kept entry once k are kept, else -∞: a field so the hot check is one
+   * compare.
+   */
   private float floor = Float.NEGATIVE_INFINITY;
 
   public TopKCollector(int k) {

@@ -12,20 +12,20 @@ import java.util.Map;
 
 /**
  * One shard's vectors held contiguously in memory (one {@code float[]} slab, row per slot, not one
- * object per vector) with the id ↔ slot map, for exact top-k scans. Upsert overwrites the id's
- * slot in place; delete frees the slot, and freed slots are reused before the slab grows.
+ * object per vector) with the id ↔ slot map, for exact top-k scans. Upsert overwrites the id's slot
+ * in place; delete frees the slot, and freed slots are reused before the slab grows.
  *
  * <p>Tags are held as one bitset of slots per tag, so a tag condition becomes a slot set with a few
  * word-wise ANDs/ORs before the scan. A selective condition (fewer than 1/{@value #SPARSE_RATIO} of
  * the slots) scores only its slots; otherwise the full scan skips the rows outside the set. Either
  * way every matching item is scored: filtered results are exact.
  *
- * <p>With the int8 prefilter on, each row also has an int8 copy (per-row scale) and a bound on
- * how far a score from the copy can be from the float score (the rounding residual's norm plus
- * float error). A single-query scan reads the int8 copy (a quarter of the bytes), keeps every row
- * whose upper bound reaches the k-th best lower bound, and scores only those from the float rows.
- * Every row that can be in the top-k (ties included) is among them, so the result is the same
- * exact top-k as a full float scan; only the work differs.
+ * <p>With the int8 prefilter on, each row also has an int8 copy (per-row scale) and a bound on how
+ * far a score from the copy can be from the float score (the rounding residual's norm plus float
+ * error). A single-query scan reads the int8 copy (a quarter of the bytes), keeps every row whose
+ * upper bound reaches the k-th best lower bound, and scores only those from the float rows. Every
+ * row that can be in the top-k (ties included) is among them, so the result is the same exact top-k
+ * as a full float scan; only the work differs.
  *
  * <p>Not thread safe (see {@link LiveShard} for the shared form).
  */
@@ -48,6 +48,7 @@ public final class VectorIndex {
   private byte[] codes;
   private float[] codeScale;
   private float[] codeBound;
+
   /** Relative float error of a dim-term dot product, γ = n·u / (1 − n·u), u = 2^-24. */
   private final double gamma;
 
@@ -56,7 +57,10 @@ public final class VectorIndex {
     this(dim, initialCapacity, kernel, false);
   }
 
-  /** @param int8Prefilter keep an int8 copy and prefilter single-query scans with it (same results, +25 % memory) */
+  /**
+   * @param int8Prefilter keep an int8 copy and prefilter single-query scans with it (same results,
+   *     +25 % memory)
+   */
   public VectorIndex(int dim, int initialCapacity, DotProductKernel kernel, boolean int8Prefilter) {
     this.dim = dim;
     this.kernel = kernel;
@@ -97,7 +101,8 @@ public final class VectorIndex {
   }
 
   /** Inserts or replaces; returns the slot used. */
-  public int upsert(String id, Modality modality, String source, List<String> tags, float[] vector) {
+  public int upsert(
+      String id, Modality modality, String source, List<String> tags, float[] vector) {
     if (vector.length != dim) {
       throw new IllegalArgumentException("expected dim " + dim + ", got " + vector.length);
     }
@@ -149,7 +154,8 @@ public final class VectorIndex {
   public List<TopKCollector.Scored> searchReference(float[] query, int k, SearchFilter filter) {
     TopKCollector top = new TopKCollector(k);
     for (int slot = 0; slot < highWater; slot++) {
-      if (ids[slot] == null || !filter.accepts(modality(slot), sources[slot], Arrays.asList(tagsOf[slot]))) {
+      if (ids[slot] == null
+          || !filter.accepts(modality(slot), sources[slot], Arrays.asList(tagsOf[slot]))) {
         continue;
       }
       float s = 0;
@@ -165,7 +171,8 @@ public final class VectorIndex {
   /**
    * codes = round(v / scale) with scale = max|v| / 127; bound = ‖v − scale·codes‖ plus the float
    * error of both dot products (γ·‖v‖ each, with the codes' norm ≤ ‖v‖ + residual) and of the
-   * products and sums of the check, with a 0.1 % margin. Multiplied by ‖q‖ at query time (Cauchy–Schwarz).
+   * products and sums of the check, with a 0.1 % margin. Multiplied by ‖q‖ at query time
+   * (Cauchy–Schwarz).
    */
   private void quantize(int slot, float[] v) {
     double max = 0;
@@ -186,7 +193,8 @@ public final class VectorIndex {
     double norm = Math.sqrt(norm2);
     double residual = Math.sqrt(residual2);
     codeScale[slot] = (float) scale;
-    codeBound[slot] = Math.nextUp((float) ((residual + gamma * (2 * norm + residual) + 0x1p-22 * norm) * 1.001));
+    codeBound[slot] =
+        Math.nextUp((float) ((residual + gamma * (2 * norm + residual) + 0x1p-22 * norm) * 1.001));
   }
 
   private void untag(int slot) {
@@ -217,7 +225,8 @@ public final class VectorIndex {
    * Several queries in one scan of the shard (each block of rows is read once for all of them);
    * results equal {@link #search} per query.
    */
-  public List<List<TopKCollector.Scored>> searchBatch(float[][] queries, int k, SearchFilter filter) {
+  public List<List<TopKCollector.Scored>> searchBatch(
+      float[][] queries, int k, SearchFilter filter) {
     TopKCollector[] tops = new TopKCollector[queries.length];
     for (int q = 0; q < queries.length; q++) {
       tops[q] = new TopKCollector(k);
@@ -252,13 +261,14 @@ public final class VectorIndex {
   }
 
   /**
-   * Pass 1 over the int8 rows: score ± bound gives each row an interval that holds its float
-   * score; rows passing the filter whose upper end reaches the k-th best lower end so far are
-   * candidates. Pass 2 scores the candidates still above the final k-th lower end from the float
-   * rows. The k rows with the best lower ends have float scores ≥ that k-th lower end, so every row
-   * of the float top-k (and every tie) is a candidate.
+   * Pass 1 over the int8 rows: score ± bound gives each row an interval that holds its float score;
+   * rows passing the filter whose upper end reaches the k-th best lower end so far are candidates.
+   * Pass 2 scores the candidates still above the final k-th lower end from the float rows. The k
+   * rows with the best lower ends have float scores ≥ that k-th lower end, so every row of the
+   * float top-k (and every tie) is a candidate.
    */
-  private void scanInt8(float[] query, int k, BitSet allowed, SearchFilter filter, TopKCollector top) {
+  private void scanInt8(
+      float[] query, int k, BitSet allowed, SearchFilter filter, TopKCollector top) {
     double qn2 = 0;
     for (float x : query) {
       qn2 += (double) x * x;
@@ -346,7 +356,8 @@ public final class VectorIndex {
     }
   }
 
-  private void scanBatch(float[][] queries, BitSet allowed, SearchFilter filter, TopKCollector[] tops) {
+  private void scanBatch(
+      float[][] queries, BitSet allowed, SearchFilter filter, TopKCollector[] tops) {
     float[][] blockScores = new float[queries.length][BLOCK];
     for (int first = 0; first < highWater; first += BLOCK) {
       int rows = Math.min(BLOCK, highWater - first);
@@ -362,7 +373,8 @@ public final class VectorIndex {
   }
 
   /** Scores only the slots of a selective tag condition. */
-  private void scoreSlots(float[][] queries, BitSet allowed, SearchFilter filter, TopKCollector[] tops) {
+  private void scoreSlots(
+      float[][] queries, BitSet allowed, SearchFilter filter, TopKCollector[] tops) {
     float[] one = new float[1];
     for (int slot = allowed.nextSetBit(0); slot >= 0; slot = allowed.nextSetBit(slot + 1)) {
       for (int q = 0; q < queries.length; q++) {
@@ -374,7 +386,8 @@ public final class VectorIndex {
     }
   }
 
-  private void consider(int slot, float score, BitSet allowed, SearchFilter filter, TopKCollector top) {
+  private void consider(
+      int slot, float score, BitSet allowed, SearchFilter filter, TopKCollector top) {
     if (passes(slot, allowed, filter)) {
       top.offer(ids[slot], score, slot);
     }
@@ -382,11 +395,16 @@ public final class VectorIndex {
 
   /** A live slot inside the tag set (null: no tag condition) matching target and source. */
   private boolean passes(int slot, BitSet allowed, SearchFilter filter) {
-    return ids[slot] != null && (allowed == null || allowed.get(slot)) && filter.target().accepts(modality(slot))
+    return ids[slot] != null
+        && (allowed == null || allowed.get(slot))
+        && filter.target().accepts(modality(slot))
         && (filter.source() == null || filter.source().equals(sources[slot]));
   }
 
-  /** Slots whose tags pass the condition: AND of the {@code all} sets, then AND with the OR of the {@code any} sets. */
+  /**
+   * Slots whose tags pass the condition: AND of the {@code all} sets, then AND with the OR of the
+   * {@code any} sets.
+   */
   private BitSet slotsMatching(TagFilter tags) {
     BitSet result = null;
     for (String tag : tags.all()) {

@@ -3,19 +3,19 @@ package io.crossmodal.search.topology;
 import io.crossmodal.common.errors.DeadLetters;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.search.errors.StreamsDeadLetterHandler;
-import java.util.Map;
-import org.apache.kafka.streams.StreamsConfig;
-import io.crossmodal.search.metrics.SearchMetrics;
 import io.crossmodal.search.lexical.CorpusStats;
+import io.crossmodal.search.metrics.SearchMetrics;
 import io.crossmodal.search.processor.AnswerMerger;
 import io.crossmodal.search.processor.CorpusStatsProcessor;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import io.crossmodal.search.processor.ShardProcessor;
 import io.crossmodal.search.store.LocalShards;
+import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -32,9 +32,10 @@ import org.apache.kafka.streams.state.Stores;
  * </pre>
  *
  * A record any processor rejects or fails on goes to {@code search.dlq} through the streams
- * exception handlers ({@code StreamsDeadLetterHandler}), which the service's streams properties name.
+ * exception handlers ({@code StreamsDeadLetterHandler}), which the service's streams properties
+ * name.
  *
- * The encoded-queries topic must have as many partitions as {@code embeddings} (co-partitioned):
+ * <p>The encoded-queries topic must have as many partitions as {@code embeddings} (co-partitioned):
  * shard p answers the copy of each query written to partition p.
  */
 public final class SearchTopology {
@@ -46,44 +47,124 @@ public final class SearchTopology {
    * @param kMax largest {@code k} a query may ask for
    * @param mergeTimeoutMillis the merge step emits a partial answer after this
    * @param qualityEvery check every n-th answer of a shard against a reference scan (0 = never)
-   * @param int8Prefilter shards keep an int8 copy of their vectors to prefilter scans (same results)
+   * @param int8Prefilter shards keep an int8 copy of their vectors to prefilter scans (same
+   *     results)
    * @param afterTimeoutMillis a query with {@code after} waits this long at most for its positions
    */
-  public record Settings(String modelId, int dim, int kMax, long mergeTimeoutMillis, int qualityEvery, boolean int8Prefilter,
+  public record Settings(
+      String modelId,
+      int dim,
+      int kMax,
+      long mergeTimeoutMillis,
+      int qualityEvery,
+      boolean int8Prefilter,
       long afterTimeoutMillis) {}
 
   /**
    * @param localShards where running shards publish their index for the HTTP search
-   * @param corpus the whole index's term statistics, kept by the global store's processor on this instance
-   * @param deadLetters the service's dead letters; {@code globalDeadLetters} writes those of the global store and their
-   *     tombstones (see {@link CorpusStatsProcessor})
+   * @param corpus the whole index's term statistics, kept by the global store's processor on this
+   *     instance
+   * @param deadLetters the service's dead letters; {@code globalDeadLetters} writes those of the
+   *     global store and their tombstones (see {@link CorpusStatsProcessor})
    */
-  public static Topology build(Topics topics, Settings s, SearchMetrics metrics, LocalShards localShards, CorpusStats corpus,
-      DeadLetters deadLetters, CorpusStatsProcessor.Refusals globalDeadLetters) {
+  public static Topology build(
+      Topics topics,
+      Settings s,
+      SearchMetrics metrics,
+      LocalShards localShards,
+      CorpusStats corpus,
+      DeadLetters deadLetters,
+      CorpusStatsProcessor.Refusals globalDeadLetters) {
     Topology t = new Topology();
     // Persistent, so a restart resumes the topic from its checkpoint instead of reading (and
     // refusing again) every record since the last compaction.
-    t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CorpusStatsProcessor.STORE), Serdes.String(), Serdes.ByteArray())
-        .withLoggingDisabled(), "lexical-stats", new StringDeserializer(), new ByteArrayDeserializer(), topics.lexicalStats.name(),
-        "lexical-stats-follower", () -> new CorpusStatsProcessor(corpus, topics.lexicalStats.name(), deadLetters, globalDeadLetters));
-    t.addSource("embeddings", new StringDeserializer(), new ByteArrayDeserializer(), topics.embeddings.name());
-    t.addSource("encoded-queries", new StringDeserializer(), new ByteArrayDeserializer(), topics.encodedQueries.name());
-    t.addProcessor("shard", () -> new ShardProcessor(topics.embeddings.name(), s.modelId(), s.dim(), s.kMax(), s.qualityEvery(),
-        s.int8Prefilter(), metrics, localShards, corpus, s.afterTimeoutMillis()), "embeddings", "encoded-queries");
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShardProcessor.WATERMARKS), Serdes.String(), Serdes.Long()),
+    t.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(CorpusStatsProcessor.STORE),
+                Serdes.String(),
+                Serdes.ByteArray())
+            .withLoggingDisabled(),
+        "lexical-stats",
+        new StringDeserializer(),
+        new ByteArrayDeserializer(),
+        topics.lexicalStats.name(),
+        "lexical-stats-follower",
+        () ->
+            new CorpusStatsProcessor(
+                corpus, topics.lexicalStats.name(), deadLetters, globalDeadLetters));
+    t.addSource(
+        "embeddings",
+        new StringDeserializer(),
+        new ByteArrayDeserializer(),
+        topics.embeddings.name());
+    t.addSource(
+        "encoded-queries",
+        new StringDeserializer(),
+        new ByteArrayDeserializer(),
+        topics.encodedQueries.name());
+    t.addProcessor(
+        "shard",
+        () ->
+            new ShardProcessor(
+                topics.embeddings.name(),
+                s.modelId(),
+                s.dim(),
+                s.kMax(),
+                s.qualityEvery(),
+                s.int8Prefilter(),
+                metrics,
+                localShards,
+                corpus,
+                s.afterTimeoutMillis()),
+        "embeddings",
+        "encoded-queries");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(ShardProcessor.WATERMARKS),
+            Serdes.String(),
+            Serdes.Long()),
         "shard");
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ShardProcessor.STORE), Serdes.String(), Serdes.ByteArray()),
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(ShardProcessor.STORE),
+            Serdes.String(),
+            Serdes.ByteArray()),
         "shard");
-    t.addSink(ShardProcessor.ANSWERS, topics.shardAnswers.name(), new StringSerializer(), new StringSerializer(), "shard");
-    t.addSink(ShardProcessor.FAN_OUT, topics.encodedQueries.name(), new StringSerializer(), new StringSerializer(),
-        new AllPartitions<String, String>(), "shard");
-    t.addSink(ShardProcessor.STATS, topics.lexicalStats.name(), new StringSerializer(), new ByteArraySerializer(), "shard");
+    t.addSink(
+        ShardProcessor.ANSWERS,
+        topics.shardAnswers.name(),
+        new StringSerializer(),
+        new StringSerializer(),
+        "shard");
+    t.addSink(
+        ShardProcessor.FAN_OUT,
+        topics.encodedQueries.name(),
+        new StringSerializer(),
+        new StringSerializer(),
+        new AllPartitions<String, String>(),
+        "shard");
+    t.addSink(
+        ShardProcessor.STATS,
+        topics.lexicalStats.name(),
+        new StringSerializer(),
+        new ByteArraySerializer(),
+        "shard");
 
-    t.addSource("shard-answers", new StringDeserializer(), new ByteArrayDeserializer(), topics.shardAnswers.name());
-    t.addProcessor("merge", () -> new AnswerMerger(s.mergeTimeoutMillis(), s.kMax(), metrics), "shard-answers");
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AnswerMerger.STORE), Serdes.String(), Serdes.String()),
+    t.addSource(
+        "shard-answers",
+        new StringDeserializer(),
+        new ByteArrayDeserializer(),
+        topics.shardAnswers.name());
+    t.addProcessor(
+        "merge",
+        () -> new AnswerMerger(s.mergeTimeoutMillis(), s.kMax(), metrics),
+        "shard-answers");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(AnswerMerger.STORE), Serdes.String(), Serdes.String()),
         "merge");
-    t.addSink("results", topics.results.name(), new StringSerializer(), new StringSerializer(), "merge");
+    t.addSink(
+        "results", topics.results.name(), new StringSerializer(), new StringSerializer(), "merge");
     return t;
   }
 
@@ -92,12 +173,18 @@ public final class SearchTopology {
    * of this topology to {@code deadLetters}; used by the service and by topology tests alike.
    */
   public static Map<String, Object> errorHandling(DeadLetters deadLetters) {
-    return Map.of(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, StreamsDeadLetterHandler.class,
-        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, StreamsDeadLetterHandler.class,
-        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, StreamsDeadLetterHandler.class,
+    return Map.of(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        StreamsDeadLetterHandler.class,
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        StreamsDeadLetterHandler.class,
+        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        StreamsDeadLetterHandler.class,
         // A failure in the statistics' global store costs its record, not the global thread (which
         // does not send dead letters: CorpusStatsProcessor sends its own).
-        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true,
-        StreamsDeadLetterHandler.DEAD_LETTERS, deadLetters);
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG,
+        true,
+        StreamsDeadLetterHandler.DEAD_LETTERS,
+        deadLetters);
   }
 }

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -26,7 +25,10 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The streams error path with an exception nobody foresaw: one record lost to the DLQ, never the thread. */
+/**
+ * The streams error path with an exception nobody foresaw: one record lost to the DLQ, never the
+ * thread.
+ */
 class StreamsDeadLetterHandlerTest {
   @TempDir Path stateDir;
 
@@ -59,29 +61,48 @@ class StreamsDeadLetterHandlerTest {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "handler-test");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    p.putAll(SearchTopology.errorHandling(new DeadLetters("search", "search.dlq", 1 << 20, registry)));
+    p.putAll(
+        SearchTopology.errorHandling(new DeadLetters("search", "search.dlq", 1 << 20, registry)));
     try (TopologyTestDriver driver = new TopologyTestDriver(t, p)) {
       var in = driver.createInputTopic("in", new StringSerializer(), new StringSerializer());
       var out = driver.createOutputTopic("out", new StringDeserializer(), new StringDeserializer());
-      var dlq = driver.createOutputTopic("search.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      var dlq =
+          driver.createOutputTopic(
+              "search.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
 
       in.pipeInput("a", "fine");
       in.pipeInput("b", "boom");
       in.pipeInput("c", "fine too");
 
-      assertEquals(List.of("fine", "fine too"), out.readValuesToList(), "the records around the bad one are processed");
+      assertEquals(
+          List.of("fine", "fine too"),
+          out.readValuesToList(),
+          "the records around the bad one are processed");
       List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
       assertEquals(1, dead.size());
       TestRecord<byte[], byte[]> letter = dead.get(0);
       assertArrayEquals("b".getBytes(StandardCharsets.UTF_8), letter.key(), "the original key");
-      assertArrayEquals("boom".getBytes(StandardCharsets.UTF_8), letter.value(), "the original bytes");
-      assertEquals("unexpected-error", DeadLetter.header(letter.headers(), DeadLetter.ERROR_REASON));
-      assertEquals(IllegalStateException.class.getName(), DeadLetter.header(letter.headers(), DeadLetter.ERROR_CLASS));
-      assertEquals("a bug nobody anticipated", DeadLetter.header(letter.headers(), DeadLetter.ERROR_MESSAGE));
+      assertArrayEquals(
+          "boom".getBytes(StandardCharsets.UTF_8), letter.value(), "the original bytes");
+      assertEquals(
+          "unexpected-error", DeadLetter.header(letter.headers(), DeadLetter.ERROR_REASON));
+      assertEquals(
+          IllegalStateException.class.getName(),
+          DeadLetter.header(letter.headers(), DeadLetter.ERROR_CLASS));
+      assertEquals(
+          "a bug nobody anticipated",
+          DeadLetter.header(letter.headers(), DeadLetter.ERROR_MESSAGE));
       assertEquals("in", DeadLetter.header(letter.headers(), DeadLetter.SOURCE_TOPIC));
       assertEquals("1", DeadLetter.header(letter.headers(), DeadLetter.SOURCE_OFFSET));
       assertEquals("search-service", DeadLetter.header(letter.headers(), DeadLetter.SERVICE));
-      assertEquals(1.0, registry.get("crossmodal.dlq.records").tag("reason", "unexpected-error").tag("topic", "in").counter().count());
+      assertEquals(
+          1.0,
+          registry
+              .get("crossmodal.dlq.records")
+              .tag("reason", "unexpected-error")
+              .tag("topic", "in")
+              .counter()
+              .count());
     }
   }
 

@@ -16,21 +16,23 @@ import org.junit.jupiter.api.Test;
 /** The topic route when the query cannot be written: a 503 to retry, and no waiter left behind. */
 class TopicRouteTest {
   private final Map<String, CompletableFuture<String>> waiting = new ConcurrentHashMap<>();
-  private final TopicRoute.Results results = new TopicRoute.Results() {
-    @Override
-    public CompletableFuture<String> expect(String queryId) {
-      return waiting.computeIfAbsent(queryId, id -> new CompletableFuture<>());
-    }
+  private final TopicRoute.Results results =
+      new TopicRoute.Results() {
+        @Override
+        public CompletableFuture<String> expect(String queryId) {
+          return waiting.computeIfAbsent(queryId, id -> new CompletableFuture<>());
+        }
 
-    @Override
-    public void forget(String queryId) {
-      waiting.remove(queryId);
-    }
-  };
+        @Override
+        public void forget(String queryId) {
+          waiting.remove(queryId);
+        }
+      };
 
   @Test
   void shouldAnswer503AndFreeItsWaiterWhenTheQueryCannotBeWritten() {
-    MockProducer<String, String> producer = new MockProducer<>(true, null, new StringSerializer(), new StringSerializer());
+    MockProducer<String, String> producer =
+        new MockProducer<>(true, null, new StringSerializer(), new StringSerializer());
     producer.sendException = new TimeoutException("broker unreachable");
     TopicRoute route = new TopicRoute(producer, "search.queries", results, 1000);
 

@@ -36,9 +36,24 @@ class CorpusStatsTest {
   void shouldRefuseWhatNoShardWritesAndChangeNothing() {
     CorpusStats c = new CorpusStats();
     c.apply("0:dog", b("3"));
-    for (String[] bad : new String[][] {{null, "1"}, {"dog", "1"}, {"x:dog", "1"}, {"0:", "1"}, {"0:dog", "-1"}, {"0:dog", "many"},
-        {"0#", "1,2"}, {"0#", "5,1,1"}, {"0#x", "1,1,1"}, {"99999:dog", "1"}}) {
-      RejectedRecordException e = assertThrows(RejectedRecordException.class, () -> c.apply(bad[0], b(bad[1])), String.join(" ", String.valueOf(bad[0]), bad[1]));
+    for (String[] bad :
+        new String[][] {
+          {null, "1"},
+          {"dog", "1"},
+          {"x:dog", "1"},
+          {"0:", "1"},
+          {"0:dog", "-1"},
+          {"0:dog", "many"},
+          {"0#", "1,2"},
+          {"0#", "5,1,1"},
+          {"0#x", "1,1,1"},
+          {"99999:dog", "1"}
+        }) {
+      RejectedRecordException e =
+          assertThrows(
+              RejectedRecordException.class,
+              () -> c.apply(bad[0], b(bad[1])),
+              String.join(" ", String.valueOf(bad[0]), bad[1]));
       assertEquals("invalid-lexical-stat", e.reason());
     }
     assertEquals(3, c.docFreq("dog"));

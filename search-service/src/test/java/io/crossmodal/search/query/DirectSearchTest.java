@@ -27,11 +27,14 @@ import org.junit.jupiter.api.Test;
  * refusal is the client's 400 with the encoder's reason, an unreachable encoder is a 503.
  */
 class DirectSearchTest {
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicReference<String> answer = new AtomicReference<>();
   private final AtomicReference<Integer> status = new AtomicReference<>(200);
-  private final HttpService encoder = new HttpService("fake-encoder", 0, () -> true, registry)
-      .route("/v1/encode", ex -> HttpService.sendJson(ex, status.get(), answer.get())).start();
+  private final HttpService encoder =
+      new HttpService("fake-encoder", 0, () -> true, registry)
+          .route("/v1/encode", ex -> HttpService.sendJson(ex, status.get(), answer.get()))
+          .start();
 
   @AfterEach
   void stop() {
@@ -39,12 +42,26 @@ class DirectSearchTest {
   }
 
   private DirectSearch direct(String url) {
-    EncoderClient client = new EncoderClient(HttpClient.newHttpClient(), url, Duration.ofSeconds(5));
+    EncoderClient client =
+        new EncoderClient(HttpClient.newHttpClient(), url, Duration.ofSeconds(5));
     // No shard and no peer is reached on these paths: each one ends at the encoder boundary.
-    return new DirectSearch("model-a", 4, 2, client, null, null, new LocalShards(), null, new SearchMetrics(registry), 1000);
+    return new DirectSearch(
+        "model-a",
+        4,
+        2,
+        client,
+        null,
+        null,
+        new LocalShards(),
+        null,
+        new SearchMetrics(registry),
+        1000);
   }
 
-  /** An instance that knows no peer; shard 0 owns every id, and is this instance's when {@code local}. */
+  /**
+   * An instance that knows no peer; shard 0 owns every id, and is this instance's when {@code
+   * local}.
+   */
   private static ShardOwners withoutPeers(boolean local) {
     return new ShardOwners() {
       @Override
@@ -67,14 +84,26 @@ class DirectSearchTest {
   void shouldRefuseAVectorOfAnotherModelOrDimensionFromTheEncoder() throws Exception {
     String body = "{\"text\":\"a cat\"}";
     answer.set(Json.write(new QueryVector("model-b", 4, new float[] {1, 0, 0, 0}, 1)));
-    HttpError wrongModel = assertThrows(HttpError.class, () -> direct("http://localhost:" + encoder.port()).search(body, query(body)));
+    HttpError wrongModel =
+        assertThrows(
+            HttpError.class,
+            () -> direct("http://localhost:" + encoder.port()).search(body, query(body)));
     assertEquals(502, wrongModel.status());
-    assertTrue(wrongModel.getMessage().contains("model-b") && wrongModel.getMessage().contains("model-a"), wrongModel.getMessage());
+    assertTrue(
+        wrongModel.getMessage().contains("model-b") && wrongModel.getMessage().contains("model-a"),
+        wrongModel.getMessage());
 
     answer.set(Json.write(new QueryVector("model-a", 3, new float[] {1, 0, 0}, 1)));
-    HttpError wrongDim = assertThrows(HttpError.class, () -> direct("http://localhost:" + encoder.port()).search(body, query(body)));
+    HttpError wrongDim =
+        assertThrows(
+            HttpError.class,
+            () -> direct("http://localhost:" + encoder.port()).search(body, query(body)));
     assertEquals(502, wrongDim.status());
-    assertTrue(registry.scrape().contains("crossmodal_http_rejected_total{reason=\"wrong-model\",service=\"search\"} 2.0"));
+    assertTrue(
+        registry
+            .scrape()
+            .contains(
+                "crossmodal_http_rejected_total{reason=\"wrong-model\",service=\"search\"} 2.0"));
   }
 
   @Test
@@ -82,7 +111,10 @@ class DirectSearchTest {
     String body = "{\"image\":\"aGVsbG8=\"}";
     status.set(400);
     answer.set("{\"error\":\"not a supported image format (5 bytes)\"}");
-    HttpError e = assertThrows(HttpError.class, () -> direct("http://localhost:" + encoder.port()).search(body, query(body)));
+    HttpError e =
+        assertThrows(
+            HttpError.class,
+            () -> direct("http://localhost:" + encoder.port()).search(body, query(body)));
     assertEquals(400, e.status());
     assertEquals("not a supported image format (5 bytes)", e.getMessage());
   }
@@ -92,31 +124,69 @@ class DirectSearchTest {
     String body = "{\"text\":\"a cat\"}";
     int closedPort = encoder.port();
     encoder.close();
-    HttpError e = assertThrows(HttpError.class, () -> direct("http://localhost:" + closedPort).search(body, query(body)));
+    HttpError e =
+        assertThrows(
+            HttpError.class,
+            () -> direct("http://localhost:" + closedPort).search(body, query(body)));
     assertEquals(503, e.status());
     assertTrue(e.getMessage().contains("unavailable"), e.getMessage());
   }
 
-  /** A words-only query needs no vector: it is answered while the encoder is down, where a vector query gets its 503. */
+  /**
+   * A words-only query needs no vector: it is answered while the encoder is down, where a vector
+   * query gets its 503.
+   */
   @Test
   void shouldAnswerALexicalQueryWithoutTheEncoder() throws Exception {
     LocalShards shards = new LocalShards();
     var corpus = new io.crossmodal.search.lexical.CorpusStats();
-    LiveShard shard = new LiveShard(0, new io.crossmodal.search.store.VectorIndex(4, 4, io.crossmodal.search.store.DotProductKernel.best()),
-        new io.crossmodal.search.lexical.LexicalIndex(), corpus);
-    shard.upsert("bus-1", io.crossmodal.common.event.Modality.IMAGE, "s", java.util.List.of(), new float[] {1, 0, 0, 0}, "Bus");
+    LiveShard shard =
+        new LiveShard(
+            0,
+            new io.crossmodal.search.store.VectorIndex(
+                4, 4, io.crossmodal.search.store.DotProductKernel.best()),
+            new io.crossmodal.search.lexical.LexicalIndex(),
+            corpus);
+    shard.upsert(
+        "bus-1",
+        io.crossmodal.common.event.Modality.IMAGE,
+        "s",
+        java.util.List.of(),
+        new float[] {1, 0, 0, 0},
+        "Bus");
     shards.add(shard);
     ShardOwners alone = withoutPeers(true);
     int closedPort = encoder.port();
     encoder.close();
-    DirectSearch direct = new DirectSearch("model-a", 4, 1, new EncoderClient(HttpClient.newHttpClient(), "http://localhost:" + closedPort,
-        Duration.ofSeconds(5)), null, alone, shards, new InstanceSearch(shards, java.util.concurrent.Executors.newSingleThreadExecutor(), 1,
-        (p, id) -> null, new SearchMetrics(registry), 0), new SearchMetrics(registry), 1000);
+    DirectSearch direct =
+        new DirectSearch(
+            "model-a",
+            4,
+            1,
+            new EncoderClient(
+                HttpClient.newHttpClient(),
+                "http://localhost:" + closedPort,
+                Duration.ofSeconds(5)),
+            null,
+            alone,
+            shards,
+            new InstanceSearch(
+                shards,
+                java.util.concurrent.Executors.newSingleThreadExecutor(),
+                1,
+                (p, id) -> null,
+                new SearchMetrics(registry),
+                0),
+            new SearchMetrics(registry),
+            1000);
     String words = "{\"text\":\"buses\",\"mode\":\"lexical\"}";
     var result = direct.search(words, query(words));
-    assertEquals(java.util.List.of("bus-1"), result.hits().stream().map(io.crossmodal.common.event.Hit::id).toList());
+    assertEquals(
+        java.util.List.of("bus-1"),
+        result.hits().stream().map(io.crossmodal.common.event.Hit::id).toList());
     String both = "{\"text\":\"buses\",\"mode\":\"hybrid\"}";
-    assertEquals(503, assertThrows(HttpError.class, () -> direct.search(both, query(both))).status());
+    assertEquals(
+        503, assertThrows(HttpError.class, () -> direct.search(both, query(both))).status());
   }
 
   @Test
@@ -124,17 +194,37 @@ class DirectSearchTest {
     // Given a running instance that serves no shard and knows no peer (all moving in a rebalance)
     ShardOwners nobody = withoutPeers(false);
     answer.set(Json.write(new QueryVector("model-a", 4, new float[] {1, 0, 0, 0}, 1)));
-    EncoderClient client = new EncoderClient(HttpClient.newHttpClient(), "http://localhost:" + encoder.port(), Duration.ofSeconds(5));
-    DirectSearch direct = new DirectSearch("model-a", 4, 2, client, null, nobody, new LocalShards(),
-        new InstanceSearch(new LocalShards(), java.util.concurrent.Executors.newSingleThreadExecutor(), 1, (p, id) -> null,
-            new SearchMetrics(registry), 0), new SearchMetrics(registry), 1000);
+    EncoderClient client =
+        new EncoderClient(
+            HttpClient.newHttpClient(),
+            "http://localhost:" + encoder.port(),
+            Duration.ofSeconds(5));
+    DirectSearch direct =
+        new DirectSearch(
+            "model-a",
+            4,
+            2,
+            client,
+            null,
+            nobody,
+            new LocalShards(),
+            new InstanceSearch(
+                new LocalShards(),
+                java.util.concurrent.Executors.newSingleThreadExecutor(),
+                1,
+                (p, id) -> null,
+                new SearchMetrics(registry),
+                0),
+            new SearchMetrics(registry),
+            1000);
     String body = "{\"text\":\"a cat\"}";
 
     // When a query arrives, then it is a 503 (retry), never 200 with "hits": []
     HttpError e = assertThrows(HttpError.class, () -> direct.search(body, query(body)));
     assertEquals(503, e.status());
     assertTrue(e.getMessage().contains("no shard of 2 answered"), e.getMessage());
-    assertTrue(registry.scrape().contains("crossmodal_queries_unanswered_total{route=\"direct\"} 1.0"));
+    assertTrue(
+        registry.scrape().contains("crossmodal_queries_unanswered_total{route=\"direct\"} 1.0"));
   }
 
   /** Before Kafka Streams runs there is no shard metadata: a 503 to retry, not a 500. */
@@ -143,19 +233,44 @@ class DirectSearchTest {
     java.util.Properties props = new java.util.Properties();
     props.put("application.id", "direct-search-test");
     props.put("bootstrap.servers", "localhost:1");
-    props.put("state.dir", java.nio.file.Files.createTempDirectory("direct-search-test").toString());
+    props.put(
+        "state.dir", java.nio.file.Files.createTempDirectory("direct-search-test").toString());
     LocalShards shards = new LocalShards();
-    try (org.apache.kafka.streams.KafkaStreams notStarted = new org.apache.kafka.streams.KafkaStreams(
-        io.crossmodal.search.topology.SearchTopology.build(io.crossmodal.common.topic.Topics.defaults(),
-            new io.crossmodal.search.topology.SearchTopology.Settings("model-a", 4, 100, 1000, 0, true, 1000), new SearchMetrics(registry), shards,
-            new io.crossmodal.search.lexical.CorpusStats(), new io.crossmodal.common.errors.DeadLetters("search", "search.dlq", 1 << 20, registry),
-            (topic, partition, offset, letter, tombstone) -> {}), props)) {
-      ShardDirectory directory = new ShardDirectory(notStarted, "embeddings", "vectors",
-          new org.apache.kafka.streams.state.HostInfo("localhost", 1));
+    try (org.apache.kafka.streams.KafkaStreams notStarted =
+        new org.apache.kafka.streams.KafkaStreams(
+            io.crossmodal.search.topology.SearchTopology.build(
+                io.crossmodal.common.topic.Topics.defaults(),
+                new io.crossmodal.search.topology.SearchTopology.Settings(
+                    "model-a", 4, 100, 1000, 0, true, 1000),
+                new SearchMetrics(registry),
+                shards,
+                new io.crossmodal.search.lexical.CorpusStats(),
+                new io.crossmodal.common.errors.DeadLetters(
+                    "search", "search.dlq", 1 << 20, registry),
+                (topic, partition, offset, letter, tombstone) -> {}),
+            props)) {
+      ShardDirectory directory =
+          new ShardDirectory(
+              notStarted,
+              "embeddings",
+              "vectors",
+              new org.apache.kafka.streams.state.HostInfo("localhost", 1));
       answer.set(Json.write(new QueryVector("model-a", 4, new float[] {1, 0, 0, 0}, 1)));
-      DirectSearch direct = new DirectSearch("model-a", 4, 2,
-          new EncoderClient(HttpClient.newHttpClient(), "http://localhost:" + encoder.port(), Duration.ofSeconds(5)), null, directory, shards,
-          null, new SearchMetrics(registry), 1000);
+      DirectSearch direct =
+          new DirectSearch(
+              "model-a",
+              4,
+              2,
+              new EncoderClient(
+                  HttpClient.newHttpClient(),
+                  "http://localhost:" + encoder.port(),
+                  Duration.ofSeconds(5)),
+              null,
+              directory,
+              shards,
+              null,
+              new SearchMetrics(registry),
+              1000);
       for (String body : new String[] {"{\"text\":\"a cat\"}", "{\"mediaId\":\"x\"}"}) {
         HttpError e = assertThrows(HttpError.class, () -> direct.search(body, query(body)));
         assertEquals(503, e.status(), e.getMessage());

@@ -41,7 +41,10 @@ class InstanceSearchTest {
     return TestVectors.unit(r, DIM);
   }
 
-  /** Shards 0–3 of which this instance serves 0, 1 and 3, and one index holding what those three hold. */
+  /**
+   * Shards 0–3 of which this instance serves 0, 1 and 3, and one index holding what those three
+   * hold.
+   */
   @Test
   void shouldMergeItsShardsIntoTheTopKOfOneIndexWithStoredMetadata() throws InterruptedException {
     Random r = new Random(3);
@@ -62,13 +65,19 @@ class InstanceSearchTest {
       if (p != 2) {
         whole.upsert(id, m, "s", v);
       }
-      stored.put(p + "/" + id, serde.serialize("", new EmbeddingRecord(m, "model", v, "s",
-          "{\"caption\":\"" + id + "\",\"thumbnail\":\"AAAA\"}", 0)));
+      stored.put(
+          p + "/" + id,
+          serde.serialize(
+              "",
+              new EmbeddingRecord(
+                  m, "model", v, "s", "{\"caption\":\"" + id + "\",\"thumbnail\":\"AAAA\"}", 0)));
     }
     for (int p : new int[] {0, 1, 3}) {
       shards.add(new LiveShard(p, parts[p]));
     }
-    InstanceSearch search = new InstanceSearch(shards, pool, 2, (p, id) -> stored.get(p + "/" + id), new SearchMetrics(registry), 1);
+    InstanceSearch search =
+        new InstanceSearch(
+            shards, pool, 2, (p, id) -> stored.get(p + "/" + id), new SearchMetrics(registry), 1);
 
     for (int trial = 0; trial < 20; trial++) {
       float[] q = unit(r);
@@ -76,32 +85,49 @@ class InstanceSearchTest {
       PartialAnswer answer = search.search(q, 10, filter, List.of(0, 1, 2, 3));
       List<TopKCollector.Scored> want = whole.search(q, 10, filter);
       assertEquals(List.of(0, 1, 3), answer.partitions(), "shard 2 is not served here");
-      assertEquals(want.stream().map(TopKCollector.Scored::id).toList(), answer.hits().stream().map(Hit::id).toList());
+      assertEquals(
+          want.stream().map(TopKCollector.Scored::id).toList(),
+          answer.hits().stream().map(Hit::id).toList());
       for (int i = 0; i < want.size(); i++) {
         Hit hit = answer.hits().get(i);
         assertEquals(want.get(i).score(), hit.score(), "same score bits as one index, rank " + i);
         assertEquals(hit.id(), hit.metadata().path("caption").asText());
         assertFalse(hit.metadata().has("thumbnail"), "thumbnails have their own URL");
-        assertEquals(Integer.parseInt(hit.id().substring(1)) % 3 == 0 ? "text" : "image", hit.modality());
+        assertEquals(
+            Integer.parseInt(hit.id().substring(1)) % 3 == 0 ? "text" : "image", hit.modality());
       }
     }
-    assertEquals(PartialAnswer.NONE, search.search(unit(r), 5, SearchFilter.ANY, List.of(2)), "no shard asked for runs here");
+    assertEquals(
+        PartialAnswer.NONE,
+        search.search(unit(r), 5, SearchFilter.ANY, List.of(2)),
+        "no shard asked for runs here");
     pool.shutdown(); // sampled checks run on the pool after each answer
     assertEquals(true, pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS));
-    assertEquals(20, registry.find("crossmodal.search.quality.recall").summary().count(), "every search sampled (every = 1)");
+    assertEquals(
+        20,
+        registry.find("crossmodal.search.quality.recall").summary().count(),
+        "every search sampled (every = 1)");
     assertEquals(1.0, registry.find("crossmodal.search.quality.recall").summary().mean(), 1e-9);
   }
 
   /** A deployment's shards with their words, and the corpus statistics they would publish. */
-  private static LocalShards layout(int shardCount, List<String[]> items, Map<String, float[]> vectors) {
+  private static LocalShards layout(
+      int shardCount, List<String[]> items, Map<String, float[]> vectors) {
     LocalShards shards = new LocalShards();
-    io.crossmodal.search.lexical.CorpusStats corpus = new io.crossmodal.search.lexical.CorpusStats();
+    io.crossmodal.search.lexical.CorpusStats corpus =
+        new io.crossmodal.search.lexical.CorpusStats();
     LiveShard[] live = new LiveShard[shardCount];
     for (int p = 0; p < shardCount; p++) {
-      live[p] = new LiveShard(p, new VectorIndex(DIM, 16, DotProductKernel.best()), new io.crossmodal.search.lexical.LexicalIndex(), corpus);
+      live[p] =
+          new LiveShard(
+              p,
+              new VectorIndex(DIM, 16, DotProductKernel.best()),
+              new io.crossmodal.search.lexical.LexicalIndex(),
+              corpus);
     }
     for (String[] item : items) {
-      live[Math.floorMod(item[0].hashCode(), shardCount)].upsert(item[0], Modality.IMAGE, "s", List.of(), vectors.get(item[0]), item[1]);
+      live[Math.floorMod(item[0].hashCode(), shardCount)].upsert(
+          item[0], Modality.IMAGE, "s", List.of(), vectors.get(item[0]), item[1]);
     }
     for (LiveShard shard : live) {
       var counts = shard.lexicalCounts();
@@ -111,11 +137,17 @@ class InstanceSearchTest {
     return shards;
   }
 
-  /** 1 shard or 6: the same hits with the same scores in every mode (the fusion sees the same global lists). */
+  /**
+   * 1 shard or 6: the same hits with the same scores in every mode (the fusion sees the same global
+   * lists).
+   */
   @Test
   void shouldAnswerEveryModeTheSameWhateverTheNumberOfShards() {
     Random r = new Random(5);
-    String[] words = {"red", "dog", "dogs", "bus", "buses", "apple", "tree", "boat", "a", "the", "small", "big", "house", "cat"};
+    String[] words = {
+      "red", "dog", "dogs", "bus", "buses", "apple", "tree", "boat", "a", "the", "small", "big",
+      "house", "cat"
+    };
     List<String[]> items = new java.util.ArrayList<>();
     Map<String, float[]> vectors = new HashMap<>();
     for (int i = 0; i < 2000; i++) {
@@ -127,22 +159,42 @@ class InstanceSearchTest {
       vectors.put("m" + i, unit(r));
     }
     List<Integer> all = List.of(0, 1, 2, 3, 4, 5);
-    InstanceSearch one = new InstanceSearch(layout(1, items, vectors), pool, 2, (p, id) -> null, new SearchMetrics(registry), 0);
-    InstanceSearch six = new InstanceSearch(layout(6, items, vectors), pool, 2, (p, id) -> null, new SearchMetrics(registry), 0);
+    InstanceSearch one =
+        new InstanceSearch(
+            layout(1, items, vectors), pool, 2, (p, id) -> null, new SearchMetrics(registry), 0);
+    InstanceSearch six =
+        new InstanceSearch(
+            layout(6, items, vectors), pool, 2, (p, id) -> null, new SearchMetrics(registry), 0);
     int fused = 0;
     for (int trial = 0; trial < 30; trial++) {
       float[] q = unit(r);
       String text = words[r.nextInt(words.length)] + " " + words[r.nextInt(words.length)];
-      for (io.crossmodal.common.event.SearchMode mode : io.crossmodal.common.event.SearchMode.values()) {
+      for (io.crossmodal.common.event.SearchMode mode :
+          io.crossmodal.common.event.SearchMode.values()) {
         PartialAnswer a = one.search(q, text, mode, 10, SearchFilter.ANY, all, List.of(), 0);
         PartialAnswer b = six.search(q, text, mode, 10, SearchFilter.ANY, all, List.of(), 0);
-        List<Hit> ra = io.crossmodal.common.event.Fusion.rank(mode, 10, new java.util.ArrayList<>(a.hits()),
-            a.lexicalHits() == null ? new java.util.ArrayList<>() : new java.util.ArrayList<>(a.lexicalHits()));
-        List<Hit> rb = io.crossmodal.common.event.Fusion.rank(mode, 10, new java.util.ArrayList<>(b.hits()),
-            b.lexicalHits() == null ? new java.util.ArrayList<>() : new java.util.ArrayList<>(b.lexicalHits()));
-        assertEquals(ra.stream().map(h -> h.id() + "=" + h.score() + h.signals()).toList(),
-            rb.stream().map(h -> h.id() + "=" + h.score() + h.signals()).toList(), mode + " '" + text + "'");
-        if (mode == io.crossmodal.common.event.SearchMode.HYBRID && ra.stream().anyMatch(h -> h.signals().size() == 2)) {
+        List<Hit> ra =
+            io.crossmodal.common.event.Fusion.rank(
+                mode,
+                10,
+                new java.util.ArrayList<>(a.hits()),
+                a.lexicalHits() == null
+                    ? new java.util.ArrayList<>()
+                    : new java.util.ArrayList<>(a.lexicalHits()));
+        List<Hit> rb =
+            io.crossmodal.common.event.Fusion.rank(
+                mode,
+                10,
+                new java.util.ArrayList<>(b.hits()),
+                b.lexicalHits() == null
+                    ? new java.util.ArrayList<>()
+                    : new java.util.ArrayList<>(b.lexicalHits()));
+        assertEquals(
+            ra.stream().map(h -> h.id() + "=" + h.score() + h.signals()).toList(),
+            rb.stream().map(h -> h.id() + "=" + h.score() + h.signals()).toList(),
+            mode + " '" + text + "'");
+        if (mode == io.crossmodal.common.event.SearchMode.HYBRID
+            && ra.stream().anyMatch(h -> h.signals().size() == 2)) {
           fused++;
         }
       }

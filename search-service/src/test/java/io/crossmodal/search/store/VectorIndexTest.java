@@ -13,9 +13,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class VectorIndexTest {
   static List<DotProductKernel> kernels() {
@@ -50,15 +50,20 @@ class VectorIndexTest {
         }
         naive.add(new TopKCollector.Scored("id" + i, (float) dot, i));
       }
-      naive.sort(Comparator.comparingDouble((TopKCollector.Scored s) -> -s.score()).thenComparing(TopKCollector.Scored::id));
+      naive.sort(
+          Comparator.comparingDouble((TopKCollector.Scored s) -> -s.score())
+              .thenComparing(TopKCollector.Scored::id));
       assertEquals(Math.min(k, n), got.size(), "seed " + seed);
       for (int i = 0; i < got.size(); i++) {
-        assertEquals(naive.get(i).score(), got.get(i).score(), 1e-4f, "seed " + seed + " rank " + i);
+        assertEquals(
+            naive.get(i).score(), got.get(i).score(), 1e-4f, "seed " + seed + " rank " + i);
       }
       // Ids agree wherever scores are not within float rounding of a neighbour.
       for (int i = 0; i < got.size(); i++) {
-        float gap = Math.min(i > 0 ? naive.get(i - 1).score() - naive.get(i).score() : 1,
-            i + 1 < naive.size() ? naive.get(i).score() - naive.get(i + 1).score() : 1);
+        float gap =
+            Math.min(
+                i > 0 ? naive.get(i - 1).score() - naive.get(i).score() : 1,
+                i + 1 < naive.size() ? naive.get(i).score() - naive.get(i + 1).score() : 1);
         if (gap > 1e-4f) {
           assertEquals(naive.get(i).id(), got.get(i).id(), "seed " + seed + " rank " + i);
         }
@@ -80,7 +85,8 @@ class VectorIndexTest {
       int dim = 8 + r.nextInt(64);
       int n = 200 + r.nextInt(3000);
       VectorIndex index = new VectorIndex(dim, 4, kernel);
-      java.util.Map<String, Object[]> live = new java.util.HashMap<>(); // id -> {vector, modality, source, tags}
+      java.util.Map<String, Object[]> live =
+          new java.util.HashMap<>(); // id -> {vector, modality, source, tags}
       for (int i = 0; i < n; i++) {
         String id = "id" + r.nextInt(n); // repeats overwrite
         List<String> tags = new ArrayList<>();
@@ -105,8 +111,15 @@ class VectorIndexTest {
       }
       for (int trial = 0; trial < 10; trial++) {
         List<String> all = r.nextBoolean() ? List.of(common[r.nextInt(common.length)]) : List.of();
-        List<String> any = r.nextBoolean() ? List.of("rare" + r.nextInt(3), common[r.nextInt(common.length)]) : List.of("rare" + r.nextInt(3));
-        SearchFilter filter = new SearchFilter(Target.values()[r.nextInt(3)], r.nextBoolean() ? null : "cam", new TagFilter(all, any));
+        List<String> any =
+            r.nextBoolean()
+                ? List.of("rare" + r.nextInt(3), common[r.nextInt(common.length)])
+                : List.of("rare" + r.nextInt(3));
+        SearchFilter filter =
+            new SearchFilter(
+                Target.values()[r.nextInt(3)],
+                r.nextBoolean() ? null : "cam",
+                new TagFilter(all, any));
         float[] q = unit(r, dim);
         int k = 1 + r.nextInt(20);
         List<TopKCollector.Scored> naive = new ArrayList<>();
@@ -119,8 +132,12 @@ class VectorIndexTest {
           }
         }
         naive.sort(TopKCollector.BEST_FIRST);
-        List<String> want = naive.subList(0, Math.min(k, naive.size())).stream().map(TopKCollector.Scored::id).toList();
-        List<String> got = index.search(q, k, filter).stream().map(TopKCollector.Scored::id).toList();
+        List<String> want =
+            naive.subList(0, Math.min(k, naive.size())).stream()
+                .map(TopKCollector.Scored::id)
+                .toList();
+        List<String> got =
+            index.search(q, k, filter).stream().map(TopKCollector.Scored::id).toList();
         assertEquals(want, got, "seed " + seed + " trial " + trial + " filter " + filter);
       }
     }
@@ -143,7 +160,10 @@ class VectorIndexTest {
       VectorIndex int8 = new VectorIndex(dim, 4, kernel, true);
       List<float[]> earlier = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        float[] v = r.nextInt(8) == 0 && !earlier.isEmpty() ? earlier.get(r.nextInt(earlier.size())) : unit(r, dim);
+        float[] v =
+            r.nextInt(8) == 0 && !earlier.isEmpty()
+                ? earlier.get(r.nextInt(earlier.size()))
+                : unit(r, dim);
         float norm = r.nextInt(4) == 0 ? 0.01f + 3 * r.nextFloat() : 1f;
         float[] scaled = new float[dim];
         for (int d = 0; d < dim; d++) {
@@ -165,9 +185,17 @@ class VectorIndexTest {
       for (int trial = 0; trial < 8; trial++) {
         float[] q = r.nextBoolean() ? unit(r, dim) : earlier.get(r.nextInt(earlier.size()));
         int k = 1 + r.nextInt(30);
-        SearchFilter filter = trial % 2 == 0 ? SearchFilter.ANY
-            : new SearchFilter(Target.values()[r.nextInt(3)], r.nextBoolean() ? null : "s1", r.nextBoolean() ? null : new TagFilter(List.of("red"), null));
-        assertEquals(plain.search(q, k, filter), int8.search(q, k, filter), "seed " + seed + " dim " + dim + " trial " + trial);
+        SearchFilter filter =
+            trial % 2 == 0
+                ? SearchFilter.ANY
+                : new SearchFilter(
+                    Target.values()[r.nextInt(3)],
+                    r.nextBoolean() ? null : "s1",
+                    r.nextBoolean() ? null : new TagFilter(List.of("red"), null));
+        assertEquals(
+            plain.search(q, k, filter),
+            int8.search(q, k, filter),
+            "seed " + seed + " dim " + dim + " trial " + trial);
       }
     }
   }
@@ -185,7 +213,8 @@ class VectorIndexTest {
       DotProductKernel.best().codeDots(q, codes, dim, 3, rows, simd);
       DotProductKernel.scalar().codeDots(q, codes, dim, 3, rows, scalar);
       for (int i = 0; i < rows; i++) {
-        assertEquals(scalar[i], simd[i], 1e-3f * (1 + Math.abs(scalar[i])), "dim " + dim + " row " + i);
+        assertEquals(
+            scalar[i], simd[i], 1e-3f * (1 + Math.abs(scalar[i])), "dim " + dim + " row " + i);
       }
     }
   }
@@ -206,8 +235,22 @@ class VectorIndexTest {
     index.upsert("b", Modality.IMAGE, "", List.of("dog"), new float[] {1});
     index.delete("a");
     assertEquals(1, index.tagCount(), "only 'dog' is still carried");
-    assertTrue(index.search(new float[] {1}, 5, new SearchFilter(Target.ANY, null, new TagFilter(List.of("red"), null))).isEmpty());
-    assertEquals("b", index.search(new float[] {1}, 5, new SearchFilter(Target.ANY, null, new TagFilter(null, List.of("x", "dog")))).get(0).id());
+    assertTrue(
+        index
+            .search(
+                new float[] {1},
+                5,
+                new SearchFilter(Target.ANY, null, new TagFilter(List.of("red"), null)))
+            .isEmpty());
+    assertEquals(
+        "b",
+        index
+            .search(
+                new float[] {1},
+                5,
+                new SearchFilter(Target.ANY, null, new TagFilter(null, List.of("x", "dog"))))
+            .get(0)
+            .id());
   }
 
   @ParameterizedTest
@@ -227,7 +270,9 @@ class VectorIndexTest {
     List<List<TopKCollector.Scored>> batch = index.searchBatch(queries, 10, SearchFilter.ANY);
     for (int q = 0; q < queries.length; q++) {
       List<TopKCollector.Scored> single = index.search(queries[q], 10, SearchFilter.ANY);
-      assertEquals(single.stream().map(TopKCollector.Scored::id).toList(), batch.get(q).stream().map(TopKCollector.Scored::id).toList());
+      assertEquals(
+          single.stream().map(TopKCollector.Scored::id).toList(),
+          batch.get(q).stream().map(TopKCollector.Scored::id).toList());
     }
   }
 
@@ -238,7 +283,8 @@ class VectorIndexTest {
     index.upsert("a", Modality.TEXT, "", new float[] {0, 1});
     assertEquals(1, index.size());
     assertArrayEquals(new float[] {0, 1}, index.vector("a"));
-    assertEquals("a", index.search(new float[] {0, 1}, 1, SearchFilter.target(Target.TEXT)).get(0).id());
+    assertEquals(
+        "a", index.search(new float[] {0, 1}, 1, SearchFilter.target(Target.TEXT)).get(0).id());
     assertTrue(index.search(new float[] {0, 1}, 1, SearchFilter.target(Target.IMAGE)).isEmpty());
   }
 
@@ -250,8 +296,13 @@ class VectorIndexTest {
     assertTrue(index.delete("a"));
     assertFalse(index.delete("a"));
     assertNull(index.vector("a"));
-    assertEquals(List.of("b"), index.search(new float[] {1, 0}, 5, SearchFilter.ANY).stream().map(TopKCollector.Scored::id).toList());
-    assertEquals(a, index.upsert("c", Modality.IMAGE, "", new float[] {1, 0}), "freed slot is reused");
+    assertEquals(
+        List.of("b"),
+        index.search(new float[] {1, 0}, 5, SearchFilter.ANY).stream()
+            .map(TopKCollector.Scored::id)
+            .toList());
+    assertEquals(
+        a, index.upsert("c", Modality.IMAGE, "", new float[] {1, 0}), "freed slot is reused");
     assertEquals(2, index.size());
   }
 
@@ -261,7 +312,11 @@ class VectorIndexTest {
     for (String id : List.of("c", "a", "b")) {
       index.upsert(id, Modality.IMAGE, "", new float[] {1});
     }
-    assertEquals(List.of("a", "b"), index.search(new float[] {1}, 2, SearchFilter.ANY).stream().map(TopKCollector.Scored::id).toList());
+    assertEquals(
+        List.of("a", "b"),
+        index.search(new float[] {1}, 2, SearchFilter.ANY).stream()
+            .map(TopKCollector.Scored::id)
+            .toList());
   }
 
   @Test
@@ -269,6 +324,10 @@ class VectorIndexTest {
     VectorIndex index = new VectorIndex(1, 4, DotProductKernel.scalar());
     index.upsert("x", Modality.IMAGE, "cam", new float[] {0.5f});
     index.upsert("y", Modality.IMAGE, "web", new float[] {1f});
-    assertEquals(List.of("x"), index.search(new float[] {1}, 5, new SearchFilter(Target.ANY, "cam", null)).stream().map(TopKCollector.Scored::id).toList());
+    assertEquals(
+        List.of("x"),
+        index.search(new float[] {1}, 5, new SearchFilter(Target.ANY, "cam", null)).stream()
+            .map(TopKCollector.Scored::id)
+            .toList());
   }
 }
