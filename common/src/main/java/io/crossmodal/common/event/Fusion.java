@@ -33,9 +33,8 @@ public final class Fusion {
   public static final String VECTOR = "vector";
   public static final String LEXICAL = "lexical";
 
-  /** Best first, ties by id: the one order of hits everywhere. */
-  public static final Comparator<Hit> BEST_FIRST =
-      Comparator.comparingDouble((Hit h) -> -h.score()).thenComparing(Hit::id);
+  /** Best first, ties by id: the one order of hits everywhere ({@link Ranked#bestFirst}). */
+  public static final Comparator<Hit> BEST_FIRST = Ranked.bestFirst();
 
   private Fusion() {}
 

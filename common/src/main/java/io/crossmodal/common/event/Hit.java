@@ -10,7 +10,8 @@ import java.util.Map;
  * with which score ({@code {"vector": 0.31, "lexical": 7.2}}; null inside a shard's answer).
  */
 public record Hit(
-    String id, String modality, float score, JsonNode metadata, Map<String, Float> signals) {
+    String id, String modality, float score, JsonNode metadata, Map<String, Float> signals)
+    implements Ranked {
   public Hit(String id, String modality, float score, JsonNode metadata) {
     this(id, modality, score, metadata, null);
   }

@@ -1,5 +1,6 @@
 package io.crossmodal.search.store;
 
+import io.crossmodal.common.event.Ranked;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,11 +13,10 @@ import java.util.PriorityQueue;
  */
 public final class TopKCollector {
   /** One kept entry; {@code slot} is the store's internal position (or -1 after a merge). */
-  public record Scored(String id, float score, int slot) {}
+  public record Scored(String id, float score, int slot) implements Ranked {}
 
-  /** Best first: higher score, then smaller id. */
-  public static final Comparator<Scored> BEST_FIRST =
-      Comparator.comparingDouble((Scored s) -> -s.score()).thenComparing(Scored::id);
+  /** Best first: higher score, then smaller id; the order of every ranked list ({@link Ranked}). */
+  public static final Comparator<Scored> BEST_FIRST = Ranked.bestFirst();
 
   private final int k;
   private final PriorityQueue<Scored> heap;
