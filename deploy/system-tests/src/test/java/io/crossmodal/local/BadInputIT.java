@@ -80,7 +80,7 @@ class BadInputIT {
                     "3",
                     "local.encode.in.process",
                     "false"));
-    List<Item> items = Manifest.read(Path.of("../local/sample/manifest.jsonl")).subList(0, GOOD);
+    List<Item> items = Manifest.read(Path.of("../../cli/sample/manifest.jsonl")).subList(0, GOOD);
     ModelSpec spec = DefaultModel.load(null).spec();
     try (LocalStack stack =
         LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null))) {

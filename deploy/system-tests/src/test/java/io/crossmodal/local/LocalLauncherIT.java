@@ -341,7 +341,7 @@ class LocalLauncherIT {
   private static int sampleItems() {
     try {
       return io.crossmodal.model.data.Manifest.read(
-              java.nio.file.Path.of("../local/sample/manifest.jsonl"))
+              java.nio.file.Path.of("../../cli/sample/manifest.jsonl"))
           .size();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);

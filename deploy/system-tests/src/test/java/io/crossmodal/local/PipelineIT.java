@@ -63,7 +63,7 @@ class PipelineIT {
                     "topic.partitions",
                     "3"));
     stack = LocalStack.start(dir, 0, config, ServedModel.entry(config, null));
-    items = Manifest.read(Path.of("../local/sample/manifest.jsonl")).subList(0, ITEMS);
+    items = Manifest.read(Path.of("../../cli/sample/manifest.jsonl")).subList(0, ITEMS);
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(producerProps(), new StringSerializer(), new ByteArraySerializer())) {
       for (Item item : items) {
@@ -298,7 +298,7 @@ class PipelineIT {
 
   @Test
   void shouldIngestAMultipartUploadServeItsImageAndFindItByExample() throws Exception {
-    Item item = Manifest.read(Path.of("../local/sample/manifest.jsonl")).get(ITEMS + 1);
+    Item item = Manifest.read(Path.of("../../cli/sample/manifest.jsonl")).get(ITEMS + 1);
     String boundary = "----crossmodal-it";
     var body = new java.io.ByteArrayOutputStream();
     body.write(

@@ -58,7 +58,7 @@ class PrometheusIT {
                     "3",
                     "search.quality.sample.every",
                     "1"));
-    List<Item> items = Manifest.read(Path.of("../local/sample/manifest.jsonl")).subList(0, ITEMS);
+    List<Item> items = Manifest.read(Path.of("../../cli/sample/manifest.jsonl")).subList(0, ITEMS);
     try (LocalStack stack =
         LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null))) {
       int promPort = EmbeddedKafkaBroker.freePort();

@@ -40,7 +40,7 @@ class SearchPageIT {
                     "0",
                     "topic.partitions",
                     "3"));
-    List<Item> items = Manifest.read(Path.of("../local/sample/manifest.jsonl")).subList(0, ITEMS);
+    List<Item> items = Manifest.read(Path.of("../../cli/sample/manifest.jsonl")).subList(0, ITEMS);
     long animals = items.stream().filter(i -> "animals".equals(i.category())).count();
     try (LocalStack stack =
         LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null))) {

@@ -22,7 +22,7 @@ class SoakIT {
         new Soak(
                 dir,
                 300,
-                Manifest.read(Path.of("../local/sample/manifest.jsonl")).subList(0, 20),
+                Manifest.read(Path.of("../../cli/sample/manifest.jsonl")).subList(0, 20),
                 3)
             .run(true);
     System.out.println("soak: " + r);

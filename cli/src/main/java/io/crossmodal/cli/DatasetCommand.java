@@ -49,7 +49,7 @@ final class DatasetCommand implements Command {
     }
     if (action.equals("sample")) {
       int count = o.getInt("count", 1000);
-      Path out = o.path("out", Options.home().resolve("deploy/local/sample"));
+      Path out = o.path("out", Options.home().resolve("cli/sample"));
       o.requireAllUsed();
       int n = SampleWriter.write(Manifest.read(manifest), count, out).size();
       System.out.printf("wrote %d sample items to %s%n", n, out);

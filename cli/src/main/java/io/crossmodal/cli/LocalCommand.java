@@ -27,8 +27,7 @@ final class LocalCommand implements Command {
     Path dataDir = o.path("data-dir", Options.home().resolve("data/local"));
     int kafkaPort = o.getInt("kafka-port", 9092);
     boolean sample = !o.flag("no-sample");
-    Path sampleManifest =
-        o.path("sample", Options.home().resolve("deploy/local/sample/manifest.jsonl"));
+    Path sampleManifest = o.path("sample", Options.home().resolve("cli/sample/manifest.jsonl"));
     Config config = ServiceLauncher.config(o);
     Path modelFile = ServiceLauncher.modelFile(o, config);
     o.requireAllUsed();

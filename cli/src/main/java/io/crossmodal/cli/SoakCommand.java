@@ -23,7 +23,7 @@ final class SoakCommand implements Command {
     int items = o.getInt("items", 2000);
     long seed = o.getInt("seed", 1);
     boolean asJson = o.flag("json");
-    Path sample = o.path("sample", Options.home().resolve("deploy/local/sample/manifest.jsonl"));
+    Path sample = o.path("sample", Options.home().resolve("cli/sample/manifest.jsonl"));
     o.requireAllUsed();
     Path dir = Files.createTempDirectory("crossmodal-soak");
     ObjectNode result = new Soak(dir, items, Manifest.read(sample), seed).run(!asJson);

@@ -30,7 +30,7 @@ final class BenchCommand implements Command {
         Double.parseDouble(
             o.get("seconds", o.positional().equals(List.of("encoder")) ? "5" : "10"));
     boolean asJson = o.flag("json");
-    Path sample = o.path("sample", Options.home().resolve("deploy/local/sample/manifest.jsonl"));
+    Path sample = o.path("sample", Options.home().resolve("cli/sample/manifest.jsonl"));
     int vectors = o.getInt("vectors", 100_000);
     int queries = o.getInt("queries", 300);
     int warmup = o.getInt("warmup", 500);
