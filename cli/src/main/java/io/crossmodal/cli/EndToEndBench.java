@@ -16,6 +16,7 @@ import io.crossmodal.local.LocalStack;
 import io.crossmodal.local.RandomVectors;
 import io.crossmodal.local.ScrapedMetrics;
 import io.crossmodal.model.data.Item;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,8 +24,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -79,8 +83,7 @@ final class EndToEndBench {
         LocalStack.start(
             dir,
             0,
-            config.with(
-                java.util.Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0")),
+            config.with(Map.of("search.port", "0", "encoder.port", "0", "ingest.port", "0")),
             model)) {
       load(stack.config(), model, vectors, sample, print);
       ScrapedMetrics.awaitIndexed(stack.searchPort(), vectors, Duration.ofMinutes(10));
@@ -96,7 +99,7 @@ final class EndToEndBench {
       AtomicInteger next = new AtomicInteger();
       ExecutorService pool = Executors.newFixedThreadPool(clients);
       long wall = System.nanoTime();
-      List<Future<?>> done = new java.util.ArrayList<>();
+      List<Future<?>> done = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
         done.add(
             pool.submit(
@@ -246,9 +249,9 @@ final class EndToEndBench {
     return Math.round(v * 100) / 100.0;
   }
 
-  private static void deleteRecursively(Path dir) throws java.io.IOException {
+  private static void deleteRecursively(Path dir) throws IOException {
     try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 }

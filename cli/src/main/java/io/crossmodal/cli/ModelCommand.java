@@ -13,6 +13,7 @@ import io.crossmodal.model.joint.ServedModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -122,7 +123,7 @@ final class ModelCommand implements Command {
           "no model deployed yet (an encoder's first start deploys and activates its model)");
       return;
     }
-    Map<String, ModelProgress.Snapshot> first = new java.util.LinkedHashMap<>();
+    Map<String, ModelProgress.Snapshot> first = new LinkedHashMap<>();
     for (String id : state.models().keySet()) {
       first.put(id, ModelProgress.of(config, id));
     }
@@ -130,7 +131,7 @@ final class ModelCommand implements Command {
     System.out.printf(
         "%-28s %-8s %-24s %-12s %-10s %s%n",
         "model", "state", "media encoded", "rate/s", "to index", "eta");
-    Map<String, ModelProgress.Snapshot> second = new java.util.LinkedHashMap<>();
+    Map<String, ModelProgress.Snapshot> second = new LinkedHashMap<>();
     for (ModelEntry m : state.models().values()) {
       ModelProgress.Snapshot a = first.get(m.id());
       ModelProgress.Snapshot b = ModelProgress.of(config, m.id());

@@ -32,6 +32,7 @@ import io.crossmodal.model.train.TrainingPairs;
 import io.crossmodal.model.train.TrainingPlot;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -98,7 +99,7 @@ final class TrainCommand implements Command {
     List<Item> train =
         Splits.subset(items.stream().filter(i -> i.split().equals("train")).toList(), trainPercent);
     List<Item> val = items.stream().filter(i -> i.split().equals("val")).toList();
-    List<String> captions = new java.util.ArrayList<>();
+    List<String> captions = new ArrayList<>();
     items.forEach(i -> captions.addAll(i.captions()));
     EmojiKeywords emojiKeywords =
         withEmojiKeywords

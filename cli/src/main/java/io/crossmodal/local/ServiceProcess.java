@@ -1,5 +1,8 @@
 package io.crossmodal.local;
 
+import io.crossmodal.encoder.app.EncoderMain;
+import io.crossmodal.ingest.app.IngestMain;
+import io.crossmodal.search.app.SearchMain;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -63,9 +66,9 @@ public final class ServiceProcess {
 
   private static String mainClass(String command) {
     return switch (command) {
-      case "encoder-service" -> io.crossmodal.encoder.app.EncoderMain.class.getName();
-      case "search-service" -> io.crossmodal.search.app.SearchMain.class.getName();
-      case "ingest-service" -> io.crossmodal.ingest.app.IngestMain.class.getName();
+      case "encoder-service" -> EncoderMain.class.getName();
+      case "search-service" -> SearchMain.class.getName();
+      case "ingest-service" -> IngestMain.class.getName();
       default -> throw new IllegalArgumentException("no service named " + command);
     };
   }

@@ -11,6 +11,9 @@ import io.crossmodal.kafka.EmbeddedKafkaBroker;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.joint.DefaultModel;
 import io.crossmodal.model.joint.ModelSpec;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -20,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +31,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -366,17 +371,14 @@ public final class Soak {
 
   /** Every committed record with a key (the soak's own records all have one). */
   /** Whether the topic holds a record for every one of {@code keys}. */
-  private static boolean keysPresent(
-      Config config, String topic, java.util.Collection<String> keys) {
+  private static boolean keysPresent(Config config, String topic, Collection<String> keys) {
     Set<String> seen = new HashSet<>();
     readAll(config, List.of(topic), r -> seen.add(new String(r.key(), StandardCharsets.UTF_8)));
     return seen.containsAll(keys);
   }
 
   private static void readAll(
-      Config config,
-      List<String> topicNames,
-      java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
+      Config config, List<String> topicNames, Consumer<ConsumerRecord<byte[], byte[]>> each) {
     TopicReader.readAll(
         config,
         topicNames,
@@ -388,10 +390,10 @@ public final class Soak {
   }
 
   private static boolean listening(int port) {
-    try (java.net.Socket s = new java.net.Socket()) {
-      s.connect(new java.net.InetSocketAddress("localhost", port), 1000);
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("localhost", port), 1000);
       return true;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return false;
     }
   }

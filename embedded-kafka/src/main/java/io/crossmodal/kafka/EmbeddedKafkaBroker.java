@@ -1,6 +1,8 @@
 package io.crossmodal.kafka;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -95,7 +97,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static void format(Path logDir) {
     try {
       new Formatter()
-          .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+          .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
           .setNodeId(1)
           .setClusterId(Uuid.randomUuid().toString())
           .setDirectories(List.of(logDir.toString()))

@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -86,7 +87,7 @@ class MediaEncoderTest {
         key == null ? null : key.getBytes(StandardCharsets.UTF_8),
         value,
         headers,
-        java.util.Optional.empty());
+        Optional.empty());
   }
 
   private static byte[] png(int w, int h) throws Exception {
@@ -228,7 +229,7 @@ class MediaEncoderTest {
           }
 
           @Override
-          public float[][] encodeImages(List<java.awt.image.BufferedImage> images) {
+          public float[][] encodeImages(List<BufferedImage> images) {
             return model.encodeImages(images);
           }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Immutable configuration of every service: defaults in code ({@link #KEYS}), overridden by an
@@ -23,7 +24,7 @@ public final class Config {
   public static final String ENV_PREFIX = "CROSSMODAL_";
 
   /** Read by the {@code ./crossmodal} launcher itself (JVM options), not config keys. */
-  static final java.util.Set<String> LAUNCHER_VARIABLES = java.util.Set.of("CROSSMODAL_JAVA_OPTS");
+  static final Set<String> LAUNCHER_VARIABLES = Set.of("CROSSMODAL_JAVA_OPTS");
 
   public static final List<ConfigKey> KEYS =
       List.of(

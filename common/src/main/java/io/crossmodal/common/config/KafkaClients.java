@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Kafka client settings derived from {@link Config}, and topic creation with suitable configs. */
 public final class KafkaClients {
@@ -140,8 +141,7 @@ public final class KafkaClients {
         try {
           admin.deleteTopics(List.of(t)).all().get();
         } catch (ExecutionException e) {
-          if (!(e.getCause()
-              instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+          if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
             throw new IllegalStateException(
                 "cannot delete topic " + t + ": " + e.getCause().getMessage(), e.getCause());
           }

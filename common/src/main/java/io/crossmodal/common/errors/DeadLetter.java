@@ -1,5 +1,6 @@
 package io.crossmodal.common.errors;
 
+import io.crossmodal.common.event.Position;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -54,7 +55,7 @@ public final class DeadLetter {
         h,
         ERROR_MESSAGE,
         m.length() > MAX_MESSAGE_CHARS ? m.substring(0, MAX_MESSAGE_CHARS) + "…" : m);
-    new io.crossmodal.common.event.Position(topic, partition, offset).addTo(h);
+    new Position(topic, partition, offset).addTo(h);
     add(h, SERVICE, service);
     add(h, TIME, String.valueOf(System.currentTimeMillis()));
     return h;

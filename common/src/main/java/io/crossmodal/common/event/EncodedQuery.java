@@ -1,6 +1,7 @@
 package io.crossmodal.common.event;
 
 import io.crossmodal.common.errors.RejectedRecordException;
+import java.util.List;
 
 /**
  * A query after encoding, as the search shards receive it (JSON on the internal encoded-queries
@@ -41,7 +42,7 @@ public record EncodedQuery(
     double encodeMillis,
     String text,
     String mode,
-    java.util.List<Position> after) {
+    List<Position> after) {
 
   /** A query that waits for nothing. */
   public EncodedQuery(

@@ -1,8 +1,10 @@
 package io.crossmodal.common.event;
 
 import io.crossmodal.common.errors.DeadLetter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -65,20 +67,16 @@ public record Position(String topic, int partition, long offset) {
    * letters and on embeddings (the shard's watermark).
    */
   public void addTo(Headers h) {
-    h.add(DeadLetter.SOURCE_TOPIC, topic.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    h.add(
-        DeadLetter.SOURCE_PARTITION,
-        String.valueOf(partition).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    h.add(
-        DeadLetter.SOURCE_OFFSET,
-        String.valueOf(offset).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    h.add(DeadLetter.SOURCE_TOPIC, topic.getBytes(StandardCharsets.UTF_8));
+    h.add(DeadLetter.SOURCE_PARTITION, String.valueOf(partition).getBytes(StandardCharsets.UTF_8));
+    h.add(DeadLetter.SOURCE_OFFSET, String.valueOf(offset).getBytes(StandardCharsets.UTF_8));
   }
 
   /**
    * Where a producer's record landed: what the ingest API answers, and what any producer can build
    * its token from.
    */
-  public static Position of(org.apache.kafka.clients.producer.RecordMetadata m) {
+  public static Position of(RecordMetadata m) {
     return new Position(m.topic(), m.partition(), m.offset());
   }
 

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.topic.TopicNames;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Parses and validates query JSON ({@code {"text": "a red car", "k": 10, "target": "image"}}).
@@ -154,11 +157,11 @@ public final class QueryParser {
    * {@code "after": "token"} or {@code ["token", …]}: positions of media records (see {@link
    * Position}).
    */
-  private java.util.List<Position> after(JsonNode node) throws InvalidQueryException {
+  private List<Position> after(JsonNode node) throws InvalidQueryException {
     if (node == null || node.isNull()) {
-      return java.util.List.of();
+      return List.of();
     }
-    java.util.List<String> tokens = new java.util.ArrayList<>();
+    List<String> tokens = new ArrayList<>();
     if (node.isTextual()) {
       tokens.add(node.asText());
     } else if (node.isArray()) {
@@ -174,7 +177,7 @@ public final class QueryParser {
           "'after' must be a position token or an array of them, got "
               + node.getNodeType().name().toLowerCase());
     }
-    java.util.List<Position> out = new java.util.ArrayList<>();
+    List<Position> out = new ArrayList<>();
     for (String token : tokens) {
       try {
         out.addAll(Position.parse(token));
@@ -189,10 +192,10 @@ public final class QueryParser {
     for (Position p : out) {
       if (!mediaTopics.contains(p.topic())) {
         throw new InvalidQueryException(
-            "'after': " + p + " is not on a media topic " + new java.util.TreeSet<>(mediaTopics));
+            "'after': " + p + " is not on a media topic " + new TreeSet<>(mediaTopics));
       }
     }
-    return java.util.List.copyOf(out);
+    return List.copyOf(out);
   }
 
   /**
@@ -250,8 +253,7 @@ public final class QueryParser {
     return filter;
   }
 
-  private static java.util.List<String> tagList(JsonNode node, String field)
-      throws InvalidQueryException {
+  private static List<String> tagList(JsonNode node, String field) throws InvalidQueryException {
     String problem = Tags.problem(node);
     if (problem != null) {
       throw new InvalidQueryException(problem.replace("'tags'", "'" + field + "'"));
@@ -259,7 +261,7 @@ public final class QueryParser {
     if (node.isEmpty()) {
       throw new InvalidQueryException("'" + field + "' is empty");
     }
-    java.util.List<String> tags = new java.util.ArrayList<>();
+    List<String> tags = new ArrayList<>();
     node.forEach(t -> tags.add(t.asText()));
     return tags;
   }

@@ -1,5 +1,7 @@
 package io.crossmodal.common.event;
 
+import java.util.List;
+
 /**
  * A validated client query from {@code search.queries} or {@code POST /v1/search}: exactly one of
  * {@code text}, {@code image} (decoded bytes) or {@code mediaId}; {@code k} results of modality
@@ -17,7 +19,7 @@ public record SearchQuery(
     String source,
     TagFilter tags,
     SearchMode mode,
-    java.util.List<Position> after) {
+    List<Position> after) {
   public Modality queryModality() {
     return text != null ? Modality.TEXT : Modality.IMAGE;
   }

@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Bearer-token authentication for every public API, one rule for all services. Tokens carry one
@@ -133,7 +134,7 @@ public final class Authenticator {
   }
 
   private static String name(Right right) {
-    return right.name().toLowerCase(java.util.Locale.ROOT);
+    return right.name().toLowerCase(Locale.ROOT);
   }
 
   private static void add(List<Token> tokens, String commaSeparated, Right right) {

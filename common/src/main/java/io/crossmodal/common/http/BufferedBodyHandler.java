@@ -3,9 +3,11 @@ package io.crossmodal.common.http;
 import io.crossmodal.common.serde.Json;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -55,9 +57,8 @@ final class BufferedBodyHandler extends Handler.Wrapper {
           "request body of " + length + " bytes exceeds the limit of " + maxBodyBytes);
       return true;
     }
-    java.util.concurrent.CompletableFuture<byte[]> read =
-        Content.Source.asByteArrayAsync(request, maxBodyBytes);
-    java.util.function.BiConsumer<byte[], Throwable> then =
+    CompletableFuture<byte[]> read = Content.Source.asByteArrayAsync(request, maxBodyBytes);
+    BiConsumer<byte[], Throwable> then =
         (body, failure) -> {
           if (failure != null) {
             Throwable cause =

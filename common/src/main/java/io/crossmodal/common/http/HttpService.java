@@ -2,6 +2,7 @@ package io.crossmodal.common.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import io.crossmodal.common.config.Config;
 import io.crossmodal.common.serde.Json;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -10,8 +11,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -89,11 +94,10 @@ public final class HttpService implements AutoCloseable {
   private final Semaphore apiPermits;
   private final HttpLimits limits;
   private final MeterRegistry registry;
-  private final java.util.Set<String> routes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> routes = ConcurrentHashMap.newKeySet();
 
   /** Per route and status class; bounded (routes are registered, classes are five). */
-  private final java.util.Map<String, Timer> timers =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
   public HttpService(
       String name, int port, BooleanSupplier healthy, PrometheusMeterRegistry registry) {
@@ -104,7 +108,7 @@ public final class HttpService implements AutoCloseable {
   public static HttpService of(
       String name,
       int port,
-      io.crossmodal.common.config.Config config,
+      Config config,
       BooleanSupplier healthy,
       PrometheusMeterRegistry registry) {
     return new HttpService(
@@ -354,7 +358,7 @@ public final class HttpService implements AutoCloseable {
     for (String pair : q.split("&")) {
       int eq = pair.indexOf('=');
       if (eq > 0 && pair.substring(0, eq).equals(name)) {
-        return java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
       }
     }
     return null;

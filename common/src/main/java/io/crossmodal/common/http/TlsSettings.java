@@ -1,6 +1,7 @@
 package io.crossmodal.common.http;
 
 import io.crossmodal.common.config.Config;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -94,7 +95,7 @@ public record TlsSettings(
       for (String type : new String[] {"PKCS12", "JKS"}) {
         try {
           KeyStore ks = KeyStore.getInstance(type);
-          ks.load(new java.io.ByteArrayInputStream(bytes), password.toCharArray());
+          ks.load(new ByteArrayInputStream(bytes), password.toCharArray());
           return ks;
         } catch (IOException | GeneralSecurityException e) {
           if (type.equals("JKS")) {

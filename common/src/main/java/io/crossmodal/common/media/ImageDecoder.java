@@ -5,6 +5,7 @@ import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
+import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -73,7 +74,7 @@ public final class ImageDecoder {
   private static BufferedImage read(ImageReader reader) throws IOException {
     try {
       return reader.read(0);
-    } catch (javax.imageio.IIOException e) {
+    } catch (IIOException e) {
       // The JDK's JPEG reader rejects CMYK/YCCK colour as an image but can still read its raster.
       Raster raster = reader.readRaster(0, null);
       if (raster.getNumBands() != 4) {

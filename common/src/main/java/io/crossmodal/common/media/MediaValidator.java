@@ -7,6 +7,7 @@ import io.crossmodal.common.errors.RejectedRecordException;
 import io.crossmodal.common.event.Tags;
 import io.crossmodal.common.serde.Json;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -105,7 +106,7 @@ public final class MediaValidator {
     JsonNode node;
     try {
       node = Json.MAPPER.readTree(header);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       node = null;
     }
     if (node == null || !node.isObject()) {

@@ -5,6 +5,7 @@ import io.crossmodal.common.topic.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -135,11 +136,11 @@ public final class ModelProgress {
   private static Map<TopicPartition, Long> offsets(
       Admin admin, List<TopicPartition> parts, OffsetSpec spec)
       throws ExecutionException, InterruptedException, TimeoutException {
-    Map<TopicPartition, OffsetSpec> ask = new java.util.HashMap<>();
+    Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
     parts.forEach(tp -> ask.put(tp, spec));
     Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> got =
         admin.listOffsets(ask).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    Map<TopicPartition, Long> out = new java.util.HashMap<>();
+    Map<TopicPartition, Long> out = new HashMap<>();
     got.forEach((tp, info) -> out.put(tp, info.offset()));
     return out;
   }
@@ -151,7 +152,7 @@ public final class ModelProgress {
             .listConsumerGroupOffsets(group)
             .partitionsToOffsetAndMetadata()
             .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    Map<TopicPartition, OffsetAndMetadata> out = new java.util.HashMap<>();
+    Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
     got.forEach(
         (tp, o) -> {
           if (o != null) {

@@ -2,9 +2,11 @@ package io.crossmodal.common.serde;
 
 import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.Modality;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -114,7 +116,7 @@ public final class EmbeddingSerde
       }
       return new EmbeddingRecord(
           Modality.values()[modality], model, vector, source, metadata, created);
-    } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
+    } catch (BufferUnderflowException | IllegalArgumentException e) {
       throw new SerializationException(
           "truncated or corrupt embedding record of " + data.length + " bytes", e);
     }
@@ -131,7 +133,7 @@ public final class EmbeddingSerde
   }
 
   @Override
-  public void configure(java.util.Map<String, ?> configs, boolean isKey) {}
+  public void configure(Map<String, ?> configs, boolean isKey) {}
 
   @Override
   public void close() {}

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -82,7 +83,7 @@ class QueryParserTest {
 
   @Test
   void shouldRejectAnImageOverTheLimitWhenDecoded() {
-    String image = java.util.Base64.getEncoder().encodeToString(new byte[1001]);
+    String image = Base64.getEncoder().encodeToString(new byte[1001]);
     InvalidQueryException e =
         assertThrows(
             InvalidQueryException.class, () -> parser.parse("{\"image\":\"" + image + "\"}"));

@@ -9,6 +9,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,7 +53,7 @@ class HttpServiceTest {
   private HttpResponse<String> get(HttpService service, String path) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + path))
-            .timeout(java.time.Duration.ofSeconds(20))
+            .timeout(Duration.ofSeconds(20))
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }
@@ -58,8 +61,8 @@ class HttpServiceTest {
   @Test
   void shouldTurnAwayRequestsBeyondTheBoundButKeepAnsweringProbesWhenTheApiIsSaturated()
       throws Exception {
-    java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
     HttpLimits one = new HttpLimits(5000, 5000, 1, 1, 100, 1 << 20);
     try (HttpService service =
         new HttpService(
@@ -76,8 +79,7 @@ class HttpServiceTest {
                 inside.countDown();
                 release.await(
                     10,
-                    java.util.concurrent.TimeUnit
-                        .SECONDS); // bounded: a broken bound must fail the test, not hang it
+                    TimeUnit.SECONDS); // bounded: a broken bound must fail the test, not hang it
                 HttpService.sendJson(ex, 200, "{}");
               })
           .start();
@@ -86,9 +88,7 @@ class HttpServiceTest {
               HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + "/slow"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      assertTrue(
-          inside.await(10, java.util.concurrent.TimeUnit.SECONDS),
-          "the first request holds the only API slot");
+      assertTrue(inside.await(10, TimeUnit.SECONDS), "the first request holds the only API slot");
 
       HttpResponse<String> second = get(service, "/slow");
       HttpResponse<String> health = get(service, "/health");
@@ -106,7 +106,7 @@ class HttpServiceTest {
     HttpService service =
         new HttpService(
             "test", 0, () -> true, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
     service
         .route(
             "/work",

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.TopicNames;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** What the control topic's records mean (pure: the follower applies them in offset order). */
@@ -25,7 +26,7 @@ class ModelRegistryStateTest {
     s = s.apply("active", Json.write(new ActiveModel("b", "a", 2))).apply("model/a", null);
     assertEquals("b", s.activeId());
     assertEquals("a", s.active().previous());
-    assertEquals(java.util.Set.of("b"), s.models().keySet(), "a tombstone drops the model");
+    assertEquals(Set.of("b"), s.models().keySet(), "a tombstone drops the model");
   }
 
   @Test

@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -106,7 +107,7 @@ class ClipTowersIT {
                   stack.searchPort(),
                   "/v1/search",
                   "{\"image\":\""
-                      + java.util.Base64.getEncoder().encodeToString(png)
+                      + Base64.getEncoder().encodeToString(png)
                       + "\",\"k\":1,\"target\":\"image\"}")
               .path("hits");
       assertEquals("i0", byImage.get(0).path("id").asText());

@@ -9,8 +9,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.topic.TopicReader;
 import io.crossmodal.kafka.EmbeddedKafkaBroker;
+import io.crossmodal.model.clip.ClipShapedFolder;
+import io.crossmodal.model.data.Manifest;
+import io.crossmodal.model.joint.DefaultModel;
+import io.crossmodal.model.joint.ServedModel;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +28,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -149,8 +158,7 @@ class LocalLauncherIT {
 
   private static int records(Run run, String topic) {
     Config config =
-        Config.defaults()
-            .with(java.util.Map.of("bootstrap.servers", "localhost:" + run.kafkaPort()));
+        Config.defaults().with(Map.of("bootstrap.servers", "localhost:" + run.kafkaPort()));
     int[] n = {0};
     TopicReader.readAll(config, List.of(topic), r -> n[0]++);
     return n[0];
@@ -211,9 +219,7 @@ class LocalLauncherIT {
           "each sample caption ingested once over both runs");
       assertEquals(
           SAMPLE_VECTORS,
-          records(
-              second,
-              "embeddings." + io.crossmodal.model.joint.DefaultModel.load(null).spec().modelId()),
+          records(second, "embeddings." + DefaultModel.load(null).spec().modelId()),
           "each item encoded once over both runs");
       assertFalse(
           String.join("\n", second.output()).contains("loaded " + SAMPLE_ITEMS + " sample items"),
@@ -224,18 +230,16 @@ class LocalLauncherIT {
 
     // Another model on the same data folder: the old one serves while the new one re-embeds, then
     // takes over.
-    String a = io.crossmodal.model.joint.DefaultModel.load(null).spec().modelId();
+    String a = DefaultModel.load(null).spec().modelId();
     Path towers =
-        new io.crossmodal.model.clip.ClipShapedFolder(11)
-            .write(dataDir.resolveSibling(dataDir.getFileName() + "-towers"));
-    Config withB =
-        Config.defaults().with(java.util.Map.of("encoder.towers.dir", towers.toString()));
-    String b = io.crossmodal.model.joint.ServedModel.entry(withB, null).id();
+        new ClipShapedFolder(11).write(dataDir.resolveSibling(dataDir.getFileName() + "-towers"));
+    Config withB = Config.defaults().with(Map.of("encoder.towers.dir", towers.toString()));
+    String b = ServedModel.entry(withB, null).id();
     Run third = start(dataDir, ",encoder.towers.dir=" + towers);
     try {
       awaitHealthy(third);
       long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-      java.util.Set<String> answeredBy = new java.util.TreeSet<>();
+      Set<String> answeredBy = new TreeSet<>();
       String model;
       do {
         assertTrue(
@@ -340,11 +344,9 @@ class LocalLauncherIT {
 
   private static int sampleItems() {
     try {
-      return io.crossmodal.model.data.Manifest.read(
-              java.nio.file.Path.of("../../cli/sample/manifest.jsonl"))
-          .size();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      return Manifest.read(Path.of("../../cli/sample/manifest.jsonl")).size();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

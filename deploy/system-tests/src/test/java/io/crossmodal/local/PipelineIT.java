@@ -10,6 +10,12 @@ import io.crossmodal.common.config.Config;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
 import io.crossmodal.model.joint.ServedModel;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -267,8 +274,8 @@ class PipelineIT {
     for (var q : queries.entrySet()) {
       var r =
           http(
-              java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/search"))
-                  .POST(java.net.http.HttpRequest.BodyPublishers.ofString(q.getValue())));
+              HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/search"))
+                  .POST(HttpRequest.BodyPublishers.ofString(q.getValue())));
       assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
       JsonNode direct = JSON.readTree(r.body());
       assertEquals(scored(viaTopic.get(q.getKey())), scored(direct), q.getValue());
@@ -284,23 +291,22 @@ class PipelineIT {
     return out;
   }
 
-  private java.net.http.HttpResponse<byte[]> http(java.net.http.HttpRequest.Builder request)
-      throws Exception {
-    return java.net.http.HttpClient.newHttpClient()
+  private HttpResponse<byte[]> http(HttpRequest.Builder request) throws Exception {
+    return HttpClient.newHttpClient()
         .send(
             request.timeout(Duration.ofSeconds(60)).build(),
-            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  private static java.net.URI uri(int port, String path) {
-    return java.net.URI.create("http://localhost:" + port + path);
+  private static URI uri(int port, String path) {
+    return URI.create("http://localhost:" + port + path);
   }
 
   @Test
   void shouldIngestAMultipartUploadServeItsImageAndFindItByExample() throws Exception {
     Item item = Manifest.read(Path.of("../../cli/sample/manifest.jsonl")).get(ITEMS + 1);
     String boundary = "----crossmodal-it";
-    var body = new java.io.ByteArrayOutputStream();
+    var body = new ByteArrayOutputStream();
     body.write(
         ("--"
                 + boundary
@@ -317,38 +323,33 @@ class PipelineIT {
 
     var accepted =
         http(
-            java.net.http.HttpRequest.newBuilder(uri(stack.ingestPort(), "/v1/images"))
+            HttpRequest.newBuilder(uri(stack.ingestPort(), "/v1/images"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
     assertEquals(202, accepted.statusCode(), new String(accepted.body()));
     assertEquals("upload-1", JSON.readTree(accepted.body()).path("id").asText());
 
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    var media =
-        http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/media/upload-1")));
+    var media = http(HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/media/upload-1")));
     while (media.statusCode() == 404 && System.nanoTime() < deadline) {
       Thread.sleep(200);
-      media =
-          http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/media/upload-1")));
+      media = http(HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/media/upload-1")));
     }
     assertEquals(200, media.statusCode());
     JsonNode stored = JSON.readTree(media.body());
     assertEquals(
         "uploaded " + item.captions().get(0), stored.path("metadata").path("caption").asText());
-    var png =
-        http(
-            java.net.http.HttpRequest.newBuilder(
-                uri(stack.searchPort(), "/v1/media/upload-1/image")));
+    var png = http(HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/media/upload-1/image")));
     assertEquals(200, png.statusCode());
     assertTrue(
-        javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png.body())).getWidth() > 0,
+        ImageIO.read(new ByteArrayInputStream(png.body())).getWidth() > 0,
         "a decodable PNG preview");
 
     var byExample =
         http(
-            java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/search"))
+            HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/search"))
                 .POST(
-                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                    HttpRequest.BodyPublishers.ofString(
                         "{\"mediaId\":\"upload-1\",\"k\":3,\"target\":\"image\"}")));
     assertEquals(200, byExample.statusCode(), new String(byExample.body()));
     assertEquals(
@@ -358,38 +359,31 @@ class PipelineIT {
 
     var unknown =
         http(
-            java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/search"))
-                .POST(
-                    java.net.http.HttpRequest.BodyPublishers.ofString(
-                        "{\"mediaId\":\"no-such-item\"}")));
+            HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/search"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"mediaId\":\"no-such-item\"}")));
     assertEquals(422, unknown.statusCode());
     assertTrue(new String(unknown.body()).contains("unknown mediaId"));
 
-    var page = http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/")));
+    var page = http(HttpRequest.newBuilder(uri(stack.searchPort(), "/")));
     assertEquals(200, page.statusCode());
     assertTrue(
         new String(page.body(), StandardCharsets.UTF_8).contains("fetch('/v1/search'"),
         "the page queries the search API");
-    assertEquals(
-        404,
-        http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/nope"))).statusCode());
+    assertEquals(404, http(HttpRequest.newBuilder(uri(stack.searchPort(), "/nope"))).statusCode());
 
     var bad =
         http(
-            java.net.http.HttpRequest.newBuilder(uri(stack.ingestPort(), "/v1/images"))
+            HttpRequest.newBuilder(uri(stack.ingestPort(), "/v1/images"))
                 .header("Content-Type", "text/plain")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("hello")));
+                .POST(HttpRequest.BodyPublishers.ofString("hello")));
     assertEquals(415, bad.statusCode());
     assertTrue(JSON.readTree(bad.body()).path("error").asText().contains("image/*"));
 
     var deleted =
-        http(
-            java.net.http.HttpRequest.newBuilder(uri(stack.ingestPort(), "/v1/media/upload-1"))
-                .DELETE());
+        http(HttpRequest.newBuilder(uri(stack.ingestPort(), "/v1/media/upload-1")).DELETE());
     assertEquals(202, deleted.statusCode());
     deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (http(java.net.http.HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/media/upload-1")))
-            .statusCode()
+    while (http(HttpRequest.newBuilder(uri(stack.searchPort(), "/v1/media/upload-1"))).statusCode()
         != 404) {
       assertTrue(System.nanoTime() < deadline, "deleted item still indexed");
       Thread.sleep(200);

@@ -11,6 +11,7 @@ import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
 import io.crossmodal.model.joint.DefaultModel;
 import io.crossmodal.model.joint.ServedModel;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -217,7 +219,7 @@ class PrometheusIT {
         browser.waitFor("window.panelResults", Duration.ofSeconds(60));
         JsonNode panels = browser.eval("window.panelResults");
         assertEquals(18, panels.size());
-        List<String> missing = new java.util.ArrayList<>();
+        List<String> missing = new ArrayList<>();
         panels.forEach(
             p -> {
               if (p.path("series").asInt() == 0) {
@@ -270,7 +272,7 @@ class PrometheusIT {
                     HttpRequest.newBuilder(URI.create(url)).build(),
                     HttpResponse.BodyHandlers.ofString())
                 .body());
-      } catch (java.io.IOException notUpYet) {
+      } catch (IOException notUpYet) {
         if (System.nanoTime() > deadline) {
           throw notUpYet;
         }

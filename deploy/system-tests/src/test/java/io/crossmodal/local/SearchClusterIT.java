@@ -11,11 +11,13 @@ import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.models.ModelControl;
 import io.crossmodal.common.models.ModelSpace;
 import io.crossmodal.common.serde.EmbeddingSerde;
+import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.kafka.EmbeddedKafkaBroker;
 import io.crossmodal.model.joint.DefaultModel;
 import io.crossmodal.model.joint.ModelSpec;
 import io.crossmodal.model.joint.ServedModel;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -195,7 +197,7 @@ class SearchClusterIT {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
-        JsonNode result = io.crossmodal.common.serde.Json.MAPPER.readTree(r.body());
+        JsonNode result = Json.MAPPER.readTree(r.body());
         assertEquals(PARTITIONS, result.path("shardsAnswered").asInt(), r.body());
         List<String> ids = new ArrayList<>();
         result
@@ -262,7 +264,7 @@ class SearchClusterIT {
             == 200) {
           return;
         }
-      } catch (java.io.IOException notYet) {
+      } catch (IOException notYet) {
         // not listening yet
       }
       Thread.sleep(300);

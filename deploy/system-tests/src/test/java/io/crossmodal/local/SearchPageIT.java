@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.serde.Json;
+import io.crossmodal.model.data.CaptionText;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;
 import io.crossmodal.model.joint.ServedModel;
@@ -80,7 +81,7 @@ class SearchPageIT {
         browser.screenshot(Path.of("target/search-page-it.png"));
 
         // By words: the first item's own title finds it, and its card says which signal did.
-        String title = io.crossmodal.model.data.CaptionText.title(items.get(0).captions().get(0));
+        String title = CaptionText.title(items.get(0).captions().get(0));
         browser.eval(
             "document.getElementById('tags').value = ''; document.getElementById('mode').value = 'lexical';"
                 + " document.getElementById('text').value = ''; document.getElementById('text').focus()");

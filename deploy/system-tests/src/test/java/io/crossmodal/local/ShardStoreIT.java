@@ -10,9 +10,15 @@ import io.crossmodal.common.models.ModelControl;
 import io.crossmodal.common.models.ModelEntry;
 import io.crossmodal.common.models.ModelSpace;
 import io.crossmodal.common.serde.EmbeddingSerde;
+import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.kafka.EmbeddedKafkaBroker;
 import io.crossmodal.search.app.SearchService;
+import io.crossmodal.search.lexical.Analysis;
+import io.crossmodal.search.lexical.CorpusStats;
+import io.crossmodal.search.lexical.LexicalIndex;
+import io.crossmodal.search.store.LiveShard;
+import io.crossmodal.search.store.SearchFilter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -144,10 +150,7 @@ class ShardStoreIT {
                         MODEL,
                         v,
                         "it",
-                        io.crossmodal.common.serde.Json.MAPPER
-                            .createObjectNode()
-                            .put("caption", caption)
-                            .toString(),
+                        Json.MAPPER.createObjectNode().put("caption", caption).toString(),
                         0))));
   }
 
@@ -179,23 +182,14 @@ class ShardStoreIT {
    * index's statistics).
    */
   private List<List<String>> expectedByWords() {
-    io.crossmodal.search.lexical.LexicalIndex fresh =
-        new io.crossmodal.search.lexical.LexicalIndex();
+    LexicalIndex fresh = new LexicalIndex();
     words.forEach((id, text) -> fresh.upsert(id, Modality.IMAGE, "it", List.of(), text));
-    var corpus =
-        new io.crossmodal.search.lexical.CorpusStats()
-            .withShard(0, fresh.termCounts(), fresh.collection());
+    var corpus = new CorpusStats().withShard(0, fresh.termCounts(), fresh.collection());
     List<List<String>> out = new ArrayList<>();
     for (String t : texts) {
       out.add(
-          fresh
-              .search(
-                  io.crossmodal.search.lexical.Analysis.queryTerms(t),
-                  10,
-                  io.crossmodal.search.store.SearchFilter.ANY,
-                  corpus)
-              .stream()
-              .map(io.crossmodal.search.store.LiveShard.Match::id)
+          fresh.search(Analysis.queryTerms(t), 10, SearchFilter.ANY, corpus).stream()
+              .map(LiveShard.Match::id)
               .toList());
     }
     fresh.close();

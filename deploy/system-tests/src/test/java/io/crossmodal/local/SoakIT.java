@@ -3,6 +3,7 @@ package io.crossmodal.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crossmodal.common.topic.Topics;
 import io.crossmodal.model.data.Manifest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class SoakIT {
         r.get("malformed_wrong").size(),
         "malformed records on the right DLQ with their reason: " + r);
     assertEquals(
-        2 * MalformedRecords.all(io.crossmodal.common.topic.Topics.defaults(), "m", 2, 0).size(),
+        2 * MalformedRecords.all(Topics.defaults(), "m", 2, 0).size(),
         r.get("malformed_cases").asInt());
     assertEquals(r.get("live").asInt(), r.get("indexed").asInt());
   }

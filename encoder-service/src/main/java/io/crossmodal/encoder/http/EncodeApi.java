@@ -3,6 +3,7 @@ package io.crossmodal.encoder.http;
 import com.sun.net.httpserver.HttpExchange;
 import io.crossmodal.common.event.InvalidQueryException;
 import io.crossmodal.common.event.QueryParser;
+import io.crossmodal.common.event.QueryVector;
 import io.crossmodal.common.event.SearchQuery;
 import io.crossmodal.common.http.Authenticator;
 import io.crossmodal.common.http.HttpError;
@@ -13,13 +14,12 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * {@code POST /v1/encode}: a query's {@code text} or {@code image} (base64) in the search query's
- * JSON shape → its unit vector, model id and encode time ({@link
- * io.crossmodal.common.event.QueryVector}). What the search service's direct route calls, one query
- * at a time, next to the Kafka loops, naming the model whose space it searches ({@code
- * ?model=<id>}; without it, the active model): 503 when that model does not run on this encoder.
- * Refused with 400 and a reason (and counted): invalid JSON, a {@code mediaId} (nothing to encode),
- * text over {@code encoder.text.max.chars}, an image that does not decode within the limits; 413
- * (counted as {@code too-large}) for a body over the image limit.
+ * JSON shape → its unit vector, model id and encode time ({@link QueryVector}). What the search
+ * service's direct route calls, one query at a time, next to the Kafka loops, naming the model
+ * whose space it searches ({@code ?model=<id>}; without it, the active model): 503 when that model
+ * does not run on this encoder. Refused with 400 and a reason (and counted): invalid JSON, a {@code
+ * mediaId} (nothing to encode), text over {@code encoder.text.max.chars}, an image that does not
+ * decode within the limits; 413 (counted as {@code too-large}) for a body over the image limit.
  */
 public final class EncodeApi {
   private final QueryEncoding encoding;

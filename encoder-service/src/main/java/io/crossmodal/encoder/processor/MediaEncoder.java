@@ -21,9 +21,11 @@ import io.crossmodal.model.joint.Towers;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -172,8 +174,7 @@ public final class MediaEncoder {
       ObjectNode metadata = validator.metadata(header(r, "metadata"));
       BufferedImage image = validator.image(r.value());
       metadata.put(
-          THUMBNAIL,
-          java.util.Base64.getEncoder().encodeToString(Thumbnails.png(image, THUMBNAIL_SIDE)));
+          THUMBNAIL, Base64.getEncoder().encodeToString(Thumbnails.png(image, THUMBNAIL_SIDE)));
       accepted.images.add(new Pending<>(r, image, Json.write(metadata)));
     } else {
       ObjectNode metadata = validator.metadata(header(r, "metadata"));
@@ -351,8 +352,7 @@ public final class MediaEncoder {
     }
   }
 
-  private float[][] timed(
-      Modality modality, int size, java.util.function.Supplier<float[][]> work) {
+  private float[][] timed(Modality modality, int size, Supplier<float[][]> work) {
     long start = System.nanoTime();
     float[][] v = work.get();
     long nanos = System.nanoTime() - start;

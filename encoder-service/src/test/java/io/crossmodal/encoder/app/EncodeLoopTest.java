@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -135,8 +136,7 @@ class EncodeLoopTest {
         .toList();
   }
 
-  private static void runUntil(EncodeLoop loop, java.util.function.BooleanSupplier done)
-      throws InterruptedException {
+  private static void runUntil(EncodeLoop loop, BooleanSupplier done) throws InterruptedException {
     Thread t = new Thread(loop, "encode-loop-test");
     t.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

@@ -5,6 +5,7 @@ import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.http.Authenticator;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.media.MediaValidator;
+import io.crossmodal.common.metrics.StandardMeters;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.ingest.http.IngestApi;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -31,7 +32,7 @@ public final class IngestService implements AutoCloseable {
   }
 
   public IngestService start() {
-    io.crossmodal.common.metrics.StandardMeters.bindTo(registry);
+    StandardMeters.bindTo(registry);
     producer =
         new KafkaProducer<>(
             KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer());

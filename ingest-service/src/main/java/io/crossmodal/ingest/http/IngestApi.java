@@ -14,14 +14,18 @@ import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -296,7 +300,7 @@ public final class IngestApi {
         RecordMetadata at = acks.get(i).get(30, TimeUnit.SECONDS);
         pending.get(i).put("status", 202).put("position", Position.token(List.of(Position.of(at))));
         accepted++;
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      } catch (ExecutionException | TimeoutException e) {
         pending.get(i).put("status", 503).put("error", "not acknowledged by Kafka: " + e);
       }
     }
@@ -342,7 +346,7 @@ public final class IngestApi {
   private JsonNode json(byte[] body) throws HttpError {
     try {
       return Json.MAPPER.readTree(body);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw reject(400, "malformed JSON body", "malformed-json");
     }
   }
@@ -376,7 +380,7 @@ public final class IngestApi {
       if (n != null && n.isObject()) {
         return (ObjectNode) n;
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       // reported below
     }
     throw reject(400, field + " must be a JSON object", "invalid-metadata");
@@ -422,7 +426,7 @@ public final class IngestApi {
    * Runs one of the shared validator's checks; its rejection becomes this API's 4xx with the same
    * reason.
    */
-  private <T> T validated(java.util.function.Supplier<T> check) throws HttpError {
+  private <T> T validated(Supplier<T> check) throws HttpError {
     try {
       return check.get();
     } catch (RejectedRecordException e) {

@@ -17,7 +17,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Map;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -51,8 +53,8 @@ class IngestApiTest {
                 Config.defaults()
                     .with(
                         token.isEmpty()
-                            ? java.util.Map.of()
-                            : java.util.Map.of(
+                            ? Map.of()
+                            : Map.of(
                                 "auth.write.tokens",
                                 token,
                                 "auth.read.tokens",
@@ -170,7 +172,7 @@ class IngestApiTest {
     int[] statuses = new int[7];
     out.path("results")
         .forEach(res -> statuses[res.path("index").asInt()] = res.path("status").asInt());
-    assertEquals("[202, 400, 202, 400, 413, 400, 400]", java.util.Arrays.toString(statuses));
+    assertEquals("[202, 400, 202, 400, 413, 400, 400]", Arrays.toString(statuses));
     assertEquals(2, producer.history().size());
     assertEquals(topics.mediaTexts.name(), producer.history().get(0).topic());
     assertEquals("i1", producer.history().get(1).key());
@@ -237,9 +239,7 @@ class IngestApiTest {
         http.send(
             HttpRequest.newBuilder(URI.create(base + "/v1/images"))
                 .header("Content-Type", "image/png")
-                .POST(
-                    HttpRequest.BodyPublishers.ofByteArray(
-                        java.util.Arrays.copyOf(PNG, PNG.length / 2)))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Arrays.copyOf(PNG, PNG.length / 2)))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(400, undecodable.statusCode(), undecodable.body());

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -25,7 +26,7 @@ public final class CaptionFormats {
    * else Flickr8k.
    */
   public static List<Item> read(Path captions, Path imageDir) throws IOException {
-    String name = captions.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    String name = captions.getFileName().toString().toLowerCase(Locale.ROOT);
     if (name.endsWith(".jsonl")) {
       return Manifest.read(captions);
     }

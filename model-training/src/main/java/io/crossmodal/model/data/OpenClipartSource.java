@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,10 +66,10 @@ public final class OpenClipartSource {
     if (subject.find()) {
       Matcher k = KEYWORD.matcher(subject.group(1));
       while (k.find() && keywords.size() < MAX_KEYWORDS) {
-        String word = clean(k.group(1)).toLowerCase(java.util.Locale.ROOT);
+        String word = clean(k.group(1)).toLowerCase(Locale.ROOT);
         if (!word.isEmpty()
             && !NOISE.contains(word)
-            && !title.toLowerCase(java.util.Locale.ROOT).equals(word)) {
+            && !title.toLowerCase(Locale.ROOT).equals(word)) {
           keywords.add(word);
         }
       }

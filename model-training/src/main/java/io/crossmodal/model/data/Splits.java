@@ -3,6 +3,8 @@ package io.crossmodal.model.data;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * Deterministic split by item id: the same id always lands in the same split, whatever the order or
@@ -32,15 +34,13 @@ public final class Splits {
    * lower-cased), chosen by a hash of the concept, so every image of a concept stays together and a
    * smaller subset lies inside a larger one (what a data-scaling table needs).
    */
-  public static java.util.List<Item> subset(java.util.List<Item> items, int percent) {
+  public static List<Item> subset(List<Item> items, int percent) {
     if (percent < 1 || percent > 100) {
       throw new IllegalArgumentException("a subset is 1 to 100 percent, got " + percent);
     }
     return items.stream()
         .filter(
-            i ->
-                bucket("subset:" + i.captions().get(0).strip().toLowerCase(java.util.Locale.ROOT))
-                    < percent)
+            i -> bucket("subset:" + i.captions().get(0).strip().toLowerCase(Locale.ROOT)) < percent)
         .toList();
   }
 

@@ -4,11 +4,13 @@ import io.crossmodal.model.data.CaptionText;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.train.FeatureStore;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiPredicate;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -62,7 +64,7 @@ public final class RetrievalSet {
       captionsOfImage.add(mine);
     }
     // Keep one original spelling per merged caption for the text features.
-    List<String> captions = new ArrayList<>(java.util.Collections.nCopies(captionIndex.size(), ""));
+    List<String> captions = new ArrayList<>(Collections.nCopies(captionIndex.size(), ""));
     for (Item item : images) {
       for (String c : item.captions()) {
         captions.set(captionIndex.get(CaptionText.normalise(c)), c);
@@ -89,7 +91,7 @@ public final class RetrievalSet {
   public static RetrievalSet ofQueries(
       List<Item> items,
       List<String> queries,
-      java.util.function.BiPredicate<Item, Integer> relevant,
+      BiPredicate<Item, Integer> relevant,
       FeatureStore imageStore,
       FeatureStore textStore) {
     List<Item> images = items.stream().filter(i -> imageStore.contains(i.id())).toList();

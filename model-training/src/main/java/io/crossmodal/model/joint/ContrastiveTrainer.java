@@ -9,7 +9,9 @@ import io.crossmodal.model.train.TrainingPairs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -177,7 +179,7 @@ public final class ContrastiveTrainer {
       int batches = 0;
       for (int b = 0; b + settings.batchSize() / 2 <= n; b += settings.batchSize()) {
         int size = Math.min(settings.batchSize(), n - b);
-        int[] rows = java.util.Arrays.copyOfRange(order, b, b + size);
+        int[] rows = Arrays.copyOfRange(order, b, b + size);
         MultiDataSet batch =
             batch(
                 standardised,
@@ -236,10 +238,7 @@ public final class ContrastiveTrainer {
       Files.createDirectories(checkpointDir);
       sd.save(checkpoint.toFile(), true);
       Files.writeString(
-          historyFile,
-          epoch + "\n",
-          java.nio.file.StandardOpenOption.CREATE,
-          java.nio.file.StandardOpenOption.APPEND);
+          historyFile, epoch + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       if (log.recallSum() > bestScore) {
         bestScore = log.recallSum();
         best = heads;
@@ -386,11 +385,10 @@ public final class ContrastiveTrainer {
       txt[i] = captions.get(rows[i])[c];
       chosen[i] = texts.get(rows[i])[c];
     }
-    INDArray img = images.getRows(java.util.Arrays.stream(rows).toArray());
+    INDArray img = images.getRows(Arrays.stream(rows).toArray());
     INDArray targets =
         multiPositive
-            ? ContrastiveLoss.targets(
-                chosen, java.util.Arrays.stream(rows).mapToObj(texts::get).toList())
+            ? ContrastiveLoss.targets(chosen, Arrays.stream(rows).mapToObj(texts::get).toList())
             : ContrastiveLoss.targets(chosen);
     return new MultiDataSet(new INDArray[] {img, Nd4j.create(txt)}, new INDArray[] {targets});
   }

@@ -16,9 +16,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,6 +30,7 @@ import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.weightinit.impl.XavierInitScheme;
 
@@ -119,10 +122,8 @@ public final class ScratchModel implements PairScorer {
         bestScore = score;
         best =
             model.sd.variables().stream()
-                .filter(
-                    v -> v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE)
-                .collect(
-                    java.util.stream.Collectors.toMap(SDVariable::name, v -> v.getArr().dup()));
+                .filter(v -> v.getVariableType() == VariableType.VARIABLE)
+                .collect(Collectors.toMap(SDVariable::name, v -> v.getArr().dup()));
       }
     }
     best.forEach((name, arr) -> model.sd.getVariable(name).setArray(arr));
@@ -249,10 +250,7 @@ public final class ScratchModel implements PairScorer {
                       Nd4j.zeros(DataType.FLOAT, 1, tokenizer.vocabularySize())),
                   "zi")
               .get("zi");
-      out.get(
-              org.nd4j.linalg.indexing.NDArrayIndex.interval(start, start + chunk.size()),
-              org.nd4j.linalg.indexing.NDArrayIndex.all())
-          .assign(z);
+      out.get(NDArrayIndex.interval(start, start + chunk.size()), NDArrayIndex.all()).assign(z);
     }
     return out;
   }
@@ -270,10 +268,7 @@ public final class ScratchModel implements PairScorer {
                       bagOfWords(chunk)),
                   "zt")
               .get("zt");
-      out.get(
-              org.nd4j.linalg.indexing.NDArrayIndex.interval(start, start + chunk.size()),
-              org.nd4j.linalg.indexing.NDArrayIndex.all())
-          .assign(z);
+      out.get(NDArrayIndex.interval(start, start + chunk.size()), NDArrayIndex.all()).assign(z);
     }
     return out;
   }

@@ -5,6 +5,7 @@ import io.crossmodal.model.eval.RetrievalSet;
 import io.crossmodal.model.text.WordPieceTokenizer;
 import io.crossmodal.model.train.Progress;
 import io.crossmodal.model.train.TrainingPairs;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -165,7 +166,7 @@ public final class SeedRecipe implements PairScorer {
     int length = 1;
     for (int i = 0; i < ids.length; i++) {
       int[] all = tokenizer.encode(texts.get(i));
-      ids[i] = java.util.Arrays.copyOf(all, Math.min(all.length, MAX_TOKENS));
+      ids[i] = Arrays.copyOf(all, Math.min(all.length, MAX_TOKENS));
       length = Math.max(length, ids[i].length);
     }
     INDArray tokens = Nd4j.zeros(DataType.FLOAT, ids.length, length);

@@ -17,10 +17,13 @@ import io.crossmodal.model.joint.ModelFile;
 import io.crossmodal.model.joint.ModelSpec;
 import io.crossmodal.model.text.TextModel;
 import io.crossmodal.model.text.TextTower;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -92,11 +95,10 @@ public final class FeatureExtractor {
     }
   }
 
-  static java.awt.image.BufferedImage mirrored(java.awt.image.BufferedImage image) {
-    java.awt.image.BufferedImage out =
-        new java.awt.image.BufferedImage(
-            image.getWidth(), image.getHeight(), java.awt.image.BufferedImage.TYPE_INT_ARGB);
-    java.awt.Graphics2D g = out.createGraphics();
+  static BufferedImage mirrored(BufferedImage image) {
+    BufferedImage out =
+        new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_ARGB);
+    Graphics2D g = out.createGraphics();
     g.drawImage(image, image.getWidth(), 0, -image.getWidth(), image.getHeight(), null);
     g.dispose();
     return out;
@@ -247,8 +249,8 @@ public final class FeatureExtractor {
   }
 
   /** Features of any texts (captions, benchmark queries), cached like the captions'. */
-  public static FeatureStore texts(
-      java.util.Collection<String> texts, TextModel textModel, Path cacheDir) throws IOException {
+  public static FeatureStore texts(Collection<String> texts, TextModel textModel, Path cacheDir)
+      throws IOException {
     FeatureStore store =
         FeatureStore.open(textFeatureFile(cacheDir, textModel), TextTower.FEATURE_DIM);
     Set<String> missing = new LinkedHashSet<>();

@@ -2,7 +2,9 @@ package io.crossmodal.model.train;
 
 import io.crossmodal.model.data.Item;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -46,7 +48,7 @@ public record TrainingPairs(
 
   /** The features of every distinct caption text, one row each, in first-seen order. */
   public INDArray allCaptionFeatures() {
-    java.util.Map<String, float[]> distinct = new java.util.LinkedHashMap<>();
+    Map<String, float[]> distinct = new LinkedHashMap<>();
     for (int i = 0; i < captionTexts.size(); i++) {
       for (int c = 0; c < captionTexts.get(i).length; c++) {
         distinct.putIfAbsent(captionTexts.get(i)[c], captionFeatures.get(i)[c]);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,7 +77,7 @@ class IconSetSourceTest {
     assertEquals(
         "@iconify-json/twemoji", IconSetSource.IconSet.parse("twemoji@1.2.5").packageName());
     for (String bad : List.of("twemoji", "twemoji@", "@1.2.5")) {
-      org.junit.jupiter.api.Assertions.assertThrows(
+      Assertions.assertThrows(
           IllegalArgumentException.class, () -> IconSetSource.IconSet.parse(bad), bad);
     }
   }

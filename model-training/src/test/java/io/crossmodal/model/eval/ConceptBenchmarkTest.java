@@ -4,10 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crossmodal.model.data.CaptionText;
 import io.crossmodal.model.data.Item;
+import io.crossmodal.model.data.MiniWordNet;
+import io.crossmodal.model.data.NounKinds;
 import io.crossmodal.model.data.Nouns;
+import io.crossmodal.model.train.FeatureStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConceptBenchmarkTest {
   private static Item item(String id, String... captions) {
@@ -46,7 +57,7 @@ class ConceptBenchmarkTest {
         "both words needed");
     assertEquals(
         List.of("red", "apple", "tree", "fruit", "plant"),
-        io.crossmodal.model.data.CaptionText.words("Red apple tree: fruit, plant"));
+        CaptionText.words("Red apple tree: fruit, plant"));
   }
 
   @Test
@@ -83,9 +94,9 @@ class ConceptBenchmarkTest {
   }
 
   @Test
-  void shouldReadTheLemmasOfWordNetsIndexAndSkipItsLicenceHeader() throws java.io.IOException {
-    var index = java.nio.file.Files.createTempFile("index", ".noun");
-    java.nio.file.Files.writeString(
+  void shouldReadTheLemmasOfWordNetsIndexAndSkipItsLicenceHeader() throws IOException {
+    var index = Files.createTempFile("index", ".noun");
+    Files.writeString(
         index,
         "  1 This software and database is being provided\n  2 by Princeton\n"
             + "dog n 7 5 @ ~ #m #p %p + 7 3 02084071 10114209\nhot_dog n 2 2 @ ~ 2 0 07697537 10187990\n");
@@ -98,7 +109,7 @@ class ConceptBenchmarkTest {
   void shouldCountAHitOnlyWhenARelevantImageIsInTheTopFive() {
     List<ConceptBenchmark.Query> queries =
         List.of(new ConceptBenchmark.Query("apple", true), new ConceptBenchmark.Query("dog", true));
-    List<Item> many = new java.util.ArrayList<>(images);
+    List<Item> many = new ArrayList<>(images);
     for (int i = 0; i < 6; i++) {
       many.add(item("x" + i, "Blank " + i));
     }
@@ -148,42 +159,33 @@ class ConceptBenchmarkTest {
         misses.get(0).found().toString());
   }
 
-  private static io.crossmodal.model.train.FeatureStore store(List<String> keys) {
+  private static FeatureStore store(List<String> keys) {
     try {
-      var s =
-          io.crossmodal.model.train.FeatureStore.open(
-              java.nio.file.Files.createTempDirectory("features").resolve("f.bin"), 2);
+      var s = FeatureStore.open(Files.createTempDirectory("features").resolve("f.bin"), 2);
       keys.forEach(k -> s.put(k, new float[] {1, 0}));
       return s;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
   @Test
-  void shouldNameTheKindsOfANounsFirstSenseUpToTheTop(
-      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-    io.crossmodal.model.data.NounKinds kinds =
-        io.crossmodal.model.data.NounKinds.read(io.crossmodal.model.data.MiniWordNet.write(dir));
-    assertEquals(
-        java.util.Set.of("dog", "domestic_dog", "animal", "entity"), kinds.kindsOf("dogs"));
+  void shouldNameTheKindsOfANounsFirstSenseUpToTheTop(@TempDir Path dir) throws Exception {
+    NounKinds kinds = NounKinds.read(MiniWordNet.write(dir));
+    assertEquals(Set.of("dog", "domestic_dog", "animal", "entity"), kinds.kindsOf("dogs"));
     assertTrue(kinds.kindsOf("mouse").contains("animal"));
     assertFalse(
         kinds.kindsOf("mouse").contains("device"),
         "only the first sense: a mouse is a rodent here, not a device");
-    assertEquals(
-        java.util.Set.of("france", "country"),
-        kinds.kindsOf("france"),
-        "an instance's kind counts");
-    assertEquals(java.util.Set.of(), kinds.kindsOf("often"));
+    assertEquals(Set.of("france", "country"), kinds.kindsOf("france"), "an instance's kind counts");
+    assertEquals(Set.of(), kinds.kindsOf("often"));
     assertEquals("dog", kinds.lemma("dogs"));
   }
 
   @Test
-  void shouldCountAnImageForTheKindsItsNounsNameWhenJudgingByMeaning(
-      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-    io.crossmodal.model.data.NounKinds kinds =
-        io.crossmodal.model.data.NounKinds.read(io.crossmodal.model.data.MiniWordNet.write(dir));
+  void shouldCountAnImageForTheKindsItsNounsNameWhenJudgingByMeaning(@TempDir Path dir)
+      throws Exception {
+    NounKinds kinds = NounKinds.read(MiniWordNet.write(dir));
     List<Item> pictures =
         List.of(
             item("d", "Dog: pet"),
@@ -197,16 +199,15 @@ class ConceptBenchmarkTest {
             new ConceptBenchmark.Query("country", true),
             new ConceptBenchmark.Query("device", true),
             new ConceptBenchmark.Query("france flag", false));
-    List<java.util.Set<Integer>> relevant =
-        ConceptBenchmark.relevantByMeaning(pictures, queries, kinds);
+    List<Set<Integer>> relevant = ConceptBenchmark.relevantByMeaning(pictures, queries, kinds);
     assertEquals(
-        java.util.Set.of(0, 2, 3),
+        Set.of(0, 2, 3),
         relevant.get(0),
         "a dog and a mouse are animals, as is the image that says so");
-    assertEquals(java.util.Set.of(0), relevant.get(1), "a plural query matches its lemma");
-    assertEquals(java.util.Set.of(1), relevant.get(2), "France is a country");
-    assertEquals(java.util.Set.of(), relevant.get(3), "the mouse's second sense does not count");
-    assertEquals(java.util.Set.of(1), relevant.get(4), "every word of a pair must match");
+    assertEquals(Set.of(0), relevant.get(1), "a plural query matches its lemma");
+    assertEquals(Set.of(1), relevant.get(2), "France is a country");
+    assertEquals(Set.of(), relevant.get(3), "the mouse's second sense does not count");
+    assertEquals(Set.of(1), relevant.get(4), "every word of a pair must match");
     assertFalse(
         ConceptBenchmark.relevant(pictures.get(0), queries.get(0)),
         "strict relevance needs the word itself");

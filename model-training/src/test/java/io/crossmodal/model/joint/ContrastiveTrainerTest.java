@@ -16,6 +16,7 @@ import io.crossmodal.model.image.MobileNetV2Graph;
 import io.crossmodal.model.image.MobileNetV2Tower;
 import io.crossmodal.model.image.OnnxImageTower;
 import io.crossmodal.model.image.TunedLayer;
+import io.crossmodal.model.text.TextModel;
 import io.crossmodal.model.text.TextTower;
 import io.crossmodal.model.train.FeatureStore;
 import io.crossmodal.model.train.TrainingCaptions;
@@ -25,6 +26,7 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -167,8 +169,7 @@ class ContrastiveTrainerTest {
                 pretrained);
 
     assertTrue(
-        result.tuned() != null
-            && !java.util.Arrays.equals(pretrained.kernel(), result.tuned().kernel()),
+        result.tuned() != null && !Arrays.equals(pretrained.kernel(), result.tuned().kernel()),
         "the layer trained");
     // Features of the validation images through the tower with the trained weights, as the encoder
     // computes them.
@@ -193,7 +194,7 @@ class ContrastiveTrainerTest {
   }
 
   private static void putTextFeatures(FeatureStore texts, List<String> captions) {
-    try (TextTower text = TextTower.load(io.crossmodal.model.text.TextModel.MINILM, 2)) {
+    try (TextTower text = TextTower.load(TextModel.MINILM, 2)) {
       float[][] f = text.features(captions);
       for (int i = 0; i < captions.size(); i++) {
         texts.put(captions.get(i), f[i]);

@@ -21,6 +21,7 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -192,7 +193,7 @@ public final class ClipTowers implements Towers {
     int[][] tokens = new int[n][];
     long[] ids = new long[n * length];
     long[] mask = new long[n * length];
-    java.util.Arrays.fill(ids, folder.padTokenId());
+    Arrays.fill(ids, folder.padTokenId());
     for (int i = 0; i < n; i++) {
       tokens[i] = tokenizer.encode(texts.get(i));
       for (int j = 0; j < tokens[i].length; j++) {

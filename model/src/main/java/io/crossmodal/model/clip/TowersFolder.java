@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crossmodal.model.image.ImagePreprocessor;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -47,9 +49,9 @@ public record TowersFolder(Path dir, String modelId, JsonNode preprocessor, Json
     }
     MessageDigest sha = sha256();
     for (String f : FILES) {
-      sha.update(f.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      sha.update(f.getBytes(StandardCharsets.UTF_8));
       try (InputStream in = new DigestInputStream(Files.newInputStream(dir.resolve(f)), sha)) {
-        in.transferTo(java.io.OutputStream.nullOutputStream());
+        in.transferTo(OutputStream.nullOutputStream());
       }
     }
     String id = "clip-" + HexFormat.of().formatHex(sha.digest()).substring(0, 16);

@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -21,6 +22,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Builds the MobileNetV2 feature extractor of a Keras topology as a DL4J {@link ComputationGraph}
@@ -309,7 +311,7 @@ public final class MobileNetV2Graph {
     return graph;
   }
 
-  private static org.deeplearning4j.nn.conf.layers.Layer convLayer(Conv c) {
+  private static Layer convLayer(Conv c) {
     JsonNode cfg = c.config;
     int kh = cfg.get("kernel_size").get(0).asInt();
     int kw = cfg.get("kernel_size").get(1).asInt();
@@ -346,8 +348,7 @@ public final class MobileNetV2Graph {
     INDArray beta = toArray(archive.weight(bn + "/beta"));
     INDArray mean = toArray(archive.weight(bn + "/moving_mean"));
     INDArray variance = toArray(archive.weight(bn + "/moving_variance"));
-    INDArray scale =
-        gamma.div(org.nd4j.linalg.ops.transforms.Transforms.sqrt(variance.add(epsilon), false));
+    INDArray scale = gamma.div(Transforms.sqrt(variance.add(epsilon), false));
     INDArray flatScale = scale.reshape(conv.outChannels());
     // Output channels are the trailing axis (or axes, for depthwise) of a Keras kernel in C order.
     long[] shape = conv.kernel.shape();

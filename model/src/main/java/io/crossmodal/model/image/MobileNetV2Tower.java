@@ -3,6 +3,7 @@ package io.crossmodal.model.image;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -118,7 +119,7 @@ public final class MobileNetV2Tower implements ImageTower {
     int length = n * 3 * inputSize * inputSize;
     // Nd4j.create wraps the whole array; a reused buffer longer than this batch needs an exact
     // copy.
-    float[] exact = pixels.length == length ? pixels : java.util.Arrays.copyOf(pixels, length);
+    float[] exact = pixels.length == length ? pixels : Arrays.copyOf(pixels, length);
     return features(Nd4j.create(exact, new long[] {n, 3, inputSize, inputSize}, 'c'))
         .toFloatMatrix();
   }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -47,7 +48,7 @@ public final class ModelFile {
    */
   public static String save(Path file, ModelSpec spec, ProjectionHeads heads, TunedLayer tuned)
       throws IOException {
-    if (!java.util.Objects.equals(spec.tunedLayer(), tuned == null ? null : tuned.layer())) {
+    if (!Objects.equals(spec.tunedLayer(), tuned == null ? null : tuned.layer())) {
       throw new IllegalArgumentException(
           "spec names tuned layer "
               + spec.tunedLayer()

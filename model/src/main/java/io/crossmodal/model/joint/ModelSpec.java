@@ -1,6 +1,7 @@
 package io.crossmodal.model.joint;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crossmodal.model.image.MobileNetV2Tower;
 
 /**
  * Everything about a saved model except its weights: what it needs to encode exactly as in training
@@ -29,7 +30,7 @@ public record ModelSpec(
     String imageLayer,
     String tunedLayer) {
   public ModelSpec {
-    imageLayer = imageLayer == null ? io.crossmodal.model.image.MobileNetV2Tower.TOP : imageLayer;
+    imageLayer = imageLayer == null ? MobileNetV2Tower.TOP : imageLayer;
   }
 
   public ModelSpec withModelId(String id) {

@@ -1,12 +1,13 @@
 package io.crossmodal.model.joint;
 
+import io.crossmodal.model.clip.ClipTowers;
 import java.awt.image.BufferedImage;
 import java.util.List;
 
 /**
  * What the encoder's loops need of a model: one shared space, batched image and text encoding. The
- * bundled model ({@link JointEncoder}) and any CLIP-format towers folder ({@link
- * io.crossmodal.model.clip.ClipTowers}) implement it.
+ * bundled model ({@link JointEncoder}) and any CLIP-format towers folder ({@link ClipTowers})
+ * implement it.
  */
 public interface Towers extends AutoCloseable {
   /** Id of the model whose space the vectors are in. */

@@ -8,8 +8,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.LongBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The frozen text tower: one {@link TextModel} (384-d sentence embeddings, mean pooled over real
@@ -31,7 +37,7 @@ public final class TextTower implements AutoCloseable {
   private final String prefix;
 
   private final int threads;
-  private final java.util.concurrent.ExecutorService workers;
+  private final ExecutorService workers;
 
   private TextTower(
       OrtEnvironment env,
@@ -46,7 +52,7 @@ public final class TextTower implements AutoCloseable {
     this.threads = threads;
     this.workers =
         threads > 1
-            ? java.util.concurrent.Executors.newFixedThreadPool(
+            ? Executors.newFixedThreadPool(
                 threads,
                 r -> {
                   Thread t = new Thread(r, "text-worker");
@@ -116,9 +122,8 @@ public final class TextTower implements AutoCloseable {
       }
       return out;
     }
-    List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
-    java.util.concurrent.atomic.AtomicInteger next =
-        new java.util.concurrent.atomic.AtomicInteger();
+    List<Future<?>> done = new ArrayList<>();
+    AtomicInteger next = new AtomicInteger();
     for (int w = 0; w < threads; w++) {
       done.add(
           workers.submit(
@@ -134,7 +139,7 @@ public final class TextTower implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while encoding texts", e);
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         throw new IllegalStateException("text tower inference failed", e.getCause());
       }
     }

@@ -8,6 +8,7 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -92,8 +93,7 @@ public final class WordPieceTokenizer implements Tokenizer {
 
   /** Lowercased, accent-free words and single punctuation marks, in order. */
   static List<String> basicTokens(String text) {
-    String lowered =
-        Normalizer.normalize(text.toLowerCase(java.util.Locale.ROOT), Normalizer.Form.NFD);
+    String lowered = Normalizer.normalize(text.toLowerCase(Locale.ROOT), Normalizer.Form.NFD);
     List<String> tokens = new ArrayList<>();
     StringBuilder word = new StringBuilder();
     for (int i = 0; i < lowered.length(); ) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,7 +77,7 @@ class ClipTowersTest {
   void shouldNameWhatIsMissingOrUnsupportedWhenAFolderCannotServe() throws Exception {
     Path dir = model.write(tmp.resolve("m"));
     Files.delete(dir.resolve(TowersFolder.TEXT));
-    var missing = assertThrows(java.io.IOException.class, () -> TowersFolder.read(dir));
+    var missing = assertThrows(IOException.class, () -> TowersFolder.read(dir));
     assertTrue(missing.getMessage().contains("text.onnx"), missing.getMessage());
 
     Path unigram = model.write(tmp.resolve("u"));

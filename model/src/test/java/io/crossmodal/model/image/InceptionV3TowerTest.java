@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -38,11 +39,11 @@ class InceptionV3TowerTest {
       pixels[i] = (float) random.nextDouble();
     }
     float[] white = new float[3 * size * size];
-    java.util.Arrays.fill(white, 1f);
+    Arrays.fill(white, 1f);
     try (ImageTower tower = ImageRuntime.ONNX.load(size, LAYER, 2)) {
       assertEquals(768, tower.featureDim());
       float[][] both = tower.features(pixels, 2);
-      float[] first = tower.features(java.util.Arrays.copyOf(pixels, 3 * size * size), 1)[0];
+      float[] first = tower.features(Arrays.copyOf(pixels, 3 * size * size), 1)[0];
       assertArrayEquals(first, both[0], 1e-4f);
       float[] blank = tower.features(white, 1)[0];
       double distance = 0;

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class MobileNetV2TowerTest {
   /**
@@ -39,11 +41,7 @@ class MobileNetV2TowerTest {
     assertArrayEquals(new long[] {1, 1280}, features.shape());
     assertArrayEquals(
         TFJS_FIRST_8,
-        features
-            .get(
-                org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 8))
-            .toFloatVector(),
+        features.get(NDArrayIndex.point(0), NDArrayIndex.interval(0, 8)).toFloatVector(),
         1e-3f);
     assertEquals(TFJS_SUM, features.sumNumber().doubleValue(), 1e-2 * Math.abs(TFJS_SUM));
     assertEquals(TFJS_NORM, features.norm2Number().doubleValue(), 1e-3 * TFJS_NORM);
@@ -52,7 +50,7 @@ class MobileNetV2TowerTest {
   @Test
   void shouldGiveTheMeanPooledActivationOfTheChosenLayerWhenTruncated() throws Exception {
     INDArray image = Nd4j.rand(DataType.FLOAT, 2, 3, 96, 96);
-    org.deeplearning4j.nn.graph.ComputationGraph full;
+    ComputationGraph full;
     try (var topology =
             MobileNetV2Tower.class.getResourceAsStream(
                 "/io/crossmodal/model/towers/mobilenet-v2/model.min.js");

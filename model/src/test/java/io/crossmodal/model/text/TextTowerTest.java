@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -50,7 +51,7 @@ class TextTowerTest {
     }
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void shouldFindTheTowerAModelFileNames() {
     for (TextModel m : TextModel.values()) {
       assertEquals(m, TextModel.ofProvenance(m.provenance()));

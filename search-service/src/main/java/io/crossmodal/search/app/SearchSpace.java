@@ -30,6 +30,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -195,7 +196,7 @@ final class SearchSpace implements AutoCloseable {
   }
 
   private Properties streamsProperties(String applicationId, HostInfo self, DeadLetters deadLetters)
-      throws java.io.IOException {
+      throws IOException {
     Properties p = new Properties();
     p.putAll(config.kafkaClientProperties());
     p.putAll(SearchTopology.errorHandling(deadLetters));

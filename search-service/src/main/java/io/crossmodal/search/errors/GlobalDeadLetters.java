@@ -1,7 +1,9 @@
 package io.crossmodal.search.errors;
 
 import io.crossmodal.search.processor.CorpusStatsProcessor;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -102,9 +104,7 @@ public final class GlobalDeadLetters implements CorpusStatsProcessor.Refusals, A
       OffsetAndMetadata m =
           admin
               .listConsumerGroupOffsets(
-                  Map.of(
-                      group,
-                      new ListConsumerGroupOffsetsSpec().topicPartitions(java.util.List.of(tp))),
+                  Map.of(group, new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(tp))),
                   new ListConsumerGroupOffsetsOptions().requireStable(true))
               .partitionsToOffsetAndMetadata(group)
               .get(30, TimeUnit.SECONDS)
@@ -118,6 +118,6 @@ public final class GlobalDeadLetters implements CorpusStatsProcessor.Refusals, A
 
   @Override
   public void close() {
-    admin.close(java.time.Duration.ofSeconds(5));
+    admin.close(Duration.ofSeconds(5));
   }
 }

@@ -15,8 +15,10 @@ import io.crossmodal.common.serde.Json;
 import io.crossmodal.search.metrics.SearchMetrics;
 import io.crossmodal.search.processor.ShardProcessor;
 import io.crossmodal.search.query.PeerClient;
+import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -128,7 +130,7 @@ public final class SearchApi {
     String path = rawPath.substring("/v1/media/".length());
     boolean wantsImage = path.endsWith("/image");
     String id =
-        java.net.URLDecoder.decode(
+        URLDecoder.decode(
             wantsImage ? path.substring(0, path.length() - "/image".length()) : path,
             StandardCharsets.UTF_8);
     byte[] stored = id.isEmpty() ? null : storedEmbedding.get(id);
@@ -154,8 +156,7 @@ public final class SearchApi {
       if (thumbnail == null || !thumbnail.isTextual()) {
         throw new HttpError(404, "media '" + id + "' has no image");
       }
-      HttpService.send(
-          ex, 200, "image/png", java.util.Base64.getDecoder().decode(thumbnail.asText()));
+      HttpService.send(ex, 200, "image/png", Base64.getDecoder().decode(thumbnail.asText()));
       return;
     }
     ObjectNode out =

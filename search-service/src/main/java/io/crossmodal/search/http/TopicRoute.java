@@ -1,5 +1,6 @@
 package io.crossmodal.search.http;
 
+import io.crossmodal.common.event.SearchQuery;
 import io.crossmodal.common.http.HttpError;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +40,7 @@ public final class TopicRoute implements SearchApi.QueryRoute {
   }
 
   @Override
-  public String answer(String body, io.crossmodal.common.event.SearchQuery query) throws Exception {
+  public String answer(String body, SearchQuery query) throws Exception {
     String queryId = UUID.randomUUID().toString();
     var future = results.expect(queryId);
     try {

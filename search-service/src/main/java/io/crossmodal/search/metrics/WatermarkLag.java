@@ -2,6 +2,7 @@ package io.crossmodal.search.metrics;
 
 import io.crossmodal.search.store.LiveShard;
 import io.crossmodal.search.store.LocalShards;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +82,6 @@ public final class WatermarkLag implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
-    admin.close(java.time.Duration.ofSeconds(5));
+    admin.close(Duration.ofSeconds(5));
   }
 }

@@ -1,5 +1,6 @@
 package io.crossmodal.search.processor;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.common.errors.RejectedRecordException;
@@ -19,6 +20,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gathers the shards' answers for each query id and emits one merged, ranked result: as soon as
@@ -30,7 +33,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * one is rejected to the dead-letter path and never reaches the store.
  */
 public final class AnswerMerger implements Processor<String, byte[], String, String> {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AnswerMerger.class);
+  private static final Logger LOG = LoggerFactory.getLogger(AnswerMerger.class);
   public static final String STORE = "pending-answers";
   static final long DONE_RETENTION_MS = 10 * 60_000;
 
@@ -123,7 +126,7 @@ public final class AnswerMerger implements Processor<String, byte[], String, Str
    * When a query's partial answer is due: the merge timeout after its first answer, or longer if a
    * shard may hold it back.
    */
-  private long deadlineOf(com.fasterxml.jackson.databind.JsonNode state) {
+  private long deadlineOf(JsonNode state) {
     return state.path("firstSeenMillis").asLong(context.currentSystemTimeMs())
         + Math.max(timeoutMillis, state.path("waitMillis").asLong(0));
   }

@@ -1,10 +1,14 @@
 package io.crossmodal.search.processor;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.common.errors.RejectedRecordException;
 import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.EncodedQuery;
 import io.crossmodal.common.event.Fusion;
 import io.crossmodal.common.event.Hit;
+import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.event.Position;
 import io.crossmodal.common.event.SearchMode;
 import io.crossmodal.common.event.ShardAnswer;
@@ -36,6 +40,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves one shard (one partition of {@code embeddings}): indexes the shard's vectors and item
@@ -54,8 +60,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * absolute, so publishing one twice changes nothing).
  */
 public final class ShardProcessor implements Processor<String, byte[], Object, Object> {
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(ShardProcessor.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ShardProcessor.class);
   public static final String STORE = "vectors";
 
   /**
@@ -111,8 +116,8 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
   private record Parked(Record<String, byte[]> record, List<Position> mine, long deadlineMillis) {}
 
   /**
-   * Stateless, so shared (also by HTTP threads through {@link #hit(String,
-   * io.crossmodal.common.event.Modality, float, byte[])}).
+   * Stateless, so shared (also by HTTP threads through {@link #hit(String, Modality, float,
+   * byte[])}).
    */
   private static final EmbeddingSerde SERDE = new EmbeddingSerde();
 
@@ -364,7 +369,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
       throw new RejectedRecordException("corrupt-embedding", e.getMessage());
     }
     validate(embedding);
-    com.fasterxml.jackson.databind.JsonNode metadata = metadataOf(embedding.metadata());
+    JsonNode metadata = metadataOf(embedding.metadata());
     List<String> tags = tagsOf(metadata);
     store.put(record.key(), record.value());
     index.upsert(
@@ -396,11 +401,11 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
   }
 
   /** The metadata object; rejects metadata that is not a JSON object. */
-  private static com.fasterxml.jackson.databind.JsonNode metadataOf(String metadata) {
-    com.fasterxml.jackson.databind.JsonNode node;
+  private static JsonNode metadataOf(String metadata) {
+    JsonNode node;
     try {
       node = Json.MAPPER.readTree(metadata);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       node = null;
     }
     if (node == null || !node.isObject()) {
@@ -410,7 +415,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
   }
 
   /** The metadata's tags; rejects bad tags. */
-  private static List<String> tagsOf(com.fasterxml.jackson.databind.JsonNode node) {
+  private static List<String> tagsOf(JsonNode node) {
     try {
       return Tags.of(node);
     } catch (IllegalArgumentException e) {
@@ -581,11 +586,9 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
    * since the scan: the hit stands as the scan saw it). For the topic path and the direct route
    * alike.
    */
-  public static Hit hit(
-      String id, io.crossmodal.common.event.Modality modality, float score, byte[] stored) {
+  public static Hit hit(String id, Modality modality, float score, byte[] stored) {
     var metadata =
-        (com.fasterxml.jackson.databind.node.ObjectNode)
-            Json.object(stored == null ? "{}" : SERDE.deserialize("", stored).metadata());
+        (ObjectNode) Json.object(stored == null ? "{}" : SERDE.deserialize("", stored).metadata());
     metadata.remove(THUMBNAIL);
     return new Hit(id, modality.wireName(), score, metadata);
   }

@@ -2,6 +2,7 @@ package io.crossmodal.search.query;
 
 import io.crossmodal.common.serde.Json;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -98,6 +99,6 @@ public final class PeerClient {
   }
 
   private static String encode(String id) {
-    return java.net.URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
+    return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

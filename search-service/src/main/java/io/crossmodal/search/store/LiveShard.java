@@ -4,6 +4,7 @@ import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.event.Position;
 import io.crossmodal.search.lexical.CorpusStats;
 import io.crossmodal.search.lexical.LexicalIndex;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -171,7 +172,7 @@ public final class LiveShard {
     return read(
         () -> {
           List<TopKCollector.Scored> found = index.search(query, k, filter);
-          List<Match> out = new java.util.ArrayList<>(found.size());
+          List<Match> out = new ArrayList<>(found.size());
           for (TopKCollector.Scored s : found) {
             out.add(new Match(s.id(), s.score(), index.modality(s.slot())));
           }

@@ -9,10 +9,13 @@ import io.crossmodal.common.event.Target;
 import io.crossmodal.search.store.LiveShard;
 import io.crossmodal.search.store.SearchFilter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class LexicalIndexTest {
@@ -198,7 +201,7 @@ class LexicalIndexTest {
       six.forEach(
           s -> merged.addAll(s.search(Analysis.queryTerms(q), 40, SearchFilter.ANY, split)));
       merged.sort(
-          java.util.Comparator.comparingDouble((LiveShard.Match m) -> -m.score())
+          Comparator.comparingDouble((LiveShard.Match m) -> -m.score())
               .thenComparing(LiveShard.Match::id));
       assertEquals(expected, merged.subList(0, expected.size()), q);
     }
@@ -206,12 +209,12 @@ class LexicalIndexTest {
 
   /** Set equality helper with readable failures. */
   private static final class Set2 {
-    static java.util.Set<String> of(String... s) {
-      return new java.util.TreeSet<>(List.of(s));
+    static Set<String> of(String... s) {
+      return new TreeSet<>(List.of(s));
     }
 
-    static java.util.Set<String> of(List<String> s) {
-      return new java.util.TreeSet<>(s);
+    static Set<String> of(List<String> s) {
+      return new TreeSet<>(s);
     }
   }
 }

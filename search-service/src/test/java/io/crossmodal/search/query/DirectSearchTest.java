@@ -4,20 +4,36 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crossmodal.common.errors.DeadLetters;
+import io.crossmodal.common.event.Hit;
+import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.event.QueryParser;
 import io.crossmodal.common.event.QueryVector;
 import io.crossmodal.common.event.SearchQuery;
 import io.crossmodal.common.http.HttpError;
 import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.serde.Json;
+import io.crossmodal.common.topic.Topics;
+import io.crossmodal.search.lexical.CorpusStats;
+import io.crossmodal.search.lexical.LexicalIndex;
 import io.crossmodal.search.metrics.SearchMetrics;
+import io.crossmodal.search.store.DotProductKernel;
 import io.crossmodal.search.store.LiveShard;
 import io.crossmodal.search.store.LocalShards;
+import io.crossmodal.search.store.VectorIndex;
+import io.crossmodal.search.topology.SearchTopology;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -65,8 +81,8 @@ class DirectSearchTest {
   private static ShardOwners withoutPeers(boolean local) {
     return new ShardOwners() {
       @Override
-      public java.util.Map<String, java.util.List<Integer>> peers() {
-        return java.util.Map.of();
+      public Map<String, List<Integer>> peers() {
+        return Map.of();
       }
 
       @Override
@@ -139,21 +155,11 @@ class DirectSearchTest {
   @Test
   void shouldAnswerALexicalQueryWithoutTheEncoder() throws Exception {
     LocalShards shards = new LocalShards();
-    var corpus = new io.crossmodal.search.lexical.CorpusStats();
+    var corpus = new CorpusStats();
     LiveShard shard =
         new LiveShard(
-            0,
-            new io.crossmodal.search.store.VectorIndex(
-                4, 4, io.crossmodal.search.store.DotProductKernel.best()),
-            new io.crossmodal.search.lexical.LexicalIndex(),
-            corpus);
-    shard.upsert(
-        "bus-1",
-        io.crossmodal.common.event.Modality.IMAGE,
-        "s",
-        java.util.List.of(),
-        new float[] {1, 0, 0, 0},
-        "Bus");
+            0, new VectorIndex(4, 4, DotProductKernel.best()), new LexicalIndex(), corpus);
+    shard.upsert("bus-1", Modality.IMAGE, "s", List.of(), new float[] {1, 0, 0, 0}, "Bus");
     shards.add(shard);
     ShardOwners alone = withoutPeers(true);
     int closedPort = encoder.port();
@@ -172,7 +178,7 @@ class DirectSearchTest {
             shards,
             new InstanceSearch(
                 shards,
-                java.util.concurrent.Executors.newSingleThreadExecutor(),
+                Executors.newSingleThreadExecutor(),
                 1,
                 (p, id) -> null,
                 new SearchMetrics(registry),
@@ -181,9 +187,7 @@ class DirectSearchTest {
             1000);
     String words = "{\"text\":\"buses\",\"mode\":\"lexical\"}";
     var result = direct.search(words, query(words));
-    assertEquals(
-        java.util.List.of("bus-1"),
-        result.hits().stream().map(io.crossmodal.common.event.Hit::id).toList());
+    assertEquals(List.of("bus-1"), result.hits().stream().map(Hit::id).toList());
     String both = "{\"text\":\"buses\",\"mode\":\"hybrid\"}";
     assertEquals(
         503, assertThrows(HttpError.class, () -> direct.search(both, query(both))).status());
@@ -210,7 +214,7 @@ class DirectSearchTest {
             new LocalShards(),
             new InstanceSearch(
                 new LocalShards(),
-                java.util.concurrent.Executors.newSingleThreadExecutor(),
+                Executors.newSingleThreadExecutor(),
                 1,
                 (p, id) -> null,
                 new SearchMetrics(registry),
@@ -230,31 +234,24 @@ class DirectSearchTest {
   /** Before Kafka Streams runs there is no shard metadata: a 503 to retry, not a 500. */
   @Test
   void shouldAnswer503UntilKafkaStreamsRuns() throws Exception {
-    java.util.Properties props = new java.util.Properties();
+    Properties props = new Properties();
     props.put("application.id", "direct-search-test");
     props.put("bootstrap.servers", "localhost:1");
-    props.put(
-        "state.dir", java.nio.file.Files.createTempDirectory("direct-search-test").toString());
+    props.put("state.dir", Files.createTempDirectory("direct-search-test").toString());
     LocalShards shards = new LocalShards();
-    try (org.apache.kafka.streams.KafkaStreams notStarted =
-        new org.apache.kafka.streams.KafkaStreams(
-            io.crossmodal.search.topology.SearchTopology.build(
-                io.crossmodal.common.topic.Topics.defaults(),
-                new io.crossmodal.search.topology.SearchTopology.Settings(
-                    "model-a", 4, 100, 1000, 0, true, 1000),
+    try (KafkaStreams notStarted =
+        new KafkaStreams(
+            SearchTopology.build(
+                Topics.defaults(),
+                new SearchTopology.Settings("model-a", 4, 100, 1000, 0, true, 1000),
                 new SearchMetrics(registry),
                 shards,
-                new io.crossmodal.search.lexical.CorpusStats(),
-                new io.crossmodal.common.errors.DeadLetters(
-                    "search", "search.dlq", 1 << 20, registry),
+                new CorpusStats(),
+                new DeadLetters("search", "search.dlq", 1 << 20, registry),
                 (topic, partition, offset, letter, tombstone) -> {}),
             props)) {
       ShardDirectory directory =
-          new ShardDirectory(
-              notStarted,
-              "embeddings",
-              "vectors",
-              new org.apache.kafka.streams.state.HostInfo("localhost", 1));
+          new ShardDirectory(notStarted, "embeddings", "vectors", new HostInfo("localhost", 1));
       answer.set(Json.write(new QueryVector("model-a", 4, new float[] {1, 0, 0, 0}, 1)));
       DirectSearch direct =
           new DirectSearch(

@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crossmodal.common.event.EmbeddingRecord;
+import io.crossmodal.common.event.Fusion;
 import io.crossmodal.common.event.Hit;
 import io.crossmodal.common.event.Modality;
+import io.crossmodal.common.event.SearchMode;
 import io.crossmodal.common.event.Target;
 import io.crossmodal.common.serde.EmbeddingSerde;
+import io.crossmodal.search.lexical.CorpusStats;
+import io.crossmodal.search.lexical.LexicalIndex;
 import io.crossmodal.search.metrics.SearchMetrics;
 import io.crossmodal.search.store.DotProductKernel;
 import io.crossmodal.search.store.LiveShard;
@@ -18,12 +22,14 @@ import io.crossmodal.search.store.TestVectors;
 import io.crossmodal.search.store.TopKCollector;
 import io.crossmodal.search.store.VectorIndex;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -102,7 +108,7 @@ class InstanceSearchTest {
         search.search(unit(r), 5, SearchFilter.ANY, List.of(2)),
         "no shard asked for runs here");
     pool.shutdown(); // sampled checks run on the pool after each answer
-    assertEquals(true, pool.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(true, pool.awaitTermination(30, TimeUnit.SECONDS));
     assertEquals(
         20,
         registry.find("crossmodal.search.quality.recall").summary().count(),
@@ -114,16 +120,12 @@ class InstanceSearchTest {
   private static LocalShards layout(
       int shardCount, List<String[]> items, Map<String, float[]> vectors) {
     LocalShards shards = new LocalShards();
-    io.crossmodal.search.lexical.CorpusStats corpus =
-        new io.crossmodal.search.lexical.CorpusStats();
+    CorpusStats corpus = new CorpusStats();
     LiveShard[] live = new LiveShard[shardCount];
     for (int p = 0; p < shardCount; p++) {
       live[p] =
           new LiveShard(
-              p,
-              new VectorIndex(DIM, 16, DotProductKernel.best()),
-              new io.crossmodal.search.lexical.LexicalIndex(),
-              corpus);
+              p, new VectorIndex(DIM, 16, DotProductKernel.best()), new LexicalIndex(), corpus);
     }
     for (String[] item : items) {
       live[Math.floorMod(item[0].hashCode(), shardCount)].upsert(
@@ -148,7 +150,7 @@ class InstanceSearchTest {
       "red", "dog", "dogs", "bus", "buses", "apple", "tree", "boat", "a", "the", "small", "big",
       "house", "cat"
     };
-    List<String[]> items = new java.util.ArrayList<>();
+    List<String[]> items = new ArrayList<>();
     Map<String, float[]> vectors = new HashMap<>();
     for (int i = 0; i < 2000; i++) {
       StringBuilder text = new StringBuilder();
@@ -169,32 +171,26 @@ class InstanceSearchTest {
     for (int trial = 0; trial < 30; trial++) {
       float[] q = unit(r);
       String text = words[r.nextInt(words.length)] + " " + words[r.nextInt(words.length)];
-      for (io.crossmodal.common.event.SearchMode mode :
-          io.crossmodal.common.event.SearchMode.values()) {
+      for (SearchMode mode : SearchMode.values()) {
         PartialAnswer a = one.search(q, text, mode, 10, SearchFilter.ANY, all, List.of(), 0);
         PartialAnswer b = six.search(q, text, mode, 10, SearchFilter.ANY, all, List.of(), 0);
         List<Hit> ra =
-            io.crossmodal.common.event.Fusion.rank(
+            Fusion.rank(
                 mode,
                 10,
-                new java.util.ArrayList<>(a.hits()),
-                a.lexicalHits() == null
-                    ? new java.util.ArrayList<>()
-                    : new java.util.ArrayList<>(a.lexicalHits()));
+                new ArrayList<>(a.hits()),
+                a.lexicalHits() == null ? new ArrayList<>() : new ArrayList<>(a.lexicalHits()));
         List<Hit> rb =
-            io.crossmodal.common.event.Fusion.rank(
+            Fusion.rank(
                 mode,
                 10,
-                new java.util.ArrayList<>(b.hits()),
-                b.lexicalHits() == null
-                    ? new java.util.ArrayList<>()
-                    : new java.util.ArrayList<>(b.lexicalHits()));
+                new ArrayList<>(b.hits()),
+                b.lexicalHits() == null ? new ArrayList<>() : new ArrayList<>(b.lexicalHits()));
         assertEquals(
             ra.stream().map(h -> h.id() + "=" + h.score() + h.signals()).toList(),
             rb.stream().map(h -> h.id() + "=" + h.score() + h.signals()).toList(),
             mode + " '" + text + "'");
-        if (mode == io.crossmodal.common.event.SearchMode.HYBRID
-            && ra.stream().anyMatch(h -> h.signals().size() == 2)) {
+        if (mode == SearchMode.HYBRID && ra.stream().anyMatch(h -> h.signals().size() == 2)) {
           fused++;
         }
       }

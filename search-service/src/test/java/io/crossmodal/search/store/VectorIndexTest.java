@@ -11,7 +11,9 @@ import io.crossmodal.common.event.TagFilter;
 import io.crossmodal.common.event.Target;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -85,8 +87,7 @@ class VectorIndexTest {
       int dim = 8 + r.nextInt(64);
       int n = 200 + r.nextInt(3000);
       VectorIndex index = new VectorIndex(dim, 4, kernel);
-      java.util.Map<String, Object[]> live =
-          new java.util.HashMap<>(); // id -> {vector, modality, source, tags}
+      Map<String, Object[]> live = new HashMap<>(); // id -> {vector, modality, source, tags}
       for (int i = 0; i < n; i++) {
         String id = "id" + r.nextInt(n); // repeats overwrite
         List<String> tags = new ArrayList<>();

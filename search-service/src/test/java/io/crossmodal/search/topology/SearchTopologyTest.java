@@ -9,16 +9,26 @@ import io.crossmodal.common.errors.DeadLetters;
 import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.EncodedQuery;
 import io.crossmodal.common.event.Modality;
+import io.crossmodal.common.event.Position;
+import io.crossmodal.common.event.ShardAnswer;
 import io.crossmodal.common.event.TagFilter;
 import io.crossmodal.common.serde.EmbeddingSerde;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
+import io.crossmodal.search.lexical.CorpusStats;
 import io.crossmodal.search.metrics.SearchMetrics;
+import io.crossmodal.search.store.LocalShards;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.StreamSupport;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -44,10 +54,9 @@ class SearchTopologyTest {
   private TestInputTopic<String, byte[]> queries;
   private TestOutputTopic<String, String> results;
   private TestOutputTopic<byte[], byte[]> dlq;
-  private final io.crossmodal.search.lexical.CorpusStats corpus =
-      new io.crossmodal.search.lexical.CorpusStats();
-  private final java.util.List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>>
-      globalDeadLetters = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final CorpusStats corpus = new CorpusStats();
+  private final List<ProducerRecord<byte[], byte[]>> globalDeadLetters =
+      new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() {
@@ -63,7 +72,7 @@ class SearchTopologyTest {
                 topics,
                 new SearchTopology.Settings(MODEL, 2, 10, 1000, 1, true, 1500),
                 new SearchMetrics(registry),
-                new io.crossmodal.search.store.LocalShards(),
+                new LocalShards(),
                 corpus,
                 letters,
                 (topic, partition, offset, letter, tombstone) -> {
@@ -121,7 +130,7 @@ class SearchTopologyTest {
   }
 
   private static List<String> ids(JsonNode result) {
-    return java.util.stream.StreamSupport.stream(result.path("hits").spliterator(), false)
+    return StreamSupport.stream(result.path("hits").spliterator(), false)
         .map(h -> h.path("id").asText())
         .toList();
   }
@@ -166,10 +175,9 @@ class SearchTopologyTest {
     indexWords("buses", new float[] {0.6f, 0.8f}, "{\"title\":\"two red buses\"}");
     indexWords("apple", new float[] {1, 0}, "{\"caption\":\"a red apple\"}");
     indexWords("blank", new float[] {0.8f, 0.6f}, "{}");
-    driver.advanceWallClockTime(
-        java.time.Duration.ofMillis(200)); // the shard's statistics punctuation
+    driver.advanceWallClockTime(Duration.ofMillis(200)); // the shard's statistics punctuation
     assertEquals(
-        new io.crossmodal.search.lexical.CorpusStats.Collection(3, 7, 7),
+        new CorpusStats.Collection(3, 7, 7),
         corpus.collection(),
         "3 items with words: bu,vehicl (caption and tag) + two,red,bu + red,appl: 7 distinct terms, 7 long");
     assertEquals(2, corpus.docFreq("bu"), "bus and buses: one stem");
@@ -196,7 +204,7 @@ class SearchTopologyTest {
     assertEquals(List.of("vector"), fieldNames(hybrid.path("hits").get(2).path("signals")));
 
     embeddings.pipeInput("bus", (byte[]) null);
-    driver.advanceWallClockTime(java.time.Duration.ofMillis(200));
+    driver.advanceWallClockTime(Duration.ofMillis(200));
     assertEquals(1, corpus.docFreq("bu"), "the delete reached the statistics");
     assertEquals(
         List.of("buses"),
@@ -210,7 +218,7 @@ class SearchTopologyTest {
    */
   @Test
   void shouldHoldAQueryBackUntilItsPositionIsAppliedAndTimeOutNamingTheLag() {
-    var position = new io.crossmodal.common.event.Position("media.texts", 0, 41);
+    var position = new Position("media.texts", 0, 41);
     EncodedQuery q =
         new EncodedQuery(
             "ryw",
@@ -231,10 +239,10 @@ class SearchTopologyTest {
     queries.pipeInput("ryw", Json.write(q).getBytes(StandardCharsets.UTF_8));
     assertTrue(results.isEmpty(), "held back: shard 0 has not applied media.texts:0:41");
 
-    var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-    new io.crossmodal.common.event.Position("media.texts", 0, 41).addTo(headers);
+    var headers = new RecordHeaders();
+    new Position("media.texts", 0, 41).addTo(headers);
     embeddings.pipeInput(
-        new org.apache.kafka.streams.test.TestRecord<>(
+        new TestRecord<>(
             "fresh",
             serde.serialize(
                 "", new EmbeddingRecord(Modality.TEXT, MODEL, new float[] {1, 0}, "src", "{}", 0)),
@@ -260,10 +268,9 @@ class SearchTopologyTest {
             0,
             null,
             null,
-            List.of(new io.crossmodal.common.event.Position("media.texts", 0, 50)));
+            List.of(new Position("media.texts", 0, 50)));
     queries.pipeInput("late", Json.write(late).getBytes(StandardCharsets.UTF_8));
-    driver.advanceWallClockTime(
-        java.time.Duration.ofMillis(1600)); // the after timeout here is 1500 ms
+    driver.advanceWallClockTime(Duration.ofMillis(1600)); // the after timeout here is 1500 ms
     JsonNode timedOut = Json.object(results.readValue());
     assertTrue(
         timedOut
@@ -297,11 +304,11 @@ class SearchTopologyTest {
             0,
             null,
             null,
-            List.of(new io.crossmodal.common.event.Position("media.texts", 1, 7)));
+            List.of(new Position("media.texts", 1, 7)));
     queries.pipeInput("held", Json.write(q).getBytes(StandardCharsets.UTF_8));
-    driver.advanceWallClockTime(java.time.Duration.ofMillis(1200));
+    driver.advanceWallClockTime(Duration.ofMillis(1200));
     assertTrue(results.isEmpty(), "still waiting for shard 1 after the 1000 ms merge timeout");
-    driver.advanceWallClockTime(java.time.Duration.ofMillis(600));
+    driver.advanceWallClockTime(Duration.ofMillis(600));
     JsonNode partial = Json.object(results.readValue());
     assertEquals(1, partial.path("shardsAnswered").asInt());
     assertEquals(List.of("a"), ids(partial));
@@ -338,7 +345,7 @@ class SearchTopologyTest {
   }
 
   private static List<String> fieldNames(JsonNode node) {
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     node.fieldNames().forEachRemaining(out::add);
     return out;
   }
@@ -413,7 +420,7 @@ class SearchTopologyTest {
     queries.pipeInput("slow", Json.write(q).getBytes(StandardCharsets.UTF_8));
     assertTrue(results.isEmpty(), "waits for the second shard");
 
-    driver.advanceWallClockTime(java.time.Duration.ofMillis(1500)); // merge timeout is 1000 ms
+    driver.advanceWallClockTime(Duration.ofMillis(1500)); // merge timeout is 1000 ms
 
     JsonNode partial = Json.object(results.readValue());
     assertEquals(1, partial.path("shardsAnswered").asInt());
@@ -421,7 +428,7 @@ class SearchTopologyTest {
     assertEquals(List.of("a"), ids(partial));
     queries.pipeInput(
         "slow", Json.write(q).getBytes(StandardCharsets.UTF_8)); // the same shard again, late
-    driver.advanceWallClockTime(java.time.Duration.ofMillis(1500));
+    driver.advanceWallClockTime(Duration.ofMillis(1500));
     assertTrue(results.isEmpty(), "one result per query id, even after a timeout");
   }
 
@@ -645,8 +652,7 @@ class SearchTopologyTest {
 
   private byte[] answer(String queryId, int partition, int partitions, int k) {
     return Json.write(
-            new io.crossmodal.common.event.ShardAnswer(
-                queryId, partition, partitions, k, MODEL, List.of(), null, 0, 0, 0))
+            new ShardAnswer(queryId, partition, partitions, k, MODEL, List.of(), null, 0, 0, 0))
         .getBytes(StandardCharsets.UTF_8);
   }
 
