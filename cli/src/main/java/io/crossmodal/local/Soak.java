@@ -188,9 +188,8 @@ public final class Soak {
               log(progress, "item " + i + ": SIGKILL encoder-service");
               Thread.sleep(1000 + random.nextInt(2000));
               encoder.start();
-              encoder.awaitHealthy(
-                  180); // serving again before the stream goes on: the next kill hits a working
-              // service
+              // Serving again before the stream goes on: the next kill hits a working service.
+              encoder.awaitHealthy(180);
             }
             case 1, 4 -> {
               kills += search.kill() ? 1 : 0;

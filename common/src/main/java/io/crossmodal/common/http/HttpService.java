@@ -204,8 +204,7 @@ public final class HttpService implements AutoCloseable {
   private HttpService route(String path, boolean bounded, Handler handler) {
     routes.add(path);
     // Jetty matches contexts by whole path segments and ignores a context path's trailing slash
-    // only
-    // when it is not there: "/v1/media/" is registered as "/v1/media" (it still serves
+    // only when it is not there: "/v1/media/" is registered as "/v1/media" (it still serves
     // "/v1/media/{id}").
     String context =
         path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;

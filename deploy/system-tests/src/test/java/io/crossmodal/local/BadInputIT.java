@@ -63,8 +63,7 @@ class BadInputIT {
   @Test
   void shouldCatchEveryBadInputAndProcessTheGoodOnesAroundIt() throws Exception {
     // Search asks the encoder over HTTP here, as separate services do: the encoder's refusals of
-    // bad
-    // query images must reach the client as 4xx through that hop too (the other ITs call in
+    // bad query images must reach the client as 4xx through that hop too (the other ITs call in
     // process).
     Config config =
         Config.defaults()

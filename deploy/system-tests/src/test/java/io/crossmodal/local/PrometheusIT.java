@@ -160,9 +160,8 @@ class PrometheusIT {
             api,
             () -> {
               // More activity for the rate() panels of the encoder: one CI run rendered them empty
-              // once
-              // (the encode bursts had left no increase in the scraped window); new queries give
-              // them one.
+              // once (the encode bursts had left no increase in the scraped window); new queries
+              // give them one.
               for (int q = 0; q < 3; q++) {
                 try {
                   http.send(

@@ -230,8 +230,7 @@ final class SearchSpace implements AutoCloseable {
     // (retriable OutOfOrderSequence errors, logged by the broker at ERROR, under transactions v2).
     p.put(StreamsConfig.producerPrefix("linger.ms"), 1);
     // Vectors and queries need no timestamp alignment across the shard's two input partitions:
-    // never
-    // hold a query back waiting for the embeddings partition to be fetched.
+    // never hold a query back waiting for the embeddings partition to be fetched.
     p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
     return p;

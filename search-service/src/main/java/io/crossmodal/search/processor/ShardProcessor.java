@@ -429,10 +429,9 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
       q.validate(kMax, modelId, dim);
     } catch (RejectedRecordException e) {
       // The envelope is sound, so the client's wait can end now with the reason: as shard 0 of 1,
-      // the
-      // merge step emits it as the whole (error) result, and the other shards' copies find it done.
-      // The record itself is still dead-lettered (by the rethrow) like every record a shard cannot
-      // use.
+      // the merge step emits it as the whole (error) result, and the other shards' copies find it
+      // done. The record itself is still dead-lettered (by the rethrow) like every record a shard
+      // cannot use.
       forwardAnswer(
           record,
           new ShardAnswer(

@@ -139,8 +139,7 @@ public final class InstanceSearch {
           }
         };
     // The calling thread plus (threads - 1) pool tasks take shards from one counter: as many
-    // scanning
-    // threads as cores, never more (extra threads only time-slice the memory bus).
+    // scanning threads as cores, never more (extra threads only time-slice the memory bus).
     List<CompletableFuture<Void>> helpers = new ArrayList<>();
     for (int h = 1; h < Math.min(threads, results.length); h++) {
       helpers.add(CompletableFuture.runAsync(worker, pool));
