@@ -3,6 +3,8 @@ package io.crossmodal.common.models;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.KafkaClients;
 import io.crossmodal.common.serde.Json;
+import io.crossmodal.common.topic.Topic;
+import io.crossmodal.common.topic.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -14,7 +16,6 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The one writer of the model control topic: deploy, activate, roll back, drop, each checked
@@ -177,12 +178,13 @@ public final class ModelControl {
   }
 
   private void write(String key, String value) {
+    Topic<String, String> models = new Topics(config.topicNames()).models;
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(
-            KafkaClients.producer(config), new StringSerializer(), new StringSerializer())) {
-      producer
-          .send(new ProducerRecord<>(config.topicNames().models(), 0, key, value))
-          .get(30, TimeUnit.SECONDS);
+            KafkaClients.producer(config),
+            models.keySerde().serializer(),
+            models.valueSerde().serializer())) {
+      producer.send(new ProducerRecord<>(models.name(), 0, key, value)).get(30, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("cannot write the model control topic: " + e, e);
     } catch (InterruptedException e) {

@@ -2,6 +2,8 @@ package io.crossmodal.common.models;
 
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.serde.Json;
+import io.crossmodal.common.topic.Topic;
+import io.crossmodal.common.topic.Topics;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +17,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,10 +99,13 @@ public final class ModelRegistry implements AutoCloseable {
   private volatile long position;
 
   private ModelRegistry(Config config) {
-    this.partition = new TopicPartition(config.topicNames().models(), 0);
+    Topic<String, String> models = new Topics(config.topicNames()).models;
+    this.partition = new TopicPartition(models.name(), 0);
     this.consumer =
         new KafkaConsumer<>(
-            consumerProperties(config), new StringDeserializer(), new StringDeserializer());
+            consumerProperties(config),
+            models.keySerde().deserializer(),
+            models.valueSerde().deserializer());
     this.thread = new Thread(this::run, "model-registry");
     thread.setDaemon(true);
   }

@@ -57,6 +57,7 @@ public final class EncoderService implements AutoCloseable {
   private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(60);
 
   private final Config config;
+  private final EncoderConfig settings;
   private final Topics topics;
   private final ModelEntry configured;
   private final boolean deployBeside;
@@ -85,6 +86,7 @@ public final class EncoderService implements AutoCloseable {
    */
   public EncoderService(Config config, ModelEntry configured, boolean deployBeside) {
     this.config = config;
+    this.settings = EncoderConfig.from(config);
     this.topics = new Topics(config.topicNames());
     this.configured = configured;
     this.deployBeside = deployBeside;
@@ -95,11 +97,7 @@ public final class EncoderService implements AutoCloseable {
     checkMediaTopics();
     metrics = new EncoderMetrics(registry);
     deadLetters =
-        new DeadLetters(
-            "encoder",
-            topics.encoderDlq.name(),
-            config.getInt("topic.max.message.bytes"),
-            registry);
+        new DeadLetters("encoder", topics.encoderDlq.name(), settings.maxMessageBytes(), registry);
     models = new EncoderModels(this::startModel);
     Gauge.builder(
             "crossmodal.model.control.invalid",
@@ -113,7 +111,7 @@ public final class EncoderService implements AutoCloseable {
             ? ModelBootstrap.Outcome.IGNORED
             : ModelBootstrap.apply(new ModelControl(config), configured, deployBeside);
     control.onChange(models::apply);
-    String group = config.get("encoder.group.id");
+    String group = settings.groupId();
     queryLoop =
         startLoop(
             "encoder-query-loop",
@@ -122,14 +120,12 @@ public final class EncoderService implements AutoCloseable {
             false,
             models::activeQueryWork,
             Duration.ofMillis(100));
-    http =
-        HttpService.of(
-            "encoder-service", config.getInt("encoder.port"), config, this::healthy, registry);
+    http = HttpService.of("encoder-service", settings.port(), config, this::healthy, registry);
     queryEncoding = new QueryEncoding(models.queryTowers(), MediaValidator.of(config), metrics);
     new EncodeApi(
             queryEncoding,
             QueryParser.of(config),
-            config.getInt("encoder.image.max.bytes"),
+            settings.imageMaxBytes(),
             Authenticator.of(config))
         .register(http);
     http.start();
@@ -149,7 +145,7 @@ public final class EncoderService implements AutoCloseable {
     // Queries (Kafka loop and HTTP) get their own image tower: never queued behind a media batch.
     Towers queries = media.withOwnImageTower();
     Topics space = new Topics(ModelSpace.topics(config.topicNames(), entry.id()));
-    int batch = config.getInt("encoder.batch.size");
+    int batch = settings.batchSize();
     EncodeLoop.Work mediaWork =
         new EncodeLoop.Work(
             new MediaEncoder(
@@ -164,11 +160,11 @@ public final class EncoderService implements AutoCloseable {
     EncodeLoop loop =
         startLoop(
             "encoder-media-loop-" + entry.id(),
-            ModelSpace.encoderGroup(config.get("encoder.group.id"), entry.id()),
+            ModelSpace.encoderGroup(settings.groupId(), entry.id()),
             List.of(topics.mediaImages.name(), topics.mediaTexts.name()),
             true,
             () -> mediaWork,
-            Duration.ofMillis(config.getLong("encoder.batch.linger.ms")));
+            settings.linger());
     int shards = KafkaClients.partitionCount(config, space.encodedQueries.name());
     EncodeLoop.Work queryWork =
         new EncodeLoop.Work(
@@ -220,7 +216,7 @@ public final class EncoderService implements AutoCloseable {
     int uncompacted;
     try (Admin admin = Admin.create(config.kafkaClientProperties())) {
       List<MediaTopicPolicy.Finding> findings =
-          MediaTopicPolicy.check(admin, config.topicNames(), config.get("bootstrap.servers"));
+          MediaTopicPolicy.check(admin, config.topicNames(), settings.bootstrapServers());
       findings.forEach(f -> LOG.warn(f.message()));
       uncompacted = findings.size();
     } catch (RuntimeException e) {
@@ -242,6 +238,9 @@ public final class EncoderService implements AutoCloseable {
       boolean transactional,
       Supplier<EncodeLoop.Work> work,
       Duration linger) {
+    // Raw bytes in and out: MediaEncoder decodes each record with its topic's serde (a record
+    // that does not decode is dead-lettered, not a crash), and one transactional producer writes
+    // every output topic and the dead letters in one transaction.
     KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(
             consumerProperties(group), new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -267,7 +266,7 @@ public final class EncoderService implements AutoCloseable {
 
   private Map<String, Object> consumerProperties(String group) {
     Map<String, Object> p = KafkaClients.consumer(config, group);
-    p.put("max.poll.records", config.getInt("encoder.batch.size") * 4);
+    p.put("max.poll.records", settings.batchSize() * 4);
     // Encoding a full poll of large images on a slow CPU can take minutes; do not get kicked out.
     p.put("max.poll.interval.ms", 600_000);
     // Idle connections outlive a poll interval, so the group coordinator's connection is not closed
@@ -279,7 +278,7 @@ public final class EncoderService implements AutoCloseable {
   private Map<String, Object> producerProperties(boolean transactional) {
     Map<String, Object> p = new HashMap<>(KafkaClients.producer(config));
     if (transactional) {
-      p.put("transactional.id", config.get("encoder.group.id") + "-" + UUID.randomUUID());
+      p.put("transactional.id", settings.groupId() + "-" + UUID.randomUUID());
     } else {
       p.put("linger.ms", 0); // a query's copies leave at once
     }

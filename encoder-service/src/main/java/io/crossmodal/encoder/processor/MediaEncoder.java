@@ -12,7 +12,6 @@ import io.crossmodal.common.event.QueryParser;
 import io.crossmodal.common.event.SearchQuery;
 import io.crossmodal.common.event.ShardAnswer;
 import io.crossmodal.common.media.MediaValidator;
-import io.crossmodal.common.serde.EmbeddingSerde;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.encoder.metrics.EncoderMetrics;
@@ -64,7 +63,6 @@ public final class MediaEncoder {
   private final int batchSize;
   private final EncoderMetrics metrics;
   private final DeadLetters deadLetters;
-  private final EmbeddingSerde serde = new EmbeddingSerde();
 
   /** Encode time of the latest batch, reported in each query's result timings. */
   private double lastEncodeMillis;
@@ -190,9 +188,7 @@ public final class MediaEncoder {
       ConsumerRecord<byte[], byte[]> r, Accepted accepted, EncodedBatch out, int partitions) {
     SearchQuery q;
     try {
-      q =
-          queryParser.parse(
-              r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8));
+      q = queryParser.parse(r.value() == null ? null : topics.queries.decodeValue(r.value()));
     } catch (InvalidQueryException e) {
       throw new RejectedRecordException("invalid-query", e.getMessage());
     }
@@ -229,7 +225,7 @@ public final class MediaEncoder {
               topics.encodedQueries.name(),
               owner,
               r.key(),
-              Json.write(eq).getBytes(StandardCharsets.UTF_8)));
+              topics.encodedQueries.encodeValue(Json.write(eq))));
       metrics.recordOut(topics.encodedQueries.name());
     }
   }
@@ -249,7 +245,7 @@ public final class MediaEncoder {
         new ProducerRecord<>(
             topics.shardAnswers.name(),
             r.key(),
-            Json.write(error).getBytes(StandardCharsets.UTF_8)));
+            topics.shardAnswers.encodeValue(Json.write(error))));
     metrics.recordOut(topics.shardAnswers.name());
   }
 
@@ -283,7 +279,7 @@ public final class MediaEncoder {
               topics.encodedQueries.name(),
               partition,
               source.key(),
-              Json.write(eq).getBytes(StandardCharsets.UTF_8)));
+              topics.encodedQueries.encodeValue(Json.write(eq))));
     }
     metrics.recordOut(topics.encodedQueries.name());
   }
@@ -299,7 +295,7 @@ public final class MediaEncoder {
             source == null ? "" : new String(source, StandardCharsets.UTF_8),
             p.metadata(),
             r.timestamp());
-    out.add(r, embeddingOf(r, serde.serialize(topics.embeddings.name(), e)));
+    out.add(r, embeddingOf(r, topics.embeddings.encodeValue(e)));
     metrics.recordOut(topics.embeddings.name());
   }
 

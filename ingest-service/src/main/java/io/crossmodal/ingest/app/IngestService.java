@@ -13,8 +13,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class IngestService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
   private final Config config;
+  private final IngestConfig settings;
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private KafkaProducer<String, byte[]> producer;
@@ -29,24 +28,28 @@ public final class IngestService implements AutoCloseable {
 
   public IngestService(Config config) {
     this.config = config;
+    this.settings = IngestConfig.from(config);
   }
 
   public IngestService start() {
     StandardMeters.bindTo(registry);
+    Topics topics = new Topics(config.topicNames());
+    // One producer for both media topics: image bytes as they are, texts encoded with their
+    // topic's serde by IngestApi (Topic.encodeValue).
     producer =
         new KafkaProducer<>(
-            KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer());
+            KafkaClients.producer(config),
+            topics.mediaImages.keySerde().serializer(),
+            topics.mediaImages.valueSerde().serializer());
     new KafkaClientMetrics(producer).bindTo(registry);
     // Fail fast when the broker or the topics are missing; afterwards health follows the producer.
     producer.partitionsFor(config.topicNames().mediaImages());
-    http =
-        HttpService.of(
-            "ingest-service", config.getInt("ingest.port"), config, this::healthy, registry);
+    http = HttpService.of("ingest-service", settings.port(), config, this::healthy, registry);
     new IngestApi(
             producer,
-            new Topics(config.topicNames()),
+            topics,
             MediaValidator.of(config),
-            config.getInt("topic.max.message.bytes"),
+            settings.maxMessageBytes(),
             Authenticator.of(config),
             registry)
         .register(http);

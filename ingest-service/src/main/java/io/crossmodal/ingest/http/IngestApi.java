@@ -256,7 +256,7 @@ public final class IngestApi {
     return record(
         topics.mediaTexts.name(),
         idFrom(req.path("id").isTextual() ? req.get("id").asText() : null, key),
-        text.getBytes(StandardCharsets.UTF_8),
+        topics.mediaTexts.encodeValue(text),
         "text/plain; charset=utf-8",
         req.path("source").isTextual() ? req.get("source").asText() : null,
         validMetadata(meta.isObject() ? (ObjectNode) meta : Json.MAPPER.createObjectNode()));

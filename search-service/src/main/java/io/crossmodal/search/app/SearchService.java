@@ -43,6 +43,7 @@ public final class SearchService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SearchService.class);
 
   private final Config config;
+  private final SearchConfig settings;
   private final QueryEncoder queryEncoder;
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -66,18 +67,16 @@ public final class SearchService implements AutoCloseable {
    */
   public SearchService(Config config, QueryEncoder queryEncoder) {
     this.config = config;
+    this.settings = SearchConfig.from(config);
     this.queryEncoder = queryEncoder;
   }
 
   public SearchService start() throws Exception {
     StandardMeters.bindTo(registry);
     // Bound first: the port is part of the address this instance advertises to its peers.
-    http =
-        HttpService.of(
-            "search-service", config.getInt("search.port"), config, this::healthy, registry);
-    HostInfo self = new HostInfo(advertisedHost(config.get("search.advertised.host")), http.port());
-    int configured = config.getInt("search.scan.threads");
-    int threads = configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+    http = HttpService.of("search-service", settings.port(), config, this::healthy, registry);
+    HostInfo self = new HostInfo(advertisedHost(settings.advertisedHost()), http.port());
+    int threads = settings.scanThreadsOrCores();
     scanPool =
         Executors.newCachedThreadPool(
             r -> {
@@ -85,7 +84,7 @@ public final class SearchService implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    Duration peerTimeout = Duration.ofMillis(config.getLong("search.peer.timeout.ms"));
+    Duration peerTimeout = settings.peerTimeout();
     Authenticator auth = Authenticator.of(config);
     TlsSettings tls = TlsSettings.of(config);
     HttpClient.Builder clientBuilder =
@@ -100,13 +99,18 @@ public final class SearchService implements AutoCloseable {
         queryEncoder != null
             ? queryEncoder
             : new EncoderClient(
-                client,
-                config.get("search.encoder.url"),
-                Duration.ofMillis(config.getLong("search.request.timeout.ms")),
-                auth.internalToken());
+                client, settings.encoderUrl(), settings.requestTimeout(), auth.internalToken());
     shared =
         new SearchSpace.Shared(
-            config, registry, self, peers, encoder, scanPool, threads, id -> id.equals(activeId));
+            config,
+            settings,
+            registry,
+            self,
+            peers,
+            encoder,
+            scanPool,
+            threads,
+            id -> id.equals(activeId));
     new SearchApi(
             (body, query) -> active().route().answer(body, query),
             QueryParser.of(config),
@@ -116,7 +120,7 @@ public final class SearchService implements AutoCloseable {
             this::activeMetrics)
         .register(http);
     new InternalApi(
-            config.getInt("search.k.max"),
+            settings.kMax(),
             id -> {
               SearchSpace s = spaces.get(id);
               return s == null ? null : s.internal();
@@ -134,7 +138,7 @@ public final class SearchService implements AutoCloseable {
     LOG.info(
         "search-service started: http port {}, HTTP queries by the {} route, advertised as {}:{}; following models on {}",
         http.port(),
-        config.get("search.http.route"),
+        settings.httpRoute(),
         self.host(),
         self.port(),
         config.topicNames().models());

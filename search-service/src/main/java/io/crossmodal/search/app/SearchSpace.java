@@ -39,7 +39,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -65,6 +64,7 @@ final class SearchSpace implements AutoCloseable {
   /** What every space of the instance shares. */
   record Shared(
       Config config,
+      SearchConfig settings,
       MeterRegistry registry,
       HostInfo self,
       PeerClient peers,
@@ -75,6 +75,7 @@ final class SearchSpace implements AutoCloseable {
 
   private final ModelEntry model;
   private final Config config;
+  private final SearchConfig settings;
   private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
   private final MeterRegistry parent;
   private final KafkaStreams streams;
@@ -93,12 +94,12 @@ final class SearchSpace implements AutoCloseable {
   SearchSpace(ModelEntry model, Shared shared) throws Exception {
     this.model = model;
     this.config = shared.config();
+    this.settings = shared.settings();
     this.parent = shared.registry();
     meters.add(parent);
     meters.config().commonTags("model", model.id());
     Topics topics = new Topics(ModelSpace.topics(config.topicNames(), model.id()));
-    String applicationId =
-        ModelSpace.searchApplicationId(config.get("search.application.id"), model.id());
+    String applicationId = ModelSpace.searchApplicationId(settings.applicationId(), model.id());
     Gauge.builder("crossmodal.model.info", () -> 1)
         .description("models whose space this service searches")
         .tag("service", "search")
@@ -109,10 +110,8 @@ final class SearchSpace implements AutoCloseable {
         .tag("service", "search")
         .register(meters);
     metrics = new SearchMetrics(meters);
-    int qualityEvery = config.getInt("search.quality.sample.every");
     DeadLetters deadLetters =
-        new DeadLetters(
-            "search", topics.searchDlq.name(), config.getInt("topic.max.message.bytes"), meters);
+        new DeadLetters("search", topics.searchDlq.name(), settings.maxMessageBytes(), meters);
     CorpusStats corpus = new CorpusStats();
     metrics.corpus(corpus);
     // The global store's dead letters (Kafka Streams sends only its tasks'), exactly once across
@@ -120,19 +119,16 @@ final class SearchSpace implements AutoCloseable {
     globalDeadLetters =
         new GlobalDeadLetters(
             KafkaClients.producer(config), config.kafkaClientProperties(), applicationId);
-    SearchTopology.Settings settings =
-        new SearchTopology.Settings(
-            model.id(),
-            model.dim(),
-            config.getInt("search.k.max"),
-            config.getLong("search.merge.timeout.ms"),
-            qualityEvery,
-            config.getBoolean("search.index.int8"),
-            config.getLong("search.after.timeout.ms"));
     streams =
         new KafkaStreams(
             SearchTopology.build(
-                topics, settings, metrics, shards, corpus, deadLetters, globalDeadLetters),
+                topics,
+                settings.topology(model.id(), model.dim()),
+                metrics,
+                shards,
+                corpus,
+                deadLetters,
+                globalDeadLetters),
             streamsProperties(applicationId, shared.self(), deadLetters));
     new KafkaStreamsMetrics(streams).bindTo(meters);
     streams.setUncaughtExceptionHandler(
@@ -148,7 +144,7 @@ final class SearchSpace implements AutoCloseable {
             shared.scanThreads(),
             this::storedEmbedding,
             metrics,
-            qualityEvery);
+            settings.qualityEvery());
     watermarkLag =
         new WatermarkLag(
                 config.kafkaClientProperties(),
@@ -156,11 +152,10 @@ final class SearchSpace implements AutoCloseable {
                 shards,
                 metrics)
             .start();
-    directory =
-        new ShardDirectory(streams, topics.embeddings.name(), ShardProcessor.STORE, shared.self());
+    directory = new ShardDirectory(streams, topics.embeddings, ShardProcessor.STORE, shared.self());
     forwarder = new MediaForwarder(directory, shared.peers());
     internal = new InternalApi.Space(model.id(), model.dim(), instance, shards);
-    if (config.get("search.http.route").equals("topics")) {
+    if (settings.httpRoute().equals("topics")) {
       route = topicRoute(topics);
     } else {
       DirectSearch direct =
@@ -174,7 +169,7 @@ final class SearchSpace implements AutoCloseable {
               shards,
               instance,
               metrics,
-              config.getLong("search.after.timeout.ms"));
+              settings.afterTimeoutMillis());
       route = (body, query) -> Json.write(direct.search(body, query));
     }
     LOG.info("model {} (dim {}): search index {} started", model.id(), model.dim(), applicationId);
@@ -184,15 +179,19 @@ final class SearchSpace implements AutoCloseable {
   private SearchApi.QueryRoute topicRoute(Topics topics) {
     Map<String, Object> producerProps = KafkaClients.producer(config);
     producerProps.put("linger.ms", 0); // one query at a time from HTTP: send it now
-    producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer());
+    producer =
+        new KafkaProducer<>(
+            producerProps,
+            topics.queries.keySerde().serializer(),
+            topics.queries.valueSerde().serializer());
     results =
         new ResultWaiter(
             KafkaClients.consumer(config, "unused"),
-            topics.results.name(),
-            topics.shardAnswers.name(),
-            config.getInt("search.k.max"));
+            topics.results,
+            topics.shardAnswers,
+            settings.kMax());
     return new TopicRoute(
-        producer, topics.queries.name(), results, config.getLong("search.request.timeout.ms"));
+        producer, topics.queries.name(), results, settings.requestTimeout().toMillis());
   }
 
   private Properties streamsProperties(String applicationId, HostInfo self, DeadLetters deadLetters)
@@ -203,28 +202,23 @@ final class SearchSpace implements AutoCloseable {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     // One state folder holds every model's index: Kafka Streams keeps each application under
     // <state.dir>/<application.id>.
-    String stateDir = config.get("search.state.dir");
+    String stateDir = settings.stateDir();
     p.put(
         StreamsConfig.STATE_DIR_CONFIG,
         stateDir.isEmpty() ? Files.createTempDirectory("crossmodal-search").toString() : stateDir);
-    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.get("search.processing.guarantee"));
-    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.getInt("search.standby.replicas"));
-    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt("search.stream.threads"));
-    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong("search.commit.interval.ms"));
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.processingGuarantee());
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, settings.standbyReplicas());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitIntervalMillis());
     // A dead instance's shards stay unanswered until the group notices: 45 s by default, 10 s here.
-    p.put(
-        StreamsConfig.consumerPrefix("session.timeout.ms"),
-        config.getInt("search.session.timeout.ms"));
+    p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), settings.sessionTimeoutMillis());
     p.put(
         StreamsConfig.consumerPrefix("heartbeat.interval.ms"),
-        Math.max(500, config.getInt("search.session.timeout.ms") / 4));
-    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.getInt("topic.replication.factor"));
+        Math.max(500, settings.sessionTimeoutMillis() / 4));
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.replicationFactor());
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-    p.put(
-        StreamsConfig.consumerPrefix("max.partition.fetch.bytes"),
-        config.getInt("topic.max.message.bytes"));
-    p.put(
-        StreamsConfig.producerPrefix("max.request.size"), config.getInt("topic.max.message.bytes"));
+    p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), settings.maxMessageBytes());
+    p.put(StreamsConfig.producerPrefix("max.request.size"), settings.maxMessageBytes());
     // Streams lingers 100 ms by default; a shard answer should leave at once (see ResultWaiter).
     // 1 ms, not 0: at 0 the first batches of a new transaction race each other to the broker
     // (retriable OutOfOrderSequence errors, logged by the broker at ERROR, under transactions v2).

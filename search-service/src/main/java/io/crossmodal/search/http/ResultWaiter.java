@@ -3,6 +3,7 @@ package io.crossmodal.search.http;
 import io.crossmodal.common.errors.RejectedRecordException;
 import io.crossmodal.common.event.ShardAnswer;
 import io.crossmodal.common.serde.Json;
+import io.crossmodal.common.topic.Topic;
 import io.crossmodal.search.processor.ResultMerge;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,7 +20,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Completes HTTP requests' futures. Tails every partition of {@code shard-answers} and {@code
@@ -54,17 +54,21 @@ public final class ResultWaiter implements TopicRoute.Results, AutoCloseable {
    */
   public ResultWaiter(
       Map<String, Object> consumerProperties,
-      String resultsTopic,
-      String shardAnswersTopic,
+      Topic<String, String> results,
+      Topic<String, String> shardAnswers,
       int kMax) {
     this.kMax = kMax;
     Map<String, Object> props = new HashMap<>(consumerProperties);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-    this.resultsTopic = resultsTopic;
-    consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+    this.resultsTopic = results.name();
+    // Both topics carry JSON under string keys, so one consumer reads them with the results'
+    // serdes.
+    consumer =
+        new KafkaConsumer<>(
+            props, results.keySerde().deserializer(), results.valueSerde().deserializer());
     List<TopicPartition> partitions =
-        Stream.of(resultsTopic, shardAnswersTopic)
+        Stream.of(results.name(), shardAnswers.name())
             .flatMap(
                 t ->
                     consumer.partitionsFor(t).stream()

@@ -16,6 +16,7 @@ import io.crossmodal.common.event.Tags;
 import io.crossmodal.common.event.Target;
 import io.crossmodal.common.serde.EmbeddingSerde;
 import io.crossmodal.common.serde.Json;
+import io.crossmodal.common.topic.Topic;
 import io.crossmodal.search.lexical.Analysis;
 import io.crossmodal.search.lexical.CorpusStats;
 import io.crossmodal.search.lexical.ItemText;
@@ -96,7 +97,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
 
   private static final StringSerializer KEYS = new StringSerializer();
 
-  private final String embeddingsTopic;
+  private final Topic<String, EmbeddingRecord> embeddings;
   private final String modelId;
   private final int dim;
   private final SearchMetrics metrics;
@@ -116,10 +117,11 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
   private record Parked(Record<String, byte[]> record, List<Position> mine, long deadlineMillis) {}
 
   /**
-   * Stateless, so shared (also by HTTP threads through {@link #hit(String, Modality, float,
-   * byte[])}).
+   * The store keeps each record as the embeddings topic carries it; this reads it back for HTTP
+   * threads, which have no topic at hand ({@link #hit(String, Modality, float, byte[])}).
+   * Stateless, so shared.
    */
-  private static final EmbeddingSerde SERDE = new EmbeddingSerde();
+  private static final EmbeddingSerde STORED = new EmbeddingSerde();
 
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<String, byte[]> store;
@@ -131,7 +133,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
    *     records)
    */
   public ShardProcessor(
-      String embeddingsTopic,
+      Topic<String, EmbeddingRecord> embeddings,
       String modelId,
       int dim,
       int kMax,
@@ -147,7 +149,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     this.int8Prefilter = int8Prefilter;
     this.localShards = localShards;
     this.qualityEvery = qualityEvery;
-    this.embeddingsTopic = embeddingsTopic;
+    this.embeddings = embeddings;
     this.modelId = modelId;
     this.dim = dim;
     this.metrics = metrics;
@@ -170,7 +172,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     try (KeyValueIterator<String, byte[]> all = store.all()) {
       all.forEachRemaining(
           kv -> {
-            EmbeddingRecord r = SERDE.deserialize(embeddingsTopic, kv.value);
+            EmbeddingRecord r = embeddings.decodeValue(kv.value);
             var metadata = Json.object(r.metadata());
             index.upsert(
                 kv.key,
@@ -266,7 +268,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
   public void process(Record<String, byte[]> record) {
     RecordMetadata meta = context.recordMetadata().orElseThrow();
     metrics.recordIn(meta.topic());
-    if (meta.topic().equals(embeddingsTopic)) {
+    if (meta.topic().equals(embeddings.name())) {
       index(record, meta);
     } else {
       answer(record);
@@ -364,7 +366,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     }
     EmbeddingRecord embedding;
     try {
-      embedding = SERDE.deserialize(meta.topic(), record.value());
+      embedding = embeddings.decodeValue(record.value());
     } catch (RuntimeException e) {
       throw new RejectedRecordException("corrupt-embedding", e.getMessage());
     }
@@ -587,7 +589,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
    */
   public static Hit hit(String id, Modality modality, float score, byte[] stored) {
     var metadata =
-        (ObjectNode) Json.object(stored == null ? "{}" : SERDE.deserialize("", stored).metadata());
+        (ObjectNode) Json.object(stored == null ? "{}" : STORED.deserialize("", stored).metadata());
     metadata.remove(THUMBNAIL);
     return new Hit(id, modality.wireName(), score, metadata);
   }

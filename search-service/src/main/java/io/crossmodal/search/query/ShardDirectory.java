@@ -1,6 +1,8 @@
 package io.crossmodal.search.query;
 
+import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.http.HttpError;
+import io.crossmodal.common.topic.Topic;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsMetadata;
@@ -21,13 +22,17 @@ import org.apache.kafka.streams.state.HostInfo;
  */
 public final class ShardDirectory implements ShardOwners {
   private final KafkaStreams streams;
-  private final String embeddingsTopic;
+  private final Topic<String, EmbeddingRecord> embeddings;
   private final String store;
   private final HostInfo self;
 
-  public ShardDirectory(KafkaStreams streams, String embeddingsTopic, String store, HostInfo self) {
+  public ShardDirectory(
+      KafkaStreams streams,
+      Topic<String, EmbeddingRecord> embeddings,
+      String store,
+      HostInfo self) {
     this.streams = streams;
-    this.embeddingsTopic = embeddingsTopic;
+    this.embeddings = embeddings;
     this.store = store;
     this.self = self;
   }
@@ -52,7 +57,7 @@ public final class ShardDirectory implements ShardOwners {
       }
       List<Integer> partitions =
           m.topicPartitions().stream()
-              .filter(tp -> tp.topic().equals(embeddingsTopic))
+              .filter(tp -> tp.topic().equals(embeddings.name()))
               .map(TopicPartition::partition)
               .filter(taken::add)
               .sorted()
@@ -68,7 +73,7 @@ public final class ShardDirectory implements ShardOwners {
   public Owner ownerOf(String id) throws HttpError {
     KeyQueryMetadata meta;
     try {
-      meta = streams.queryMetadataForKey(store, id, Serdes.String().serializer());
+      meta = streams.queryMetadataForKey(store, id, embeddings.keySerde().serializer());
     } catch (RuntimeException e) {
       throw notRunning(e);
     }

@@ -11,10 +11,8 @@ import io.crossmodal.search.processor.ShardProcessor;
 import io.crossmodal.search.store.LocalShards;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -39,6 +37,13 @@ import org.apache.kafka.streams.state.Stores;
  * shard p answers the copy of each query written to partition p.
  */
 public final class SearchTopology {
+  /**
+   * The processors read values as bytes and decode them with the topic's serde themselves: one
+   * shard processor reads two topics of different value types, and a value that does not decode is
+   * dead-lettered with the processor's reason rather than a deserializer's.
+   */
+  private static final Deserializer<byte[]> RAW = new ByteArrayDeserializer();
+
   private SearchTopology() {}
 
   /**
@@ -85,28 +90,25 @@ public final class SearchTopology {
                 Serdes.ByteArray())
             .withLoggingDisabled(),
         "lexical-stats",
-        new StringDeserializer(),
-        new ByteArrayDeserializer(),
+        topics.lexicalStats.keySerde().deserializer(),
+        topics.lexicalStats.valueSerde().deserializer(),
         topics.lexicalStats.name(),
         "lexical-stats-follower",
         () ->
             new CorpusStatsProcessor(
                 corpus, topics.lexicalStats.name(), deadLetters, globalDeadLetters));
     t.addSource(
-        "embeddings",
-        new StringDeserializer(),
-        new ByteArrayDeserializer(),
-        topics.embeddings.name());
+        "embeddings", topics.embeddings.keySerde().deserializer(), RAW, topics.embeddings.name());
     t.addSource(
         "encoded-queries",
-        new StringDeserializer(),
-        new ByteArrayDeserializer(),
+        topics.encodedQueries.keySerde().deserializer(),
+        RAW,
         topics.encodedQueries.name());
     t.addProcessor(
         "shard",
         () ->
             new ShardProcessor(
-                topics.embeddings.name(),
+                topics.embeddings,
                 s.modelId(),
                 s.dim(),
                 s.kMax(),
@@ -133,27 +135,27 @@ public final class SearchTopology {
     t.addSink(
         ShardProcessor.ANSWERS,
         topics.shardAnswers.name(),
-        new StringSerializer(),
-        new StringSerializer(),
+        topics.shardAnswers.keySerde().serializer(),
+        topics.shardAnswers.valueSerde().serializer(),
         "shard");
     t.addSink(
         ShardProcessor.FAN_OUT,
         topics.encodedQueries.name(),
-        new StringSerializer(),
-        new StringSerializer(),
+        topics.encodedQueries.keySerde().serializer(),
+        topics.encodedQueries.valueSerde().serializer(),
         new AllPartitions<String, String>(),
         "shard");
     t.addSink(
         ShardProcessor.STATS,
         topics.lexicalStats.name(),
-        new StringSerializer(),
-        new ByteArraySerializer(),
+        topics.lexicalStats.keySerde().serializer(),
+        topics.lexicalStats.valueSerde().serializer(),
         "shard");
 
     t.addSource(
         "shard-answers",
-        new StringDeserializer(),
-        new ByteArrayDeserializer(),
+        topics.shardAnswers.keySerde().deserializer(),
+        RAW,
         topics.shardAnswers.name());
     t.addProcessor(
         "merge",
@@ -164,7 +166,11 @@ public final class SearchTopology {
             Stores.persistentKeyValueStore(AnswerMerger.STORE), Serdes.String(), Serdes.String()),
         "merge");
     t.addSink(
-        "results", topics.results.name(), new StringSerializer(), new StringSerializer(), "merge");
+        "results",
+        topics.results.name(),
+        topics.results.keySerde().serializer(),
+        topics.results.valueSerde().serializer(),
+        "merge");
     return t;
   }
 

@@ -251,7 +251,8 @@ class DirectSearchTest {
                 (topic, partition, offset, letter, tombstone) -> {}),
             props)) {
       ShardDirectory directory =
-          new ShardDirectory(notStarted, "embeddings", "vectors", new HostInfo("localhost", 1));
+          new ShardDirectory(
+              notStarted, Topics.defaults().embeddings, "vectors", new HostInfo("localhost", 1));
       answer.set(Json.write(new QueryVector("model-a", 4, new float[] {1, 0, 0, 0}, 1)));
       DirectSearch direct =
           new DirectSearch(
