@@ -1,5 +1,6 @@
 package io.crossmodal.encoder.metrics;
 
+import io.crossmodal.common.http.Rejections;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,9 +10,11 @@ import java.time.Duration;
 /** The encoder's own meters ({@code crossmodal_*}); thread safe. */
 public final class EncoderMetrics {
   private final MeterRegistry registry;
+  private final Rejections rejections;
 
   public EncoderMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.rejections = new Rejections(registry, "encoder");
   }
 
   public MeterRegistry registry() {
@@ -39,11 +42,7 @@ public final class EncoderMetrics {
    * letter).
    */
   public void rejected(String reason) {
-    Counter.builder("crossmodal.http.rejected")
-        .tag("service", "encoder")
-        .tag("reason", reason)
-        .register(registry)
-        .increment();
+    rejections.count(reason);
   }
 
   public void batch(String modality, int size, long nanos) {

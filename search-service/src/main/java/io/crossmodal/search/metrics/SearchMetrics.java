@@ -1,5 +1,6 @@
 package io.crossmodal.search.metrics;
 
+import io.crossmodal.common.http.Rejections;
 import io.crossmodal.search.lexical.CorpusStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /** The search service's own meters ({@code crossmodal_*}); thread safe. */
 public final class SearchMetrics {
   private final MeterRegistry registry;
+  private final Rejections rejections;
   private final Map<Integer, AtomicLong> vectorsPerShard = new ConcurrentHashMap<>();
   private final Map<Integer, AtomicLong> bytesPerShard = new ConcurrentHashMap<>();
   private final Map<Integer, AtomicLong> lexicalDocsPerShard = new ConcurrentHashMap<>();
@@ -28,6 +30,7 @@ public final class SearchMetrics {
 
   public SearchMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.rejections = new Rejections(registry, "search");
     shardSearch =
         Timer.builder("crossmodal.search.shard.latency")
             .description("time of one shard's exact top-k scan")
@@ -172,11 +175,7 @@ public final class SearchMetrics {
    * reason).
    */
   public void rejected(String reason) {
-    Counter.builder("crossmodal.http.rejected")
-        .tag("service", "search")
-        .tag("reason", reason)
-        .register(registry)
-        .increment();
+    rejections.count(reason);
   }
 
   /** A peer instance that did not answer its part of a direct search. */
