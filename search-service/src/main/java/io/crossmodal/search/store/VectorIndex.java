@@ -1,7 +1,6 @@
 package io.crossmodal.search.store;
 
 import io.crossmodal.common.event.Modality;
-import io.crossmodal.common.event.TagFilter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,17 +14,17 @@ import java.util.Map;
  * object per vector) with the id ↔ slot map, for exact top-k scans. Upsert overwrites the id's slot
  * in place; delete frees the slot, and freed slots are reused before the slab grows.
  *
- * <p>Tags are held as one bitset of slots per tag, so a tag condition becomes a slot set with a few
- * word-wise ANDs/ORs before the scan. A selective condition (fewer than 1/{@value #SPARSE_RATIO} of
- * the slots) scores only its slots; otherwise the full scan skips the rows outside the set. Either
- * way every matching item is scored: filtered results are exact.
+ * <p>Tags are held as one bitset of slots per tag ({@link SlotTags}), so a tag condition becomes a
+ * slot set with a few word-wise ANDs/ORs before the scan. A selective condition (fewer than
+ * 1/{@value #SPARSE_RATIO} of the slots) scores only its slots; otherwise the full scan skips the
+ * rows outside the set. Either way every matching item is scored: filtered results are exact.
  *
- * <p>With the int8 prefilter on, each row also has an int8 copy (per-row scale) and a bound on how
- * far a score from the copy can be from the float score (the rounding residual's norm plus float
- * error). A single-query scan reads the int8 copy (a quarter of the bytes), keeps every row whose
- * upper bound reaches the k-th best lower bound, and scores only those from the float rows. Every
- * row that can be in the top-k (ties included) is among them, so the result is the same exact top-k
- * as a full float scan; only the work differs.
+ * <p>With the int8 prefilter on, each row also has an int8 copy ({@link Int8Codes}: per-row scale)
+ * and a bound on how far a score from the copy can be from the float score (the rounding residual's
+ * norm plus float error). A single-query scan reads the int8 copy (a quarter of the bytes), keeps
+ * every row whose upper bound reaches the k-th best lower bound, and scores only those from the
+ * float rows. Every row that can be in the top-k (ties included) is among them, so the result is
+ * the same exact top-k as a full float scan; only the work differs.
  *
  * <p>Not thread safe (see {@link LiveShard} for the shared form).
  */
@@ -38,19 +37,14 @@ public final class VectorIndex {
   private String[] ids;
   private byte[] modalities;
   private String[] sources;
-  private String[][] tagsOf;
-  private final Map<String, BitSet> slotsByTag = new HashMap<>();
+  private final SlotTags tags;
   private final Map<String, Integer> slotOf = new HashMap<>();
   private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
   private int highWater;
   private final float[] scores = new float[BLOCK];
-  private final boolean int8;
-  private byte[] codes;
-  private float[] codeScale;
-  private float[] codeBound;
 
-  /** Relative float error of a dim-term dot product, γ = n·u / (1 − n·u), u = 2^-24. */
-  private final double gamma;
+  /** The int8 copy of the rows, or null when the prefilter is off. */
+  private final Int8Codes int8;
 
   /** A float-only index (every scan reads the float rows). */
   public VectorIndex(int dim, int initialCapacity, DotProductKernel kernel) {
@@ -64,17 +58,13 @@ public final class VectorIndex {
   public VectorIndex(int dim, int initialCapacity, DotProductKernel kernel, boolean int8Prefilter) {
     this.dim = dim;
     this.kernel = kernel;
-    this.int8 = int8Prefilter;
-    this.gamma = dim * 0x1p-24 / (1 - dim * 0x1p-24);
     int capacity = Math.max(16, initialCapacity);
+    this.int8 = int8Prefilter ? new Int8Codes(dim, capacity) : null;
     slab = new float[capacity * dim];
-    codes = new byte[int8 ? capacity * dim : 0];
-    codeScale = new float[int8 ? capacity : 0];
-    codeBound = new float[int8 ? capacity : 0];
     ids = new String[capacity];
     modalities = new byte[capacity];
     sources = new String[capacity];
-    tagsOf = new String[capacity][];
+    tags = new SlotTags(capacity);
   }
 
   public int dim() {
@@ -87,7 +77,7 @@ public final class VectorIndex {
 
   /** Bytes held by vectors (the slab and the int8 copy, including free slots). */
   public long vectorBytes() {
-    return 4L * slab.length + codes.length + 8L * codeScale.length;
+    return 4L * slab.length + (int8 == null ? 0 : int8.bytes());
   }
 
   /** Returns the vector of {@code id} (a copy), or null. */
@@ -113,17 +103,13 @@ public final class VectorIndex {
       slotOf.put(id, slot);
     }
     System.arraycopy(vector, 0, slab, slot * dim, dim);
-    if (int8) {
-      quantize(slot, vector);
+    if (int8 != null) {
+      int8.quantize(slot, vector);
     }
     ids[slot] = id;
     modalities[slot] = (byte) modality.ordinal();
     sources[slot] = source;
-    untag(slot);
-    tagsOf[slot] = tags.toArray(String[]::new);
-    for (String tag : tagsOf[slot]) {
-      slotsByTag.computeIfAbsent(tag, t -> new BitSet()).set(slot);
-    }
+    this.tags.set(slot, tags);
     return slot;
   }
 
@@ -135,12 +121,10 @@ public final class VectorIndex {
     }
     ids[slot] = null;
     sources[slot] = null;
-    untag(slot);
+    tags.clear(slot);
     Arrays.fill(slab, slot * dim, slot * dim + dim, 0f);
-    if (int8) {
-      Arrays.fill(codes, slot * dim, slot * dim + dim, (byte) 0);
-      codeScale[slot] = 0;
-      codeBound[slot] = 0;
+    if (int8 != null) {
+      int8.clear(slot);
     }
     freeSlots.push(slot);
     return true;
@@ -154,8 +138,7 @@ public final class VectorIndex {
   public List<TopKCollector.Scored> searchReference(float[] query, int k, SearchFilter filter) {
     TopKCollector top = new TopKCollector(k);
     for (int slot = 0; slot < highWater; slot++) {
-      if (ids[slot] == null
-          || !filter.accepts(modality(slot), sources[slot], Arrays.asList(tagsOf[slot]))) {
+      if (ids[slot] == null || !filter.accepts(modality(slot), sources[slot], tags.of(slot))) {
         continue;
       }
       float s = 0;
@@ -168,52 +151,9 @@ public final class VectorIndex {
     return top.result();
   }
 
-  /**
-   * codes = round(v / scale) with scale = max|v| / 127; bound = ‖v − scale·codes‖ plus the float
-   * error of both dot products (γ·‖v‖ each, with the codes' norm ≤ ‖v‖ + residual) and of the
-   * products and sums of the check, with a 0.1 % margin. Multiplied by ‖q‖ at query time
-   * (Cauchy–Schwarz).
-   */
-  private void quantize(int slot, float[] v) {
-    double max = 0;
-    double norm2 = 0;
-    for (float x : v) {
-      max = Math.max(max, Math.abs(x));
-      norm2 += (double) x * x;
-    }
-    double scale = max / 127;
-    double residual2 = 0;
-    int base = slot * dim;
-    for (int d = 0; d < dim; d++) {
-      int c = scale == 0 ? 0 : (int) Math.max(-127, Math.min(127, Math.round(v[d] / scale)));
-      codes[base + d] = (byte) c;
-      double r = v[d] - (float) scale * (double) c;
-      residual2 += r * r;
-    }
-    double norm = Math.sqrt(norm2);
-    double residual = Math.sqrt(residual2);
-    codeScale[slot] = (float) scale;
-    codeBound[slot] =
-        Math.nextUp((float) ((residual + gamma * (2 * norm + residual) + 0x1p-22 * norm) * 1.001));
-  }
-
-  private void untag(int slot) {
-    if (tagsOf[slot] == null) {
-      return;
-    }
-    for (String tag : tagsOf[slot]) {
-      BitSet slots = slotsByTag.get(tag);
-      slots.clear(slot);
-      if (slots.isEmpty()) {
-        slotsByTag.remove(tag);
-      }
-    }
-    tagsOf[slot] = null;
-  }
-
   /** Number of distinct tags indexed. */
   public int tagCount() {
-    return slotsByTag.size();
+    return tags.count();
   }
 
   /** Exact top-k by dot product among live slots passing the filter, best first, ties by id. */
@@ -231,10 +171,10 @@ public final class VectorIndex {
     for (int q = 0; q < queries.length; q++) {
       tops[q] = new TopKCollector(k);
     }
-    BitSet allowed = filter.tags() == null ? null : slotsMatching(filter.tags());
+    BitSet allowed = filter.tags() == null ? null : tags.matching(filter.tags());
     if (allowed != null && allowed.cardinality() * (long) SPARSE_RATIO < highWater) {
       scoreSlots(queries, allowed, filter, tops);
-    } else if (queries.length == 1 && int8) {
+    } else if (queries.length == 1 && int8 != null) {
       scanInt8(queries[0], k, allowed, filter, tops[0]);
     } else if (queries.length == 1) {
       scan(queries[0], allowed, filter, tops[0]);
@@ -280,12 +220,12 @@ public final class VectorIndex {
     int n = 0;
     for (int first = 0; first < highWater; first += BLOCK) {
       int rows = Math.min(BLOCK, highWater - first);
-      kernel.codeDots(query, codes, dim, first, rows, scores);
+      kernel.codeDots(query, int8.codes(), dim, first, rows, scores);
       float floor = lower.value();
       for (int r = 0; r < rows; r++) {
         int slot = first + r;
-        float approx = scores[r] * codeScale[slot];
-        float bound = qn * codeBound[slot];
+        float approx = scores[r] * int8.scale(slot);
+        float bound = qn * int8.bound(slot);
         float upper = approx + bound;
         if (upper >= floor && passes(slot, allowed, filter)) {
           lower.offer(approx - bound);
@@ -307,52 +247,6 @@ public final class VectorIndex {
         kernel.dots(query, slab, dim, slot, 1, one);
         top.offer(ids[slot], one[0], slot);
       }
-    }
-  }
-
-  /** The k-th largest of the values offered (−∞ until k were offered): a min-heap of k floats. */
-  private static final class KthLargest {
-    private final float[] heap;
-    private int size;
-
-    KthLargest(int k) {
-      heap = new float[k];
-    }
-
-    float value() {
-      return size < heap.length ? Float.NEGATIVE_INFINITY : heap[0];
-    }
-
-    void offer(float x) {
-      if (size < heap.length) {
-        int i = size++;
-        heap[i] = x;
-        while (i > 0 && heap[(i - 1) / 2] > heap[i]) {
-          swap(i, (i - 1) / 2);
-          i = (i - 1) / 2;
-        }
-      } else if (x > heap[0]) {
-        heap[0] = x;
-        int i = 0;
-        while (true) {
-          int l = 2 * i + 1;
-          int smallest = l < size && heap[l] < heap[i] ? l : i;
-          if (l + 1 < size && heap[l + 1] < heap[smallest]) {
-            smallest = l + 1;
-          }
-          if (smallest == i) {
-            return;
-          }
-          swap(i, smallest);
-          i = smallest;
-        }
-      }
-    }
-
-    private void swap(int a, int b) {
-      float t = heap[a];
-      heap[a] = heap[b];
-      heap[b] = t;
     }
   }
 
@@ -401,40 +295,6 @@ public final class VectorIndex {
         && (filter.source() == null || filter.source().equals(sources[slot]));
   }
 
-  /**
-   * Slots whose tags pass the condition: AND of the {@code all} sets, then AND with the OR of the
-   * {@code any} sets.
-   */
-  private BitSet slotsMatching(TagFilter tags) {
-    BitSet result = null;
-    for (String tag : tags.all()) {
-      BitSet slots = slotsByTag.get(tag);
-      if (slots == null) {
-        return new BitSet();
-      }
-      if (result == null) {
-        result = (BitSet) slots.clone();
-      } else {
-        result.and(slots);
-      }
-    }
-    if (!tags.any().isEmpty()) {
-      BitSet union = new BitSet();
-      for (String tag : tags.any()) {
-        BitSet slots = slotsByTag.get(tag);
-        if (slots != null) {
-          union.or(slots);
-        }
-      }
-      if (result == null) {
-        result = union;
-      } else {
-        result.and(union);
-      }
-    }
-    return result;
-  }
-
   public Modality modality(int slot) {
     return Modality.values()[modalities[slot]];
   }
@@ -448,11 +308,9 @@ public final class VectorIndex {
     ids = Arrays.copyOf(ids, capacity);
     modalities = Arrays.copyOf(modalities, capacity);
     sources = Arrays.copyOf(sources, capacity);
-    tagsOf = Arrays.copyOf(tagsOf, capacity);
-    if (int8) {
-      codes = Arrays.copyOf(codes, capacity * dim);
-      codeScale = Arrays.copyOf(codeScale, capacity);
-      codeBound = Arrays.copyOf(codeBound, capacity);
+    tags.grow(capacity);
+    if (int8 != null) {
+      int8.grow(capacity);
     }
   }
 }
