@@ -4,13 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.common.errors.DeadLetters;
 import io.crossmodal.common.errors.RejectedRecordException;
 import io.crossmodal.common.event.EmbeddingRecord;
-import io.crossmodal.common.event.EncodedQuery;
 import io.crossmodal.common.event.InvalidQueryException;
 import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.event.Position;
 import io.crossmodal.common.event.QueryParser;
 import io.crossmodal.common.event.SearchQuery;
-import io.crossmodal.common.event.ShardAnswer;
 import io.crossmodal.common.media.MediaValidator;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
@@ -28,7 +26,6 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +60,7 @@ public final class MediaEncoder {
   private final int batchSize;
   private final EncoderMetrics metrics;
   private final DeadLetters deadLetters;
+  private final QueryFanOut fanOut;
 
   /** Encode time of the latest batch, reported in each query's result timings. */
   private double lastEncodeMillis;
@@ -82,6 +80,7 @@ public final class MediaEncoder {
     this.batchSize = batchSize;
     this.metrics = metrics;
     this.deadLetters = deadLetters;
+    this.fanOut = new QueryFanOut(topics, encoder.modelId(), metrics);
   }
 
   /** An input that passed validation, waiting for its batch. */
@@ -140,13 +139,16 @@ public final class MediaEncoder {
         accepted.textQueries,
         Modality.TEXT,
         p -> encoder.encodeTexts(p.stream().map(q -> q.input().text()).toList()),
-        (p, v) -> fanOut(p.source(), p.input(), v, out, queryPartitions),
+        (p, v) ->
+            fanOut.toEveryShard(p.source(), p.input(), v, lastEncodeMillis, queryPartitions, out),
         out);
     inBatches(
         accepted.imageQueries,
         Modality.IMAGE,
         p -> encoder.encodeImages(p.stream().map(q -> q.input().image()).toList()),
-        (p, v) -> fanOut(p.source(), p.input().query(), v, out, queryPartitions),
+        (p, v) ->
+            fanOut.toEveryShard(
+                p.source(), p.input().query(), v, lastEncodeMillis, queryPartitions, out),
         out);
     return out;
   }
@@ -199,34 +201,7 @@ public final class MediaEncoder {
           new Pending<>(r, new ImageQuery(q, validator.image(q.image())), null));
     } else {
       // Query by example: only the shard holding the item has its vector; it re-fans the query out.
-      int owner =
-          Utils.toPositive(Utils.murmur2(q.mediaId().getBytes(StandardCharsets.UTF_8)))
-              % partitions;
-      EncodedQuery eq =
-          new EncodedQuery(
-              key(r),
-              encoder.modelId(),
-              null,
-              q.mediaId(),
-              q.k(),
-              q.target().wireName(),
-              q.source(),
-              q.tags(),
-              owner,
-              partitions,
-              r.timestamp(),
-              0,
-              null,
-              null,
-              q.after());
-      out.add(
-          r,
-          new ProducerRecord<>(
-              topics.encodedQueries.name(),
-              owner,
-              r.key(),
-              topics.encodedQueries.encodeValue(Json.write(eq))));
-      metrics.recordOut(topics.encodedQueries.name());
+      fanOut.toExampleOwner(r, q, partitions, out);
     }
   }
 
@@ -237,51 +212,7 @@ public final class MediaEncoder {
   private void rejectQuery(
       ConsumerRecord<byte[], byte[]> r, RejectedRecordException e, EncodedBatch out) {
     deadLetter(r, e, out);
-    ShardAnswer error =
-        new ShardAnswer(
-            key(r), 0, 1, 0, encoder.modelId(), List.of(), e.getMessage(), r.timestamp(), 0, 0);
-    out.add(
-        r,
-        new ProducerRecord<>(
-            topics.shardAnswers.name(),
-            r.key(),
-            topics.shardAnswers.encodeValue(Json.write(error))));
-    metrics.recordOut(topics.shardAnswers.name());
-  }
-
-  private void fanOut(
-      ConsumerRecord<byte[], byte[]> source,
-      SearchQuery q,
-      float[] vector,
-      EncodedBatch out,
-      int partitions) {
-    for (int partition = 0; partition < partitions; partition++) {
-      EncodedQuery eq =
-          new EncodedQuery(
-              key(source),
-              encoder.modelId(),
-              vector,
-              null,
-              q.k(),
-              q.target().wireName(),
-              q.source(),
-              q.tags(),
-              partition,
-              partitions,
-              source.timestamp(),
-              lastEncodeMillis,
-              q.text(),
-              q.mode().wireName(),
-              q.after());
-      out.add(
-          source,
-          new ProducerRecord<>(
-              topics.encodedQueries.name(),
-              partition,
-              source.key(),
-              topics.encodedQueries.encodeValue(Json.write(eq))));
-    }
-    metrics.recordOut(topics.encodedQueries.name());
+    fanOut.error(r, e.getMessage(), out);
   }
 
   private void embedding(Pending<?> p, Modality modality, float[] vector, EncodedBatch out) {
@@ -367,9 +298,5 @@ public final class MediaEncoder {
   private static byte[] header(ConsumerRecord<byte[], byte[]> r, String name) {
     Header h = r.headers().lastHeader(name);
     return h == null ? null : h.value();
-  }
-
-  private static String key(ConsumerRecord<byte[], byte[]> r) {
-    return new String(r.key(), StandardCharsets.UTF_8);
   }
 }
