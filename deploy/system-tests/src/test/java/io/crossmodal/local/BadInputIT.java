@@ -65,20 +65,7 @@ class BadInputIT {
     // Search asks the encoder over HTTP here, as separate services do: the encoder's refusals of
     // bad query images must reach the client as 4xx through that hop too (the other ITs call in
     // process).
-    Config config =
-        Config.defaults()
-            .with(
-                Map.of(
-                    "search.port",
-                    "0",
-                    "encoder.port",
-                    "0",
-                    "ingest.port",
-                    "0",
-                    "topic.partitions",
-                    "3",
-                    "local.encode.in.process",
-                    "false"));
+    Config config = TestConfigs.freePorts(3, "local.encode.in.process", "false");
     List<Item> items = Manifest.read(Path.of("../../cli/sample/manifest.jsonl")).subList(0, GOOD);
     ModelSpec spec = DefaultModel.load(null).spec();
     try (LocalStack stack =

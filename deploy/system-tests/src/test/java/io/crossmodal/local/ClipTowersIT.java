@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -41,20 +40,7 @@ class ClipTowersIT {
   @Test
   void shouldServeTheFoldersSpaceWhenATowersFolderIsConfigured() throws Exception {
     Path towersDir = new ClipShapedFolder(11).write(dir.resolve("towers"));
-    Config config =
-        Config.defaults()
-            .with(
-                Map.of(
-                    "search.port",
-                    "0",
-                    "encoder.port",
-                    "0",
-                    "ingest.port",
-                    "0",
-                    "topic.partitions",
-                    "2",
-                    "encoder.towers.dir",
-                    towersDir.toString()));
+    Config config = TestConfigs.freePorts(2, "encoder.towers.dir", towersDir.toString());
     ServedModel.Identity identity = ServedModel.identity(config, null);
     assertTrue(identity.modelId().startsWith("clip-"), identity.modelId());
     assertEquals(ClipShapedFolder.DIM, identity.dim());

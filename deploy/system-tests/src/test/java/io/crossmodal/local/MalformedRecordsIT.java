@@ -44,18 +44,7 @@ class MalformedRecordsIT {
   @Test
   void shouldDeadLetterEveryMalformedRecordOnceAndKeepAnsweringWhenAnyTopicCarriesThem()
       throws Exception {
-    Config config =
-        Config.defaults()
-            .with(
-                Map.of(
-                    "search.port",
-                    "0",
-                    "encoder.port",
-                    "0",
-                    "ingest.port",
-                    "0",
-                    "topic.partitions",
-                    String.valueOf(SHARDS)));
+    Config config = TestConfigs.freePorts(SHARDS);
     ModelEntry model = ServedModel.entry(config, null);
     List<DeadLetterAudit.Sent> sent;
     try (LocalStack stack = LocalStack.start(dir.resolve("data"), 0, config, model)) {

@@ -57,18 +57,7 @@ class PipelineIT {
   @BeforeAll
   void startAndPublish() throws Exception {
     dir = Files.createTempDirectory("pipeline-it");
-    Config config =
-        Config.defaults()
-            .with(
-                Map.of(
-                    "search.port",
-                    "0",
-                    "encoder.port",
-                    "0",
-                    "ingest.port",
-                    "0",
-                    "topic.partitions",
-                    "3"));
+    Config config = TestConfigs.freePorts(3);
     stack = LocalStack.start(dir, 0, config, ServedModel.entry(config, null));
     items = Manifest.read(Path.of("../../cli/sample/manifest.jsonl")).subList(0, ITEMS);
     try (KafkaProducer<String, byte[]> producer =

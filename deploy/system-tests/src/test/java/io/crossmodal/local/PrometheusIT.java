@@ -46,20 +46,7 @@ class PrometheusIT {
     assertTrue(
         Files.isExecutable(PROMETHEUS),
         PROMETHEUS + " is missing: install Debian's prometheus package (.ci/run does)");
-    Config config =
-        Config.defaults()
-            .with(
-                Map.of(
-                    "search.port",
-                    "0",
-                    "encoder.port",
-                    "0",
-                    "ingest.port",
-                    "0",
-                    "topic.partitions",
-                    "3",
-                    "search.quality.sample.every",
-                    "1"));
+    Config config = TestConfigs.freePorts(3, "search.quality.sample.every", "1");
     List<Item> items = Manifest.read(Path.of("../../cli/sample/manifest.jsonl")).subList(0, ITEMS);
     try (LocalStack stack =
         LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null))) {

@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -40,20 +39,7 @@ class ReadYourWritesIT {
   @Test
   void shouldFindEveryWriteAtOnceWithItsTokenAndSay504WhenAWriteIsNotSearchableInTime()
       throws Exception {
-    Config config =
-        Config.defaults()
-            .with(
-                Map.of(
-                    "search.port",
-                    "0",
-                    "encoder.port",
-                    "0",
-                    "ingest.port",
-                    "0",
-                    "topic.partitions",
-                    "3",
-                    "search.after.timeout.ms",
-                    "5000"));
+    Config config = TestConfigs.freePorts(3, "search.after.timeout.ms", "5000");
     try (LocalStack stack =
         LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null))) {
       String ingest = "http://localhost:" + stack.ingestPort();

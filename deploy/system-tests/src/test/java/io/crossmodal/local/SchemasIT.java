@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,18 +44,7 @@ class SchemasIT {
 
   @Test
   void realPayloadsMatchTheSchemasAndTheSchemasRefuseWhatTheServicesRefuse() throws Exception {
-    Config config =
-        Config.defaults()
-            .with(
-                Map.of(
-                    "search.port",
-                    "0",
-                    "encoder.port",
-                    "0",
-                    "ingest.port",
-                    "0",
-                    "topic.partitions",
-                    "2"));
+    Config config = TestConfigs.freePorts(2);
     try (LocalStack stack =
         LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null))) {
       String ingest = "http://localhost:" + stack.ingestPort();

@@ -29,18 +29,7 @@ class SearchPageIT {
   @Test
   void shouldShowResultImagesWhenAUserTypesAQueryThenNarrowsByTagAndSearchesByImage()
       throws Exception {
-    Config config =
-        Config.defaults()
-            .with(
-                Map.of(
-                    "search.port",
-                    "0",
-                    "encoder.port",
-                    "0",
-                    "ingest.port",
-                    "0",
-                    "topic.partitions",
-                    "3"));
+    Config config = TestConfigs.freePorts(3);
     List<Item> items = Manifest.read(Path.of("../../cli/sample/manifest.jsonl")).subList(0, ITEMS);
     long animals = items.stream().filter(i -> "animals".equals(i.category())).count();
     try (LocalStack stack =

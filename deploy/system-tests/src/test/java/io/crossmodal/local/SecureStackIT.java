@@ -20,7 +20,6 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -88,22 +87,26 @@ class SecureStackIT {
         "-storepass",
         PASSWORD);
     Config config =
-        Config.defaults()
-            .with(
-                Map.ofEntries(
-                    Map.entry("search.port", "0"),
-                    Map.entry("encoder.port", "0"),
-                    Map.entry("ingest.port", "0"),
-                    Map.entry("topic.partitions", "2"),
-                    Map.entry("local.encode.in.process", "false"),
-                    Map.entry("http.tls.keystore", keystore.toString()),
-                    Map.entry("http.tls.keystore.password", PASSWORD),
-                    Map.entry("http.tls.truststore", truststore.toString()),
-                    Map.entry("http.tls.truststore.password", PASSWORD),
-                    Map.entry("http.tls.client.auth", "need"),
-                    Map.entry("auth.read.tokens", "reader"),
-                    Map.entry("auth.write.tokens", "writer"),
-                    Map.entry("auth.internal.token", "peer-secret")));
+        TestConfigs.freePorts(
+            2,
+            "local.encode.in.process",
+            "false",
+            "http.tls.keystore",
+            keystore.toString(),
+            "http.tls.keystore.password",
+            PASSWORD,
+            "http.tls.truststore",
+            truststore.toString(),
+            "http.tls.truststore.password",
+            PASSWORD,
+            "http.tls.client.auth",
+            "need",
+            "auth.read.tokens",
+            "reader",
+            "auth.write.tokens",
+            "writer",
+            "auth.internal.token",
+            "peer-secret");
     SSLContext tls =
         TlsSettings.of(config)
             .context(); // the client shows the same certificate the services trust

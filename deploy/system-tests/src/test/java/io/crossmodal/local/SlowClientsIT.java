@@ -43,23 +43,14 @@ class SlowClientsIT {
   @Test
   void shouldKeepAnsweringAndCutOffSlowClientsWhenHundredsHangOnEveryService() throws Exception {
     Config config =
-        Config.defaults()
-            .with(
-                Map.of(
-                    "search.port",
-                    "0",
-                    "encoder.port",
-                    "0",
-                    "ingest.port",
-                    "0",
-                    "topic.partitions",
-                    "2",
-                    "local.encode.in.process",
-                    "false",
-                    "http.idle.timeout.ms",
-                    String.valueOf(IDLE_TIMEOUT_MS),
-                    "http.request.timeout.ms",
-                    String.valueOf(REQUEST_TIMEOUT_MS)));
+        TestConfigs.freePorts(
+            2,
+            "local.encode.in.process",
+            "false",
+            "http.idle.timeout.ms",
+            String.valueOf(IDLE_TIMEOUT_MS),
+            "http.request.timeout.ms",
+            String.valueOf(REQUEST_TIMEOUT_MS));
     try (LocalStack stack =
         LocalStack.start(dir.resolve("data"), 0, config, ServedModel.entry(config, null))) {
       Map<Integer, String> apis =

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,20 +37,7 @@ class TopicRouteIT {
 
   @Test
   void shouldAnswerHttpQueriesThroughTheQueryTopicWhenConfigured() throws Exception {
-    Config config =
-        Config.defaults()
-            .with(
-                Map.of(
-                    "search.port",
-                    "0",
-                    "encoder.port",
-                    "0",
-                    "ingest.port",
-                    "0",
-                    "topic.partitions",
-                    "2",
-                    "search.http.route",
-                    "topics"));
+    Config config = TestConfigs.freePorts(2, "search.http.route", "topics");
     List<String> captions =
         List.of(
             "a red bicycle",
