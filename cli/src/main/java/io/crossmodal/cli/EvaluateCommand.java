@@ -60,10 +60,13 @@ final class EvaluateCommand implements Command {
         o.path("nouns", DatasetBuilder.nounIndex(Options.home().resolve(".cache/dataset")));
     o.requireAllUsed();
 
-    Nouns nouns = NounIndex.readOrExplain(nounIndex, "the concept benchmark's vocabulary", null);
-    if (nouns == null) {
+    NounKinds kinds =
+        NounIndex.readOrExplain(
+            nounIndex, NounKinds::read, "the concept benchmark's vocabulary", null);
+    if (kinds == null) {
       return 2;
     }
+    Nouns nouns = kinds.nouns();
     ModelFile.LoadedModel model = DefaultModel.load(modelFile);
     int size = model.spec().imageSize();
     List<Item> items = Manifest.read(manifest);
@@ -118,7 +121,6 @@ final class EvaluateCommand implements Command {
             (item, q) -> ConceptBenchmark.relevant(item, queries.get(q)),
             modelImage,
             queryText);
-    NounKinds kinds = NounKinds.read(nounIndex);
     List<Set<Integer>> byMeaning =
         ConceptBenchmark.relevantByMeaning(concepts.images(), queries, kinds);
     RetrievalSet frozenConcepts =

@@ -1,5 +1,6 @@
 package io.crossmodal.cli;
 
+import io.crossmodal.model.data.NounKinds;
 import io.crossmodal.model.data.Nouns;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,13 +13,20 @@ import java.nio.file.Path;
 final class NounIndex {
   private NounIndex() {}
 
+  /** {@link Nouns#read} or {@link NounKinds#read}: one reading of the index per command. */
+  @FunctionalInterface
+  interface Reader<T> {
+    T read(Path index) throws IOException;
+  }
+
   /**
-   * The nouns at {@code index}, or {@code null} after telling stderr why they are needed ({@code
-   * purpose}) and how to get them; {@code otherwise} names a flag that does without.
+   * What {@code reader} reads from {@code index}, or {@code null} after telling stderr why it is
+   * needed ({@code purpose}) and how to get it; {@code otherwise} names a flag that does without.
    */
-  static Nouns readOrExplain(Path index, String purpose, String otherwise) throws IOException {
+  static <T> T readOrExplain(Path index, Reader<T> reader, String purpose, String otherwise)
+      throws IOException {
     if (Files.isRegularFile(index)) {
-      return Nouns.read(index);
+      return reader.read(index);
     }
     System.err.println(
         "no WordNet noun index at "

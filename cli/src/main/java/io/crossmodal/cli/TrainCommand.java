@@ -86,11 +86,25 @@ final class TrainCommand implements Command {
           "--noun-kinds and --noun-definitions describe the nouns of names: drop --no-name-nouns");
       return 2;
     }
-    Nouns nouns =
-        nameNouns
+    // The kinds of nouns need WordNet's synsets too; read the index once either way.
+    NounKinds kinds =
+        nounKinds || nounDefinitions
             ? NounIndex.readOrExplain(
-                nounIndex, "which words of a title are nouns", "train with --no-name-nouns")
+                nounIndex,
+                NounKinds::read,
+                "which words of a title are nouns, and their kinds",
+                "train with --no-name-nouns")
             : null;
+    Nouns nouns =
+        kinds != null
+            ? kinds.nouns()
+            : nameNouns
+                ? NounIndex.readOrExplain(
+                    nounIndex,
+                    Nouns::read,
+                    "which words of a title are nouns",
+                    "train with --no-name-nouns")
+                : null;
     if (nameNouns && nouns == null) {
       return 2;
     }
@@ -109,7 +123,7 @@ final class TrainCommand implements Command {
             : EmojiKeywords.none();
     NounCaptions nounCaptions =
         nounKinds || nounDefinitions
-            ? NounCaptions.of(NounKinds.read(nounIndex), train, nounKinds, nounDefinitions)
+            ? NounCaptions.of(kinds, train, nounKinds, nounDefinitions)
             : null;
     if (nounCaptions != null) {
       System.err.printf(

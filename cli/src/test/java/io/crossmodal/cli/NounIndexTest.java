@@ -3,6 +3,7 @@ package io.crossmodal.cli;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.crossmodal.model.data.Nouns;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,7 @@ class NounIndexTest {
   void shouldReadThePresentIndex(@TempDir Path dir) throws Exception {
     Path index = dir.resolve("index.noun");
     Files.writeString(index, "  1 a licence line\ndog n 1 0 1 0 02084071\n");
-    assertTrue(NounIndex.readOrExplain(index, "why", null).contains("dogs"));
+    assertTrue(NounIndex.readOrExplain(index, Nouns::read, "why", null).contains("dogs"));
   }
 
   @Test
@@ -27,7 +28,10 @@ class NounIndexTest {
     try {
       assertNull(
           NounIndex.readOrExplain(
-              dir.resolve("index.noun"), "which words are nouns", "train with --no-name-nouns"));
+              dir.resolve("index.noun"),
+              Nouns::read,
+              "which words are nouns",
+              "train with --no-name-nouns"));
     } finally {
       System.setErr(err);
     }

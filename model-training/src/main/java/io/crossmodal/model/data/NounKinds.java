@@ -23,16 +23,19 @@ import java.util.stream.Stream;
  * rodent and not also a computer part; instance hypernyms count ("France" is a "country").
  */
 public final class NounKinds {
+  private final Nouns nouns;
   private final Map<String, Integer> firstSense;
   private final Map<Integer, int[]> hypernyms;
   private final Map<Integer, List<String>> words;
   private final Map<Integer, String> glosses;
 
   private NounKinds(
+      Nouns nouns,
       Map<String, Integer> firstSense,
       Map<Integer, int[]> hypernyms,
       Map<Integer, List<String>> words,
       Map<Integer, String> glosses) {
+    this.nouns = nouns;
     this.firstSense = firstSense;
     this.hypernyms = hypernyms;
     this.words = words;
@@ -41,9 +44,11 @@ public final class NounKinds {
 
   /**
    * Reads WordNet's {@code index.noun} and the {@code data.noun} beside it; their licence header
-   * lines start with spaces.
+   * lines start with spaces. The one reader of {@code index.noun} for a caller that needs kinds:
+   * its {@link #nouns()} are what {@link Nouns#read} would give.
    */
   public static NounKinds read(Path index) throws IOException {
+    Set<String> lemmas = new HashSet<>();
     Map<String, Integer> firstSense = new HashMap<>();
     try (Stream<String> lines = Files.lines(index, StandardCharsets.UTF_8)) {
       lines
@@ -53,6 +58,7 @@ public final class NounKinds {
                 // lemma pos synset_cnt p_cnt [ptr_symbol…] sense_cnt tagsense_cnt synset_offset…:
                 // the first offset is the most frequent sense.
                 String[] f = l.split(" ");
+                lemmas.add(f[0]);
                 int synsets = Integer.parseInt(f[2]);
                 int pointers = Integer.parseInt(f[3]);
                 if (synsets > 0) {
@@ -99,7 +105,15 @@ public final class NounKinds {
     if (firstSense.isEmpty() || words.isEmpty()) {
       throw new IOException(index + " and its data.noun hold no nouns");
     }
-    return new NounKinds(firstSense, hypernyms, words, glosses);
+    if (lemmas.isEmpty()) {
+      throw new IOException(index + " holds no nouns");
+    }
+    return new NounKinds(Nouns.of(lemmas), firstSense, hypernyms, words, glosses);
+  }
+
+  /** Every noun of the index, as {@link Nouns#read} reads them. */
+  public Nouns nouns() {
+    return nouns;
   }
 
   /**

@@ -170,6 +170,19 @@ class ConceptBenchmarkTest {
   }
 
   @Test
+  void shouldReadTheSameNounsWhenReadingTheirKinds(@TempDir Path dir) throws Exception {
+    Path index = MiniWordNet.write(dir);
+    Nouns alone = Nouns.read(index);
+    Nouns withKinds = NounKinds.read(index).nouns();
+    for (String w :
+        List.of("dog", "dogs", "domestic_dog", "mouse", "france", "entity", "often", "cat", "")) {
+      assertEquals(alone.contains(w), withKinds.contains(w), w);
+    }
+    assertTrue(withKinds.contains("mice") == alone.contains("mice"));
+    assertTrue(withKinds.contains("countries"));
+  }
+
+  @Test
   void shouldNameTheKindsOfANounsFirstSenseUpToTheTop(@TempDir Path dir) throws Exception {
     NounKinds kinds = NounKinds.read(MiniWordNet.write(dir));
     assertEquals(Set.of("dog", "domestic_dog", "animal", "entity"), kinds.kindsOf("dogs"));
