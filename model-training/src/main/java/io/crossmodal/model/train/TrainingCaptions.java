@@ -52,18 +52,19 @@ public record TrainingCaptions(
       }
     }
     if (nameNouns != null) {
+      List<String> nouns = new ArrayList<>();
       for (String name : CaptionText.names(item.captions())) {
-        CaptionText.words(name).stream()
-            .filter(nameNouns::contains)
-            .forEach(w -> captions.putIfAbsent(w, w));
-      }
-      if (nounCaptions != null) {
-        for (String name : CaptionText.names(item.captions())) {
-          for (String w : CaptionText.words(name)) {
-            if (nameNouns.contains(w)) {
-              nounCaptions.of(w).forEach(c -> captions.putIfAbsent(CaptionText.normalise(c), c));
-            }
+        for (String w : CaptionText.words(name)) {
+          if (nameNouns.contains(w)) {
+            nouns.add(w);
           }
+        }
+      }
+      nouns.forEach(w -> captions.putIfAbsent(w, w));
+      // After every noun, so what WordNet says of them never moves a noun of the names.
+      if (nounCaptions != null) {
+        for (String w : nouns) {
+          nounCaptions.of(w).forEach(c -> captions.putIfAbsent(CaptionText.normalise(c), c));
         }
       }
     }
