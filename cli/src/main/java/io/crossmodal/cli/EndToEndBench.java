@@ -9,7 +9,6 @@ import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.event.SearchMode;
 import io.crossmodal.common.models.ModelEntry;
 import io.crossmodal.common.models.ModelSpace;
-import io.crossmodal.common.serde.EmbeddingSerde;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.local.LocalStack;
@@ -36,8 +35,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * {@code bench e2e}: latency of {@code POST /v1/search} end to end on the whole local stack, by the
@@ -182,12 +179,13 @@ final class EndToEndBench {
       Config config, ModelEntry model, int vectors, List<Item> sample, boolean print)
       throws Exception {
     Topics topics = new Topics(ModelSpace.topics(config.topicNames(), model.id()));
-    EmbeddingSerde serde = new EmbeddingSerde();
     SplittableRandom r = new SplittableRandom(42);
     int dim = model.dim();
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
-            KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer())) {
+            KafkaClients.producer(config),
+            topics.mediaImages.keySerde().serializer(),
+            topics.mediaImages.valueSerde().serializer())) {
       for (int i = 0; i < vectors; i++) {
         String words =
             Json.MAPPER
@@ -204,9 +202,7 @@ final class EndToEndBench {
                 System.currentTimeMillis());
         producer.send(
             new ProducerRecord<>(
-                topics.embeddings.name(),
-                "bench-" + i,
-                serde.serialize(topics.embeddings.name(), e)));
+                topics.embeddings.name(), "bench-" + i, topics.embeddings.encodeValue(e)));
       }
       producer.flush();
     }

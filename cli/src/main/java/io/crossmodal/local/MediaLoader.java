@@ -18,8 +18,6 @@ import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Bulk loader: publishes each manifest item's image to {@code media.images} (key = item id) and its
@@ -38,7 +36,9 @@ public final class MediaLoader {
     List<Future<?>> acks = new ArrayList<>();
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
-            KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer())) {
+            KafkaClients.producer(config),
+            topics.mediaImages.keySerde().serializer(),
+            topics.mediaImages.valueSerde().serializer())) {
       for (Item item : items) {
         ObjectNode meta =
             Json.MAPPER
@@ -64,7 +64,7 @@ public final class MediaLoader {
                     topics.mediaTexts.name(),
                     null,
                     item.id() + CAPTION_SUFFIX,
-                    item.captions().get(0).getBytes(StandardCharsets.UTF_8),
+                    topics.mediaTexts.encodeValue(item.captions().get(0)),
                     headers(item.source(), meta.toString(), "text/plain"))));
         if (bar != null) {
           bar.step(1);

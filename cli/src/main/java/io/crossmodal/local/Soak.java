@@ -35,8 +35,6 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The crash test: while items stream into a real broker, the encoder and search services (child
@@ -129,7 +127,9 @@ public final class Soak {
     }
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
-            KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer())) {
+            KafkaClients.producer(config),
+            topics.mediaImages.keySerde().serializer(),
+            topics.mediaImages.valueSerde().serializer())) {
       int chaos = 0;
       for (int i = 0; i < items; i++) {
         if (i == 0 || i == malformedAt) {
@@ -151,7 +151,7 @@ public final class Soak {
                   + WORDS[(i * 7) % WORDS.length];
           producer.send(
               new ProducerRecord<>(
-                  topics.mediaTexts.name(), id, text.getBytes(StandardCharsets.UTF_8)));
+                  topics.mediaTexts.name(), id, topics.mediaTexts.encodeValue(text)));
         }
         if (i % 25 == 24) { // delete an earlier item: it must end up unsearchable
           String gone = "soak-" + (i - 10);

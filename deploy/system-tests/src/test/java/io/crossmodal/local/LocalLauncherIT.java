@@ -32,6 +32,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -299,6 +301,46 @@ class LocalLauncherIT {
       Cli unknown = cli("model", "activate", "cm-0000000000000000", "--bootstrap-servers", kafka);
       assertEquals(
           1, unknown.exit(), "activating a model never deployed is refused: " + unknown.output());
+
+      // Deploy a third model beside them, as a command, then drop it and the previous one.
+      Path towersC =
+          new ClipShapedFolder(12).write(dataDir.resolveSibling(dataDir.getFileName() + "-c"));
+      String c =
+          ServedModel.entry(
+                  Config.defaults().with(Map.of("encoder.towers.dir", towersC.toString())), null)
+              .id();
+      Cli deploy = cli("model", "deploy", towersC.toString(), "--bootstrap-servers", kafka);
+      assertEquals(0, deploy.exit(), deploy.output());
+      assertTrue(
+          deploy.output().contains("deployed model " + c)
+              && deploy.output().contains("embeddings." + c),
+          deploy.output());
+      Cli deployed = cli("model", "status", "--bootstrap-servers", kafka);
+      assertTrue(
+          deployed.output().lines().anyMatch(l -> l.startsWith(c) && l.contains(" deployed ")),
+          deployed.output());
+      Cli dropActive = cli("model", "drop", b, "--bootstrap-servers", kafka);
+      assertEquals(
+          1, dropActive.exit(), "the active model is never dropped: " + dropActive.output());
+      for (String id : List.of(c, a)) {
+        Cli drop = cli("model", "drop", id, "--bootstrap-servers", kafka);
+        assertEquals(0, drop.exit(), drop.output());
+        assertTrue(drop.output().contains("dropped model " + id + ": its topics"), drop.output());
+        try (Admin admin =
+            Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
+          assertEquals(
+              List.of(),
+              admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                  .filter(t -> t.contains(id))
+                  .toList(),
+              "none of " + id + "'s topics is left");
+        }
+      }
+      Cli after = cli("model", "status", "--bootstrap-servers", kafka);
+      assertTrue(
+          after.output().lines().noneMatch(l -> l.startsWith(a) || l.startsWith(c)),
+          after.output());
+      awaitAnsweredBy(third, b);
     } finally {
       stop(third);
     }
