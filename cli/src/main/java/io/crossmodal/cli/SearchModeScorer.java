@@ -11,7 +11,7 @@ import io.crossmodal.model.eval.RetrievalSet;
 import io.crossmodal.search.lexical.Analysis;
 import io.crossmodal.search.lexical.CorpusStats;
 import io.crossmodal.search.lexical.LexicalIndex;
-import io.crossmodal.search.store.LiveShard;
+import io.crossmodal.search.store.Match;
 import io.crossmodal.search.store.SearchFilter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,7 +60,7 @@ final class SearchModeScorer implements PairScorer {
     int window = Fusion.window(mode, 10);
     for (int q = 0; q < set.captions().size(); q++) {
       List<Hit> byWords = new ArrayList<>();
-      for (LiveShard.Match m :
+      for (Match m :
           index.search(
               Analysis.queryTerms(set.captions().get(q)),
               mode == SearchMode.LEXICAL ? images.size() : window,

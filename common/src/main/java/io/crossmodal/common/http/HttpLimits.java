@@ -14,7 +14,7 @@ import io.crossmodal.common.config.Config;
  * @param maxBodyBytes largest request body of any route (each route also has its own, smaller or
  *     equal)
  */
-public record HttpLimits(
+record HttpLimits(
     long idleTimeoutMillis,
     long requestTimeoutMillis,
     long minRequestDataRate,

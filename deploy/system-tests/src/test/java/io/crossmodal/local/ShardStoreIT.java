@@ -17,7 +17,7 @@ import io.crossmodal.search.app.SearchService;
 import io.crossmodal.search.lexical.Analysis;
 import io.crossmodal.search.lexical.CorpusStats;
 import io.crossmodal.search.lexical.LexicalIndex;
-import io.crossmodal.search.store.LiveShard;
+import io.crossmodal.search.store.Match;
 import io.crossmodal.search.store.SearchFilter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -189,7 +189,7 @@ class ShardStoreIT {
     for (String t : texts) {
       out.add(
           fresh.search(Analysis.queryTerms(t), 10, SearchFilter.ANY, corpus).stream()
-              .map(LiveShard.Match::id)
+              .map(Match::id)
               .toList());
     }
     fresh.close();

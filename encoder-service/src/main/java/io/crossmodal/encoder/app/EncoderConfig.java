@@ -14,7 +14,7 @@ import java.time.Duration;
  * @param batchSize most items in one inference batch (a poll fetches four batches' worth)
  * @param linger longest wait to fill a media batch
  */
-public record EncoderConfig(
+record EncoderConfig(
     int port,
     String groupId,
     int batchSize,

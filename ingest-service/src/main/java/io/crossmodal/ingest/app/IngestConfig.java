@@ -10,7 +10,7 @@ import io.crossmodal.common.config.Config;
  * @param maxMessageBytes largest record the media topics take: a request that would make a larger
  *     one is refused with 413
  */
-public record IngestConfig(int port, int maxMessageBytes) {
+record IngestConfig(int port, int maxMessageBytes) {
 
   public static IngestConfig from(Config c) {
     return new IngestConfig(c.getInt("ingest.port"), c.getInt("topic.max.message.bytes"));

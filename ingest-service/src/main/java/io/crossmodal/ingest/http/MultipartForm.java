@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * A parsed {@code multipart/form-data} body (RFC 7578): named parts with their bytes and content
  * type. Small and strict: what browsers and {@code curl -F} send, nothing more.
  */
-public final class MultipartForm {
+final class MultipartForm {
   private static final Pattern BOUNDARY = Pattern.compile("boundary=\"?([^\";]+)\"?");
   private static final Pattern NAME = Pattern.compile("name=\"([^\"]*)\"");
 

@@ -11,7 +11,7 @@ import java.util.List;
  * download} (the machine's configured package sources) then {@code dpkg -x}. Each package is
  * fetched once; a marker file makes reruns instant.
  */
-public final class DebianPackages {
+final class DebianPackages {
   private final Path cache;
 
   public DebianPackages(Path cache) {

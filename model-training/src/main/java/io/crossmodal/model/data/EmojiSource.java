@@ -16,7 +16,7 @@ import java.util.Set;
  * the Unicode name, and the name with short names and subcategory ("grinning face: grinning,
  * face-smiling"). Skin-tone variants are left out: they share the base emoji's caption.
  */
-public final class EmojiSource {
+final class EmojiSource {
   public static final String PACKAGE = "emoji-datasource-google";
   public static final String VERSION = "16.0.0";
   public static final String LICENCE =

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * <p>The SVG is scanned with regular expressions, not an XML parser, because many files declare
  * external DTDs that a parser would try to fetch.
  */
-public final class OpenClipartSource {
+final class OpenClipartSource {
   public static final String LICENCE =
       "Public domain (Open Clip Art Library; Debian openclipart-png/-svg)";
   private static final Pattern TITLE = Pattern.compile("<dc:title>([^<]*)</dc:title>");

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * second, harder evaluation set of real sentences. SVG-only stamps are skipped (no SVG renderer in
  * the JDK).
  */
-public final class TuxPaintSource {
+final class TuxPaintSource {
   public static final String LICENCE =
       "GPL-2.0 (Tux Paint stamps; Debian tuxpaint-stamps-default); not redistributed";
   public static final String SPLIT = "tuxpaint";

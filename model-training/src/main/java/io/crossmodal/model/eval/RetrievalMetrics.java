@@ -11,7 +11,7 @@ import java.util.Set;
  * from {@code relevant[q]}, so a caption shared verbatim by several images makes each of them
  * correct for it.
  */
-public final class RetrievalMetrics {
+final class RetrievalMetrics {
   private RetrievalMetrics() {}
 
   /** Ranking quality of one direction. */

@@ -27,7 +27,7 @@ import onnx.Onnx.TensorProto;
  * <p>Input {@code input}: NCHW floats in [0, 1] (what nsfwjs feeds it), free batch dimension;
  * output {@value MobileNetV2Graph#FEATURES}: [batch, sum of the chosen layers' channels].
  */
-public final class InceptionV3Onnx {
+final class InceptionV3Onnx {
   private static final int OPSET = 13;
   private static final int IR_VERSION = 7;
 

@@ -26,7 +26,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Why our own exporter: the tower ships as TF.js layers; no converter runs offline here, and the
  * ONNX protobuf classes come with ND4J.
  */
-public final class MobileNetV2Onnx {
+final class MobileNetV2Onnx {
   private static final int OPSET = 13;
   private static final int IR_VERSION = 7;
 

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  *
  * <p>Immutable after {@link #read}; safe to share between threads.
  */
-public final class TfjsLayersArchive {
+final class TfjsLayersArchive {
   private static final Pattern BASE64_LITERAL = Pattern.compile("\"([A-Za-z0-9+/=]{1024,})\"");
   private static final JsonMapper LENIENT_JSON =
       JsonMapper.builder()

@@ -20,7 +20,7 @@ import java.util.Set;
  * uint8-quantised per tensor as TF.js does — as the two scripts {@link TfjsLayersArchive} reads:
  * how the InceptionV3 tower is bundled with only what its features need.
  */
-public final class TfjsLayersWriter {
+final class TfjsLayersWriter {
   public static final String TOPOLOGY = "model.min.js";
   public static final String WEIGHTS = "group1-shard1of1.min.js";
   private static final JsonMapper JSON = JsonMapper.builder().build();

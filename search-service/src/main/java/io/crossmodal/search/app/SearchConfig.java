@@ -14,7 +14,7 @@ import java.time.Duration;
  * @param httpRoute {@code direct} (shards over HTTP) or {@code topics} (through search.queries)
  * @param stateDir Kafka Streams state folder; empty = a temp folder
  */
-public record SearchConfig(
+record SearchConfig(
     int port,
     String advertisedHost,
     int scanThreads,

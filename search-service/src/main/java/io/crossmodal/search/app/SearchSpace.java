@@ -24,7 +24,7 @@ import io.crossmodal.search.query.PeerClient;
 import io.crossmodal.search.query.QueryEncoder;
 import io.crossmodal.search.query.ShardDirectory;
 import io.crossmodal.search.query.ShardOwners;
-import io.crossmodal.search.store.LocalShards;
+import io.crossmodal.search.shard.LocalShards;
 import io.crossmodal.search.topology.SearchTopology;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -11,7 +11,7 @@ import io.crossmodal.common.serde.Json;
 import io.crossmodal.search.query.InstanceSearch;
 import io.crossmodal.search.query.NotYetSearchable;
 import io.crossmodal.search.query.ShardSearchRequest;
-import io.crossmodal.search.store.LocalShards;
+import io.crossmodal.search.shard.LocalShards;
 import io.crossmodal.search.store.SearchFilter;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package io.crossmodal.search.lexical;
 import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.event.TagFilter;
 import io.crossmodal.common.event.Target;
-import io.crossmodal.search.store.LiveShard;
+import io.crossmodal.search.store.Match;
 import io.crossmodal.search.store.SearchFilter;
 import java.io.Closeable;
 import java.io.IOException;
@@ -175,8 +175,7 @@ public final class LexicalIndex implements Closeable {
    * statistics) that pass {@code filter}, best first, ties by id; an item matches when it has at
    * least one of the terms.
    */
-  public List<LiveShard.Match> search(
-      List<String> terms, int n, SearchFilter filter, CorpusStats corpus) {
+  public List<Match> search(List<String> terms, int n, SearchFilter filter, CorpusStats corpus) {
     if (terms.isEmpty() || docs.isEmpty() || closed) {
       return List.of(); // closed: the shard moved away while a search still held it
     }
@@ -207,10 +206,10 @@ public final class LexicalIndex implements Closeable {
       try {
         IndexSearcher searcher = new GlobalStatsSearcher(acquired.getIndexReader(), corpus);
         TopFieldDocs top = searcher.search(q.build(), n, BEST_FIRST, true);
-        List<LiveShard.Match> out = new ArrayList<>(top.scoreDocs.length);
+        List<Match> out = new ArrayList<>(top.scoreDocs.length);
         for (ScoreDoc d : top.scoreDocs) {
           String id = ((BytesRef) ((FieldDoc) d).fields[1]).utf8ToString();
-          out.add(new LiveShard.Match(id, d.score, docs.get(id).modality()));
+          out.add(new Match(id, d.score, docs.get(id).modality()));
         }
         return out;
       } finally {

@@ -1,7 +1,7 @@
 package io.crossmodal.search.metrics;
 
-import io.crossmodal.search.store.LiveShard;
-import io.crossmodal.search.store.LocalShards;
+import io.crossmodal.search.shard.LiveShard;
+import io.crossmodal.search.shard.LocalShards;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

@@ -22,9 +22,10 @@ import io.crossmodal.search.lexical.CorpusStats;
 import io.crossmodal.search.lexical.ItemText;
 import io.crossmodal.search.lexical.LexicalIndex;
 import io.crossmodal.search.metrics.SearchMetrics;
+import io.crossmodal.search.shard.LiveShard;
+import io.crossmodal.search.shard.LocalShards;
 import io.crossmodal.search.store.DotProductKernel;
-import io.crossmodal.search.store.LiveShard;
-import io.crossmodal.search.store.LocalShards;
+import io.crossmodal.search.store.Match;
 import io.crossmodal.search.store.SearchFilter;
 import io.crossmodal.search.store.TopKCollector;
 import io.crossmodal.search.store.VectorIndex;
@@ -492,8 +493,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     List<Hit> lexicalHits = null;
     if (mode.usesWords()) {
       lexicalHits = new ArrayList<>();
-      for (LiveShard.Match m :
-          index.lexicalMatches(Analysis.queryTerms(q.text()), window, filter)) {
+      for (Match m : index.lexicalMatches(Analysis.queryTerms(q.text()), window, filter)) {
         lexicalHits.add(hit(m.id(), m.modality(), m.score(), store.get(m.id())));
       }
     }

@@ -8,8 +8,9 @@ import io.crossmodal.common.event.SearchMode;
 import io.crossmodal.search.lexical.Analysis;
 import io.crossmodal.search.metrics.SearchMetrics;
 import io.crossmodal.search.processor.ShardProcessor;
-import io.crossmodal.search.store.LiveShard;
-import io.crossmodal.search.store.LocalShards;
+import io.crossmodal.search.shard.LiveShard;
+import io.crossmodal.search.shard.LocalShards;
+import io.crossmodal.search.store.Match;
 import io.crossmodal.search.store.SearchFilter;
 import io.crossmodal.search.store.TopKCollector;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ public final class InstanceSearch {
   }
 
   private record ShardResult(
-      LiveShard shard, List<LiveShard.Match> matches, List<LiveShard.Match> lexical, long nanos) {}
+      LiveShard shard, List<Match> matches, List<Match> lexical, long nanos) {}
 
   /** A vector query that waits for nothing. */
   public PartialAnswer search(
@@ -172,7 +173,7 @@ public final class InstanceSearch {
         partitionOf);
   }
 
-  private static Hit lean(LiveShard.Match m, int partition, Map<String, Integer> partitionOf) {
+  private static Hit lean(Match m, int partition, Map<String, Integer> partitionOf) {
     partitionOf.put(m.id(), partition);
     return new Hit(m.id(), m.modality().wireName(), m.score(), null);
   }
@@ -229,9 +230,8 @@ public final class InstanceSearch {
   private ShardResult scan(
       LiveShard shard, float[] vector, List<String> terms, int n, SearchFilter filter) {
     long start = System.nanoTime();
-    List<LiveShard.Match> matches = vector == null ? List.of() : shard.matches(vector, n, filter);
-    List<LiveShard.Match> lexical =
-        terms.isEmpty() ? List.of() : shard.lexicalMatches(terms, n, filter);
+    List<Match> matches = vector == null ? List.of() : shard.matches(vector, n, filter);
+    List<Match> lexical = terms.isEmpty() ? List.of() : shard.lexicalMatches(terms, n, filter);
     long nanos = System.nanoTime() - start;
     metrics.shardSearched(nanos);
     return new ShardResult(shard, matches, lexical, nanos);

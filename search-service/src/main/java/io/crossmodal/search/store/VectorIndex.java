@@ -26,7 +26,7 @@ import java.util.Map;
  * float rows. Every row that can be in the top-k (ties included) is among them, so the result is
  * the same exact top-k as a full float scan; only the work differs.
  *
- * <p>Not thread safe (see {@link LiveShard} for the shared form).
+ * <p>Not thread safe (the shard, {@code shard.LiveShard}, is its shared form).
  */
 public final class VectorIndex {
   private static final int BLOCK = 1024;

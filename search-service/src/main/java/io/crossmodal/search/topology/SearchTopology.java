@@ -8,7 +8,7 @@ import io.crossmodal.search.metrics.SearchMetrics;
 import io.crossmodal.search.processor.AnswerMerger;
 import io.crossmodal.search.processor.CorpusStatsProcessor;
 import io.crossmodal.search.processor.ShardProcessor;
-import io.crossmodal.search.store.LocalShards;
+import io.crossmodal.search.shard.LocalShards;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;

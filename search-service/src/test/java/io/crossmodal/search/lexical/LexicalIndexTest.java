@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.event.TagFilter;
 import io.crossmodal.common.event.Target;
-import io.crossmodal.search.store.LiveShard;
+import io.crossmodal.search.store.Match;
 import io.crossmodal.search.store.SearchFilter;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,8 +49,8 @@ class LexicalIndexTest {
     return c;
   }
 
-  private static List<String> ids(List<LiveShard.Match> matches) {
-    return matches.stream().map(LiveShard.Match::id).toList();
+  private static List<String> ids(List<Match> matches) {
+    return matches.stream().map(Match::id).toList();
   }
 
   @Test
@@ -61,8 +61,7 @@ class LexicalIndexTest {
     index.upsert("c", Modality.TEXT, "s", List.of(), "a blue bus");
     index.upsert("d", Modality.IMAGE, "s", List.of(), "");
     CorpusStats corpus = corpusOf(List.of(index));
-    List<LiveShard.Match> found =
-        index.search(Analysis.queryTerms("dog"), 10, SearchFilter.ANY, corpus);
+    List<Match> found = index.search(Analysis.queryTerms("dog"), 10, SearchFilter.ANY, corpus);
     assertEquals(Set2.of("a", "b"), Set2.of(ids(found)));
     assertTrue(found.get(0).score() > 0);
     assertEquals(
@@ -92,7 +91,7 @@ class LexicalIndexTest {
             new SearchFilter(Target.TEXT, "s2", new TagFilter(List.of("thing"), null)),
             new SearchFilter(
                 Target.ANY, null, new TagFilter(List.of("animal"), List.of("thing", "nothing"))))) {
-      List<LiveShard.Match> found = index.search(Analysis.queryTerms("red dog"), 1000, f, corpus);
+      List<Match> found = index.search(Analysis.queryTerms("red dog"), 1000, f, corpus);
       long expected =
           items.stream()
               .filter(it -> f.accepts(it.modality(), it.source(), it.tags()))
@@ -195,14 +194,11 @@ class LexicalIndexTest {
     CorpusStats split = corpusOf(six);
     assertEquals(one.collection(), split.collection());
     for (String q : List.of("red dog", "blue bus boat", "house")) {
-      List<LiveShard.Match> expected =
-          whole.search(Analysis.queryTerms(q), 40, SearchFilter.ANY, one);
-      List<LiveShard.Match> merged = new ArrayList<>();
+      List<Match> expected = whole.search(Analysis.queryTerms(q), 40, SearchFilter.ANY, one);
+      List<Match> merged = new ArrayList<>();
       six.forEach(
           s -> merged.addAll(s.search(Analysis.queryTerms(q), 40, SearchFilter.ANY, split)));
-      merged.sort(
-          Comparator.comparingDouble((LiveShard.Match m) -> -m.score())
-              .thenComparing(LiveShard.Match::id));
+      merged.sort(Comparator.comparingDouble((Match m) -> -m.score()).thenComparing(Match::id));
       assertEquals(expected, merged.subList(0, expected.size()), q);
     }
   }

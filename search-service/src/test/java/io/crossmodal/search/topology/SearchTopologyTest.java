@@ -17,7 +17,7 @@ import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.search.lexical.CorpusStats;
 import io.crossmodal.search.metrics.SearchMetrics;
-import io.crossmodal.search.store.LocalShards;
+import io.crossmodal.search.shard.LocalShards;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,9 +1,13 @@
-package io.crossmodal.search.store;
+package io.crossmodal.search.shard;
 
 import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.event.Position;
 import io.crossmodal.search.lexical.CorpusStats;
 import io.crossmodal.search.lexical.LexicalIndex;
+import io.crossmodal.search.store.Match;
+import io.crossmodal.search.store.SearchFilter;
+import io.crossmodal.search.store.TopKCollector;
+import io.crossmodal.search.store.VectorIndex;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -160,12 +164,6 @@ public final class LiveShard {
   public void close() {
     write(words::close);
   }
-
-  /**
-   * A match (by vector or by words) with its modality, read under the same lock as the scan (a slot
-   * may be reused after it).
-   */
-  public record Match(String id, float score, Modality modality) {}
 
   /** Exact local top-k, best first, ties by id, with each match's modality. */
   public List<Match> matches(float[] query, int k, SearchFilter filter) {

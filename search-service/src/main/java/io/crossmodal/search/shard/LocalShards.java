@@ -1,4 +1,4 @@
-package io.crossmodal.search.store;
+package io.crossmodal.search.shard;
 
 import java.util.List;
 import java.util.Map;
