@@ -10,6 +10,7 @@ import io.crossmodal.model.data.Manifest;
 import io.crossmodal.model.data.NounKinds;
 import io.crossmodal.model.data.Nouns;
 import io.crossmodal.model.eval.ConceptBenchmark;
+import io.crossmodal.model.eval.CslsScorer;
 import io.crossmodal.model.eval.Evaluation;
 import io.crossmodal.model.eval.JointModelScorer;
 import io.crossmodal.model.eval.PairScorer;
@@ -40,7 +41,8 @@ final class EvaluateCommand implements Command {
     return "Recall@K of model vs seed recipe vs random ([--model F] [--split test|val|tuxpaint] [--json] [--no-seed] [--scratch F]"
         + " [--modes [--metadata captions|title]]: also the search modes lexical and hybrid, images published with those words)"
         + " [--misses]: the one-word concept queries the model misses (judged by meaning), on stderr"
-        + " [--nouns F]: WordNet's index.noun";
+        + " [--nouns F]: WordNet's index.noun"
+        + " [--csls K]: also the model with the CSLS hubness correction, neighbourhoods of K in the training split";
   }
 
   @Override
@@ -56,6 +58,7 @@ final class EvaluateCommand implements Command {
     boolean modes = o.flag("modes");
     String metadata = o.get("metadata", "captions");
     boolean misses = o.flag("misses");
+    int csls = o.getInt("csls", 0);
     Path nounIndex =
         o.path("nouns", DatasetBuilder.nounIndex(Options.home().resolve(".cache/dataset")));
     o.requireAllUsed();
@@ -96,6 +99,11 @@ final class EvaluateCommand implements Command {
       scorers.add(
           new SearchModeScorer(
               SearchMode.HYBRID, modelScorer, SearchModeScorer.metadata(metadata)));
+    }
+    if (csls > 0) {
+      List<Item> train = items.stream().filter(i -> i.split().equals("train")).toList();
+      scorers.add(
+          new CslsScorer("csls", model.heads(), RetrievalSet.of(train, modelImage, text), csls));
     }
     if (scratch != null) {
       scorers.add(ScratchModel.load(scratch, TextTower.loadTokenizer()));
@@ -148,7 +156,8 @@ final class EvaluateCommand implements Command {
     }
     List<List<Integer>> modelTop = null;
     for (PairScorer s : scorers) {
-      boolean own = s instanceof JointModelScorer || s instanceof SearchModeScorer;
+      boolean own =
+          s instanceof JointModelScorer || s instanceof SearchModeScorer || s instanceof CslsScorer;
       out.set(s.name(), Evaluation.run(s, own ? set : frozenSet).toJson());
       List<List<Integer>> top = ConceptBenchmark.topFive(s, own ? concepts : frozenConcepts);
       conceptOut.set(
