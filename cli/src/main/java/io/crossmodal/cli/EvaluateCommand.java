@@ -42,7 +42,8 @@ final class EvaluateCommand implements Command {
         + " [--modes [--metadata captions|title]]: also the search modes lexical and hybrid, images published with those words)"
         + " [--misses]: the one-word concept queries the model misses (judged by meaning), on stderr"
         + " [--nouns F]: WordNet's index.noun"
-        + " [--csls K]: also the model with the CSLS hubness correction, neighbourhoods of K in the training split";
+        + " [--csls K]: also the model with the CSLS hubness correction, neighbourhoods of K in the training split"
+        + " [--query-template T]: the concept queries as T with {} the query (\"a drawing of {}\")";
   }
 
   @Override
@@ -59,6 +60,7 @@ final class EvaluateCommand implements Command {
     String metadata = o.get("metadata", "captions");
     boolean misses = o.flag("misses");
     int csls = o.getInt("csls", 0);
+    String queryTemplate = o.get("query-template", "{}");
     Path nounIndex =
         o.path("nouns", DatasetBuilder.nounIndex(Options.home().resolve(".cache/dataset")));
     o.requireAllUsed();
@@ -120,7 +122,9 @@ final class EvaluateCommand implements Command {
     scorers.add(new RandomScorer(42));
 
     List<ConceptBenchmark.Query> queries = ConceptBenchmark.queries(set.images(), 300, 100, nouns);
-    List<String> queryTexts = queries.stream().map(ConceptBenchmark.Query::text).toList();
+    // The concept queries as the text tower reads them: as typed, or inside a template.
+    List<String> queryTexts =
+        queries.stream().map(q -> queryTemplate.replace("{}", q.text())).toList();
     FeatureStore queryText = FeatureExtractor.texts(queryTexts, textModel, cache);
     RetrievalSet concepts =
         RetrievalSet.ofQueries(
