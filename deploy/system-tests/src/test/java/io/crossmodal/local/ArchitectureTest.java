@@ -1,11 +1,17 @@
 package io.crossmodal.local;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.crossmodal.encoder.processor.QueryEncoding;
+import io.crossmodal.search.query.QueryEncoder;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -114,6 +120,46 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("io.crossmodal.search.http..")
+        .check(MAIN);
+  }
+
+  /**
+   * A service module's inside is its own, as Kafka Streams' {@code internals} are: the command line
+   * and the local stack start a service through its {@code app} package and pass the in-process
+   * query encoder across; only the benchmarks reach further, into the two indexes they measure
+   * (search {@code store} and {@code lexical}).
+   */
+  @Test
+  void otherModulesUseOnlyAServicesPublishedPackages() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(SEARCH)
+        .should()
+        .dependOnClassesThat(
+            resideInAPackage(SEARCH)
+                .and(
+                    not(
+                        resideInAnyPackage(
+                            "io.crossmodal.search.app..",
+                            "io.crossmodal.search.store..",
+                            "io.crossmodal.search.lexical..")))
+                .and(not(belongToAnyOf(QueryEncoder.class))))
+        .check(MAIN);
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(ENCODER)
+        .should()
+        .dependOnClassesThat(
+            resideInAPackage(ENCODER)
+                .and(not(resideInAPackage("io.crossmodal.encoder.app..")))
+                .and(not(belongToAnyOf(QueryEncoding.class))))
+        .check(MAIN);
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(INGEST)
+        .should()
+        .dependOnClassesThat(
+            resideInAPackage(INGEST).and(not(resideInAPackage("io.crossmodal.ingest.app.."))))
         .check(MAIN);
   }
 
