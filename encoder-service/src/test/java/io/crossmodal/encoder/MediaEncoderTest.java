@@ -170,6 +170,10 @@ class MediaEncoderTest {
         reasons.put(key, DeadLetter.header(r.headers(), DeadLetter.ERROR_REASON));
         assertTrue(DeadLetter.header(r.headers(), DeadLetter.SOURCE_OFFSET).matches("\\d+"));
         assertTrue(DeadLetter.header(r.headers(), DeadLetter.ERROR_MESSAGE).length() > 5);
+        assertEquals(
+            model.modelId(),
+            DeadLetter.header(r.headers(), DeadLetter.MODEL),
+            "which model's encoder refused it");
       } else if (r.topic().equals(TOPICS.embeddings.name())) {
         vectors.put(
             key, r.value() == null ? null : new EmbeddingSerde().deserialize("", r.value()));

@@ -26,6 +26,14 @@ public final class DeadLetter {
   public static final String SOURCE_VALUE_BYTES = "crossmodal.source.value.bytes";
 
   public static final String SERVICE = "crossmodal.service";
+
+  /**
+   * The model whose encoder refused the record. Each deployed model's encoder reads the media
+   * topics itself, so during a migration a bad media record is dead-lettered once per model that
+   * read it: count distinct source positions for the number of bad records.
+   */
+  public static final String MODEL = "crossmodal.model";
+
   public static final String TIME = "crossmodal.error.time";
 
   /**
@@ -61,7 +69,8 @@ public final class DeadLetter {
     return h;
   }
 
-  static void add(Headers h, String key, String value) {
+  /** Sets {@code key} to {@code value} (text). */
+  public static void add(Headers h, String key, String value) {
     h.add(key, value.getBytes(StandardCharsets.UTF_8));
   }
 

@@ -1,6 +1,7 @@
 package io.crossmodal.encoder.processor;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crossmodal.common.errors.DeadLetter;
 import io.crossmodal.common.errors.DeadLetters;
 import io.crossmodal.common.errors.RejectedRecordException;
 import io.crossmodal.common.event.EmbeddingRecord;
@@ -289,10 +290,11 @@ public final class MediaEncoder {
   }
 
   private void deadLetter(ConsumerRecord<byte[], byte[]> r, Throwable e, EncodedBatch out) {
-    out.addDeadLetter(
-        r,
+    ProducerRecord<byte[], byte[]> letter =
         deadLetters.letter(
-            r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(), e));
+            r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value(), e);
+    DeadLetter.add(letter.headers(), DeadLetter.MODEL, encoder.modelId());
+    out.addDeadLetter(r, letter);
   }
 
   private static byte[] header(ConsumerRecord<byte[], byte[]> r, String name) {
