@@ -14,13 +14,14 @@ import java.util.List;
 
 /**
  * {@code bench encoder} ({@link EncoderBench}), {@code bench search} ({@link SearchBench}) and
- * {@code bench e2e} ({@link EndToEndBench}).
+ * {@code bench e2e} ({@link EndToEndBench}) and {@code bench migrate} ({@link MigrationBench}).
  */
 final class BenchCommand implements Command {
   @Override
   public String summary() {
-    return "bench encoder|search|e2e [--seconds S] [--vectors N] [--queries Q] [--warmup W] [--clients C] [--mode vector|lexical|hybrid] [--set search.http.route=topics] [--json]: "
-        + "encoder images/s and texts/s; search kernel q/s, p50/p99, bandwidth; POST /v1/search latency end to end";
+    return "bench encoder|search|e2e|migrate [--seconds S] [--vectors N] [--queries Q] [--warmup W] [--clients C] [--mode vector|lexical|hybrid] [--set search.http.route=topics] [--json]: "
+        + "encoder images/s and texts/s; search kernel q/s, p50/p99, bandwidth; POST /v1/search latency end to end;"
+        + " migrate --next F [--items N]: re-embedding N items into the model F under a query load";
   }
 
   @Override
@@ -36,6 +37,8 @@ final class BenchCommand implements Command {
     int warmup = o.getInt("warmup", 500);
     int clients = o.getInt("clients", 1);
     SearchMode mode = SearchMode.parse(o.get("mode", "hybrid"));
+    Path next = o.path("next", null);
+    int items = o.getInt("items", 5_000);
     Config config = ServiceLauncher.config(o);
     o.requireAllUsed();
     if (o.positional().equals(List.of("search"))) {
@@ -52,6 +55,24 @@ final class BenchCommand implements Command {
               queries,
               clients,
               mode,
+              !asJson);
+      if (asJson) {
+        System.out.println(result);
+      }
+      return 0;
+    }
+    if (o.positional().equals(List.of("migrate"))) {
+      if (next == null) {
+        System.err.println("bench migrate needs --next F: the model file to migrate to");
+        return 2;
+      }
+      ObjectNode result =
+          MigrationBench.run(
+              config,
+              ServedModel.entry(config, modelFile),
+              ServedModel.entry(config, next),
+              Manifest.read(sample),
+              items,
               !asJson);
       if (asJson) {
         System.out.println(result);

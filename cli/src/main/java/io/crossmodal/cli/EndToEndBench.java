@@ -237,15 +237,19 @@ final class EndToEndBench {
     return result;
   }
 
-  private static double pct(double[] sorted, int p) {
+  /** The p-th percentile of sorted latencies (nearest rank); 0 when there are none. */
+  static double pct(double[] sorted, int p) {
+    if (sorted.length == 0) {
+      return 0;
+    }
     return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
   }
 
-  private static double round(double v) {
+  static double round(double v) {
     return Math.round(v * 100) / 100.0;
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
+  static void deleteRecursively(Path dir) throws IOException {
     try (var paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
