@@ -102,6 +102,16 @@ class LocalLauncherIT {
     return new Run(p, output, search, encoder, kafka);
   }
 
+  /**
+   * What the launcher printed so far. Copied under the list's lock: the reader thread appends while
+   * a test reads it.
+   */
+  private static String text(Run run) {
+    synchronized (run.output()) {
+      return String.join("\n", run.output());
+    }
+  }
+
   private int get(String url) {
     try {
       return http.send(
@@ -116,10 +126,8 @@ class LocalLauncherIT {
   private void awaitHealthy(Run run) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (get("http://localhost:" + run.searchPort() + "/health") != 200) {
-      assertTrue(run.process().isAlive(), "launcher exited: " + String.join("\n", run.output()));
-      assertTrue(
-          System.nanoTime() < deadline,
-          "no healthy search-service: " + String.join("\n", run.output()));
+      assertTrue(run.process().isAlive(), "launcher exited: " + text(run));
+      assertTrue(System.nanoTime() < deadline, "no healthy search-service: " + text(run));
       Thread.sleep(500);
     }
   }
@@ -127,9 +135,7 @@ class LocalLauncherIT {
   private void awaitVectors(Run run, int count) throws Exception {
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     while (ScrapedMetrics.indexedVectors(run.searchPort()) < count) {
-      assertTrue(
-          System.nanoTime() < deadline,
-          "index below " + count + ": " + String.join("\n", run.output()));
+      assertTrue(System.nanoTime() < deadline, "index below " + count + ": " + text(run));
       Thread.sleep(500);
     }
   }
@@ -189,8 +195,7 @@ class LocalLauncherIT {
               "ranked best first");
         }
       }
-      assertTrue(
-          String.join("\n", first.output()).contains("loaded " + SAMPLE_ITEMS + " sample items"));
+      assertTrue(text(first).contains("loaded " + SAMPLE_ITEMS + " sample items"));
     } finally {
       stop(first);
     }
@@ -224,7 +229,7 @@ class LocalLauncherIT {
           records(second, "embeddings." + DefaultModel.load(null).spec().modelId()),
           "each item encoded once over both runs");
       assertFalse(
-          String.join("\n", second.output()).contains("loaded " + SAMPLE_ITEMS + " sample items"),
+          text(second).contains("loaded " + SAMPLE_ITEMS + " sample items"),
           "sample must not be ingested twice");
     } finally {
       stop(second);
@@ -246,10 +251,7 @@ class LocalLauncherIT {
       do {
         assertTrue(
             System.nanoTime() < deadline,
-            "B never took over; answered by "
-                + answeredBy
-                + ": "
-                + String.join("\n", third.output()));
+            "B never took over; answered by " + answeredBy + ": " + text(third));
         HttpResponse<String> r = search(third, "a red apple");
         assertEquals(200, r.statusCode(), "search goes on during the migration: " + r.body());
         model = JSON.readTree(r.body()).path("model").asText();
@@ -259,14 +261,14 @@ class LocalLauncherIT {
         Thread.sleep(500);
       } while (!model.equals(b));
       assertTrue(
-          String.join("\n", third.output())
+          text(third)
               .contains(
                   "this data folder serves model "
                       + a
                       + "; model "
                       + b
                       + " is re-embedding the media in the background"),
-          "says that it migrates: " + String.join("\n", third.output()));
+          "says that it migrates: " + text(third));
       assertEquals(
           SAMPLE_VECTORS,
           ScrapedMetrics.sum(third.searchPort(), "crossmodal_index_vectors{model=\"" + b + "\""),
@@ -302,26 +304,44 @@ class LocalLauncherIT {
       assertEquals(
           1, unknown.exit(), "activating a model never deployed is refused: " + unknown.output());
 
-      // Deploy a third model beside them, as a command, then drop it and the previous one.
+      // Deploy a third model as a command, let it take over, go back to B, then drop C and A.
       Path towersC =
           new ClipShapedFolder(12).write(dataDir.resolveSibling(dataDir.getFileName() + "-c"));
       String c =
           ServedModel.entry(
                   Config.defaults().with(Map.of("encoder.towers.dir", towersC.toString())), null)
               .id();
-      Cli deploy = cli("model", "deploy", towersC.toString(), "--bootstrap-servers", kafka);
+      // --auto switches by itself once C has caught up (within the helper's 120 s).
+      Cli deploy =
+          cli(
+              "model",
+              "deploy",
+              towersC.toString(),
+              "--auto",
+              "--timeout-s",
+              "100",
+              "--bootstrap-servers",
+              kafka);
       assertEquals(0, deploy.exit(), deploy.output());
       assertTrue(
           deploy.output().contains("deployed model " + c)
-              && deploy.output().contains("embeddings." + c),
+              && deploy.output().contains("embeddings." + c)
+              && deploy.output().contains("caught up; active: " + c + " (previous: " + b + ")"),
           deploy.output());
+      awaitAnsweredBy(third, c);
       Cli deployed = cli("model", "status", "--bootstrap-servers", kafka);
       assertTrue(
-          deployed.output().lines().anyMatch(l -> l.startsWith(c) && l.contains(" deployed ")),
+          deployed.output().lines().anyMatch(l -> l.startsWith(c) && l.contains(" active ")),
           deployed.output());
-      Cli dropActive = cli("model", "drop", b, "--bootstrap-servers", kafka);
+      assertTrue(
+          deployed.output().lines().anyMatch(l -> l.startsWith(b) && l.contains(" previous ")),
+          deployed.output());
+      Cli dropActive = cli("model", "drop", c, "--bootstrap-servers", kafka);
       assertEquals(
           1, dropActive.exit(), "the active model is never dropped: " + dropActive.output());
+      Cli back = cli("model", "activate", b, "--bootstrap-servers", kafka);
+      assertEquals(0, back.exit(), back.output());
+      awaitAnsweredBy(third, b);
       for (String id : List.of(c, a)) {
         Cli drop = cli("model", "drop", id, "--bootstrap-servers", kafka);
         assertEquals(0, drop.exit(), drop.output());
