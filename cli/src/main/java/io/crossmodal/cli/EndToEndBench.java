@@ -213,6 +213,18 @@ final class EndToEndBench {
 
   private static JsonNode ask(HttpClient http, URI uri, String text, SearchMode mode)
       throws Exception {
+    HttpResponse<String> response = send(http, uri, text, mode);
+    JsonNode result = Json.object(response.body());
+    if (!whole(response, result)) {
+      throw new IllegalStateException(
+          "query failed: HTTP " + response.statusCode() + " " + response.body());
+    }
+    return result;
+  }
+
+  /** A text → image query, k = 10, as the benches send it to {@code POST /v1/search}. */
+  static HttpResponse<String> send(HttpClient http, URI uri, String text, SearchMode mode)
+      throws Exception {
     String body =
         Json.MAPPER
             .createObjectNode()
@@ -221,20 +233,18 @@ final class EndToEndBench {
             .put("target", "image")
             .put("mode", mode.wireName())
             .toString();
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(uri)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    JsonNode result = Json.object(response.body());
-    if (response.statusCode() != 200
-        || result.path("shardsAnswered").asInt() != result.path("shardsTotal").asInt()) {
-      throw new IllegalStateException(
-          "query failed: HTTP " + response.statusCode() + " " + response.body());
-    }
-    return result;
+    return http.send(
+        HttpRequest.newBuilder(uri)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Answered, and by every shard. */
+  static boolean whole(HttpResponse<String> response, JsonNode result) {
+    return response.statusCode() == 200
+        && result.path("shardsAnswered").asInt() == result.path("shardsTotal").asInt();
   }
 
   /** The p-th percentile of sorted latencies (nearest rank); 0 when there are none. */

@@ -3,6 +3,7 @@ package io.crossmodal.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.common.config.Config;
+import io.crossmodal.common.event.SearchMode;
 import io.crossmodal.common.models.ActiveModel;
 import io.crossmodal.common.models.ModelControl;
 import io.crossmodal.common.models.ModelEntry;
@@ -13,7 +14,6 @@ import io.crossmodal.local.ScrapedMetrics;
 import io.crossmodal.model.data.Item;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,27 +164,18 @@ final class MigrationBench {
     @Override
     public void run() {
       for (int i = 0; running.get(); i++) {
-        String body =
-            Json.MAPPER
-                .createObjectNode()
-                .put("text", sample.get((i * 7) % sample.size()).captions().get(0))
-                .put("k", 10)
-                .put("target", "image")
-                .toString();
         long t = System.nanoTime();
         try {
           HttpResponse<String> r =
-              http.send(
-                  HttpRequest.newBuilder(uri)
-                      .header("Content-Type", "application/json")
-                      .POST(HttpRequest.BodyPublishers.ofString(body))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
+              EndToEndBench.send(
+                  http,
+                  uri,
+                  sample.get((i * 7) % sample.size()).captions().get(0),
+                  SearchMode.DEFAULT);
           JsonNode answer = Json.object(r.body());
           synchronized (this) {
             latencies.add((System.nanoTime() - t) / 1e6);
-            if (r.statusCode() != 200
-                || answer.path("shardsAnswered").asInt() != answer.path("shardsTotal").asInt()) {
+            if (!EndToEndBench.whole(r, answer)) {
               failed++;
             } else {
               lastModel = answer.path("model").asText();
