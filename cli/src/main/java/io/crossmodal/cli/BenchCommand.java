@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.common.app.ServiceLauncher;
 import io.crossmodal.common.config.Config;
 import io.crossmodal.common.config.Options;
-import io.crossmodal.common.event.SearchMode;
+import io.crossmodal.common.query.SearchMode;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.model.data.Manifest;
 import io.crossmodal.model.joint.DefaultModel;

@@ -3,7 +3,7 @@ package io.crossmodal.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.common.config.Options;
-import io.crossmodal.common.event.SearchMode;
+import io.crossmodal.common.query.SearchMode;
 import io.crossmodal.model.data.DatasetBuilder;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.data.Manifest;

@@ -1,9 +1,9 @@
 package io.crossmodal.cli;
 
-import io.crossmodal.common.event.Fusion;
-import io.crossmodal.common.event.Hit;
 import io.crossmodal.common.event.Modality;
-import io.crossmodal.common.event.SearchMode;
+import io.crossmodal.common.query.Fusion;
+import io.crossmodal.common.query.Hit;
+import io.crossmodal.common.query.SearchMode;
 import io.crossmodal.model.data.CaptionText;
 import io.crossmodal.model.data.Item;
 import io.crossmodal.model.eval.PairScorer;

@@ -1,6 +1,7 @@
 package io.crossmodal.common.event;
 
 import io.crossmodal.common.errors.RejectedRecordException;
+import io.crossmodal.common.query.SearchMode;
 import java.util.List;
 
 /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crossmodal.common.config.Config;
+import io.crossmodal.common.query.SearchMode;
 import io.crossmodal.common.topic.TopicNames;
 import java.util.ArrayList;
 import java.util.Base64;

@@ -1,5 +1,6 @@
 package io.crossmodal.common.event;
 
+import io.crossmodal.common.query.SearchMode;
 import java.util.List;
 
 /**

@@ -1,6 +1,10 @@
 package io.crossmodal.common.event;
 
 import io.crossmodal.common.errors.RejectedRecordException;
+import io.crossmodal.common.query.Fusion;
+import io.crossmodal.common.query.Hit;
+import io.crossmodal.common.query.SearchMode;
+import io.crossmodal.common.query.ShardLists;
 import java.util.List;
 
 /**
@@ -23,7 +27,8 @@ public record ShardAnswer(
     double searchMillis,
     List<Hit> lexicalHits,
     String mode,
-    long waitMillis) {
+    long waitMillis)
+    implements ShardLists {
 
   /** An answer of the vector signal alone (error answers, vector queries). */
   public ShardAnswer(

@@ -69,6 +69,22 @@ class ArchitectureTest {
         .check(MAIN);
   }
 
+  /**
+   * The query path both routes share (shard addressing, the heap, the order, the gather) stands on
+   * its own, so the topic contracts can carry its hits and every service can use it.
+   */
+  @Test
+  void theSharedQueryPathDependsOnNothingElseOfTheProject() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.crossmodal.common.query..")
+        .should()
+        .dependOnClassesThat(
+            resideInAPackage("io.crossmodal..")
+                .and(not(resideInAPackage("io.crossmodal.common.query.."))))
+        .check(MAIN);
+  }
+
   /** What the encoder runs at inference never reaches for dataset building or training. */
   @Test
   void theTowersNeedNothingOfTraining() {

@@ -3,6 +3,7 @@ package io.crossmodal.encoder.processor;
 import io.crossmodal.common.event.EncodedQuery;
 import io.crossmodal.common.event.SearchQuery;
 import io.crossmodal.common.event.ShardAnswer;
+import io.crossmodal.common.query.Sharding;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.encoder.metrics.EncoderMetrics;
@@ -10,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * The scatter step of the topic route: a query of {@code search.queries} becomes records of the
@@ -66,7 +66,7 @@ final class QueryFanOut {
   /** A query by example, to the one shard whose partition holds the example's id. */
   void toExampleOwner(
       ConsumerRecord<byte[], byte[]> source, SearchQuery q, int partitions, EncodedBatch out) {
-    int owner = ownerOf(q.mediaId(), partitions);
+    int owner = Sharding.shardOf(q.mediaId(), partitions);
     EncodedQuery eq =
         new EncodedQuery(
             key(source),
@@ -100,14 +100,6 @@ final class QueryFanOut {
             source.key(),
             topics.shardAnswers.encodeValue(Json.write(error))));
     metrics.recordOut(topics.shardAnswers.name());
-  }
-
-  /**
-   * The partition of {@code mediaId} on the embeddings topic: Kafka's default partitioner of a
-   * string key (murmur2 of its UTF-8 bytes), which the encoder's producer uses for every embedding.
-   */
-  static int ownerOf(String mediaId, int partitions) {
-    return Utils.toPositive(Utils.murmur2(mediaId.getBytes(StandardCharsets.UTF_8))) % partitions;
   }
 
   private void send(

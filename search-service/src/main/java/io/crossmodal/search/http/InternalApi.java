@@ -2,11 +2,11 @@ package io.crossmodal.search.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import io.crossmodal.common.event.Position;
-import io.crossmodal.common.event.SearchMode;
 import io.crossmodal.common.event.Target;
 import io.crossmodal.common.http.Authenticator;
 import io.crossmodal.common.http.HttpError;
 import io.crossmodal.common.http.HttpService;
+import io.crossmodal.common.query.SearchMode;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.search.query.InstanceSearch;
 import io.crossmodal.search.query.NotYetSearchable;

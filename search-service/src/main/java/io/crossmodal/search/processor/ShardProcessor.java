@@ -6,14 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crossmodal.common.errors.RejectedRecordException;
 import io.crossmodal.common.event.EmbeddingRecord;
 import io.crossmodal.common.event.EncodedQuery;
-import io.crossmodal.common.event.Fusion;
-import io.crossmodal.common.event.Hit;
 import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.event.Position;
-import io.crossmodal.common.event.SearchMode;
 import io.crossmodal.common.event.ShardAnswer;
 import io.crossmodal.common.event.Tags;
 import io.crossmodal.common.event.Target;
+import io.crossmodal.common.query.Fusion;
+import io.crossmodal.common.query.Hit;
+import io.crossmodal.common.query.SearchMode;
 import io.crossmodal.common.serde.EmbeddingSerde;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topic;
@@ -27,7 +27,6 @@ import io.crossmodal.search.shard.LocalShards;
 import io.crossmodal.search.store.DotProductKernel;
 import io.crossmodal.search.store.Match;
 import io.crossmodal.search.store.SearchFilter;
-import io.crossmodal.search.store.TopKCollector;
 import io.crossmodal.search.store.VectorIndex;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -480,25 +479,19 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
       resolveExample(q, record);
       return;
     }
-    long start = System.nanoTime();
     SearchFilter filter = new SearchFilter(Target.parse(q.target()), q.source(), q.tags());
     SearchMode mode = q.searchMode();
     int window = Fusion.window(mode, q.k());
-    List<TopKCollector.Scored> found =
-        mode.usesVectors() ? index.search(q.vector(), window, filter) : List.of();
-    List<Hit> hits = new ArrayList<>(found.size());
-    for (TopKCollector.Scored s : found) {
-      hits.add(hit(s));
-    }
-    List<Hit> lexicalHits = null;
-    if (mode.usesWords()) {
-      lexicalHits = new ArrayList<>();
-      for (Match m : index.lexicalMatches(Analysis.queryTerms(q.text()), window, filter)) {
-        lexicalHits.add(hit(m.id(), m.modality(), m.score(), store.get(m.id())));
-      }
-    }
-    long nanos = System.nanoTime() - start;
+    LiveShard.Answer found =
+        index.answer(
+            mode.usesVectors() ? q.vector() : null,
+            mode.usesWords() ? Analysis.queryTerms(q.text()) : List.of(),
+            window,
+            filter);
+    long nanos = found.nanos();
     metrics.shardSearched(nanos);
+    List<Hit> hits = withMetadata(found.byVector());
+    List<Hit> lexicalHits = mode.usesWords() ? withMetadata(found.byWords()) : null;
     // A query with 'after' may be held back on another shard: the merge step waits for it as long.
     long wait = q.after() == null || q.after().isEmpty() ? 0 : afterTimeoutMillis;
     forwardAnswer(
@@ -521,7 +514,10 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
       // After the answer left: the reference scan delays neither it nor its latency metric.
       metrics.qualityChecked(
           index.recallOf(
-              found, q.vector(), window, filter)); // as the direct route: the whole list served
+              found.byVector(),
+              q.vector(),
+              window,
+              filter)); // as the direct route: the whole list served
     }
   }
 
@@ -577,8 +573,12 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
         new Record<Object, Object>(q.queryId(), Json.write(resolved), record.timestamp()), FAN_OUT);
   }
 
-  private Hit hit(TopKCollector.Scored s) {
-    return hit(s.id(), index.modality(s.slot()), s.score(), store.get(s.id()));
+  private List<Hit> withMetadata(List<Match> matches) {
+    List<Hit> out = new ArrayList<>(matches.size());
+    for (Match m : matches) {
+      out.add(hit(m.id(), m.modality(), m.score(), store.get(m.id())));
+    }
+    return out;
   }
 
   /**

@@ -1,11 +1,10 @@
 package io.crossmodal.search.query;
 
-import io.crossmodal.common.event.Fusion;
-import io.crossmodal.common.event.Hit;
 import io.crossmodal.common.event.QueryVector;
 import io.crossmodal.common.event.SearchQuery;
 import io.crossmodal.common.event.SearchResult;
 import io.crossmodal.common.http.HttpError;
+import io.crossmodal.common.query.Gather;
 import io.crossmodal.search.metrics.SearchMetrics;
 import io.crossmodal.search.shard.LiveShard;
 import io.crossmodal.search.shard.LocalShards;
@@ -190,18 +189,9 @@ public final class DirectSearch {
             e.getMessage());
       }
     }
-    List<Hit> hits = new ArrayList<>();
-    List<Hit> lexical = new ArrayList<>();
     Set<Integer> answered = new HashSet<>();
-    double slowest = 0;
-    for (PartialAnswer p : parts) {
-      hits.addAll(p.hits());
-      if (p.lexicalHits() != null) {
-        lexical.addAll(p.lexicalHits());
-      }
-      answered.addAll(p.partitions());
-      slowest = Math.max(slowest, p.searchMillis());
-    }
+    parts.forEach(p -> answered.addAll(p.partitions()));
+    Gather.Gathered gathered = Gather.of(query.mode(), query.k(), parts);
     double totalMillis = (System.nanoTime() - start) / 1e6;
     if (answered.isEmpty()) {
       // Empty hits from no shard would read as "nothing matches": say that nothing could be asked.
@@ -217,12 +207,12 @@ public final class DirectSearch {
     // listed one.
     return new SearchResult(
         queryId,
-        local.withMetadata(Fusion.rank(query.mode(), query.k(), hits, lexical), lean),
+        local.withMetadata(gathered.hits(), lean),
         modelId,
         answered.size(),
         shardsTotal,
         null,
-        new SearchResult.Timings(encodeMillis, slowest, totalMillis));
+        new SearchResult.Timings(encodeMillis, gathered.slowestMillis(), totalMillis));
   }
 
   /** A shard here or on a peer did not apply the query's positions in time: 504 with its lag. */

@@ -1,10 +1,10 @@
 package io.crossmodal.search.query;
 
-import io.crossmodal.common.event.Fusion;
-import io.crossmodal.common.event.Hit;
 import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.event.Position;
-import io.crossmodal.common.event.SearchMode;
+import io.crossmodal.common.query.Fusion;
+import io.crossmodal.common.query.Hit;
+import io.crossmodal.common.query.SearchMode;
 import io.crossmodal.search.lexical.Analysis;
 import io.crossmodal.search.metrics.SearchMetrics;
 import io.crossmodal.search.processor.ShardProcessor;
@@ -12,7 +12,6 @@ import io.crossmodal.search.shard.LiveShard;
 import io.crossmodal.search.shard.LocalShards;
 import io.crossmodal.search.store.Match;
 import io.crossmodal.search.store.SearchFilter;
-import io.crossmodal.search.store.TopKCollector;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -62,8 +61,7 @@ public final class InstanceSearch {
     this.qualityEvery = qualityEvery;
   }
 
-  private record ShardResult(
-      LiveShard shard, List<Match> matches, List<Match> lexical, long nanos) {}
+  private record ShardResult(LiveShard shard, LiveShard.Answer answer) {}
 
   /** A vector query that waits for nothing. */
   public PartialAnswer search(
@@ -156,10 +154,10 @@ public final class InstanceSearch {
     List<Integer> answered = new ArrayList<>();
     long slowest = 0;
     for (ShardResult r : results) {
-      r.matches().forEach(m -> byVector.add(lean(m, r.shard().partition(), partitionOf)));
-      r.lexical().forEach(m -> byWords.add(lean(m, r.shard().partition(), partitionOf)));
+      r.answer().byVector().forEach(m -> byVector.add(lean(m, r.shard().partition(), partitionOf)));
+      r.answer().byWords().forEach(m -> byWords.add(lean(m, r.shard().partition(), partitionOf)));
       answered.add(r.shard().partition());
-      slowest = Math.max(slowest, r.nanos());
+      slowest = Math.max(slowest, r.answer().nanos());
     }
     if (mode.usesVectors()) {
       sampleQuality(List.of(results), vector, window, filter);
@@ -229,12 +227,9 @@ public final class InstanceSearch {
    */
   private ShardResult scan(
       LiveShard shard, float[] vector, List<String> terms, int n, SearchFilter filter) {
-    long start = System.nanoTime();
-    List<Match> matches = vector == null ? List.of() : shard.matches(vector, n, filter);
-    List<Match> lexical = terms.isEmpty() ? List.of() : shard.lexicalMatches(terms, n, filter);
-    long nanos = System.nanoTime() - start;
-    metrics.shardSearched(nanos);
-    return new ShardResult(shard, matches, lexical, nanos);
+    LiveShard.Answer answer = shard.answer(vector, terms, n, filter);
+    metrics.shardSearched(answer.nanos());
+    return new ShardResult(shard, answer);
   }
 
   /**
@@ -247,8 +242,7 @@ public final class InstanceSearch {
       return;
     }
     ShardResult r = results.get((int) (n / qualityEvery % results.size()));
-    List<TopKCollector.Scored> served =
-        r.matches().stream().map(m -> new TopKCollector.Scored(m.id(), m.score(), -1)).toList();
-    pool.execute(() -> metrics.qualityChecked(r.shard().recallOf(served, vector, k, filter)));
+    pool.execute(
+        () -> metrics.qualityChecked(r.shard().recallOf(r.answer().byVector(), vector, k, filter)));
   }
 }

@@ -1,6 +1,7 @@
 package io.crossmodal.search.query;
 
-import io.crossmodal.common.event.Hit;
+import io.crossmodal.common.query.Hit;
+import io.crossmodal.common.query.ShardLists;
 import java.util.List;
 
 /**
@@ -12,6 +13,7 @@ import java.util.List;
  * @param lexicalHits by BM25 score, likewise; null when the query's mode does not use words
  */
 public record PartialAnswer(
-    List<Hit> hits, List<Integer> partitions, double searchMillis, List<Hit> lexicalHits) {
+    List<Hit> hits, List<Integer> partitions, double searchMillis, List<Hit> lexicalHits)
+    implements ShardLists {
   public static final PartialAnswer NONE = new PartialAnswer(List.of(), List.of(), 0, null);
 }

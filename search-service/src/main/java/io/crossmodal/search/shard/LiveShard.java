@@ -2,11 +2,12 @@ package io.crossmodal.search.shard;
 
 import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.event.Position;
+import io.crossmodal.common.query.Ranked;
+import io.crossmodal.common.query.TopKCollector;
 import io.crossmodal.search.lexical.CorpusStats;
 import io.crossmodal.search.lexical.LexicalIndex;
 import io.crossmodal.search.store.Match;
 import io.crossmodal.search.store.SearchFilter;
-import io.crossmodal.search.store.TopKCollector;
 import io.crossmodal.search.store.VectorIndex;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -178,17 +179,27 @@ public final class LiveShard {
         });
   }
 
-  public List<TopKCollector.Scored> search(float[] query, int k, SearchFilter filter) {
-    return read(() -> index.search(query, k, filter));
+  /**
+   * A shard's answer to a query, the same on both routes: its best {@code window} by vector and by
+   * words, and how long the two scans took.
+   */
+  public record Answer(List<Match> byVector, List<Match> byWords, long nanos) {}
+
+  /**
+   * @param vector null when the query is by words alone
+   * @param terms the query's analysed words ({@code Analysis.queryTerms}); empty when its mode uses
+   *     none
+   */
+  public Answer answer(float[] vector, List<String> terms, int window, SearchFilter filter) {
+    long start = System.nanoTime();
+    List<Match> byVector = vector == null ? List.of() : matches(vector, window, filter);
+    List<Match> byWords = terms.isEmpty() ? List.of() : lexicalMatches(terms, window, filter);
+    return new Answer(byVector, byWords, System.nanoTime() - start);
   }
 
   /** A copy of {@code id}'s vector, or null. */
   public float[] vector(String id) {
     return read(() -> index.vector(id));
-  }
-
-  public Modality modality(int slot) {
-    return read(() -> index.modality(slot));
   }
 
   public int size() {
@@ -223,8 +234,7 @@ public final class LiveShard {
    * approximate index or a new kernel ships. Ties at the k-th score count as hits (either id is a
    * correct answer). NaN when the reference finds nothing.
    */
-  public double recallOf(
-      List<TopKCollector.Scored> served, float[] query, int k, SearchFilter filter) {
+  public double recallOf(List<? extends Ranked> served, float[] query, int k, SearchFilter filter) {
     List<TopKCollector.Scored> reference = read(() -> index.searchReference(query, k, filter));
     if (reference.isEmpty()) {
       return Double.NaN;

@@ -1,5 +1,7 @@
 package io.crossmodal.search.store;
 
+import io.crossmodal.common.query.TopKCollector;
+
 /**
  * The k-th largest of the values offered (−∞ until k were offered): a min-heap of k floats, for the
  * int8 prefilter's running bound. Not {@link TopKCollector}: it holds bare lower bounds, not items

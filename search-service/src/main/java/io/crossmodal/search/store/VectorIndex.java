@@ -1,6 +1,7 @@
 package io.crossmodal.search.store;
 
 import io.crossmodal.common.event.Modality;
+import io.crossmodal.common.query.TopKCollector;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.crossmodal.common.errors.DeadLetters;
-import io.crossmodal.common.event.Hit;
 import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.event.QueryParser;
 import io.crossmodal.common.event.QueryVector;
 import io.crossmodal.common.event.SearchQuery;
 import io.crossmodal.common.http.HttpError;
 import io.crossmodal.common.http.HttpService;
+import io.crossmodal.common.query.Hit;
 import io.crossmodal.common.serde.Json;
 import io.crossmodal.common.topic.Topics;
 import io.crossmodal.search.lexical.CorpusStats;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.crossmodal.common.event.Modality;
 import io.crossmodal.common.event.TagFilter;
 import io.crossmodal.common.event.Target;
+import io.crossmodal.common.query.TopKCollector;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -1,6 +1,5 @@
-package io.crossmodal.search.store;
+package io.crossmodal.common.query;
 
-import io.crossmodal.common.event.Ranked;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.crossmodal.common.event;
+package io.crossmodal.common.query;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,4 +1,4 @@
-package io.crossmodal.common.event;
+package io.crossmodal.common.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

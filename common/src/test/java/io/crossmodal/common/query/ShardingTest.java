@@ -1,4 +1,4 @@
-package io.crossmodal.encoder.processor;
+package io.crossmodal.common.query;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.junit.jupiter.api.Test;
 
-class QueryFanOutTest {
+class ShardingTest {
 
   /**
    * A query by example goes to the shard that holds the example: the partition Kafka's producer
@@ -19,7 +19,7 @@ class QueryFanOutTest {
         String id = "item-" + i + (i % 3 == 0 ? "-ü" : "");
         assertEquals(
             BuiltInPartitioner.partitionForKey(id.getBytes(StandardCharsets.UTF_8), partitions),
-            QueryFanOut.ownerOf(id, partitions),
+            Sharding.shardOf(id, partitions),
             id + " of " + partitions);
       }
     }
