@@ -3,8 +3,8 @@ package io.crossmodal.local;
 import io.crossmodal.common.event.QueryVector;
 import io.crossmodal.common.event.SearchQuery;
 import io.crossmodal.common.http.HttpError;
-import io.crossmodal.encoder.processor.QueryEncoding;
-import io.crossmodal.search.query.QueryEncoder;
+import io.crossmodal.encoder.api.QueryEncoding;
+import io.crossmodal.search.api.QueryEncoder;
 
 /**
  * The search service calling the encoder in the same JVM ({@code ./crossmodal local}): the same

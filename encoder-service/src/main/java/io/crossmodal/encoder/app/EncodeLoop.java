@@ -1,7 +1,7 @@
 package io.crossmodal.encoder.app;
 
-import io.crossmodal.encoder.processor.EncodedBatch;
-import io.crossmodal.encoder.processor.MediaEncoder;
+import io.crossmodal.encoder.internal.processor.EncodedBatch;
+import io.crossmodal.encoder.internal.processor.MediaEncoder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

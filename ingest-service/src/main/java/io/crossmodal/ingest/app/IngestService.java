@@ -7,7 +7,7 @@ import io.crossmodal.common.http.HttpService;
 import io.crossmodal.common.media.MediaValidator;
 import io.crossmodal.common.metrics.StandardMeters;
 import io.crossmodal.common.topic.Topics;
-import io.crossmodal.ingest.http.IngestApi;
+import io.crossmodal.ingest.internal.http.IngestApi;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -1,7 +1,7 @@
 package io.crossmodal.search.app;
 
 import io.crossmodal.common.config.Config;
-import io.crossmodal.search.topology.SearchTopology;
+import io.crossmodal.search.internal.topology.SearchTopology;
 import java.time.Duration;
 
 /**

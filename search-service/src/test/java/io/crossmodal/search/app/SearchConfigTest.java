@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.crossmodal.common.config.Config;
-import io.crossmodal.search.topology.SearchTopology;
+import io.crossmodal.search.internal.topology.SearchTopology;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
