@@ -14,6 +14,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.SortedDocValuesField;
@@ -52,6 +54,19 @@ import org.apache.lucene.util.BytesRef;
  * shard's lock guards it ({@code LiveShard}).
  */
 public final class LexicalIndex implements Closeable {
+  /**
+   * Lucene on Java 17 cannot use the incubating Vector API that the launcher adds for the search
+   * kernel, and says so at WARNING on every start: nothing a user can change (the scan kernel is
+   * ours, Lucene's scoring does not need it), so only its errors are shown. Held here because
+   * java.util.logging keeps loggers weakly, and set before any Lucene index class loads.
+   */
+  private static final Logger LUCENE_VECTORIZATION =
+      Logger.getLogger("org.apache.lucene.internal.vectorization");
+
+  static {
+    LUCENE_VECTORIZATION.setLevel(Level.SEVERE);
+  }
+
   static final String TEXT = "text";
   private static final String ID = "id";
   private static final String ID_SORT = "id_sort";

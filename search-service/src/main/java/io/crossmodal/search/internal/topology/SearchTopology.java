@@ -190,6 +190,12 @@ public final class SearchTopology {
         // does not send dead letters: CorpusStatsProcessor sends its own).
         StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG,
         true,
+        // Again for the main consumer: its partition assignor reads a StreamsConfig of the
+        // consumer's settings alone, which drop this key, and would warn at every start that the
+        // handler is off for the global thread (Kafka Streams 4.4). Prefixed settings reach it.
+        StreamsConfig.mainConsumerPrefix(
+            StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+        true,
         StreamsDeadLetterHandler.DEAD_LETTERS,
         deadLetters);
   }
