@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.status.Status;
 import java.net.URL;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,7 +40,7 @@ class LoggingConfigTest {
     assertEquals(
         0,
         context.getStatusManager().getCopyOfStatusList().stream()
-            .filter(s -> s.getLevel() >= ch.qos.logback.core.status.Status.WARN)
+            .filter(s -> s.getLevel() >= Status.WARN)
             .count(),
         "the configuration loads without errors");
   }
