@@ -310,20 +310,23 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
     parked.removeAll(expired);
     for (Parked w : expired) {
       EncodedQuery q = EncodedQuery.read(w.record().key(), w.record().value());
-      forwardAnswer(
-          w.record(),
-          new ShardAnswer(
-              q.queryId(),
-              partition,
-              q.partitions(),
-              q.k(),
-              modelId,
-              List.of(),
-              notYetSearchable(w.mine()),
-              q.receivedAtMillis(),
-              q.encodeMillis(),
-              0));
+      forwardAnswer(w.record(), unanswered(q, notYetSearchable(w.mine())));
     }
+  }
+
+  /** This shard's part of a query it cannot search, with the reason; the other shards answer. */
+  private ShardAnswer unanswered(EncodedQuery q, String reason) {
+    return new ShardAnswer(
+        q.queryId(),
+        partition,
+        q.partitions(),
+        q.k(),
+        modelId,
+        List.of(),
+        reason,
+        q.receivedAtMillis(),
+        q.encodeMillis(),
+        0);
   }
 
   /**
@@ -457,17 +460,7 @@ public final class ShardProcessor implements Processor<String, byte[], Object, O
       if (parked.size() >= MAX_PARKED) {
         forwardAnswer(
             record,
-            new ShardAnswer(
-                q.queryId(),
-                partition,
-                q.partitions(),
-                q.k(),
-                modelId,
-                List.of(),
-                "too many queries wait for their positions on shard " + partition,
-                q.receivedAtMillis(),
-                q.encodeMillis(),
-                0));
+            unanswered(q, "too many queries wait for their positions on shard " + partition));
         return;
       }
       // The clock expireParked's wall-clock punctuation runs on (the system clock, or a test
