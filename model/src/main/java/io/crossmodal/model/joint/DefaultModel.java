@@ -14,7 +14,8 @@ public final class DefaultModel {
    * The shipped model's recipe (docs/model-card.md): what {@code train} and {@code features} use
    * unless told otherwise.
    */
-  public static final String IMAGE_LAYER = "inception_v3:mixed4+mixed5,block_13_expand";
+  public static final String IMAGE_LAYER =
+      "inception_v3:mixed4+mixed5,block_13_expand,mobilenet_v3:expanded_conv_11.expand+expanded_conv_12.expand";
 
   public static final int IMAGE_SIZE = 160;
   public static final TextModel TEXT_TOWER = TextModel.E5_SMALL_V2;
