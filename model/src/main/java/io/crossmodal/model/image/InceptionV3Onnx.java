@@ -12,9 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import onnx.Onnx.GraphProto;
-import onnx.Onnx.ModelProto;
 import onnx.Onnx.NodeProto;
-import onnx.Onnx.OperatorSetIdProto;
 import onnx.Onnx.TensorProto;
 
 /**
@@ -28,9 +26,6 @@ import onnx.Onnx.TensorProto;
  * output {@value MobileNetV2Graph#FEATURES}: [batch, sum of the chosen layers' channels].
  */
 final class InceptionV3Onnx {
-  private static final int OPSET = 13;
-  private static final int IR_VERSION = 7;
-
   private InceptionV3Onnx() {}
 
   /**
@@ -142,43 +137,17 @@ final class InceptionV3Onnx {
                 name + ": unsupported layer " + layer.get("class_name"));
       }
     }
-    NodeProto.Builder concat =
-        NodeProto.newBuilder()
-            .setOpType("Concat")
-            .setName("pooled")
-            .addOutput("pooled")
-            .addAttribute(OnnxProtos.intAttr("axis", 1));
+    List<String> activations = new ArrayList<>();
     for (String layer : pooled) {
       String out = output.get(layer);
       if (out == null) {
         throw new IllegalArgumentException("no layer " + layer + " in InceptionV3");
       }
-      g.addNode(
-          NodeProto.newBuilder()
-              .setOpType("GlobalAveragePool")
-              .setName(layer + "_pool")
-              .addInput(out)
-              .addOutput(layer + "_pool"));
-      concat.addInput(layer + "_pool");
+      activations.add(out);
       channels += width.get(layer);
     }
-    g.addNode(concat);
-    g.addNode(
-        NodeProto.newBuilder()
-            .setOpType("Flatten")
-            .setName(MobileNetV2Graph.FEATURES)
-            .addInput("pooled")
-            .addOutput(MobileNetV2Graph.FEATURES)
-            .addAttribute(OnnxProtos.intAttr("axis", 1)));
-    g.addOutput(
-        OnnxProtos.value(MobileNetV2Graph.FEATURES, TensorProto.DataType.FLOAT, -1, channels));
-    return ModelProto.newBuilder()
-        .setIrVersion(IR_VERSION)
-        .setProducerName("crossmodal")
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-        .setGraph(g)
-        .build()
-        .toByteArray();
+    PooledFeatures.output(g, activations, channels);
+    return PooledFeatures.model(g).toByteArray();
   }
 
   /**

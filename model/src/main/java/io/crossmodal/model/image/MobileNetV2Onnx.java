@@ -10,7 +10,6 @@ import java.util.Map;
 import onnx.Onnx.GraphProto;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.NodeProto;
-import onnx.Onnx.OperatorSetIdProto;
 import onnx.Onnx.TensorProto;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,9 +26,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ONNX protobuf classes come with ND4J.
  */
 final class MobileNetV2Onnx {
-  private static final int OPSET = 13;
-  private static final int IR_VERSION = 7;
-
   private MobileNetV2Onnx() {}
 
   /** The serialised ONNX model for {@code inputSize × inputSize} inputs. */
@@ -102,28 +98,9 @@ final class MobileNetV2Onnx {
         default -> conv(g, name, folded.convs().get(name), pads, padInput);
       }
     }
-    g.addNode(
-        NodeProto.newBuilder()
-            .setOpType("GlobalAveragePool")
-            .setName("pool")
-            .addInput(folded.pooledFrom())
-            .addOutput("pooled"));
-    g.addNode(
-        NodeProto.newBuilder()
-            .setOpType("Flatten")
-            .setName(MobileNetV2Graph.FEATURES)
-            .addInput("pooled")
-            .addOutput(MobileNetV2Graph.FEATURES)
-            .addAttribute(OnnxProtos.intAttr("axis", 1)));
     int channels = folded.convs().get(folded.pooledFrom()).outChannels();
-    g.addOutput(
-        OnnxProtos.value(MobileNetV2Graph.FEATURES, TensorProto.DataType.FLOAT, -1, channels));
-    return ModelProto.newBuilder()
-        .setIrVersion(IR_VERSION)
-        .setProducerName("crossmodal")
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-        .setGraph(g)
-        .build();
+    PooledFeatures.output(g, List.of(folded.pooledFrom()), channels);
+    return PooledFeatures.model(g);
   }
 
   private static void conv(

@@ -10,9 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import onnx.Onnx.GraphProto;
-import onnx.Onnx.ModelProto;
 import onnx.Onnx.NodeProto;
-import onnx.Onnx.OperatorSetIdProto;
 import onnx.Onnx.TensorProto;
 
 /**
@@ -30,9 +28,6 @@ import onnx.Onnx.TensorProto;
  * chosen nodes' channels].
  */
 final class TfjsGraphOnnx {
-  private static final int OPSET = 13;
-  private static final int IR_VERSION = 7;
-
   private TfjsGraphOnnx() {}
 
   static byte[] export(
@@ -48,35 +43,14 @@ final class TfjsGraphOnnx {
     for (String name : order(graph, pooled)) {
       w.write(graph.node(name));
     }
-    NodeProto.Builder concat =
-        NodeProto.newBuilder()
-            .setOpType("Concat")
-            .setName("pooled")
-            .addOutput("pooled")
-            .addAttribute(OnnxProtos.intAttr("axis", 1));
+    List<String> activations = new ArrayList<>();
     long channels = 0;
     for (String p : pooled) {
-      w.add("GlobalAveragePool", p + "_pool", List.of(w.out(p)));
-      concat.addInput(p + "_pool");
+      activations.add(w.out(p));
       channels += w.channels.get(p);
     }
-    w.g.addNode(concat);
-    w.g.addNode(
-        NodeProto.newBuilder()
-            .setOpType("Flatten")
-            .setName(MobileNetV2Graph.FEATURES)
-            .addInput("pooled")
-            .addOutput(MobileNetV2Graph.FEATURES)
-            .addAttribute(OnnxProtos.intAttr("axis", 1)));
-    w.g.addOutput(
-        OnnxProtos.value(MobileNetV2Graph.FEATURES, TensorProto.DataType.FLOAT, -1, channels));
-    return ModelProto.newBuilder()
-        .setIrVersion(IR_VERSION)
-        .setProducerName("crossmodal")
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-        .setGraph(w.g)
-        .build()
-        .toByteArray();
+    PooledFeatures.output(w.g, activations, channels);
+    return PooledFeatures.model(w.g).toByteArray();
   }
 
   /** Multiply-adds of the convolutions the chosen nodes need, at {@code inputSize}. */
