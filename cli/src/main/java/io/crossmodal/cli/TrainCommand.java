@@ -26,6 +26,7 @@ import io.crossmodal.model.text.TextModel;
 import io.crossmodal.model.text.TextTower;
 import io.crossmodal.model.train.FeatureExtractor;
 import io.crossmodal.model.train.FeatureStore;
+import io.crossmodal.model.train.ImageView;
 import io.crossmodal.model.train.NounCaptions;
 import io.crossmodal.model.train.TrainingCaptions;
 import io.crossmodal.model.train.TrainingPairs;
@@ -41,7 +42,7 @@ import java.util.List;
 final class TrainCommand implements Command {
   @Override
   public String summary() {
-    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch] [--no-keyword-captions] [--no-name-nouns] [--nouns F: WordNet's index.noun] [--noun-kinds: the WordNet kinds of those nouns as captions] [--noun-definitions: their WordNet definitions as captions] [--emoji-keywords] [--tune-layer] [--multi-positive] [--augment-flip] [--center: shift the heads' biases so the training set's embeddings have zero mean] [--text-tower minilm|e5-small-v2] [--train-percent P: train on P % of the training concepts])";
+    return "train the joint model's heads ([--manifest F] [--image-size N] [--image-layer L] [--dim D] [--epochs E] [--out F] [--resume] [--recipe heads|scratch] [--no-keyword-captions] [--no-name-nouns] [--nouns F: WordNet's index.noun] [--noun-kinds: the WordNet kinds of those nouns as captions] [--noun-definitions: their WordNet definitions as captions] [--emoji-keywords] [--tune-layer] [--multi-positive] [--augment mirrored,zoom-in,zoom-out,tinted: each training image once more per view] [--center: shift the heads' biases so the training set's embeddings have zero mean] [--text-tower minilm|e5-small-v2] [--train-percent P: train on P % of the training concepts])";
   }
 
   @Override
@@ -68,7 +69,7 @@ final class TrainCommand implements Command {
     String recipe = o.get("recipe", "heads");
     boolean keywordPhrases = !o.flag("no-keyword-captions");
     boolean tune = o.flag("tune-layer");
-    boolean mirror = o.flag("augment-flip");
+    List<ImageView> views = ImageView.parse(o.get("augment", ""));
     boolean centre = o.flag("center");
     // Measured on the validation split and not taken by default (docs/model-card.md): R@10 −0.015,
     // no concept gain.
@@ -149,13 +150,17 @@ final class TrainCommand implements Command {
       throw new IllegalArgumentException("--recipe expects heads or scratch, got " + recipe);
     }
     TrainingPairs pairs = TrainingPairs.of(train, image, text, trainingCaptions);
-    if (mirror && !tune) {
-      // Each training image once more, mirrored: a second view with the same captions.
+    if (tune && !views.isEmpty()) {
+      System.err.println("--augment needs the frozen tower's features: drop --tune-layer");
+      return 2;
+    }
+    for (ImageView view : views) {
+      // Each training image once more per view, with the same captions.
       pairs =
           pairs.plus(
               TrainingPairs.of(
                   train,
-                  FeatureExtractor.imagesMirrored(train, size, layer, cache),
+                  FeatureExtractor.images(train, size, layer, cache, view),
                   text,
                   trainingCaptions));
     }
@@ -198,7 +203,8 @@ final class TrainCommand implements Command {
     }
     training.put("emojiKeywords", withEmojiKeywords);
     training.put("tunedLayer", tune);
-    training.put("augmentFlip", mirror && !tune);
+    ArrayNode augment = training.putArray("augment");
+    views.forEach(v -> augment.add(v.key()));
     if (centre) {
       training.put("centred", true);
     }

@@ -18,8 +18,6 @@ import io.crossmodal.model.joint.ModelFile;
 import io.crossmodal.model.joint.ModelSpec;
 import io.crossmodal.model.text.TextModel;
 import io.crossmodal.model.text.TextTower;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,42 +67,35 @@ public final class FeatureExtractor {
    */
   public static FeatureStore images(List<Item> items, int imageSize, String layer, Path cacheDir)
       throws IOException {
-    if (ConcatenatedImageTower.names(layer)) {
-      return concatenated(items, imageSize, layer, cacheDir);
-    }
-    if (SpatialPooling.of(layer) != SpatialPooling.MEAN) {
-      return pooled(items, imageSize, layer, cacheDir);
-    }
-    try (ImageTower tower = ImageRuntime.DEFAULT.load(imageSize, layer, cores())) {
-      return images(items, tower, imageFeatureFile(cacheDir, imageSize, layer), false);
-    }
+    return images(items, imageSize, layer, cacheDir, ImageView.ORIGINAL);
   }
 
   /**
-   * The same features of every image mirrored left to right: a second view for training ({@code
-   * train --augment-flip}).
+   * The features of one view of every image ({@link ImageView}; {@code train --augment}), each view
+   * other than the original cached in files of its own.
    */
-  public static FeatureStore imagesMirrored(
-      List<Item> items, int imageSize, String layer, Path cacheDir) throws IOException {
+  public static FeatureStore images(
+      List<Item> items, int imageSize, String layer, Path cacheDir, ImageView view)
+      throws IOException {
+    if (ConcatenatedImageTower.names(layer)) {
+      return concatenated(items, imageSize, layer, cacheDir, view);
+    }
+    if (SpatialPooling.of(layer) != SpatialPooling.MEAN) {
+      if (view != ImageView.ORIGINAL) {
+        throw new IllegalArgumentException("a pooling study (" + layer + ") has no other views");
+      }
+      return pooled(items, imageSize, layer, cacheDir);
+    }
     try (ImageTower tower = ImageRuntime.DEFAULT.load(imageSize, layer, cores())) {
       return images(
-          items,
-          tower,
-          Path.of(
-              imageFeatureFile(cacheDir, imageSize, layer)
-                  .toString()
-                  .replaceFirst("\\.bin$", "-mirrored.bin")),
-          true);
+          items, tower, viewFile(imageFeatureFile(cacheDir, imageSize, layer), view), view);
     }
   }
 
-  static BufferedImage mirrored(BufferedImage image) {
-    BufferedImage out =
-        new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_ARGB);
-    Graphics2D g = out.createGraphics();
-    g.drawImage(image, image.getWidth(), 0, -image.getWidth(), image.getHeight(), null);
-    g.dispose();
-    return out;
+  static Path viewFile(Path file, ImageView view) {
+    return view == ImageView.ORIGINAL
+        ? file
+        : Path.of(file.toString().replaceFirst("\\.bin$", "-" + view.key() + ".bin"));
   }
 
   /**
@@ -120,7 +111,8 @@ public final class FeatureExtractor {
     }
     try (ImageTower tower =
         ImageRuntime.DEFAULT.load(spec.imageSize(), spec.imageLayer(), cores(), model.tuned())) {
-      return images(items, tower, cacheDir.resolve("image-" + spec.modelId() + ".bin"), false);
+      return images(
+          items, tower, cacheDir.resolve("image-" + spec.modelId() + ".bin"), ImageView.ORIGINAL);
     }
   }
 
@@ -136,7 +128,7 @@ public final class FeatureExtractor {
           items,
           tower,
           cacheDir.resolve("image-mobilenetv2-" + imageSize + "-" + tap + "-spatial.bin"),
-          false);
+          ImageView.ORIGINAL);
     }
   }
 
@@ -147,10 +139,11 @@ public final class FeatureExtractor {
    * repeat the parts' files.
    */
   private static FeatureStore concatenated(
-      List<Item> items, int imageSize, String layer, Path cacheDir) throws IOException {
+      List<Item> items, int imageSize, String layer, Path cacheDir, ImageView view)
+      throws IOException {
     List<FeatureStore> parts = new ArrayList<>();
     for (String part : ConcatenatedImageTower.parts(layer)) {
-      parts.add(images(items, imageSize, part, cacheDir));
+      parts.add(images(items, imageSize, part, cacheDir, view));
     }
     FeatureStore store = FeatureStore.inMemory(parts.stream().mapToInt(FeatureStore::dim).sum());
     for (Item item : items) {
@@ -192,7 +185,7 @@ public final class FeatureExtractor {
     return Runtime.getRuntime().availableProcessors();
   }
 
-  private static FeatureStore images(List<Item> items, ImageTower tower, Path file, boolean mirror)
+  private static FeatureStore images(List<Item> items, ImageTower tower, Path file, ImageView view)
       throws IOException {
     int imageSize = tower.inputSize();
     String layer = tower.layer();
@@ -204,14 +197,21 @@ public final class FeatureExtractor {
     ImagePreprocessor pre = new ImagePreprocessor(imageSize);
     ImageDecoder decoder = new ImageDecoder(64 << 20, 100_000_000L);
     Progress progress =
-        new Progress("image features " + layer + " @" + imageSize + "px", missing.size());
+        new Progress(
+            "image features "
+                + layer
+                + " @"
+                + imageSize
+                + "px"
+                + (view == ImageView.ORIGINAL ? "" : ", " + view.key()),
+            missing.size());
     float[] buffer = new float[BATCH * pre.length()];
     List<String> keys = new ArrayList<>();
     int sinceSave = 0;
     for (Item item : missing) {
       try {
         var image = decoder.decode(Files.readAllBytes(Path.of(item.image())));
-        pre.writeChw(mirror ? mirrored(image) : image, buffer, keys.size() * pre.length());
+        pre.writeChw(view.apply(image), buffer, keys.size() * pre.length());
         keys.add(item.id());
       } catch (InvalidImageException e) {
         System.err.println("skipping " + item.image() + ": " + e.getMessage());
