@@ -82,6 +82,10 @@ final class TrainCommand implements Command {
     boolean nounKinds = o.flag("noun-kinds");
     boolean nounDefinitions = o.flag("noun-definitions");
     o.requireAllUsed();
+    if (tune && !views.isEmpty()) {
+      System.err.println("--augment needs the frozen tower's features: drop --tune-layer");
+      return 2;
+    }
     if ((nounKinds || nounDefinitions) && !nameNouns) {
       System.err.println(
           "--noun-kinds and --noun-definitions describe the nouns of names: drop --no-name-nouns");
@@ -150,10 +154,6 @@ final class TrainCommand implements Command {
       throw new IllegalArgumentException("--recipe expects heads or scratch, got " + recipe);
     }
     TrainingPairs pairs = TrainingPairs.of(train, image, text, trainingCaptions);
-    if (tune && !views.isEmpty()) {
-      System.err.println("--augment needs the frozen tower's features: drop --tune-layer");
-      return 2;
-    }
     for (ImageView view : views) {
       // Each training image once more per view, with the same captions.
       pairs =
